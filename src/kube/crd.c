@@ -360,7 +360,7 @@ struct snode {
 	size_t n_all_of, n_any_of, n_one_of;
 };
 
-struct cf_schema {
+struct cf_crd_schema {
 	cf_arena arena;
 	struct snode *root;
 };
@@ -421,10 +421,10 @@ static const char **str_list(cf_arena *a, const cf_node *seq, size_t *n)
 	return v;
 }
 
-static int compile_node(cf_schema *sc, struct snode **out, const cf_node *s,
+static int compile_node(cf_crd_schema *sc, struct snode **out, const cf_node *s,
     cf_buf *path);
 
-static int compile_list(cf_schema *sc, struct snode ***out, size_t *n,
+static int compile_list(cf_crd_schema *sc, struct snode ***out, size_t *n,
     const cf_node *seq, cf_buf *path, const char *name)
 {
 	size_t cnt = cf_node_is(seq, CF_NODE_SEQ) ? seq->len : 0;
@@ -444,7 +444,7 @@ static int compile_list(cf_schema *sc, struct snode ***out, size_t *n,
 
 /* Compile one schema node and its children. Only the keywords that change
  * pruning, defaulting or validation are kept. */
-static int compile_node(cf_schema *sc, struct snode **out, const cf_node *s,
+static int compile_node(cf_crd_schema *sc, struct snode **out, const cf_node *s,
     cf_buf *path)
 {
 	cf_arena *a = &sc->arena;
@@ -554,9 +554,9 @@ static int compile_node(cf_schema *sc, struct snode **out, const cf_node *s,
 	return error;
 }
 
-int cf_schema_compile(cf_schema **out, const cf_node *schema)
+int cf_crd_schema_compile(cf_crd_schema **out, const cf_node *schema)
 {
-	cf_schema *sc;
+	cf_crd_schema *sc;
 	cf_buf path = CF_BUF_INIT;
 	int error;
 
@@ -569,14 +569,14 @@ int cf_schema_compile(cf_schema **out, const cf_node *schema)
 	error = compile_node(sc, &sc->root, schema, &path);
 	cf_buf_release(&path);
 	if (error < 0) {
-		cf_schema_free(sc);
+		cf_crd_schema_free(sc);
 		return error;
 	}
 	*out = sc;
 	return 0;
 }
 
-void cf_schema_free(cf_schema *s)
+void cf_crd_schema_free(cf_crd_schema *s)
 {
 	if (!s)
 		return;
@@ -702,7 +702,7 @@ static void prune_value(struct prune_ctx *c, const struct snode *s,
 	}
 }
 
-void cf_schema_prune(const cf_schema *s, cf_arena *a, cf_node *obj,
+void cf_crd_schema_prune(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
     cf_crd_strs *unknown)
 {
 	struct prune_ctx c = { unknown, CF_BUF_INIT };
@@ -760,18 +760,18 @@ static void default_value(cf_arena *a, const struct snode *s, cf_node *v)
 	}
 }
 
-void cf_schema_default(const cf_schema *s, cf_arena *a, cf_node *obj)
+void cf_crd_schema_default(const cf_crd_schema *s, cf_arena *a, cf_node *obj)
 {
 	default_value(a, s->root, obj);
 }
 
-int cf_schema_decode(const cf_schema *s, cf_arena *a, cf_node *obj,
-    enum cf_schema_unknown_mode mode, cf_crd_strs *warnings)
+int cf_crd_schema_decode(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
+    enum cf_crd_schema_unknown_mode mode, cf_crd_strs *warnings)
 {
 	cf_crd_strs unknown = CF_CRD_STRS_INIT(a);
 
-	cf_schema_prune(s, a, obj, mode == CF_SCHEMA_IGNORE ? NULL : &unknown);
-	if (mode == CF_SCHEMA_STRICT && unknown.len) {
+	cf_crd_schema_prune(s, a, obj, mode == CF_CRD_SCHEMA_IGNORE ? NULL : &unknown);
+	if (mode == CF_CRD_SCHEMA_STRICT && unknown.len) {
 		cf_buf b = CF_BUF_INIT;
 		int error;
 
@@ -783,11 +783,11 @@ int cf_schema_decode(const cf_schema *s, cf_arena *a, cf_node *obj,
 		cf_buf_release(&b);
 		return error;
 	}
-	if (mode == CF_SCHEMA_WARN && warnings)
+	if (mode == CF_CRD_SCHEMA_WARN && warnings)
 		for (size_t i = 0; i < unknown.len; i++)
 			strs_push(warnings, cf_arena_printf(a,
 			    "unknown field \"%s\"", unknown.v[i]));
-	cf_schema_default(s, a, obj);
+	cf_crd_schema_default(s, a, obj);
 	return 0;
 }
 
@@ -1235,7 +1235,7 @@ static void validate_value(struct val_ctx *c, const struct snode *s,
 	validate_junctors(c, s, v);
 }
 
-int cf_schema_validate(const cf_schema *s, const cf_node *obj,
+int cf_crd_schema_validate(const cf_crd_schema *s, const cf_node *obj,
     cf_crd_causes *out)
 {
 	struct val_ctx c = { out, 0, CF_BUF_INIT };
@@ -1759,7 +1759,7 @@ static void check_versions(struct crd_ctx *c, const cf_node *versions)
 			cause_required(c->out, cf_arena_printf(c->a,
 			    "%s.schema.openAPIV3Schema", base), NULL);
 		} else if (schema) {
-			cf_schema *sc = NULL;
+			cf_crd_schema *sc = NULL;
 
 			cf_buf_reset(&c->path);
 			cf_buf_addf(&c->path, "%s.schema.openAPIV3Schema", base);
@@ -1769,9 +1769,9 @@ static void check_versions(struct crd_ctx *c, const cf_node *versions)
 			/* Defaults are checked only on an otherwise valid
 			 * schema, as the server does. */
 			if (c->out->len == before &&
-			    cf_schema_compile(&sc, schema) == 0) {
+			    cf_crd_schema_compile(&sc, schema) == 0) {
 				check_defaults(c, sc->root);
-				cf_schema_free(sc);
+				cf_crd_schema_free(sc);
 			}
 		}
 		check_columns(c, cf_node_get(v, "additionalPrinterColumns"),

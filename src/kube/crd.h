@@ -118,23 +118,25 @@ size_t cf_crd_scale_columns(cf_crd_column **out, cf_arena *a,
 
 /* ---- structural schema: prune, default, validate ---- */
 
-typedef struct cf_schema cf_schema; /* compiled, immutable, shareable */
+/* Named cf_crd_schema because cf_schema (kube/schema.h) is the merge schema
+ * that apply and strategic patches use; the two must never be confused. */
+typedef struct cf_crd_schema cf_crd_schema; /* compiled, immutable, shareable */
 
 /*
  * Compile an openAPIV3Schema (the node under schema.openAPIV3Schema of a
- * CRD version) once per CRD change. *out is owned: cf_schema_free(). The
+ * CRD version) once per CRD change. *out is owned: cf_crd_schema_free(). The
  * schema keeps its own copy of defaults and enums, so the node may go away.
  * Returns CF_EINVALID for a pattern that does not compile (message names the
  * path). Unknown keywords are ignored; run cf_crd_validate() first.
  */
-int cf_schema_compile(cf_schema **out, const cf_node *schema);
-void cf_schema_free(cf_schema *s);
+int cf_crd_schema_compile(cf_crd_schema **out, const cf_node *schema);
+void cf_crd_schema_free(cf_crd_schema *s);
 
 /* How unknown fields are reported (the fieldValidation query parameter). */
-enum cf_schema_unknown_mode {
-	CF_SCHEMA_IGNORE = 0,
-	CF_SCHEMA_WARN,
-	CF_SCHEMA_STRICT,
+enum cf_crd_schema_unknown_mode {
+	CF_CRD_SCHEMA_IGNORE = 0,
+	CF_CRD_SCHEMA_WARN,
+	CF_CRD_SCHEMA_STRICT,
 };
 
 /* A list of strings allocated from arena (unknown-field paths). */
@@ -155,7 +157,7 @@ typedef struct cf_crd_strs {
  * dropped fields ("spec.foo", "spec.items[0].bar") are appended to unknown
  * when it is not NULL. New nodes come from a (obj must be a's to mutate).
  */
-void cf_schema_prune(const cf_schema *s, cf_arena *a, cf_node *obj,
+void cf_crd_schema_prune(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
     cf_crd_strs *unknown);
 
 /*
@@ -164,7 +166,7 @@ void cf_schema_prune(const cf_schema *s, cf_arena *a, cf_node *obj,
  * field is removed first (then defaulted when it has a default). Items of
  * arrays and values of additionalProperties maps are defaulted too.
  */
-void cf_schema_default(const cf_schema *s, cf_arena *a, cf_node *obj);
+void cf_crd_schema_default(const cf_crd_schema *s, cf_arena *a, cf_node *obj);
 
 /*
  * Validate obj against the schema (type, nullable, required, enum, pattern,
@@ -174,7 +176,7 @@ void cf_schema_default(const cf_schema *s, cf_arena *a, cf_node *obj);
  * here (the server's ObjectMeta validation does that). Returns 0, or
  * CF_EINVALID with the first cause as the error message.
  */
-int cf_schema_validate(const cf_schema *s, const cf_node *obj,
+int cf_crd_schema_validate(const cf_crd_schema *s, const cf_node *obj,
     cf_crd_causes *out);
 
 /*
@@ -183,10 +185,10 @@ int cf_schema_validate(const cf_schema *s, const cf_node *obj,
  * `strict decoding error: unknown field "spec.foo", unknown field "…"`
  * (a 400); WARN appends `unknown field "spec.foo"` warnings to warnings
  * (may be NULL); IGNORE drops silently. Then defaults. Validation is a
- * separate step (cf_schema_validate), run after admission as the server
+ * separate step (cf_crd_schema_validate), run after admission as the server
  * does. Returns 0 or CF_EINVALID.
  */
-int cf_schema_decode(const cf_schema *s, cf_arena *a, cf_node *obj,
-    enum cf_schema_unknown_mode mode, cf_crd_strs *warnings);
+int cf_crd_schema_decode(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
+    enum cf_crd_schema_unknown_mode mode, cf_crd_strs *warnings);
 
 #endif
