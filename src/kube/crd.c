@@ -1042,6 +1042,14 @@ static void fail_enum(struct val_ctx *c, const struct snode *s,
 	cf_arena_release(&tmp);
 }
 
+/* cf_node_equal with absent values allowed (absent == absent). */
+static bool node_eq(const cf_node *x, const cf_node *y)
+{
+	if (!x || !y)
+		return x == y;
+	return cf_node_equal(x, y);
+}
+
 static void validate_list_type(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1058,8 +1066,7 @@ static void validate_list_type(struct val_ctx *c, const struct snode *s,
 			} else {
 				same = true;
 				for (size_t k = 0; k < s->n_map_keys && same; k++)
-					same = cf_node_equal(
-					    cf_node_get(o, s->map_keys[k]),
+					same = node_eq(cf_node_get(o, s->map_keys[k]),
 					    cf_node_get(it, s->map_keys[k]));
 			}
 			if (same) {
@@ -1975,7 +1982,7 @@ void cf_crd_naming_compute(cf_crd_naming *out, cf_arena *a, const cf_node *crd,
 	}
 	const cf_node *rsn = cf_node_get(req, "shortNames");
 	const cf_node *asn = cf_node_get(acc, "shortNames");
-	if (!cf_node_equal(rsn, asn)) {
+	if ((rsn == NULL) != (asn == NULL) || (rsn && !cf_node_equal(rsn, asn))) {
 		cf_buf b = CF_BUF_INIT;
 		size_t nerr = 0;
 

@@ -1,0 +1,636 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "test.h"
+#include "kube/crd.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#include <stdlib.h>
+
+#include "crd_testjson.h"
+
+/* A minimal CRD around one version schema (JSON text). */
+static cf_node *mk_crd(cf_arena *a, const char *schema)
+{
+	cf_node *crd = J(a, "{\"apiVersion\":\"apiextensions.k8s.io/v1\","
+	    "\"kind\":\"CustomResourceDefinition\","
+	    "\"metadata\":{\"name\":\"widgets.example.com\"},"
+	    "\"spec\":{\"group\":\"example.com\",\"scope\":\"Namespaced\","
+	    "\"names\":{\"plural\":\"widgets\",\"singular\":\"widget\","
+	    "\"kind\":\"Widget\",\"listKind\":\"WidgetList\","
+	    "\"shortNames\":[\"wd\"]},"
+	    "\"versions\":[{\"name\":\"v1\",\"served\":true,\"storage\":true}]}}");
+	cf_node *v = cf_node_at(cf_node_getp(crd, "spec", "versions", NULL), 0);
+
+	cf_node_set(a, cf_node_set_map(a, v, "schema"), "openAPIV3Schema",
+	    J(a, schema));
+	return crd;
+}
+
+static const char *ok_schema =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"spec\":{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
+    "  \"url\":{\"type\":\"string\",\"pattern\":\"^(http|https|ssh)://\"},"
+    "  \"replicas\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":10},"
+    "  \"mode\":{\"type\":\"string\",\"enum\":[\"a\",\"b\"]},"
+    "  \"name\":{\"type\":\"string\",\"maxLength\":3,\"minLength\":1},"
+    "  \"suspend\":{\"type\":\"boolean\",\"default\":false},"
+    "  \"port\":{\"x-kubernetes-int-or-string\":true},"
+    "  \"when\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "  \"opt\":{\"type\":\"string\",\"nullable\":true},"
+    "  \"tags\":{\"type\":\"array\",\"maxItems\":2,\"items\":{\"type\":\"string\"},"
+    "    \"x-kubernetes-list-type\":\"set\"},"
+    "  \"ports\":{\"type\":\"array\",\"x-kubernetes-list-type\":\"map\","
+    "    \"x-kubernetes-list-map-keys\":[\"name\"],\"items\":{\"type\":\"object\","
+    "    \"required\":[\"name\"],\"properties\":{\"name\":{\"type\":\"string\"},"
+    "    \"port\":{\"type\":\"integer\"},"
+    "    \"protocol\":{\"type\":\"string\",\"default\":\"TCP\"}}}},"
+    "  \"labels\":{\"type\":\"object\",\"additionalProperties\":"
+    "    {\"type\":\"string\",\"maxLength\":5}},"
+    "  \"values\":{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true},"
+    "  \"tmpl\":{\"type\":\"object\",\"x-kubernetes-embedded-resource\":true,"
+    "    \"properties\":{\"spec\":{\"type\":\"object\"}}},"
+    "  \"ref\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+    "    \"b\":{\"type\":\"string\"}},\"oneOf\":[{\"required\":[\"a\"]},"
+    "    {\"required\":[\"b\"]}]}"
+    "}},"
+    "\"status\":{\"type\":\"object\",\"default\":{\"observedGeneration\":-1},"
+    "  \"properties\":{\"observedGeneration\":{\"type\":\"integer\"}}}"
+    "}}";
+
+/* The messages of all causes, one per line, for whole-list comparisons. */
+static const char *all_causes(cf_crd_causes *c)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *s;
+
+	for (size_t i = 0; i < c->len; i++)
+		cf_buf_addf(&b, "%s|%s\n", c->v[i].reason,
+		    cf_crd_cause_str(c, i));
+	s = cf_arena_strdup(c->arena, b.buf);
+	cf_buf_release(&b);
+	return s;
+}
+
+static bool has_cause(cf_crd_causes *c, const char *reason, const char *text)
+{
+	for (size_t i = 0; i < c->len; i++)
+		if (!strcmp(c->v[i].reason, reason) &&
+		    !strcmp(cf_crd_cause_str(c, i), text))
+			return true;
+	return false;
+}
+
+#define CHECK_CAUSE(c, reason, text)                                        \
+	do {                                                                \
+		if (!has_cause((c), (reason), (text))) {                    \
+			cf_test_fail(__FILE__, __LINE__, "missing cause %s|%s; " \
+			    "have:\n%s", (reason), (text), all_causes(c));  \
+			return;                                             \
+		}                                                           \
+	} while (0)
+
+TEST(test_kube_crd__valid_crd_passes)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_node *crd = mk_crd(&a, ok_schema);
+
+	if (cf_crd_validate(&c, crd, NULL) != 0)
+		cf_test_fail(__FILE__, __LINE__, "%s", all_causes(&c));
+	CHECK_INT(c.len, 0);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__names_and_versions)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_node *crd = mk_crd(&a, "{\"type\":\"object\"}");
+	cf_node *names = cf_node_getp(crd, "spec", "names", NULL);
+	cf_node *vs = cf_node_getp(crd, "spec", "versions", NULL);
+	cf_node *v2 = J(&a, "{\"name\":\"v2\",\"served\":false,\"storage\":true,"
+	    "\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\"}}}");
+
+	cf_node_set(&a, names, "plural", cf_node_str(&a, "Widgets"));
+	cf_node_set(&a, names, "listKind", cf_node_str(&a, "Widget"));
+	cf_node_set(&a, cf_node_get(crd, "spec"), "scope", cf_node_str(&a, "Global"));
+	cf_node_push(&a, vs, v2);
+	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
+	CHECK_CAUSE(&c, "FieldValueInvalid", "metadata.name: Invalid value: "
+	    "\"widgets.example.com\": must be spec.names.plural+\".\"+spec.group");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.names.plural: Invalid value: "
+	    "\"Widgets\": a DNS-1035 label must consist of lower case alphanumeric "
+	    "characters or '-', start with an alphabetic character, and end with "
+	    "an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used "
+	    "for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.names.listKind: Invalid value: "
+	    "\"Widget\": kind and listKind may not be the same");
+	CHECK_CAUSE(&c, "FieldValueNotSupported", "spec.scope: Unsupported "
+	    "value: \"Global\": supported values: \"Cluster\", \"Namespaced\"");
+	CHECK(strstr(all_causes(&c), "spec.versions: Invalid value: [{") != NULL);
+	CHECK(strstr(all_causes(&c), "must have exactly one version marked as "
+	    "storage version") != NULL);
+	CHECK_STR(cf_error_msg(), "metadata.name: Invalid value: "
+	    "\"widgets.example.com\": must be spec.names.plural+\".\"+spec.group");
+
+	/* Update: group and scope are immutable. */
+	cf_crd_causes u = CF_CRD_CAUSES_INIT(&a);
+	cf_node *old = mk_crd(&a, "{\"type\":\"object\"}");
+	cf_node *upd = mk_crd(&a, "{\"type\":\"object\"}");
+
+	cf_node_set(&a, cf_node_get(upd, "spec"), "scope",
+	    cf_node_str(&a, "Cluster"));
+	CHECK_INT(cf_crd_validate(&u, upd, old), CF_EINVALID);
+	CHECK_CAUSE(&u, "FieldValueInvalid", "spec.scope: Invalid value: "
+	    "\"Cluster\": field is immutable");
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__structural_schema_rules)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_node *crd = mk_crd(&a, "{\"type\":\"object\",\"properties\":{"
+	    "\"metadata\":{\"type\":\"object\",\"properties\":{"
+	    "  \"labels\":{\"type\":\"object\"}}},"
+	    "\"spec\":{\"type\":\"object\",\"properties\":{"
+	    "  \"notype\":{\"description\":\"x\"},"
+	    "  \"mixed\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":"
+	    "\"string\"}},\"additionalProperties\":{\"type\":\"string\"}},"
+	    "  \"list\":{\"type\":\"array\",\"x-kubernetes-list-type\":\"map\","
+	    "    \"x-kubernetes-list-map-keys\":[\"k\"],\"items\":{\"type\":"
+	    "\"object\",\"properties\":{\"k\":{\"type\":\"string\"}}}},"
+	    "  \"arr\":{\"type\":\"array\"},"
+	    "  \"re\":{\"type\":\"string\",\"pattern\":\"([a-z\"},"
+	    "  \"any\":{\"type\":\"string\",\"anyOf\":[{\"type\":\"string\"}]},"
+	    "  \"ios\":{\"x-kubernetes-int-or-string\":true},"
+	    "  \"keep\":{\"x-kubernetes-preserve-unknown-fields\":true},"
+	    "  \"bad\":{\"type\":\"strin\"}"
+	    "}}}}");
+	const char *p = "spec.versions[0].schema.openAPIV3Schema";
+
+	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
+	CHECK_CAUSE(&c, "FieldValueForbidden", cf_arena_printf(&a,
+	    "%s.properties[metadata]: Forbidden: must not specify anything other "
+	    "than name and generateName, but metadata is implicitly specified", p));
+	CHECK_CAUSE(&c, "FieldValueRequired", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[notype].type: Required value: must "
+	    "not be empty for specified object fields", p));
+	CHECK_CAUSE(&c, "FieldValueForbidden", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[mixed].additionalProperties: "
+	    "Forbidden: additionalProperties and properties are mutual "
+	    "exclusive", p));
+	CHECK_CAUSE(&c, "FieldValueRequired", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[list].items.properties[k].default: "
+	    "Required value: this property is in x-kubernetes-list-map-keys, so "
+	    "it must have a default or be a required property", p));
+	CHECK_CAUSE(&c, "FieldValueRequired", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[arr].items: Required value: must be "
+	    "specified", p));
+	CHECK_CAUSE(&c, "FieldValueForbidden", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[any].anyOf[0].type: Forbidden: must "
+	    "be empty to be structural", p));
+	CHECK_CAUSE(&c, "FieldValueNotSupported", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[bad].type: Unsupported value: "
+	    "\"strin\": supported values: \"array\", \"boolean\", \"integer\", "
+	    "\"number\", \"object\", \"string\"", p));
+	CHECK(strstr(all_causes(&c), "properties[re].pattern: Invalid value: "
+	    "\"([a-z\": must be a valid regular expression, but isn't: ") != NULL);
+	/* int-or-string and preserve-unknown-fields nodes need no type. */
+	CHECK(strstr(all_causes(&c), "properties[ios].type") == NULL);
+	CHECK(strstr(all_causes(&c), "properties[keep].type") == NULL);
+	CHECK_INT(c.len, 8);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__defaults_are_validated)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_node *crd = mk_crd(&a, "{\"type\":\"object\",\"properties\":{"
+	    "\"spec\":{\"type\":\"object\",\"properties\":{"
+	    "\"n\":{\"type\":\"integer\",\"default\":\"x\"}}}}}");
+
+	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
+	CHECK_CAUSE(&c, "FieldValueTypeInvalid", "spec.versions[0].schema."
+	    "openAPIV3Schema.properties[spec].properties[n].default: Invalid "
+	    "value: \"string\": spec.versions[0].schema.openAPIV3Schema."
+	    "properties[spec].properties[n].default in body must be of type "
+	    "integer: \"string\"");
+	cf_arena_release(&a);
+}
+
+static cf_node *mk_named(cf_arena *a, const char *name, const char *plural,
+    const char *kind, const char *shortname)
+{
+	cf_node *c = J(a, "{\"metadata\":{},\"spec\":{\"group\":\"example.com\","
+	    "\"names\":{}},\"status\":{\"acceptedNames\":{}}}");
+	cf_node *n = cf_node_getp(c, "spec", "names", NULL);
+
+	cf_node_set(a, cf_node_get(c, "metadata"), "name",
+	    cf_node_str(a, name));
+	cf_node_set(a, n, "plural", cf_node_str(a, plural));
+	cf_node_set(a, n, "singular", cf_node_strn(a, plural, strlen(plural) - 1));
+	cf_node_set(a, n, "kind", cf_node_str(a, kind));
+	cf_node_set(a, n, "listKind", cf_node_str(a, cf_arena_printf(a, "%sList",
+	    kind)));
+	if (shortname) {
+		cf_node *sn = cf_node_seq(a);
+
+		cf_node_push(a, sn, cf_node_str(a, shortname));
+		cf_node_set(a, n, "shortNames", sn);
+	}
+	return c;
+}
+
+TEST(test_kube_crd__naming_conflicts)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *other = mk_named(&a, "gadgets.example.com", "gadgets", "Gadget",
+	    "wd");
+	cf_node *other_group = mk_named(&a, "widgets.other.io", "widgets",
+	    "Widget", NULL);
+	cf_node *crd = mk_named(&a, "widgets.example.com", "widgets", "Widget",
+	    "wd");
+	const cf_node *others[3];
+	cf_crd_naming n;
+
+	/* Others publish what they were accepted with. */
+	cf_node_set(&a, cf_node_get(other, "status"), "acceptedNames",
+	    cf_node_dup(&a, cf_node_getp(other, "spec", "names", NULL)));
+	cf_node_set(&a, cf_node_get(other_group, "status"), "acceptedNames",
+	    cf_node_dup(&a, cf_node_getp(other_group, "spec", "names", NULL)));
+	cf_node_set(&a, cf_node_getp(other_group, "spec", NULL), "group",
+	    cf_node_str(&a, "other.io"));
+	others[0] = other;
+	others[1] = other_group;
+	others[2] = crd; /* itself: skipped */
+
+	cf_crd_naming_compute(&n, &a, crd, others, 3);
+	CHECK_STR(n.names_accepted.status, "False");
+	CHECK_STR(n.names_accepted.reason, "ShortNamesConflict");
+	CHECK_STR(n.names_accepted.message, "\"wd\" is already in use");
+	CHECK_STR(n.established.status, "False");
+	CHECK_STR(n.established.reason, "NotAccepted");
+	CHECK_STR(cf_node_getp_str(n.accepted_names, "plural", NULL), "widgets");
+	CHECK(cf_node_get(n.accepted_names, "shortNames") == NULL);
+
+	/* Kind and listKind clash with another CRD of the group: the last
+	 * conflict checked names the reason, as upstream. */
+	cf_node *k = mk_named(&a, "things.example.com", "things", "Gadget", NULL);
+	cf_crd_naming_compute(&n, &a, k, others, 2);
+	CHECK_STR(n.names_accepted.reason, "ListKindConflict");
+	CHECK_STR(n.names_accepted.message, "\"GadgetList\" is already in use");
+	CHECK(cf_node_getp_str(n.accepted_names, "kind", NULL) == NULL);
+	CHECK_STR(cf_node_getp_str(n.accepted_names, "plural", NULL), "things");
+	/* Once established, a later conflict does not un-establish. */
+	cf_node_set(&a, cf_node_get(k, "status"), "conditions", J(&a,
+	    "[{\"type\":\"Established\",\"status\":\"True\"}]"));
+	cf_crd_naming_compute(&n, &a, k, others, 2);
+	CHECK_STR(n.names_accepted.status, "False");
+	CHECK_STR(n.established.status, "True");
+
+	/* No conflict: accepted and established at once. */
+	cf_node *free_crd = mk_named(&a, "widgets.example.com", "widgets",
+	    "Widget", "wg");
+	cf_crd_naming_compute(&n, &a, free_crd, others, 2);
+	CHECK_STR(n.names_accepted.status, "True");
+	CHECK_STR(n.names_accepted.reason, "NoConflicts");
+	CHECK_STR(n.names_accepted.message, "no conflicts found");
+	CHECK_STR(n.established.status, "True");
+	CHECK_STR(n.established.reason, "InitialNamesAccepted");
+	CHECK_STR(cf_node_getp_str(n.accepted_names, "listKind", NULL),
+	    "WidgetList");
+	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_get(n.accepted_names,
+	    "shortNames"), 0)), "wg");
+	cf_arena_release(&a);
+}
+
+static cf_crd_schema *compile_ok(const char *text, cf_arena *a)
+{
+	cf_crd_schema *s = NULL;
+
+	if (cf_crd_schema_compile(&s, J(a, text)) != 0)
+		return NULL;
+	return s;
+}
+
+TEST(test_kube_crd__prune_unknown_fields)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_schema *s = compile_ok(ok_schema, &a);
+	cf_crd_strs unk = CF_CRD_STRS_INIT(&a);
+	cf_node *o = J(&a, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+	    "\"metadata\":{\"name\":\"w\",\"bogus\":1,\"labels\":{\"a\":\"b\"}},"
+	    "\"top\":1,"
+	    "\"spec\":{\"url\":\"http://x\",\"foo\":2,"
+	    "  \"ports\":[{\"name\":\"a\",\"extra\":true}],"
+	    "  \"labels\":{\"k\":\"v\"},"
+	    "  \"values\":{\"any\":{\"deep\":[1,2]}},"
+	    "  \"tmpl\":{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+	    "    {\"name\":\"p\",\"junk\":1},\"spec\":{\"x\":1},\"other\":1}}}");
+
+	CHECK(s != NULL);
+	cf_crd_schema_prune(s, &a, o, &unk);
+	CHECK_INT(unk.len, 7);
+	CHECK_STR(unk.v[0], "metadata.bogus");
+	CHECK_STR(unk.v[1], "top");
+	CHECK_STR(unk.v[2], "spec.foo");
+	CHECK_STR(unk.v[3], "spec.ports[0].extra");
+	CHECK_STR(unk.v[4], "spec.tmpl.metadata.junk");
+	CHECK_STR(unk.v[5], "spec.tmpl.spec.x");
+	CHECK_STR(unk.v[6], "spec.tmpl.other");
+	CHECK(cf_node_get(o, "top") == NULL);
+	CHECK(cf_node_getp(o, "spec", "foo", NULL) == NULL);
+	CHECK_STR(cf_node_getp_str(o, "metadata", "labels", "a", NULL), "b");
+	CHECK_STR(cf_node_getp_str(o, "spec", "labels", "k", NULL), "v");
+	CHECK_INT(cf_node_count(cf_node_getp(o, "spec", "values", "any", "deep",
+	    NULL)), 2);
+	CHECK_STR(cf_node_getp_str(o, "spec", "tmpl", "kind", NULL), "Pod");
+	/* An object schema without properties keeps nothing. */
+	CHECK(cf_node_getp(o, "spec", "tmpl", "spec", "x", NULL) == NULL);
+	CHECK_STR(cf_node_getp_str(o, "apiVersion", NULL), "example.com/v1");
+	cf_crd_schema_free(s);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__decode_modes)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_schema *s = compile_ok(ok_schema, &a);
+	const char *body = "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+	    "\"metadata\":{\"name\":\"w\"},\"spec\":{\"url\":\"http://x\","
+	    "\"foo\":1,\"ports\":[{\"name\":\"a\",\"bar\":2}]}}";
+	cf_crd_strs warn = CF_CRD_STRS_INIT(&a);
+	cf_node *o = J(&a, body);
+
+	CHECK_INT(cf_crd_schema_decode(s, &a, o, CF_CRD_SCHEMA_STRICT, NULL), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "strict decoding error: unknown field "
+	    "\"spec.foo\", unknown field \"spec.ports[0].bar\"");
+
+	o = J(&a, body);
+	CHECK_INT(cf_crd_schema_decode(s, &a, o, CF_CRD_SCHEMA_WARN, &warn), 0);
+	CHECK_INT(warn.len, 2);
+	CHECK_STR(warn.v[0], "unknown field \"spec.foo\"");
+	/* Defaults were applied after pruning. */
+	CHECK_STR(cf_node_getp_str(cf_node_at(cf_node_getp(o, "spec", "ports",
+	    NULL), 0), "protocol", NULL), "TCP");
+
+	o = J(&a, body);
+	CHECK_INT(cf_crd_schema_decode(s, &a, o, CF_CRD_SCHEMA_IGNORE, &warn), 0);
+	CHECK_INT(warn.len, 2);
+	CHECK(cf_node_getp(o, "spec", "foo", NULL) == NULL);
+	cf_crd_schema_free(s);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__defaulting)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_schema *s = compile_ok(ok_schema, &a);
+	cf_node *o = J(&a, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+	    "\"metadata\":{\"name\":\"w\"},\"spec\":{\"url\":\"http://x\","
+	    "\"suspend\":null,\"opt\":null}}");
+	int64_t gen = 0;
+
+	CHECK(s != NULL);
+	cf_crd_schema_default(s, &a, o);
+	/* The Flux convention: a fresh object reads back with
+	 * status.observedGeneration -1. */
+	CHECK(cf_node_as_int(cf_node_getp(o, "status", "observedGeneration",
+	    NULL), &gen));
+	CHECK_INT(gen, -1);
+	/* null in a non-nullable field is dropped, then defaulted. */
+	CHECK(cf_node_is(cf_node_getp(o, "spec", "suspend", NULL), CF_NODE_BOOL));
+	CHECK(!cf_node_getp(o, "spec", "suspend", NULL)->v.b);
+	/* A nullable null stays. */
+	CHECK(cf_node_is(cf_node_getp(o, "spec", "opt", NULL), CF_NODE_NULL));
+	/* An existing status is not replaced, only completed. */
+	cf_node *o2 = J(&a, "{\"status\":{}}");
+	cf_crd_schema_default(s, &a, o2);
+	CHECK(cf_node_get(o2, "spec") == NULL); /* no parent, no default */
+	CHECK(cf_node_getp(o2, "status", "observedGeneration", NULL) == NULL);
+	/* A default is a copy, not shared with the schema. */
+	cf_node *o3 = J(&a, "{}");
+	cf_crd_schema_default(s, &a, o3);
+	cf_node_set(&a, cf_node_get(o3, "status"), "observedGeneration",
+	    cf_node_int(&a, 5));
+	cf_node *o4 = J(&a, "{}");
+	cf_crd_schema_default(s, &a, o4);
+	CHECK(cf_node_as_int(cf_node_getp(o4, "status", "observedGeneration",
+	    NULL), &gen));
+	CHECK_INT(gen, -1);
+	cf_crd_schema_free(s);
+	cf_arena_release(&a);
+}
+
+static cf_crd_causes *validate(cf_arena *a, cf_crd_schema *s, const char *spec)
+{
+	cf_crd_causes *c = CF_ARENA_NEW(a, cf_crd_causes);
+	cf_node *o = J(a, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\","
+	    "\"metadata\":{\"name\":\"w\"}}");
+
+	c->arena = a;
+	cf_node_set(a, o, "spec", J(a, spec));
+	cf_crd_schema_validate(s, o, c);
+	return c;
+}
+
+TEST(test_kube_crd__validation_messages)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_schema *s = compile_ok(ok_schema, &a);
+	cf_crd_causes *c;
+
+	CHECK(s != NULL);
+	c = validate(&a, s, "{\"url\":\"https://x\",\"ref\":{\"a\":\"1\"}}");
+	if (c->len)
+		cf_test_fail(__FILE__, __LINE__, "%s", all_causes(c));
+	CHECK_INT(c->len, 0);
+
+	c = validate(&a, s, "{\"replicas\":\"string\"}");
+	CHECK_CAUSE(c, "FieldValueRequired", "spec.url: Required value");
+	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.replicas: Invalid value: "
+	    "\"string\": spec.replicas in body must be of type integer: "
+	    "\"string\"");
+	CHECK_INT(c->len, 2);
+
+	c = validate(&a, s, "{\"url\":\"git@host:x\",\"replicas\":11,"
+	    "\"mode\":\"x\",\"name\":\"h\xc3\xa9h\xc3\xa9\",\"tags\":[\"a\",\"b\","
+	    "\"a\"],\"when\":\"yesterday\",\"port\":1.5,"
+	    "\"ports\":[{\"name\":\"a\"},{\"name\":\"a\",\"port\":1}],"
+	    "\"labels\":{\"k\":\"toolong\"},\"ref\":{\"a\":\"1\",\"b\":\"2\"}}");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.url: Invalid value: "
+	    "\"git@host:x\": spec.url in body should match '^(http|https|ssh)://'");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.replicas: Invalid value: 11: "
+	    "spec.replicas in body should be less than or equal to 10");
+	CHECK_CAUSE(c, "FieldValueNotSupported", "spec.mode: Unsupported value: "
+	    "\"x\": supported values: \"a\", \"b\"");
+	CHECK_CAUSE(c, "FieldValueTooLong", "spec.name: Too long: may not be more "
+	    "than 3 bytes");
+	CHECK_CAUSE(c, "FieldValueTooMany", "spec.tags: Too many: 3: must have at "
+	    "most 2 items");
+	CHECK_CAUSE(c, "FieldValueDuplicate", "spec.tags[2]: Duplicate value: "
+	    "\"a\"");
+	CHECK_CAUSE(c, "FieldValueDuplicate", "spec.ports[1]: Duplicate value: "
+	    "{\"name\":\"a\",\"port\":1}");
+	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.when: Invalid value: "
+	    "\"yesterday\": spec.when in body must be of type date-time: "
+	    "\"yesterday\"");
+	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.port: Invalid value: "
+	    "\"number\": spec.port in body must be of type integer,string: "
+	    "\"number\"");
+	CHECK_CAUSE(c, "FieldValueTooLong", "spec.labels.k: Too long: may not be "
+	    "more than 5 bytes");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.ref: Invalid value: \"\": "
+	    "\"spec.ref\" must validate one and only one schema (oneOf). Found 2 "
+	    "valid alternatives");
+	CHECK_INT(c->len, 11);
+
+	/* Runes, not bytes: two 2-byte characters fit maxLength 3. */
+	c = validate(&a, s, "{\"url\":\"ssh://x\",\"name\":\"\xc3\xa9\xc3\xa9\","
+	    "\"when\":\"2026-01-02T03:04:05.5+01:00\",\"port\":\"80%\","
+	    "\"opt\":null,\"ref\":{\"b\":\"x\"},\"replicas\":0}");
+	if (c->len)
+		cf_test_fail(__FILE__, __LINE__, "%s", all_causes(c));
+	CHECK_INT(c->len, 0);
+
+	c = validate(&a, s, "{\"url\":\"ssh://x\",\"name\":\"\",\"replicas\":-1,"
+	    "\"suspend\":null,\"ref\":{}}");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.name: Invalid value: \"\": "
+	    "spec.name in body should be at least 1 chars long");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.replicas: Invalid value: -1: "
+	    "spec.replicas in body should be greater than or equal to 0");
+	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.suspend: Invalid value: "
+	    "\"null\": spec.suspend in body must be of type boolean: \"null\"");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.ref: Invalid value: \"\": "
+	    "\"spec.ref\" must validate one and only one schema (oneOf). Found "
+	    "none valid");
+	CHECK_INT(c->len, 4);
+	CHECK_STR(cf_error_msg(), "spec.name: Invalid value: \"\": spec.name in "
+	    "body should be at least 1 chars long");
+	cf_crd_schema_free(s);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__junctors_and_bounds)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_crd_schema *s = compile_ok("{\"type\":\"object\",\"properties\":{"
+	    "\"spec\":{\"type\":\"object\",\"minProperties\":1,\"maxProperties\":3,"
+	    "\"properties\":{"
+	    "  \"n\":{\"type\":\"number\",\"minimum\":0.5,\"exclusiveMinimum\":true,"
+	    "    \"maximum\":2.5,\"exclusiveMaximum\":true},"
+	    "  \"s\":{\"type\":\"string\",\"not\":{\"enum\":[\"no\"]}},"
+	    "  \"x\":{\"type\":\"string\",\"anyOf\":[{\"pattern\":\"^a\"},"
+	    "    {\"pattern\":\"^b\"}],\"allOf\":[{\"maxLength\":2}]},"
+	    "  \"l\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":"
+	    "\"integer\"}}"
+	    "}}}}", &a);
+	cf_crd_causes *c;
+
+	CHECK(s != NULL);
+	c = validate(&a, s, "{\"n\":2,\"x\":\"bz\",\"l\":[1]}");
+	if (c->len)
+		cf_test_fail(__FILE__, __LINE__, "%s", all_causes(c));
+	CHECK_INT(c->len, 0);
+	c = validate(&a, s, "{\"n\":2.5,\"s\":\"no\",\"x\":\"abc\",\"l\":[]}");
+	CHECK_CAUSE(c, "FieldValueTooMany", "spec: Too many: 4: must have at "
+	    "most 3 items");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.n: Invalid value: 2.5: spec.n "
+	    "in body should be less than 2.5");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.s: Invalid value: \"\": "
+	    "\"spec.s\" must not validate the schema (not)");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.x: Invalid value: \"\": "
+	    "\"spec.x\" must validate all the schemas (allOf)");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.l: Invalid value: 0: spec.l in "
+	    "body should have at least 1 items");
+	CHECK_INT(c->len, 5);
+	c = validate(&a, s, "{\"n\":0.5,\"x\":\"c\",\"l\":[1.5]}");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.n: Invalid value: 0.5: spec.n "
+	    "in body should be greater than 0.5");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.x: Invalid value: \"\": "
+	    "\"spec.x\" must validate at least one schema (anyOf)");
+	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.l[0]: Invalid value: "
+	    "\"number\": spec.l[0] in body must be of type integer: \"number\"");
+	CHECK_INT(c->len, 3);
+	c = validate(&a, s, "{}");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec: Invalid value: 0: spec in body "
+	    "should have at least 1 properties");
+	cf_crd_schema_free(s);
+
+	/* A pattern that does not compile is refused at compile time. */
+	cf_crd_schema *bad = NULL;
+	CHECK_INT(cf_crd_schema_compile(&bad, J(&a, "{\"type\":\"object\","
+	    "\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"(\"}}}")),
+	    CF_EINVALID);
+	CHECK(bad == NULL);
+	CHECK(strstr(cf_error_msg(), "openAPIV3Schema.properties[a].pattern") !=
+	    NULL);
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__printer_columns)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *crd = mk_crd(&a, "{\"type\":\"object\"}");
+	cf_node *v = cf_node_at(cf_node_getp(crd, "spec", "versions", NULL), 0);
+	cf_crd_column *cols;
+	size_t n;
+
+	n = cf_crd_columns(&cols, &a, crd, v);
+	CHECK_INT(n, 1);
+	CHECK_STR(cols[0].name, "Age");
+	CHECK_STR(cols[0].type, "date");
+	CHECK_STR(cols[0].json_path, ".metadata.creationTimestamp");
+
+	cf_node_set(&a, v, "additionalPrinterColumns", J(&a, "["
+	    "{\"name\":\"Ready\",\"type\":\"string\",\"jsonPath\":"
+	    "\".status.conditions[?(@.type==\\\"Ready\\\")].status\"},"
+	    "{\"name\":\"Last scan\",\"type\":\"date\",\"priority\":1,"
+	    "\"jsonPath\":\".status.lastScanResult.scanTime\",\"description\":\"d\"}"
+	    "]"));
+	n = cf_crd_columns(&cols, &a, crd, v);
+	CHECK_INT(n, 2);
+	CHECK_STR(cols[0].json_path, ".status.conditions[?(@.type==\"Ready\")].status");
+	CHECK_INT(cols[0].priority, 0);
+	CHECK_STR(cols[0].format, "");
+	CHECK_STR(cols[1].name, "Last scan");
+	CHECK_INT(cols[1].priority, 1);
+	CHECK_STR(cols[1].description, "d");
+
+	cf_node_set(&a, v, "subresources", J(&a, "{\"scale\":{\"specReplicasPath\":"
+	    "\".spec.replicas\",\"statusReplicasPath\":\".status.replicas\"}}"));
+	n = cf_crd_scale_columns(&cols, &a, v);
+	CHECK_INT(n, 3);
+	CHECK_STR(cols[0].name, "Desired");
+	CHECK_STR(cols[1].name, "Available");
+	CHECK_STR(cols[2].name, "Age");
+
+	/* Column declarations are validated with the CRD. */
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_node_set(&a, v, "additionalPrinterColumns", J(&a,
+	    "[{\"name\":\"X\",\"type\":\"text\",\"format\":\"hex\"}]"));
+	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.versions[0]."
+	    "additionalPrinterColumns[0].type: Invalid value: \"text\": must be "
+	    "one of boolean,date,integer,number,string");
+	CHECK_CAUSE(&c, "FieldValueRequired", "spec.versions[0]."
+	    "additionalPrinterColumns[0].JSONPath: Required value");
+	CHECK(cf_crd_version(crd, "v1") == v);
+	CHECK(cf_crd_version(crd, NULL) == v);
+	CHECK(cf_crd_version(crd, "v2") == NULL);
+	cf_arena_release(&a);
+}
+
+TEST_MAIN(T(test_kube_crd__valid_crd_passes),
+    T(test_kube_crd__names_and_versions),
+    T(test_kube_crd__structural_schema_rules),
+    T(test_kube_crd__defaults_are_validated),
+    T(test_kube_crd__naming_conflicts),
+    T(test_kube_crd__prune_unknown_fields),
+    T(test_kube_crd__decode_modes),
+    T(test_kube_crd__defaulting),
+    T(test_kube_crd__validation_messages),
+    T(test_kube_crd__junctors_and_bounds),
+    T(test_kube_crd__printer_columns))
