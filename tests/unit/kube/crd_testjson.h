@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/node.h"
 
 static cf_node *tj_value(cf_arena *a, const char **p);
@@ -146,6 +147,39 @@ static inline cf_node *J(cf_arena *a, const char *text)
 	if (*p)
 		tj_die(p);
 	return n;
+}
+
+/* Compact JSON of n into b (keys in stored order), for dumping documents
+ * to files in tests. */
+static inline void JW(cf_buf *b, const cf_node *n)
+{
+	switch (n ? n->type : CF_NODE_NULL) {
+	case CF_NODE_NULL: cf_buf_adds(b, "null"); break;
+	case CF_NODE_BOOL: cf_buf_adds(b, n->v.b ? "true" : "false"); break;
+	case CF_NODE_INT: cf_buf_addf(b, "%lld", (long long)n->v.i); break;
+	case CF_NODE_FLOAT: cf_buf_addf(b, "%.17g", n->v.f); break;
+	case CF_NODE_STR: cf_buf_add_json_str(b, n->v.s, n->len); break;
+	case CF_NODE_SEQ:
+		cf_buf_addch(b, '[');
+		for (uint32_t i = 0; i < n->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			JW(b, n->v.items[i]);
+		}
+		cf_buf_addch(b, ']');
+		break;
+	default:
+		cf_buf_addch(b, '{');
+		for (uint32_t i = 0; i < n->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			cf_buf_add_json_str(b, n->v.pairs[i].key,
+			    n->v.pairs[i].klen);
+			cf_buf_addch(b, ':');
+			JW(b, n->v.pairs[i].val);
+		}
+		cf_buf_addch(b, '}');
+	}
 }
 
 #endif
