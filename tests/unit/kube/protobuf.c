@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Protobuf bodies: tests/resources/protobuf/NAME.bin was sent by the real
+ * kubectl 1.32 and NAME.json by kubectl 1.31 (which still sends JSON) for
+ * the same command, so decoding the first must give exactly the second.
+ */
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "kube/protobuf.h"
+
+/* Compact JSON in the node's own key order: Go's encoder writes struct
+ * fields in declaration order, which is what the decoder must reproduce. */
+static void to_json(cf_buf *b, const cf_node *n)
+{
+	switch (n->type) {
+	case CF_NODE_NULL:
+		cf_buf_adds(b, "null");
+		break;
+	case CF_NODE_BOOL:
+		cf_buf_adds(b, n->v.b ? "true" : "false");
+		break;
+	case CF_NODE_INT:
+		cf_buf_addf(b, "%lld", (long long)n->v.i);
+		break;
+	case CF_NODE_FLOAT:
+		cf_buf_addf(b, "%.17g", n->v.f);
+		break;
+	case CF_NODE_STR:
+		cf_buf_add_json_str(b, n->v.s, n->len);
+		break;
+	case CF_NODE_SEQ:
+		cf_buf_addch(b, '[');
+		for (uint32_t i = 0; i < n->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			to_json(b, n->v.items[i]);
+		}
+		cf_buf_addch(b, ']');
+		break;
+	case CF_NODE_MAP:
+		cf_buf_addch(b, '{');
+		for (uint32_t i = 0; i < n->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			cf_buf_add_json_str(b, n->v.pairs[i].key,
+			    n->v.pairs[i].klen);
+			cf_buf_addch(b, ':');
+			to_json(b, n->v.pairs[i].val);
+		}
+		cf_buf_addch(b, '}');
+		break;
+	}
+}
+
+/* Resources live next to the sources; __FILE__ is relative to the build
+ * directory, where meson runs the tests. */
+static int read_resource(cf_buf *out, const char *name)
+{
+	char path[512];
+	const char *src = __FILE__;
+	const char *cut = strstr(src, "tests/unit/kube/");
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*sresources/protobuf/%s",
+	    (int)(cut - src) + 6, src, name);
+	f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cf_buf_add(out, chunk, n);
+	fclose(f);
+	while (out->len && (out->buf[out->len - 1] == '\n'))
+		cf_buf_truncate(out, out->len - 1);
+	return 0;
+}
+
+static const char *const captured[] = {
+	"ssar_pods", "ssar_full", "ssar_deploy_scale", "ssar_nonres", "ssrr",
+	"namespace", "configmap", "secret", "secret_tls", "serviceaccount",
+	"service", "service_np", "deployment", "job", "cronjob", "role",
+	"rolebinding", "clusterrole", "clusterrole_agg", "clusterrolebinding",
+	"priorityclass", "ingress", "pdb", "pdb_int", "token",
+};
+
+TEST(test_kube_protobuf__kubectl_bodies_match_json)
+{
+	for (size_t i = 0; i < CF_ARRAY_SIZE(captured); i++) {
+		cf_buf bin = CF_BUF_INIT, want = CF_BUF_INIT, got = CF_BUF_INIT;
+		cf_arena a = CF_ARENA_INIT;
+		char name[128];
+		cf_node *obj;
+		int err, same;
+
+		snprintf(name, sizeof(name), "%s.bin", captured[i]);
+		CHECK(read_resource(&bin, name) == 0);
+		snprintf(name, sizeof(name), "%s.json", captured[i]);
+		CHECK(read_resource(&want, name) == 0);
+		err = cf_protobuf_decode(&obj, &a, bin.buf, bin.len);
+		if (err == 0)
+			to_json(&got, obj);
+		same = err == 0 && !strcmp(got.buf, want.buf);
+		if (!same)
+			cf_test_fail(__FILE__, __LINE__, "%s: %d %s\n got  %s\n want %s",
+			    captured[i], err, err ? cf_error_msg() : "",
+			    got.buf, want.buf);
+		cf_buf_release(&bin);
+		cf_buf_release(&want);
+		cf_buf_release(&got);
+		cf_arena_release(&a);
+		if (!same)
+			return;
+	}
+}
+
+/* Every cut of a real body that ends inside the object must be refused,
+ * never read past the end (ASan watches) and never half-decoded. */
+TEST(test_kube_protobuf__truncated_bodies_fail)
+{
+	for (size_t i = 0; i < CF_ARRAY_SIZE(captured); i++) {
+		cf_buf bin = CF_BUF_INIT;
+		char name[128];
+
+		snprintf(name, sizeof(name), "%s.bin", captured[i]);
+		CHECK(read_resource(&bin, name) == 0);
+		/* The last 4 bytes are the empty contentEncoding and
+		 * contentType fields; cutting those leaves a whole object.
+		 * Cutting just before the raw object (after typeMeta, whose
+		 * length is byte 5) leaves a valid empty object; before that
+		 * the kind is missing or cut (CF_ENOTFOUND or CF_EINVALID);
+		 * after it, the object is cut and must be CF_EINVALID. */
+		size_t raw_at = 6 + (unsigned char)bin.buf[5];
+
+		for (size_t n = 0; n + 4 < bin.len; n++) {
+			cf_arena a = CF_ARENA_INIT;
+			cf_node *obj = NULL;
+			char *copy = malloc(n ? n : 1);
+			int err;
+
+			memcpy(copy, bin.buf, n);
+			err = cf_protobuf_decode(&obj, &a, copy, n);
+			free(copy);
+			cf_arena_release(&a);
+			if (n > raw_at ? err != CF_EINVALID :
+			    n < raw_at && err >= 0) {
+				cf_test_fail(__FILE__, __LINE__,
+				    "%s cut at %zu: %d", captured[i], n, err);
+				cf_buf_release(&bin);
+				return;
+			}
+		}
+		cf_buf_release(&bin);
+	}
+}
+
+/* A tiny encoder for hand-made bodies. */
+static void put_varint(cf_buf *b, uint64_t v)
+{
+	while (v >= 0x80) {
+		cf_buf_addch(b, (char)(v | 0x80));
+		v >>= 7;
+	}
+	cf_buf_addch(b, (char)v);
+}
+
+static void put_bytes(cf_buf *b, unsigned num, const void *p, size_t n)
+{
+	put_varint(b, (uint64_t)num << 3 | 2);
+	put_varint(b, n);
+	cf_buf_add(b, p, n);
+}
+
+static void put_int(cf_buf *b, unsigned num, uint64_t v)
+{
+	put_varint(b, (uint64_t)num << 3);
+	put_varint(b, v);
+}
+
+/* Wrap raw object bytes in the k8s envelope. */
+static void envelope(cf_buf *out, const char *av, const char *kind,
+    const cf_buf *raw, const char *encoding)
+{
+	cf_buf tm = CF_BUF_INIT;
+
+	cf_buf_add(out, "k8s\0", 4);
+	put_bytes(&tm, 1, av, strlen(av));
+	put_bytes(&tm, 2, kind, strlen(kind));
+	put_bytes(out, 1, tm.buf, tm.len);
+	put_bytes(out, 2, raw->buf, raw->len);
+	if (encoding)
+		put_bytes(out, 3, encoding, strlen(encoding));
+	cf_buf_release(&tm);
+}
+
+static int decode_to_json(cf_buf *json, const cf_buf *body)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *obj;
+	int err = cf_protobuf_decode(&obj, &a, body->buf, body->len);
+
+	if (err == 0)
+		to_json(json, obj);
+	cf_arena_release(&a);
+	return err;
+}
+
+TEST(test_kube_protobuf__unknown_fields_time_and_negative_ints)
+{
+	cf_buf meta = CF_BUF_INIT, ts = CF_BUF_INIT, raw = CF_BUF_INIT;
+	cf_buf spec = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
+
+	put_bytes(&meta, 1, "p", 1);
+	put_int(&ts, 1, 1700000000);
+	put_bytes(&meta, 8, ts.buf, ts.len);
+	put_int(&meta, 7, 5);           /* generation */
+	put_bytes(&meta, 99, "zz", 2);  /* a field from the future */
+	put_int(&meta, 98, 7);
+	put_bytes(&raw, 1, meta.buf, meta.len);
+	/* PriorityClass.value = -5 as int32, written sign-extended. */
+	put_int(&raw, 2, (uint64_t)(int64_t)-5);
+	put_int(&raw, 3, 1);
+	put_bytes(&raw, 50, spec.buf, spec.len);
+	envelope(&body, "scheduling.k8s.io/v1", "PriorityClass", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), 0);
+	CHECK_STR(json.buf, "{\"kind\":\"PriorityClass\",\"apiVersion\":"
+	    "\"scheduling.k8s.io/v1\",\"metadata\":{\"name\":\"p\","
+	    "\"generation\":5,\"creationTimestamp\":\"2023-11-14T22:13:20Z\"},"
+	    "\"value\":-5,\"globalDefault\":true}");
+	cf_buf_release(&meta);
+	cf_buf_release(&ts);
+	cf_buf_release(&raw);
+	cf_buf_release(&spec);
+	cf_buf_release(&body);
+	cf_buf_release(&json);
+}
+
+TEST(test_kube_protobuf__envelope_errors)
+{
+	cf_buf raw = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *obj;
+
+	CHECK_INT(cf_protobuf_decode(&obj, &a, "k8s", 3), CF_EINVALID);
+	CHECK_INT(cf_protobuf_decode(&obj, &a, "{\"kind\":1}", 10), CF_EINVALID);
+	envelope(&body, "v1", "Pod", &raw, "gzip");
+	CHECK_INT(decode_to_json(&json, &body), CF_EINVALID);
+	cf_buf_reset(&body);
+	envelope(&body, "example.com/v1", "Widget", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "example.com/v1, Kind=Widget"));
+	/* A group wire type (3) and a length past the end. */
+	cf_buf_reset(&body);
+	cf_buf_reset(&raw);
+	put_varint(&raw, 1 << 3 | 3);
+	envelope(&body, "v1", "Namespace", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_EINVALID);
+	cf_buf_reset(&body);
+	cf_buf_reset(&raw);
+	put_varint(&raw, 1 << 3 | 2);
+	put_varint(&raw, 1000);
+	envelope(&body, "v1", "Namespace", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_EINVALID);
+	/* A string where a varint belongs. */
+	cf_buf_reset(&body);
+	cf_buf_reset(&raw);
+	put_bytes(&raw, 2, "x", 1);
+	envelope(&body, "scheduling.k8s.io/v1", "PriorityClass", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_EINVALID);
+	cf_buf_release(&raw);
+	cf_buf_release(&body);
+	cf_buf_release(&json);
+	cf_arena_release(&a);
+}
+
+/* Empty sub-messages expand to their Go defaults; thousands of them in a
+ * small body must hit the output budget rather than eat memory. */
+TEST(test_kube_protobuf__default_expansion_is_bounded)
+{
+	cf_buf podspec = CF_BUF_INIT, tmpl = CF_BUF_INIT, spec = CF_BUF_INIT;
+	cf_buf raw = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
+
+	for (int i = 0; i < 20000; i++)
+		put_bytes(&podspec, 2, "", 0); /* containers: {} */
+	put_bytes(&tmpl, 2, podspec.buf, podspec.len);
+	put_bytes(&spec, 3, tmpl.buf, tmpl.len);
+	put_bytes(&raw, 2, spec.buf, spec.len);
+	envelope(&body, "apps/v1", "Deployment", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_ETOOLARGE);
+
+	/* A handful is fine and prints the defaults Go would. */
+	cf_buf_reset(&podspec);
+	cf_buf_reset(&tmpl);
+	cf_buf_reset(&spec);
+	cf_buf_reset(&raw);
+	cf_buf_reset(&body);
+	put_bytes(&podspec, 2, "", 0);
+	put_bytes(&tmpl, 2, podspec.buf, podspec.len);
+	put_bytes(&spec, 3, tmpl.buf, tmpl.len);
+	put_bytes(&raw, 2, spec.buf, spec.len);
+	envelope(&body, "apps/v1", "Deployment", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), 0);
+	CHECK(strstr(json.buf, "\"containers\":[{\"name\":\"\",\"resources\":{}}]"));
+	CHECK(strstr(json.buf, "\"selector\":null"));
+	cf_buf_release(&podspec);
+	cf_buf_release(&tmpl);
+	cf_buf_release(&spec);
+	cf_buf_release(&raw);
+	cf_buf_release(&body);
+	cf_buf_release(&json);
+}
+
+TEST(test_kube_protobuf__media_type)
+{
+	CHECK(cf_protobuf_is_media_type("application/vnd.kubernetes.protobuf"));
+	CHECK(cf_protobuf_is_media_type(
+	    "Application/VND.kubernetes.protobuf; charset=utf-8"));
+	CHECK(cf_protobuf_is_media_type(
+	    "application/vnd.kubernetes.protobuf;stream=watch"));
+	CHECK(!cf_protobuf_is_media_type("application/json"));
+	CHECK(!cf_protobuf_is_media_type("application/vnd.kubernetes.protobufx"));
+	CHECK(!cf_protobuf_is_media_type(NULL));
+	CHECK(cf_protobuf_supports("authorization.k8s.io/v1",
+	    "SelfSubjectAccessReview"));
+	CHECK(cf_protobuf_supports("apps/v1", "Deployment"));
+	CHECK(!cf_protobuf_supports("apps/v1", "StatefulSet"));
+}
+
+TEST_MAIN(T(test_kube_protobuf__kubectl_bodies_match_json),
+    T(test_kube_protobuf__truncated_bodies_fail),
+    T(test_kube_protobuf__unknown_fields_time_and_negative_ints),
+    T(test_kube_protobuf__envelope_errors),
+    T(test_kube_protobuf__default_expansion_is_bounded),
+    T(test_kube_protobuf__media_type))
