@@ -1,0 +1,1889 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Server-side apply. The shapes follow structured-merge-diff (SMD) and the
+ * apiserver's managedFields wrappers, re-derived from their documented
+ * behaviour and the experiments in spec/kubernetes-api.md §3:
+ *
+ *   field sets      a sorted tree of path elements (f:, k:, v:, i:) with a
+ *                   "member" bit per node ("." in fieldsV1);
+ *   apply           merge config into live, prune what the applier dropped,
+ *                   compare live with the result, and check the changed
+ *                   paths against every other manager's set;
+ *   update          compare old with new: the writer gains what changed,
+ *                   everybody loses what was removed.
+ *
+ * Field sets are built by insertion and then treated as immutable: the set
+ * operations always return fresh trees, so no subtree is ever shared.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "kube/ssa.h"
+
+/* ---- path elements ----------------------------------------------------- */
+
+/* Kinds in SMD's sort order: fields < keys < values < indexes. */
+enum pe_kind { PE_FIELD = 0, PE_KEY, PE_VALUE, PE_INDEX };
+
+typedef struct pe {
+	uint8_t kind;
+	const char *name;   /* PE_FIELD */
+	const cf_node *val; /* PE_VALUE: the scalar; PE_KEY: map sorted by key */
+	int64_t index;      /* PE_INDEX */
+} pe;
+
+struct fs_child;
+
+struct cf_fieldset {
+	bool member;
+	uint32_t n, alloc;
+	struct fs_child *c; /* sorted by pe_cmp */
+};
+
+struct fs_child {
+	pe pe;
+	cf_fieldset *set;
+};
+
+static int type_rank(const cf_node *v)
+{
+	switch (v ? v->type : CF_NODE_NULL) {
+	case CF_NODE_INT:
+	case CF_NODE_FLOAT:
+		return 0;
+	case CF_NODE_STR:
+		return 1;
+	case CF_NODE_BOOL:
+		return 2;
+	case CF_NODE_SEQ:
+		return 3;
+	case CF_NODE_MAP:
+		return 4;
+	default:
+		return 5;
+	}
+}
+
+static double num_of(const cf_node *v)
+{
+	if (v->type == CF_NODE_FLOAT)
+		return v->v.f;
+	return (v->flags & CF_NODE_F_UINT) ? (double)v->v.u : (double)v->v.i;
+}
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	if (c)
+		return c < 0 ? -1 : 1;
+	return an < bn ? -1 : an > bn;
+}
+
+/* SMD's total order on values: numbers (compared numerically) < strings <
+ * bools < lists < maps < null. */
+static int value_cmp(const cf_node *a, const cf_node *b)
+{
+	int ra = type_rank(a), rb = type_rank(b);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	switch (ra) {
+	case 0:
+		if (a->type == CF_NODE_INT && b->type == CF_NODE_INT &&
+		    !((a->flags | b->flags) & CF_NODE_F_UINT))
+			return a->v.i < b->v.i ? -1 : a->v.i > b->v.i;
+		return num_of(a) < num_of(b) ? -1 : num_of(a) > num_of(b);
+	case 1:
+		return bytes_cmp(a->v.s, a->len, b->v.s, b->len);
+	case 2:
+		return a->v.b == b->v.b ? 0 : a->v.b ? 1 : -1;
+	case 3:
+	case 4:
+		/* Lists elementwise, maps as (key, value) lists; shorter first. */
+		for (uint32_t i = 0;; i++) {
+			int c;
+
+			if (i >= a->len || i >= b->len)
+				return a->len == b->len ? 0 : i >= a->len ? -1 : 1;
+			if (ra == 4) {
+				c = bytes_cmp(a->v.pairs[i].key, a->v.pairs[i].klen,
+				    b->v.pairs[i].key, b->v.pairs[i].klen);
+				if (!c)
+					c = value_cmp(a->v.pairs[i].val,
+					    b->v.pairs[i].val);
+			} else {
+				c = value_cmp(a->v.items[i], b->v.items[i]);
+			}
+			if (c)
+				return c;
+		}
+	default:
+		return 0;
+	}
+}
+
+static int pe_cmp(const pe *a, const pe *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	switch (a->kind) {
+	case PE_FIELD:
+		return strcmp(a->name, b->name);
+	case PE_INDEX:
+		return a->index < b->index ? -1 : a->index > b->index;
+	default:
+		/* Key lists are maps sorted by name: the map order above is
+		 * exactly SMD's FieldList comparison. */
+		return value_cmp(a->val, b->val);
+	}
+}
+
+/* ---- field set trees ---------------------------------------------------- */
+
+static cf_fieldset *fs_new(cf_arena *a)
+{
+	return CF_ARENA_NEW(a, cf_fieldset);
+}
+
+/* Binary search; *at is the insertion point when not found. */
+static cf_fieldset *fs_find(const cf_fieldset *s, const pe *p, uint32_t *at)
+{
+	uint32_t lo = 0, hi = s ? s->n : 0;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		int c = pe_cmp(&s->c[mid].pe, p);
+
+		if (!c) {
+			if (at)
+				*at = mid;
+			return s->c[mid].set;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (at)
+		*at = lo;
+	return NULL;
+}
+
+static cf_fieldset *fs_child(cf_arena *a, cf_fieldset *s, const pe *p)
+{
+	uint32_t at;
+	cf_fieldset *c = fs_find(s, p, &at);
+
+	if (c)
+		return c;
+	if (s->n == s->alloc) {
+		uint32_t n = s->alloc ? s->alloc * 2 : 4;
+		struct fs_child *nc = cf_arena_alloc(a, n * sizeof(*nc));
+
+		if (s->n)
+			memcpy(nc, s->c, s->n * sizeof(*nc));
+		s->c = nc;
+		s->alloc = n;
+	}
+	memmove(s->c + at + 1, s->c + at, (s->n - at) * sizeof(*s->c));
+	s->c[at].pe = *p;
+	s->c[at].set = c = fs_new(a);
+	s->n++;
+	return c;
+}
+
+bool cf_fieldset_empty(const cf_fieldset *s)
+{
+	if (!s)
+		return true;
+	if (s->member)
+		return false;
+	for (uint32_t i = 0; i < s->n; i++)
+		if (!cf_fieldset_empty(s->c[i].set))
+			return false;
+	return true;
+}
+
+enum fs_op { FS_UNION, FS_DIFF, FS_INTERSECT };
+
+/* A fresh tree for (x op y); empty subtrees are dropped. */
+static cf_fieldset *fs_combine(cf_arena *a, const cf_fieldset *x,
+    const cf_fieldset *y, enum fs_op op)
+{
+	cf_fieldset *r = fs_new(a);
+	static const cf_fieldset none;
+	uint32_t i = 0, j = 0;
+
+	if (!x)
+		x = &none;
+	if (!y)
+		y = &none;
+	r->member = op == FS_UNION ? (x->member || y->member)
+	    : op == FS_DIFF	   ? (x->member && !y->member)
+				   : (x->member && y->member);
+	/* Walk both sorted child lists at once. */
+	while (i < x->n || j < y->n) {
+		int c = i >= x->n ? 1 : j >= y->n ? -1
+					: pe_cmp(&x->c[i].pe, &y->c[j].pe);
+		const cf_fieldset *xs = c <= 0 ? x->c[i].set : NULL;
+		const cf_fieldset *ys = c >= 0 ? y->c[j].set : NULL;
+		const pe *p = c <= 0 ? &x->c[i].pe : &y->c[j].pe;
+		cf_fieldset *sub = NULL;
+
+		if (op == FS_UNION || (op == FS_DIFF && xs) || (xs && ys))
+			sub = fs_combine(a, xs, ys, op);
+		if (sub && !cf_fieldset_empty(sub))
+			*fs_child(a, r, p) = *sub;
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+	}
+	return r;
+}
+
+static cf_fieldset *fs_copy(cf_arena *a, const cf_fieldset *x)
+{
+	return fs_combine(a, x, NULL, FS_UNION);
+}
+
+/* True if s (a subtree) holds any path at all. */
+#define fs_any(s) (!cf_fieldset_empty(s))
+
+static bool fs_any_child(const cf_fieldset *s)
+{
+	for (uint32_t i = 0; i < s->n; i++)
+		if (fs_any(s->c[i].set))
+			return true;
+	return false;
+}
+
+/* ---- tiny JSON for path-element keys ------------------------------------ */
+
+/*
+ * Key and value path elements embed compact JSON ("k:{\"name\":\"c1\"}").
+ * This writer and reader cover the JSON values such keys hold; numbers use
+ * Go's shortest form for the common (integer) case.
+ */
+static void json_put(cf_buf *b, const cf_node *v)
+{
+	switch (v ? v->type : CF_NODE_NULL) {
+	case CF_NODE_BOOL:
+		cf_buf_adds(b, v->v.b ? "true" : "false");
+		break;
+	case CF_NODE_INT:
+		if (v->flags & CF_NODE_F_UINT)
+			cf_buf_addf(b, "%llu", (unsigned long long)v->v.u);
+		else
+			cf_buf_addf(b, "%lld", (long long)v->v.i);
+		break;
+	case CF_NODE_FLOAT: {
+		char tmp[40];
+
+		if (v->num) {
+			cf_buf_adds(b, v->num);
+			break;
+		}
+		for (int prec = 1; prec <= 17; prec++) {
+			snprintf(tmp, sizeof(tmp), "%.*g", prec, v->v.f);
+			if (strtod(tmp, NULL) == v->v.f)
+				break;
+		}
+		cf_buf_adds(b, tmp);
+		break;
+	}
+	case CF_NODE_STR:
+		cf_buf_add_json_str(b, v->v.s, v->len);
+		break;
+	case CF_NODE_SEQ:
+		cf_buf_addch(b, '[');
+		for (uint32_t i = 0; i < v->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			json_put(b, v->v.items[i]);
+		}
+		cf_buf_addch(b, ']');
+		break;
+	case CF_NODE_MAP:
+		cf_buf_addch(b, '{');
+		for (uint32_t i = 0; i < v->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			cf_buf_add_json_str(b, v->v.pairs[i].key, v->v.pairs[i].klen);
+			cf_buf_addch(b, ':');
+			json_put(b, v->v.pairs[i].val);
+		}
+		cf_buf_addch(b, '}');
+		break;
+	default:
+		cf_buf_adds(b, "null");
+	}
+}
+
+struct jr {
+	const char *p, *end;
+	cf_arena *a;
+	int depth;
+};
+
+static void jr_ws(struct jr *r)
+{
+	while (r->p < r->end && strchr(" \t\r\n", *r->p))
+		r->p++;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void put_utf8(cf_buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		cf_buf_addch(b, (char)cp);
+	} else if (cp < 0x800) {
+		cf_buf_addch(b, (char)(0xC0 | (cp >> 6)));
+		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
+	} else if (cp < 0x10000) {
+		cf_buf_addch(b, (char)(0xE0 | (cp >> 12)));
+		cf_buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
+	} else {
+		cf_buf_addch(b, (char)(0xF0 | (cp >> 18)));
+		cf_buf_addch(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+		cf_buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
+	}
+}
+
+static int jr_u4(struct jr *r, unsigned *out)
+{
+	unsigned v = 0;
+
+	if (r->end - r->p < 4)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(r->p[i]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + (unsigned)h;
+	}
+	r->p += 4;
+	*out = v;
+	return 0;
+}
+
+static int jr_string(struct jr *r, cf_node **out)
+{
+	cf_buf b = CF_BUF_INIT;
+
+	r->p++; /* opening quote */
+	while (r->p < r->end && *r->p != '"') {
+		char c = *r->p++;
+		unsigned cp;
+
+		if (c != '\\') {
+			cf_buf_addch(&b, c);
+			continue;
+		}
+		if (r->p >= r->end)
+			break;
+		c = *r->p++;
+		switch (c) {
+		case 'b': cf_buf_addch(&b, '\b'); break;
+		case 'f': cf_buf_addch(&b, '\f'); break;
+		case 'n': cf_buf_addch(&b, '\n'); break;
+		case 'r': cf_buf_addch(&b, '\r'); break;
+		case 't': cf_buf_addch(&b, '\t'); break;
+		case 'u':
+			if (jr_u4(r, &cp) < 0)
+				goto bad;
+			if (cp >= 0xD800 && cp < 0xDC00 && r->end - r->p >= 6 &&
+			    r->p[0] == '\\' && r->p[1] == 'u') {
+				unsigned lo;
+
+				r->p += 2;
+				if (jr_u4(r, &lo) < 0)
+					goto bad;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			}
+			put_utf8(&b, cp);
+			break;
+		default:
+			cf_buf_addch(&b, c);
+		}
+	}
+	if (r->p >= r->end)
+		goto bad;
+	r->p++;
+	*out = cf_node_strn(r->a, b.buf, b.len);
+	cf_buf_release(&b);
+	return 0;
+bad:
+	cf_buf_release(&b);
+	return -1;
+}
+
+static int jr_value(struct jr *r, cf_node **out)
+{
+	jr_ws(r);
+	if (r->p >= r->end || ++r->depth > 64)
+		return -1;
+	if (*r->p == '"') {
+		r->depth--;
+		return jr_string(r, out);
+	}
+	if (*r->p == '{' || *r->p == '[') {
+		bool map = *r->p++ == '{';
+		cf_node *n = map ? cf_node_map(r->a) : cf_node_seq(r->a);
+
+		jr_ws(r);
+		if (r->p < r->end && *r->p == (map ? '}' : ']')) {
+			r->p++;
+			goto done;
+		}
+		for (;;) {
+			cf_node *k = NULL, *v;
+
+			jr_ws(r);
+			if (map) {
+				if (r->p >= r->end || *r->p != '"' || jr_string(r, &k))
+					return -1;
+				jr_ws(r);
+				if (r->p >= r->end || *r->p++ != ':')
+					return -1;
+			}
+			if (jr_value(r, &v))
+				return -1;
+			if (map)
+				cf_node_setn(r->a, n, k->v.s, k->len, v);
+			else
+				cf_node_push(r->a, n, v);
+			jr_ws(r);
+			if (r->p < r->end && *r->p == ',') {
+				r->p++;
+				continue;
+			}
+			if (r->p < r->end && *r->p == (map ? '}' : ']')) {
+				r->p++;
+				break;
+			}
+			return -1;
+		}
+	done:
+		*out = n;
+		r->depth--;
+		return 0;
+	}
+	r->depth--;
+	if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
+		r->p += 4;
+		*out = cf_node_bool(r->a, true);
+		return 0;
+	}
+	if (r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
+		r->p += 5;
+		*out = cf_node_bool(r->a, false);
+		return 0;
+	}
+	if (r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
+		r->p += 4;
+		*out = cf_node_null(r->a);
+		return 0;
+	}
+	{
+		const char *s = r->p;
+		bool fl = false;
+		char *tmp, *e;
+
+		while (r->p < r->end && strchr("+-0123456789.eE", *r->p)) {
+			fl |= strchr(".eE", *r->p) != NULL;
+			r->p++;
+		}
+		if (r->p == s)
+			return -1;
+		tmp = cf_arena_strndup(r->a, s, (size_t)(r->p - s));
+		errno = 0;
+		if (!fl) {
+			long long i = strtoll(tmp, &e, 10);
+
+			if (!*e && !errno) {
+				*out = cf_node_int(r->a, i);
+				return 0;
+			}
+		}
+		*out = cf_node_float(r->a, strtod(tmp, &e));
+		return *e ? -1 : 0;
+	}
+}
+
+static int json_read(cf_node **out, cf_arena *a, const char *s, size_t n)
+{
+	struct jr r = { s, s + n, a, 0 };
+
+	if (jr_value(&r, out))
+		return -1;
+	jr_ws(&r);
+	return r.p == r.end ? 0 : -1;
+}
+
+/* ---- fieldsV1 encoding -------------------------------------------------- */
+
+static void pe_key(cf_buf *b, const pe *p)
+{
+	switch (p->kind) {
+	case PE_FIELD:
+		cf_buf_addf(b, "f:%s", p->name);
+		break;
+	case PE_KEY:
+		cf_buf_adds(b, "k:");
+		json_put(b, p->val);
+		break;
+	case PE_VALUE:
+		cf_buf_adds(b, "v:");
+		json_put(b, p->val);
+		break;
+	case PE_INDEX:
+		cf_buf_addf(b, "i:%lld", (long long)p->index);
+		break;
+	}
+}
+
+static void encode_into(cf_arena *a, cf_node *out, const cf_fieldset *s,
+    cf_buf *tmp)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const cf_fieldset *c = s->c[i].set;
+		cf_node *v;
+
+		if (cf_fieldset_empty(c))
+			continue;
+		v = cf_node_map(a);
+		/* "." first: the node itself, then its children. */
+		if (c->member && fs_any_child(c))
+			cf_node_set(a, v, ".", cf_node_map(a));
+		encode_into(a, v, c, tmp);
+		cf_buf_reset(tmp);
+		pe_key(tmp, &s->c[i].pe);
+		cf_node_setn(a, out, tmp->buf, tmp->len, v);
+	}
+}
+
+cf_node *cf_fieldset_encode(cf_arena *a, const cf_fieldset *s)
+{
+	cf_node *out = cf_node_map(a);
+	cf_buf tmp = CF_BUF_INIT;
+
+	if (s)
+		encode_into(a, out, s, &tmp);
+	cf_buf_release(&tmp);
+	return out;
+}
+
+static int bad_key(const char *key)
+{
+	return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+	    "invalid fieldsV1 path element '%s'", key);
+}
+
+static int decode_into(cf_arena *a, cf_fieldset *s, const cf_node *n)
+{
+	if (!cf_node_is(n, CF_NODE_MAP))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "fieldsV1 must be an object");
+	for (uint32_t i = 0; i < n->len; i++) {
+		const char *k = n->v.pairs[i].key;
+		size_t kl = n->v.pairs[i].klen;
+		cf_fieldset *child;
+		pe p = { 0 };
+		int error;
+
+		if (kl == 1 && k[0] == '.') {
+			s->member = true;
+			continue;
+		}
+		if (kl < 2 || k[1] != ':')
+			return bad_key(k);
+		switch (k[0]) {
+		case 'f':
+			p.kind = PE_FIELD;
+			p.name = cf_arena_strndup(a, k + 2, kl - 2);
+			break;
+		case 'k':
+			p.kind = PE_KEY;
+			if (json_read((cf_node **)&p.val, a, k + 2, kl - 2) ||
+			    !cf_node_is(p.val, CF_NODE_MAP))
+				return bad_key(k);
+			cf_node_sort_keys((cf_node *)p.val);
+			break;
+		case 'v':
+			p.kind = PE_VALUE;
+			if (json_read((cf_node **)&p.val, a, k + 2, kl - 2))
+				return bad_key(k);
+			break;
+		case 'i': {
+			char *end;
+
+			p.kind = PE_INDEX;
+			errno = 0;
+			p.index = strtoll(k + 2, &end, 10);
+			if (*end || errno || kl == 2)
+				return bad_key(k);
+			break;
+		}
+		default:
+			return bad_key(k);
+		}
+		child = fs_child(a, s, &p);
+		/* A leaf is written as {}: the path itself is in the set. */
+		if (cf_node_is(n->v.pairs[i].val, CF_NODE_MAP) &&
+		    !n->v.pairs[i].val->len) {
+			child->member = true;
+			continue;
+		}
+		if ((error = decode_into(a, child, n->v.pairs[i].val)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+int cf_fieldset_decode(cf_fieldset **out, cf_arena *a, const cf_node *fields_v1)
+{
+	cf_fieldset *s = fs_new(a);
+	int error;
+
+	if (fields_v1 && (error = decode_into(a, s, fields_v1)) < 0)
+		return error;
+	*out = s;
+	return 0;
+}
+
+/* ---- paths as text -------------------------------------------------------- */
+
+/* Go's %q for the strings keys hold (ASCII escapes; UTF-8 kept). */
+static void go_quote(cf_buf *b, const char *s, size_t n)
+{
+	cf_buf_addch(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			cf_buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			cf_buf_adds(b, "\\n");
+		else if (c == '\t')
+			cf_buf_adds(b, "\\t");
+		else if (c == '\r')
+			cf_buf_adds(b, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			cf_buf_addf(b, "\\x%02x", c);
+		else
+			cf_buf_addch(b, (char)c);
+	}
+	cf_buf_addch(b, '"');
+}
+
+/* SMD's value.ToString. */
+static void value_str(cf_buf *b, const cf_node *v)
+{
+	if (cf_node_is(v, CF_NODE_STR))
+		go_quote(b, v->v.s, v->len);
+	else if (cf_node_is(v, CF_NODE_SEQ) || cf_node_is(v, CF_NODE_MAP))
+		json_put(b, v);
+	else
+		json_put(b, v);
+}
+
+static void pe_str(cf_buf *b, const pe *p)
+{
+	switch (p->kind) {
+	case PE_FIELD:
+		cf_buf_addf(b, ".%s", p->name);
+		break;
+	case PE_KEY:
+		cf_buf_addch(b, '[');
+		for (uint32_t i = 0; i < p->val->len; i++) {
+			if (i)
+				cf_buf_addch(b, ',');
+			cf_buf_addf(b, "%s=", p->val->v.pairs[i].key);
+			value_str(b, p->val->v.pairs[i].val);
+		}
+		cf_buf_addch(b, ']');
+		break;
+	case PE_VALUE:
+		cf_buf_adds(b, "[=");
+		value_str(b, p->val);
+		cf_buf_addch(b, ']');
+		break;
+	case PE_INDEX:
+		cf_buf_addf(b, "[%lld]", (long long)p->index);
+		break;
+	}
+}
+
+/* Visit every member path of s in set order (parents before children). */
+typedef void (*fs_visit_fn)(const pe *const *path, size_t n, void *payload);
+
+static void fs_walk(const cf_fieldset *s, const pe **stack, size_t depth,
+    fs_visit_fn fn, void *payload)
+{
+	if (s->member && depth)
+		fn(stack, depth, payload);
+	for (uint32_t i = 0; i < s->n && depth < 64; i++) {
+		stack[depth] = &s->c[i].pe;
+		fs_walk(s->c[i].set, stack, depth + 1, fn, payload);
+	}
+}
+
+static void fs_each(const cf_fieldset *s, fs_visit_fn fn, void *payload)
+{
+	const pe *stack[64];
+
+	if (s)
+		fs_walk(s, stack, 0, fn, payload);
+}
+
+static void path_str(cf_buf *b, const pe *const *path, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		pe_str(b, path[i]);
+}
+
+static void add_path_line(const pe *const *path, size_t n, void *payload)
+{
+	path_str(payload, path, n);
+	cf_buf_addch(payload, '\n');
+}
+
+void cf_fieldset_paths(cf_buf *out, const cf_fieldset *s)
+{
+	fs_each(s, add_path_line, out);
+}
+
+/* ---- walking objects against the schema ------------------------------------ */
+
+/* A path being walked, as path elements (for sets) and text (for errors). */
+typedef struct walk {
+	cf_arena *a;
+	pe stack[64];
+	size_t depth;
+	cf_buf text;
+} walk;
+
+static bool walk_push(walk *w, const pe *p)
+{
+	if (w->depth >= CF_ARRAY_SIZE(w->stack))
+		return false;
+	w->stack[w->depth++] = *p;
+	return true;
+}
+
+static void fs_insert(cf_arena *a, cf_fieldset *s, const pe *path, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		s = fs_child(a, s, &path[i]);
+	s->member = true;
+}
+
+/*
+ * The path element of list item v in list type ls: keyed lists use the
+ * key fields (defaults filling gaps), sets the value, others the index.
+ * Returns 0, or -1 with a message (without the list's path) in *why.
+ */
+static int item_pe(pe *out, cf_arena *a, const cf_schema *ls, const cf_node *v,
+    uint32_t idx, const char **why)
+{
+	enum cf_schema_rel rel = cf_schema_rel_of(ls, v);
+
+	memset(out, 0, sizeof(*out));
+	if (rel == CF_SCHEMA_SET) {
+		out->kind = PE_VALUE;
+		out->val = v;
+		return 0;
+	}
+	if (rel != CF_SCHEMA_ASSOC || !ls->nkeys) {
+		out->kind = PE_INDEX;
+		out->index = idx;
+		return 0;
+	}
+	if (!cf_node_is(v, CF_NODE_MAP)) {
+		*why = "associative list with keys has an element that is not a map";
+		return -1;
+	}
+	cf_node *key = cf_node_map(a);
+
+	for (uint32_t i = 0; i < ls->nkeys; i++) {
+		const cf_node *kv = cf_node_get(v, ls->keys[i]);
+
+		if (!kv || kv->type == CF_NODE_NULL)
+			kv = ls->key_defaults ? ls->key_defaults[i] : NULL;
+		if (!kv) {
+			*why = cf_arena_printf(a, "associative list with keys has "
+			    "an element that omits key field \"%s\" (and doesn't "
+			    "have default value)", ls->keys[i]);
+			return -1;
+		}
+		cf_node_set(a, key, ls->keys[i], (cf_node *)kv);
+	}
+	cf_node_sort_keys(key);
+	out->kind = PE_KEY;
+	out->val = key;
+	return 0;
+}
+
+static bool is_empty_map(const cf_node *v)
+{
+	return cf_node_is(v, CF_NODE_MAP) && !v->len;
+}
+
+/* Does v have the shape kind expects (else it is owned as a leaf)? */
+static bool shape_ok(enum cf_schema_kind kind, const cf_node *v)
+{
+	if (kind == CF_SCHEMA_MAP)
+		return cf_node_is(v, CF_NODE_MAP);
+	if (kind == CF_SCHEMA_LIST)
+		return cf_node_is(v, CF_NODE_SEQ);
+	return true;
+}
+
+static int fieldset_walk(walk *w, cf_fieldset *node, const cf_schema *s,
+    const cf_node *v)
+{
+	enum cf_schema_kind kind = cf_schema_kind_of(s, v);
+	enum cf_schema_rel rel = cf_schema_rel_of(s, v);
+	size_t mark = w->text.len;
+	int error = 0;
+
+	if (!v || v->type == CF_NODE_NULL)
+		return 0;
+	if (kind == CF_SCHEMA_SCALAR || rel == CF_SCHEMA_ATOMIC ||
+	    !shape_ok(kind, v)) {
+		node->member = true;
+		return 0;
+	}
+	if (kind == CF_SCHEMA_LIST) {
+		const cf_schema *is = cf_schema_item(s);
+
+		for (uint32_t i = 0; i < v->len; i++) {
+			const char *why = NULL;
+			cf_fieldset *child;
+			pe p;
+
+			if (item_pe(&p, w->a, s, v->v.items[i], i, &why) < 0)
+				return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+				    "%s: element %u: %s", w->text.len ? w->text.buf
+				    : ".", i, why);
+			if (fs_find(node, &p, NULL)) {
+				cf_buf dup = CF_BUF_INIT;
+
+				pe_str(&dup, &p);
+				error = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+				    "%s: duplicate entries for %s %s",
+				    w->text.len ? w->text.buf : ".",
+				    p.kind == PE_KEY ? "key" : "value", dup.buf);
+				cf_buf_release(&dup);
+				return error;
+			}
+			child = fs_child(w->a, node, &p);
+			pe_str(&w->text, &p);
+			error = fieldset_walk(w, child, is, v->v.items[i]);
+			cf_buf_truncate(&w->text, mark);
+			if (error < 0)
+				return error;
+			child->member = true; /* items are owned as nodes */
+		}
+		return 0;
+	}
+	for (uint32_t i = 0; i < v->len; i++) {
+		const cf_pair *kv = &v->v.pairs[i];
+		bool declared;
+		const cf_schema *cs = cf_schema_child(s, kv->key, &declared);
+		pe p = { .kind = PE_FIELD, .name = kv->key };
+		cf_fieldset *child = fs_child(w->a, node, &p);
+
+		cf_buf_addf(&w->text, ".%s", kv->key);
+		error = fieldset_walk(w, child, cs, kv->val);
+		cf_buf_truncate(&w->text, mark);
+		if (error < 0)
+			return error;
+		/* null and {} are leaves; map entries are nodes of their own. */
+		if (kv->val->type == CF_NODE_NULL || is_empty_map(kv->val) ||
+		    !declared)
+			child->member = true;
+	}
+	return 0;
+}
+
+int cf_ssa_fieldset(cf_fieldset **out, cf_arena *a, const cf_schema *s,
+    const cf_node *obj)
+{
+	walk w = { .a = a, .text = CF_BUF_INIT };
+	cf_fieldset *set = fs_new(a);
+	int error;
+
+	error = fieldset_walk(&w, set, s, obj);
+	cf_buf_release(&w.text);
+	if (error < 0)
+		return error;
+	*out = set;
+	return 0;
+}
+
+/* ---- merge ------------------------------------------------------------------ */
+
+static cf_node *merge_value(cf_arena *a, const cf_schema *s, const cf_node *l,
+    const cf_node *r);
+
+static int pe_find(const pe *pes, const bool *ok, uint32_t n, const pe *p)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (ok[i] && !pe_cmp(&pes[i], p))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * Keyed lists and sets: items matched by key are merged; live-only items
+ * keep their place, config items keep their relative order (§3.7).
+ */
+static cf_node *merge_list(cf_arena *a, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	const cf_schema *is = cf_schema_item(s);
+	uint32_t ln = l->len, rn = r->len, i = 0, j = 0;
+	pe *lp = cf_arena_zalloc(a, (ln + 1) * sizeof(pe));
+	pe *rp = cf_arena_zalloc(a, (rn + 1) * sizeof(pe));
+	bool *lok = cf_arena_zalloc(a, ln + 1), *rok = cf_arena_zalloc(a, rn + 1);
+	bool *used = cf_arena_zalloc(a, ln + 1);
+	cf_node *out = cf_node_seq(a);
+	const char *why;
+
+	/* Items without a usable key never match anything. */
+	for (uint32_t k = 0; k < ln; k++)
+		lok[k] = !item_pe(&lp[k], a, s, l->v.items[k], k, &why) &&
+		    lp[k].kind != PE_INDEX;
+	for (uint32_t k = 0; k < rn; k++)
+		rok[k] = !item_pe(&rp[k], a, s, r->v.items[k], k, &why) &&
+		    rp[k].kind != PE_INDEX;
+	while (i < ln || j < rn) {
+		int k;
+
+		if (i < ln && used[i]) {
+			i++;
+			continue;
+		}
+		if (i < ln && j < rn) {
+			if (lok[i] && rok[j] && !pe_cmp(&lp[i], &rp[j])) {
+				cf_node_push(a, out, merge_value(a, is,
+				    l->v.items[i], r->v.items[j]));
+				i++, j++;
+				continue;
+			}
+			if (!lok[i] || pe_find(rp, rok, rn, &lp[i]) < 0) {
+				cf_node_push(a, out, cf_node_dup(a, l->v.items[i++]));
+				continue;
+			}
+		}
+		if (j >= rn) {
+			cf_node_push(a, out, cf_node_dup(a, l->v.items[i++]));
+			continue;
+		}
+		/* The config item comes now; its live twin (if any) is used. */
+		k = rok[j] ? pe_find(lp, lok, ln, &rp[j]) : -1;
+		if (k >= 0 && !used[k]) {
+			used[k] = true;
+			cf_node_push(a, out, merge_value(a, is, l->v.items[k],
+			    r->v.items[j]));
+		} else {
+			cf_node_push(a, out, cf_node_dup(a, r->v.items[j]));
+		}
+		j++;
+	}
+	return out;
+}
+
+static cf_node *merge_value(cf_arena *a, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	enum cf_schema_kind kind = cf_schema_kind_of(s, r);
+	enum cf_schema_rel rel = cf_schema_rel_of(s, r);
+	cf_node *out;
+
+	if (!l || !r || r->type == CF_NODE_NULL || l->type != r->type ||
+	    kind == CF_SCHEMA_SCALAR || rel == CF_SCHEMA_ATOMIC ||
+	    !shape_ok(kind, r))
+		return cf_node_dup(a, r);
+	if (kind == CF_SCHEMA_LIST)
+		return merge_list(a, s, l, r);
+	out = cf_node_dup(a, l);
+	for (uint32_t i = 0; i < r->len; i++) {
+		const cf_pair *kv = &r->v.pairs[i];
+		const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
+
+		cf_node_setn(a, out, kv->key, kv->klen, merge_value(a, cs,
+		    cf_node_getn(l, kv->key, kv->klen), kv->val));
+	}
+	return out;
+}
+
+cf_node *cf_ssa_merge(cf_arena *a, const cf_schema *s, const cf_node *live,
+    const cf_node *config)
+{
+	return merge_value(a, s, live, config);
+}
+
+/* ---- compare --------------------------------------------------------------- */
+
+typedef struct cmp {
+	walk w;
+	cf_fieldset *added, *modified, *removed;
+} cmp;
+
+static bool emptyish(const cf_node *v)
+{
+	return !v || v->type == CF_NODE_NULL ||
+	    ((v->type == CF_NODE_MAP || v->type == CF_NODE_SEQ) && !v->len);
+}
+
+static void cmp_value(cmp *c, const cf_schema *s, const cf_node *l,
+    const cf_node *r);
+
+/* After visiting a child: new nodes are Added, vanished ones Removed. A
+ * built-in struct that exists in a Go zero value is never "new". */
+static void cmp_post(cmp *c, const cf_schema *cs, const cf_node *l,
+    const cf_node *r, bool item)
+{
+	if (!l && (item || !cs || !(cs->flags & CF_SCHEMA_F_ALWAYS) ||
+	    cs->kind != CF_SCHEMA_MAP || !cf_node_is(r, CF_NODE_MAP) || !r->len))
+		fs_insert(c->w.a, c->added, c->w.stack, c->w.depth);
+	else if (!r && l)
+		fs_insert(c->w.a, c->removed, c->w.stack, c->w.depth);
+}
+
+static void cmp_list(cmp *c, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	const cf_schema *is = cf_schema_item(s);
+	static const cf_node empty = { .type = CF_NODE_SEQ };
+	uint32_t ln, rn;
+	pe *lp, *rp;
+	bool *lok, *rok;
+	const char *why;
+
+	if (!l)
+		l = &empty;
+	if (!r)
+		r = &empty;
+	ln = l->len, rn = r->len;
+	lp = cf_arena_zalloc(c->w.a, (ln + 1) * sizeof(pe));
+	rp = cf_arena_zalloc(c->w.a, (rn + 1) * sizeof(pe));
+	lok = cf_arena_zalloc(c->w.a, ln + 1);
+	rok = cf_arena_zalloc(c->w.a, rn + 1);
+	for (uint32_t k = 0; k < ln; k++)
+		lok[k] = !item_pe(&lp[k], c->w.a, s, l->v.items[k], k, &why);
+	for (uint32_t k = 0; k < rn; k++)
+		rok[k] = !item_pe(&rp[k], c->w.a, s, r->v.items[k], k, &why);
+	for (uint32_t k = 0; k < ln; k++) {
+		int m = lok[k] ? pe_find(rp, rok, rn, &lp[k]) : -1;
+		const cf_node *rv = m >= 0 ? r->v.items[m] : NULL;
+
+		if (!lok[k] || !walk_push(&c->w, &lp[k]))
+			continue;
+		cmp_value(c, is, l->v.items[k], rv);
+		cmp_post(c, is, l->v.items[k], rv, true);
+		c->w.depth--;
+	}
+	for (uint32_t k = 0; k < rn; k++) {
+		if (!rok[k] || pe_find(lp, lok, ln, &rp[k]) >= 0 ||
+		    !walk_push(&c->w, &rp[k]))
+			continue;
+		cmp_value(c, is, NULL, r->v.items[k]);
+		cmp_post(c, is, NULL, r->v.items[k], true);
+		c->w.depth--;
+	}
+}
+
+static void cmp_map(cmp *c, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		const cf_node *src = pass ? r : l, *other = pass ? l : r;
+
+		for (uint32_t i = 0; src && i < src->len; i++) {
+			const cf_pair *kv = &src->v.pairs[i];
+			const cf_node *ov = cf_node_getn(other, kv->key, kv->klen);
+			const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
+			pe p = { .kind = PE_FIELD, .name = kv->key };
+
+			/* Pass 1 handles keys only the new object has. */
+			if ((pass && ov) || !walk_push(&c->w, &p))
+				continue;
+			if (pass) {
+				cmp_value(c, cs, NULL, kv->val);
+				cmp_post(c, cs, NULL, kv->val, false);
+			} else {
+				cmp_value(c, cs, kv->val, ov);
+				cmp_post(c, cs, kv->val, ov, false);
+			}
+			c->w.depth--;
+		}
+	}
+}
+
+static void cmp_value(cmp *c, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	const cf_node *v = r ? r : l;
+	enum cf_schema_kind kind = cf_schema_kind_of(s, v);
+	enum cf_schema_rel rel = cf_schema_rel_of(s, v);
+	bool leaf = kind == CF_SCHEMA_SCALAR || rel == CF_SCHEMA_ATOMIC ||
+	    (l && !shape_ok(kind, l)) || (r && !shape_ok(kind, r)) ||
+	    (l && l->type == CF_NODE_NULL) || (r && r->type == CF_NODE_NULL) ||
+	    (emptyish(l) && emptyish(r));
+
+	if (leaf) {
+		if (!l)
+			fs_insert(c->w.a, c->added, c->w.stack, c->w.depth);
+		else if (!r)
+			fs_insert(c->w.a, c->removed, c->w.stack, c->w.depth);
+		else if (!cf_node_equal(l, r))
+			fs_insert(c->w.a, c->modified, c->w.stack, c->w.depth);
+		return;
+	}
+	if (kind == CF_SCHEMA_LIST)
+		cmp_list(c, s, l, r);
+	else
+		cmp_map(c, s, l, r);
+}
+
+static void compare(cmp *c, cf_arena *a, const cf_schema *s, const cf_node *l,
+    const cf_node *r)
+{
+	memset(c, 0, sizeof(*c));
+	c->w.a = a;
+	c->added = fs_new(a);
+	c->modified = fs_new(a);
+	c->removed = fs_new(a);
+	cmp_value(c, s, l, r);
+}
+
+/* ---- managedFields entries -------------------------------------------------- */
+
+#define SSA_MAX_UPDATERS 10
+
+typedef struct mgr {
+	const char *manager, *operation, *api_version, *subresource, *time;
+	cf_fieldset *set;
+	const char *id; /* the manager identifier JSON, for ordering */
+} mgr;
+
+typedef struct mgrs {
+	mgr *v;
+	size_t n, alloc;
+} mgrs;
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static bool is_apply(const mgr *m)
+{
+	return !strcmp(nz(m->operation), "Apply");
+}
+
+/*
+ * The apiserver names a manager by its entry's JSON with time, fields and
+ * (for appliers) apiVersion left out; those strings order managers in
+ * conflict messages and in the Update cap.
+ */
+static const char *mgr_id(cf_arena *a, const mgr *m)
+{
+	cf_buf b = CF_BUF_INIT;
+	const char *sep = "";
+	char *out;
+
+	cf_buf_addch(&b, '{');
+#define FIELD(name, val)                                               \
+	if (*nz(val)) {                                                \
+		cf_buf_addf(&b, "%s\"" name "\":", sep);               \
+		cf_buf_add_json_str(&b, (val), strlen(val));          \
+		sep = ",";                                             \
+	}
+	FIELD("manager", m->manager);
+	FIELD("operation", m->operation);
+	if (!is_apply(m))
+		FIELD("apiVersion", m->api_version);
+	FIELD("subresource", m->subresource);
+#undef FIELD
+	cf_buf_addch(&b, '}');
+	out = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return out;
+}
+
+static mgr *mgrs_add(cf_arena *a, mgrs *ms, const mgr *m)
+{
+	if (ms->n == ms->alloc) {
+		size_t n = ms->alloc ? ms->alloc * 2 : 8;
+		mgr *v = cf_arena_alloc(a, n * sizeof(*v));
+
+		if (ms->n)
+			memcpy(v, ms->v, ms->n * sizeof(*v));
+		ms->v = v;
+		ms->alloc = n;
+	}
+	ms->v[ms->n] = *m;
+	ms->v[ms->n].id = mgr_id(a, m);
+	return &ms->v[ms->n++];
+}
+
+static mgr *mgrs_find(mgrs *ms, const char *id)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		if (!strcmp(ms->v[i].id, id))
+			return &ms->v[i];
+	return NULL;
+}
+
+static const char *str_at(cf_arena *a, const cf_node *n, const char *key)
+{
+	const char *s = cf_node_getp_str(n, key, NULL);
+
+	return s ? cf_arena_strdup(a, s) : NULL;
+}
+
+/* Decode metadata.managedFields; a later entry with the same identity
+ * replaces an earlier one, as the apiserver's map does. */
+static int mgrs_decode(mgrs *out, cf_arena *a, const cf_node *list)
+{
+	memset(out, 0, sizeof(*out));
+	if (!list || list->type == CF_NODE_NULL)
+		return 0;
+	if (!cf_node_is(list, CF_NODE_SEQ))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "metadata.managedFields must be a list");
+	for (uint32_t i = 0; i < list->len; i++) {
+		const cf_node *e = list->v.items[i];
+		const char *ft = cf_node_getp_str(e, "fieldsType", NULL);
+		mgr m = { 0 }, *old;
+		int error;
+
+		if (!cf_node_is(e, CF_NODE_MAP))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "metadata.managedFields[%u] must be an object", i);
+		if (!ft)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "missing fieldsType in managed fields entry %u", i);
+		if (strcmp(ft, "FieldsV1"))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "invalid fieldsType \"%s\" in managed fields entry %u",
+			    ft, i);
+		error = cf_fieldset_decode(&m.set, a, cf_node_get(e, "fieldsV1"));
+		if (error < 0)
+			return cf_error_wrap("metadata.managedFields[%u].fieldsV1", i);
+		m.manager = str_at(a, e, "manager");
+		m.operation = str_at(a, e, "operation");
+		m.api_version = str_at(a, e, "apiVersion");
+		m.subresource = str_at(a, e, "subresource");
+		m.time = str_at(a, e, "time");
+		if ((old = mgrs_find(out, mgr_id(a, &m))))
+			*old = (mgr){ m.manager, m.operation, m.api_version,
+				m.subresource, m.time, m.set, old->id };
+		else
+			mgrs_add(a, out, &m);
+	}
+	return 0;
+}
+
+static int entry_cmp(const void *x, const void *y)
+{
+	const mgr *p = x, *q = y;
+	int c;
+
+	if ((c = strcmp(nz(p->operation), nz(q->operation))))
+		return c;
+	/* RFC 3339 seconds in UTC order as text; no time sorts first. */
+	if ((c = strcmp(nz(p->time), nz(q->time))))
+		return c;
+	if ((c = strcmp(nz(p->manager), nz(q->manager))))
+		return c;
+	if ((c = strcmp(nz(p->api_version), nz(q->api_version))))
+		return c;
+	return strcmp(nz(p->subresource), nz(q->subresource));
+}
+
+/* The managedFields list: empty sets dropped, sorted as the server does. */
+static cf_node *mgrs_encode(cf_arena *a, mgrs *ms)
+{
+	cf_node *list = cf_node_seq(a);
+
+	qsort(ms->v, ms->n, sizeof(*ms->v), entry_cmp);
+	for (size_t i = 0; i < ms->n; i++) {
+		const mgr *m = &ms->v[i];
+		cf_node *e;
+
+		if (cf_fieldset_empty(m->set))
+			continue;
+		/* Key order is metav1.ManagedFieldsEntry's field order. */
+		e = cf_node_map(a);
+		if (*nz(m->manager))
+			cf_node_set(a, e, "manager", cf_node_str(a, m->manager));
+		if (*nz(m->operation))
+			cf_node_set(a, e, "operation", cf_node_str(a, m->operation));
+		if (*nz(m->api_version))
+			cf_node_set(a, e, "apiVersion",
+			    cf_node_str(a, m->api_version));
+		if (*nz(m->time))
+			cf_node_set(a, e, "time", cf_node_str(a, m->time));
+		cf_node_set(a, e, "fieldsType", cf_node_str(a, "FieldsV1"));
+		cf_node_set(a, e, "fieldsV1", cf_fieldset_encode(a, m->set));
+		if (*nz(m->subresource))
+			cf_node_set(a, e, "subresource",
+			    cf_node_str(a, m->subresource));
+		cf_node_push(a, list, e);
+	}
+	return list;
+}
+
+static int cap_cmp(const void *x, const void *y)
+{
+	const mgr *p = *(const mgr *const *)x, *q = *(const mgr *const *)y;
+	int c = strcmp(nz(p->time), nz(q->time));
+
+	return c ? c : strcmp(p->id, q->id);
+}
+
+/*
+ * At most SSA_MAX_UPDATERS Update entries: the oldest are folded, per
+ * apiVersion, into an "ancient-changes" entry. The first old entry of a
+ * version only becomes the bucket once a second one joins it.
+ */
+static void mgrs_cap(cf_arena *a, mgrs *ms)
+{
+	mgr **up = cf_arena_alloc(a, (ms->n + 1) * sizeof(*up));
+	size_t nup = 0, length;
+	struct { const char *version; mgr *first; mgr *bucket; } *seen;
+	size_t nseen = 0;
+
+	for (size_t i = 0; i < ms->n; i++)
+		if (!is_apply(&ms->v[i]) && !cf_fieldset_empty(ms->v[i].set))
+			up[nup++] = &ms->v[i];
+	if (nup <= SSA_MAX_UPDATERS)
+		return;
+	qsort(up, nup, sizeof(*up), cap_cmp);
+	seen = cf_arena_zalloc(a, nup * sizeof(*seen));
+	length = nup;
+	for (size_t i = 0; i < nup && length > SSA_MAX_UPDATERS; i++) {
+		mgr *m = up[i];
+		size_t k;
+
+		for (k = 0; k < nseen; k++)
+			if (!strcmp(seen[k].version, nz(m->api_version)))
+				break;
+		if (k == nseen) {
+			seen[nseen].version = nz(m->api_version);
+			seen[nseen++].first = m;
+			continue;
+		}
+		if (!seen[k].bucket) {
+			/* The first entry of this version becomes the bucket. */
+			mgr *f = seen[k].first;
+
+			f->manager = "ancient-changes";
+			f->operation = "Update";
+			f->subresource = NULL;
+			f->id = mgr_id(a, f);
+			seen[k].bucket = f;
+		}
+		seen[k].bucket->set = fs_combine(a, seen[k].bucket->set, m->set,
+		    FS_UNION);
+		seen[k].bucket->time = m->time;
+		m->set = fs_new(a); /* dropped when encoding */
+		length--;
+	}
+}
+
+/* ---- filters: never-recorded and ignored paths ------------------------------- */
+
+static const char *const strip_meta[] = {
+	"name", "namespace", "uid", "resourceVersion", "generation",
+	"creationTimestamp", "selfLink", "managedFields", "clusterName",
+};
+
+/* Paths the server never records (§3.2), as a set to subtract. */
+static cf_fieldset *strip_set(cf_arena *a)
+{
+	cf_fieldset *s = fs_new(a), *md;
+	pe p = { .kind = PE_FIELD };
+
+	p.name = "apiVersion";
+	fs_child(a, s, &p)->member = true;
+	p.name = "kind";
+	fs_child(a, s, &p)->member = true;
+	p.name = "metadata";
+	md = fs_child(a, s, &p);
+	md->member = true;
+	for (size_t i = 0; i < CF_ARRAY_SIZE(strip_meta); i++) {
+		p.name = strip_meta[i];
+		fs_child(a, md, &p)->member = true;
+	}
+	return s;
+}
+
+/* Is top-level field name reset by this endpoint (§2.3, §3.4)? */
+static bool ignored_top(const cf_ssa_opts *o, const char *name)
+{
+	if (o->subresource && !strcmp(o->subresource, "status"))
+		return strcmp(name, "status") != 0;
+	if (o->subresource && *o->subresource)
+		return false;
+	return o->status_subresource && !strcmp(name, "status");
+}
+
+/* s without the endpoint's ignored top-level fields (recursively). */
+static cf_fieldset *filter_ignored(cf_arena *a, const cf_fieldset *s,
+    const cf_ssa_opts *o)
+{
+	cf_fieldset *r = fs_copy(a, s);
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < r->n; i++)
+		if (!(r->c[i].pe.kind == PE_FIELD && ignored_top(o, r->c[i].pe.name)))
+			r->c[k++] = r->c[i];
+	r->n = k;
+	return r;
+}
+
+/* The object without managedFields, as a fresh copy (NULL: {}). */
+static cf_node *without_mf(cf_arena *a, const cf_node *obj)
+{
+	cf_node *c = obj ? cf_node_dup(a, obj) : cf_node_map(a);
+
+	cf_node_del(cf_node_get(c, "metadata"), "managedFields");
+	return c;
+}
+
+static void set_mf(cf_arena *a, cf_node *obj, mgrs *ms)
+{
+	cf_node *list = mgrs_encode(a, ms);
+	cf_node *md;
+
+	if (!list->len) {
+		cf_node_del(cf_node_get(obj, "metadata"), "managedFields");
+		return;
+	}
+	md = cf_node_set_map(a, obj, "metadata");
+	cf_node_set(a, md, "managedFields", list);
+}
+
+/* ---- prune: fields the applier stopped applying (§3.6) ---------------------- */
+
+/* Every field-name node in s becomes a member (SMD's
+ * EnsureNamedFieldsAreMembers), so a struct left empty goes too. */
+static void named_members(cf_fieldset *s)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (s->c[i].pe.kind == PE_FIELD)
+			s->c[i].set->member = true;
+		named_members(s->c[i].set);
+	}
+}
+
+/* Index of the item of list v matching p, or -1. */
+static int list_find(cf_arena *a, const cf_schema *s, const cf_node *v,
+    const pe *p)
+{
+	const char *why;
+
+	for (uint32_t i = 0; i < v->len; i++) {
+		pe q;
+
+		if (!item_pe(&q, a, s, v->v.items[i], i, &why) && !pe_cmp(&q, p))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void prune_walk(cf_arena *a, const cf_schema *s, cf_node *v,
+    const cf_fieldset *rm, const cf_fieldset *owned)
+{
+	for (uint32_t i = rm->n; i-- > 0;) {
+		const pe *p = &rm->c[i].pe;
+		const cf_fieldset *sub = rm->c[i].set;
+		const cf_fieldset *own = fs_find(owned, p, NULL);
+		const cf_schema *cs;
+		cf_node *child;
+		int at = -1;
+
+		if (cf_node_is(v, CF_NODE_MAP) && p->kind == PE_FIELD) {
+			cs = cf_schema_child(s, p->name, NULL);
+			child = cf_node_get(v, p->name);
+		} else if (cf_node_is(v, CF_NODE_SEQ) && p->kind != PE_FIELD) {
+			cs = cf_schema_item(s);
+			at = list_find(a, s, v, p);
+			child = at >= 0 ? v->v.items[at] : NULL;
+		} else {
+			continue;
+		}
+		if (!child)
+			continue;
+		/* Nobody else owns it or anything inside it: it goes. */
+		if (sub->member && !fs_any(own)) {
+			if (at >= 0)
+				cf_node_remove(v, (size_t)at);
+			else
+				cf_node_del(v, p->name);
+			continue;
+		}
+		prune_walk(a, cs, child, sub, own);
+	}
+}
+
+static void prune(cf_arena *a, const cf_schema *s, cf_node *merged,
+    const cf_fieldset *last, mgrs *ms)
+{
+	cf_fieldset *owned = fs_new(a), *rm;
+
+	if (cf_fieldset_empty(last))
+		return;
+	for (size_t i = 0; i < ms->n; i++)
+		owned = fs_combine(a, owned, ms->v[i].set, FS_UNION);
+	rm = fs_copy(a, last);
+	named_members(rm);
+	rm = fs_combine(a, rm, strip_set(a), FS_DIFF);
+	rm = fs_combine(a, rm, owned, FS_DIFF);
+	prune_walk(a, s, merged, rm, owned);
+}
+
+/* ---- conflicts (§3.5) ----------------------------------------------------- */
+
+/* The apiserver's printManager: "flux", or "flux" using apps/v1 for Update
+ * managers, with the subresource when there is one. */
+static const char *mgr_desc(cf_arena *a, const mgr *m)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *out;
+
+	go_quote(&b, nz(m->manager), strlen(nz(m->manager)));
+	if (*nz(m->subresource)) {
+		cf_buf_adds(&b, " with subresource ");
+		go_quote(&b, m->subresource, strlen(m->subresource));
+	}
+	if (!is_apply(m))
+		cf_buf_addf(&b, " using %s", nz(m->api_version));
+	out = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return out;
+}
+
+typedef struct conflict_acc {
+	cf_arena *a;
+	cf_ssa_result *res;
+	size_t alloc;
+	const char *desc;
+} conflict_acc;
+
+static void add_conflict(const pe *const *path, size_t n, void *payload)
+{
+	conflict_acc *acc = payload;
+	cf_ssa_result *r = acc->res;
+	cf_buf b = CF_BUF_INIT;
+
+	if (r->nconflicts == acc->alloc) {
+		size_t na = acc->alloc ? acc->alloc * 2 : 8;
+		cf_ssa_conflict *v = cf_arena_alloc(acc->a, na * sizeof(*v));
+
+		if (r->nconflicts)
+			memcpy(v, r->conflicts, r->nconflicts * sizeof(*v));
+		r->conflicts = v;
+		acc->alloc = na;
+	}
+	path_str(&b, path, n);
+	r->conflicts[r->nconflicts].field = cf_arena_strndup(acc->a, b.buf, b.len);
+	r->conflicts[r->nconflicts].message = cf_arena_printf(acc->a,
+	    "conflict with %s", acc->desc);
+	r->nconflicts++;
+	cf_buf_release(&b);
+}
+
+static int id_cmp(const void *x, const void *y)
+{
+	const mgr *p = *(const mgr *const *)x, *q = *(const mgr *const *)y;
+
+	return strcmp(p->id, q->id);
+}
+
+/*
+ * Fill out's causes and message from the per-manager conflict sets
+ * (sets[i] belongs to ms->v[i]). Managers print in identifier order, each
+ * one's paths in set order, as getConflictMessage does.
+ */
+static int conflict_error(cf_ssa_result *out, cf_arena *a, mgrs *ms,
+    cf_fieldset **sets)
+{
+	const mgr **order = cf_arena_alloc(a, (ms->n + 1) * sizeof(*order));
+	conflict_acc acc = { .a = a, .res = out };
+	cf_buf msg = CF_BUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < ms->n; i++) {
+		if (sets[i]) {
+			ms->v[i].set = sets[i]; /* stash: order[] sorts mgrs */
+			order[n++] = &ms->v[i];
+		}
+	}
+	qsort(order, n, sizeof(*order), id_cmp);
+	for (size_t i = 0; i < n; i++) {
+		size_t first = out->nconflicts;
+
+		acc.desc = mgr_desc(a, order[i]);
+		fs_each(order[i]->set, add_conflict, &acc);
+		if (i)
+			cf_buf_addch(&msg, '\n');
+		cf_buf_addf(&msg, "conflicts with %s:", acc.desc);
+		for (size_t k = first; k < out->nconflicts; k++)
+			cf_buf_addf(&msg, "\n- %s", out->conflicts[k].field);
+	}
+	if (out->nconflicts == 1)
+		out->message = cf_arena_printf(a, "Apply failed with 1 conflict: "
+		    "%s: %s", out->conflicts[0].message, out->conflicts[0].field);
+	else
+		out->message = cf_arena_printf(a, "Apply failed with %zu "
+		    "conflicts: %s", out->nconflicts, msg.buf);
+	cf_buf_release(&msg);
+	return cf_error_setc(CF_ECONFLICT, CF_ERR_KUBE, "%s", out->message);
+}
+
+/* ---- apply (§3.4-3.7) ------------------------------------------------------ */
+
+static cf_fieldset *changed_set(cf_arena *a, const cmp *c,
+    const cf_ssa_opts *o)
+{
+	return filter_ignored(a, fs_combine(a, c->added, c->modified, FS_UNION), o);
+}
+
+/* An object that existed before managedFields: its current fields all go
+ * to "before-first-apply" (§3.2). */
+static void before_first_apply(cf_arena *a, const cf_schema *s, mgrs *ms,
+    const cf_node *live0, const cf_ssa_opts *o)
+{
+	cmp c;
+	mgr m = { .manager = "before-first-apply", .operation = "Update" };
+
+	compare(&c, a, s, NULL, live0);
+	m.set = fs_combine(a, changed_set(a, &c, o), strip_set(a), FS_DIFF);
+	if (cf_fieldset_empty(m.set))
+		return;
+	m.api_version = o->api_version;
+	m.subresource = o->subresource && *o->subresource ? o->subresource : NULL;
+	m.time = o->now;
+	mgrs_add(a, ms, &m);
+}
+
+static int apply_check(const cf_node *config)
+{
+	if (!cf_node_is(config, CF_NODE_MAP))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "apply configuration must be an object");
+	if (cf_node_getp(config, "metadata", "managedFields", NULL))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "metadata.managedFields must be nil");
+	return 0;
+}
+
+int cf_ssa_apply(cf_ssa_result *out, cf_arena *a, const cf_schema *s,
+    const cf_node *live, const cf_node *config, const cf_ssa_opts *opts)
+{
+	cf_node *live0, *cfg, *merged;
+	cf_fieldset *cfgset, *last, *changed, **conflicts;
+	mgr self = { .operation = "Apply" }, *me;
+	mgrs ms;
+	cmp c;
+	bool any = false;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = apply_check(config)) < 0)
+		return error;
+	/* Step 1: the live object without its managedFields, and those. */
+	live0 = without_mf(a, live);
+	if ((error = mgrs_decode(&ms, a, cf_node_getp(live, "metadata",
+	    "managedFields", NULL))) < 0)
+		return cf_error_wrap("failed to decode managed fields");
+	if (live && !ms.n)
+		before_first_apply(a, s, &ms, live0, opts);
+
+	/* Step 2: what the applier claims, minus the endpoint's reset fields,
+	 * which are not merged either. */
+	if ((error = cf_ssa_fieldset(&cfgset, a, s, config)) < 0)
+		return error;
+	cfgset = filter_ignored(a, cfgset, opts);
+	cfg = cf_node_dup(a, config);
+	for (uint32_t i = cfg->len; i-- > 0;)
+		if (ignored_top(opts, cfg->v.pairs[i].key))
+			cf_node_del(cfg, cfg->v.pairs[i].key);
+	merged = merge_value(a, s, live0, cfg);
+
+	/* Step 3: the applier's new set replaces its last one; fields it
+	 * dropped and nobody else owns leave the object. */
+	self.manager = opts->manager;
+	self.subresource = opts->subresource && *opts->subresource
+	    ? opts->subresource : NULL;
+	self.id = mgr_id(a, &self);
+	me = mgrs_find(&ms, self.id);
+	last = me ? me->set : NULL;
+	if (!me)
+		me = mgrs_add(a, &ms, &self);
+	me->set = cfgset;
+	me->api_version = opts->api_version;
+	prune(a, s, merged, last, &ms);
+
+	/* Step 4: conflicts are other managers' fields whose value changes. */
+	compare(&c, a, s, live0, merged);
+	changed = changed_set(a, &c, opts);
+	conflicts = cf_arena_zalloc(a, (ms.n + 1) * sizeof(*conflicts));
+	for (size_t i = 0; i < ms.n; i++) {
+		cf_fieldset *x;
+
+		if (&ms.v[i] == me)
+			continue;
+		x = fs_combine(a, ms.v[i].set, changed, FS_INTERSECT);
+		if (!cf_fieldset_empty(x)) {
+			conflicts[i] = x;
+			any = true;
+		}
+	}
+	if (any && !opts->force)
+		return conflict_error(out, a, &ms, conflicts);
+
+	/* Step 5: forced fields and removed fields leave the others. */
+	for (size_t i = 0; i < ms.n; i++) {
+		if (&ms.v[i] == me)
+			continue;
+		if (conflicts[i])
+			ms.v[i].set = fs_combine(a, ms.v[i].set, conflicts[i],
+			    FS_DIFF);
+		ms.v[i].set = fs_combine(a, ms.v[i].set,
+		    filter_ignored(a, c.removed, opts), FS_DIFF);
+	}
+	for (size_t i = 0; i < ms.n; i++)
+		ms.v[i].set = fs_combine(a, ms.v[i].set, strip_set(a), FS_DIFF);
+
+	/* Step 6: the entry's time moves only when the object changed. */
+	out->changed = !cf_node_equal(live0, merged);
+	if (out->changed)
+		me->time = opts->now;
+	mgrs_cap(a, &ms);
+	set_mf(a, merged, &ms);
+	out->obj = merged;
+	return 0;
+}
+
+/* ---- update (§3.2, §3.4) ---------------------------------------------------- */
+
+/* [{}] (every entry empty) is the documented way to reset tracking. */
+static bool mf_is_reset(const cf_node *mf)
+{
+	if (!cf_node_is(mf, CF_NODE_SEQ) || !mf->len)
+		return false;
+	for (uint32_t i = 0; i < mf->len; i++)
+		if (!is_empty_map(mf->v.items[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Which managedFields an Update starts from: the request's own list when it
+ * is non-empty and valid (and not a subresource write), else the stored
+ * one. Returns 1 when the request reset tracking.
+ */
+static int update_managers(mgrs *ms, cf_arena *a, const cf_node *req_mf,
+    const cf_node *old, const cf_ssa_opts *o)
+{
+	bool sub = o->subresource && *o->subresource;
+
+	if (!sub && mf_is_reset(req_mf)) {
+		memset(ms, 0, sizeof(*ms));
+		return 1;
+	}
+	if (!sub && cf_node_is(req_mf, CF_NODE_SEQ) && req_mf->len &&
+	    mgrs_decode(ms, a, req_mf) == 0 && ms->n)
+		return 0;
+	cf_error_clear();
+	return mgrs_decode(ms, a, cf_node_getp(old, "metadata", "managedFields",
+	    NULL));
+}
+
+int cf_ssa_update(cf_node *new_obj, cf_arena *a, const cf_schema *s,
+    const cf_node *old_obj, const cf_ssa_opts *opts)
+{
+	const cf_node *req_mf = cf_node_getp(new_obj, "metadata", "managedFields",
+	    NULL);
+	bool create = !old_obj || !cf_node_getp_str(old_obj, "metadata", "uid",
+	    NULL);
+	cf_fieldset *cur;
+	cf_node *old0;
+	mgr self = { .operation = "Update" }, *me;
+	mgrs ms;
+	cmp c;
+	int reset;
+
+	if (!cf_node_is(new_obj, CF_NODE_MAP))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "object must be a map");
+	reset = update_managers(&ms, a, req_mf, old_obj, opts);
+	cf_node_del(cf_node_get(new_obj, "metadata"), "managedFields");
+	if (reset < 0) {
+		/* Undecodable stored managedFields: drop them, as the
+		 * apiserver's UpdateNoErrors does, rather than fail the write. */
+		cf_error_clear();
+		return 0;
+	}
+	/* An existing object without managedFields is not tracked until its
+	 * first apply. */
+	if (!ms.n && !create && !reset)
+		return 0;
+
+	old0 = without_mf(a, old_obj);
+	compare(&c, a, s, old0, new_obj);
+	cur = changed_set(a, &c, opts);
+
+	/* Updates are forced: what this write changed or removed leaves
+	 * every entry (the writer's own included; it gets them back below). */
+	for (size_t i = 0; i < ms.n; i++) {
+		ms.v[i].set = fs_combine(a, ms.v[i].set, cur, FS_DIFF);
+		ms.v[i].set = fs_combine(a, ms.v[i].set,
+		    filter_ignored(a, c.removed, opts), FS_DIFF);
+	}
+	self.manager = opts->manager;
+	self.api_version = opts->api_version;
+	self.subresource = opts->subresource && *opts->subresource
+	    ? opts->subresource : NULL;
+	self.id = mgr_id(a, &self);
+	cur = fs_combine(a, cur, strip_set(a), FS_DIFF);
+	if (!cf_fieldset_empty(cur)) {
+		if (!(me = mgrs_find(&ms, self.id)))
+			me = mgrs_add(a, &ms, &self);
+		me->set = fs_combine(a, me->set, cur, FS_UNION);
+		me->time = opts->now;
+	}
+	for (size_t i = 0; i < ms.n; i++)
+		ms.v[i].set = fs_combine(a, ms.v[i].set, strip_set(a), FS_DIFF);
+	mgrs_cap(a, &ms);
+	set_mf(a, new_obj, &ms);
+	return 0;
+}
