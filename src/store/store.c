@@ -97,7 +97,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_REPLAY_RES] = "SELECT l.rev, l.type, l.resource, l.ns, l.name,"
 			  " l.create_rev, l.value, p.value FROM log l"
 			  " LEFT JOIN log p ON p.rev=l.prev_rev"
-			  " WHERE l.rev>?1 AND l.resource=?2 ORDER BY l.rev",
+			  " WHERE l.rev>?1 AND +l.resource=?2 ORDER BY l.rev",
 	/* A row superseded by a change at or below the new compaction point
 	 * is no longer any snapshot's state; nor is a deletion there. */
 	[ST_COMPACT_PREV] = "DELETE FROM log WHERE rev IN (SELECT prev_rev"
