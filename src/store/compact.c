@@ -13,8 +13,8 @@
  *
  * Retention keeps at least opts.keep_revs revisions and opts.keep_ms of
  * history. Time is mapped to revisions with in-memory checkpoints ("at
- * time t the newest revision was r") taken at commits, at most one per
- * granule; after a restart everything stored counts as written at open,
+ * time t the newest revision was r") kept at commits, one per granule of
+ * time (keep_ms/256, at least a second); after a restart everything stored counts as written at open,
  * which can only keep more history than asked, never less.
  */
 #include "store/store_int.h"
@@ -37,8 +37,12 @@ void cf_store__checkpoint_add(cf_store *s)
 {
 	int64_t now = s->opts.now_ms();
 
-	if (s->ncps && now - s->cps[s->ncps - 1].ts < granule_ms(s)) {
-		/* Same granule: later revisions were written no earlier. */
+	s->last_commit_ms = now;
+	if (s->ncps && now - s->cps[s->ncps - 1].start < granule_ms(s)) {
+		/* Same granule: move its checkpoint to this commit, which is
+		 * still a true statement and never moves the granule. */
+		s->cps[s->ncps - 1].ts = now;
+		s->cps[s->ncps - 1].rev = s->rev;
 		return;
 	}
 	if (s->ncps == CHECKPOINT_MAX) {
@@ -50,6 +54,7 @@ void cf_store__checkpoint_add(cf_store *s)
 		s->ncps = j;
 	}
 	CF_GROW(s->cps, s->acps, s->ncps + 1);
+	s->cps[s->ncps].start = now;
 	s->cps[s->ncps].ts = now;
 	s->cps[s->ncps].rev = s->rev;
 	s->ncps++;
@@ -65,6 +70,9 @@ static int64_t compact_target(cf_store *s)
 		cutoff = s->opts.now_ms() - s->opts.keep_ms;
 		for (size_t i = 0; i < s->ncps && s->cps[i].ts <= cutoff; i++)
 			by_time = s->cps[i].rev;
+		/* Quiet since before the cutoff: all of it is old enough. */
+		if (s->last_commit_ms <= cutoff)
+			by_time = s->rev;
 		if (by_time < target)
 			target = by_time;
 	}

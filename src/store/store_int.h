@@ -53,9 +53,10 @@ typedef struct cf_store__sub {
 } cf_store__sub;
 
 /* "At time ts the newest revision was rev": how retention maps minutes
- * to revisions without a timestamp column in the log. */
+ * to revisions without a timestamp column in the log. One checkpoint per
+ * granule of time, which began at start; ts and rev follow its last commit. */
 typedef struct cf_store__checkpoint {
-	int64_t ts, rev;
+	int64_t start, ts, rev;
 } cf_store__checkpoint;
 
 struct cf_store {
@@ -85,6 +86,7 @@ struct cf_store {
 
 	cf_store__checkpoint *cps;
 	size_t ncps, acps;
+	int64_t last_commit_ms;       /* when s->rev was committed */
 
 	int fault_at;                 /* test hook: fail the fault_at-th step */
 };
