@@ -135,7 +135,8 @@ int cf_store_compact(cf_store *s, int *more)
 		to = target;
 
 	if ((error = cf_store__exec(s, ST_BEGIN, "starting compaction")) < 0)
-		return error;
+		return cf_error_wrap("compacting to revision %lld",
+		    (long long)to);
 	if ((error = compact_range(s, s->compact_rev, to)) < 0 ||
 	    (error = cf_store__exec(s, ST_COMMIT, "committing compaction")) < 0) {
 		if (!sqlite3_get_autocommit(s->db) &&
