@@ -956,18 +956,23 @@ static int pe_find(const pe *pes, const bool *ok, uint32_t n, const pe *p)
 }
 
 /*
- * Keyed lists and sets: items matched by key are merged; live-only items
- * keep their place, config items keep their relative order (§3.7).
+ * Keyed lists and sets (§3.7). Items only the live list has stay in place;
+ * config items come out in config order, merged with their live twins.
+ * A live item that the config also holds waits until the config reaches
+ * it, unless it is the next shared item in config order, in which case
+ * both lists meet there (structured-merge-diff's ordering).
  */
 static cf_node *merge_list(cf_arena *a, const cf_schema *s, const cf_node *l,
     const cf_node *r)
 {
 	const cf_schema *is = cf_schema_item(s);
-	uint32_t ln = l->len, rn = r->len, i = 0, j = 0;
+	uint32_t ln = l->len, rn = r->len, i = 0, j = 0, ns = 0, next = 0;
 	pe *lp = cf_arena_zalloc(a, (ln + 1) * sizeof(pe));
 	pe *rp = cf_arena_zalloc(a, (rn + 1) * sizeof(pe));
 	bool *lok = cf_arena_zalloc(a, ln + 1), *rok = cf_arena_zalloc(a, rn + 1);
-	bool *used = cf_arena_zalloc(a, ln + 1);
+	bool *done = cf_arena_zalloc(a, ln + 1);
+	int *in_r = cf_arena_zalloc(a, (ln + 1) * sizeof(int));
+	uint32_t *shared = cf_arena_zalloc(a, (rn + 1) * sizeof(uint32_t));
 	cf_node *out = cf_node_seq(a);
 	const char *why;
 
@@ -978,39 +983,52 @@ static cf_node *merge_list(cf_arena *a, const cf_schema *s, const cf_node *l,
 	for (uint32_t k = 0; k < rn; k++)
 		rok[k] = !item_pe(&rp[k], a, s, r->v.items[k], k, &why) &&
 		    rp[k].kind != PE_INDEX;
-	while (i < ln || j < rn) {
-		int k;
+	for (uint32_t k = 0; k < ln; k++)
+		in_r[k] = lok[k] ? pe_find(rp, rok, rn, &lp[k]) : -1;
+	/* Config indexes of the items both lists hold, in config order. */
+	for (uint32_t k = 0; k < rn; k++)
+		if (rok[k] && pe_find(lp, lok, ln, &rp[k]) >= 0)
+			shared[ns++] = k;
 
-		if (i < ln && used[i]) {
-			i++;
-			continue;
-		}
+	while (i < ln || j < rn) {
 		if (i < ln && j < rn) {
-			if (lok[i] && rok[j] && !pe_cmp(&lp[i], &rp[j])) {
+			if (in_r[i] == (int)j) {
 				cf_node_push(a, out, merge_value(a, is,
 				    l->v.items[i], r->v.items[j]));
+				done[i] = true;
 				i++, j++;
+				next++;
 				continue;
 			}
-			if (!lok[i] || pe_find(rp, rok, rn, &lp[i]) < 0) {
-				cf_node_push(a, out, cf_node_dup(a, l->v.items[i++]));
+			if (in_r[i] >= 0 && next < ns && shared[next] != (uint32_t)in_r[i]) {
+				i++; /* shared, but not the one due now */
 				continue;
 			}
 		}
-		if (j >= rn) {
+		if (i < ln && in_r[i] < 0) {
 			cf_node_push(a, out, cf_node_dup(a, l->v.items[i++]));
 			continue;
 		}
-		/* The config item comes now; its live twin (if any) is used. */
-		k = rok[j] ? pe_find(lp, lok, ln, &rp[j]) : -1;
-		if (k >= 0 && !used[k]) {
-			used[k] = true;
-			cf_node_push(a, out, merge_value(a, is, l->v.items[k],
-			    r->v.items[j]));
-		} else {
-			cf_node_push(a, out, cf_node_dup(a, r->v.items[j]));
+		if (i < ln && done[i]) {
+			i++;
+			continue;
 		}
-		j++;
+		if (j < rn) {
+			int k = rok[j] ? pe_find(lp, lok, ln, &rp[j]) : -1;
+
+			if (k >= 0 && !done[k]) {
+				done[k] = true;
+				cf_node_push(a, out, merge_value(a, is,
+				    l->v.items[k], r->v.items[j]));
+			} else {
+				cf_node_push(a, out, cf_node_dup(a, r->v.items[j]));
+			}
+			if (next < ns && shared[next] == j)
+				next++;
+			j++;
+			continue;
+		}
+		i++; /* a shared live item already merged above */
 	}
 	return out;
 }
