@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "test.h"
 #include "kube/crd.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
 
+#include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "crd_testjson.h"
 
@@ -623,6 +627,328 @@ TEST(test_kube_crd__printer_columns)
 	cf_arena_release(&a);
 }
 
+
+/* ---- the Flux CRDs under api/ ---- */
+
+/* The source tree's api/ directory: __FILE__ is relative to the build
+ * directory (Meson compiles from there), which is three levels above this
+ * test binary. */
+static const char *api_dir(cf_arena *a)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *p;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	for (int i = 0; i < 4 && (p = strrchr(exe, '/')); i++)
+		*p = 0;
+	if (__FILE__[0] == '/')
+		return cf_arena_printf(a, "%s/../../../api", dirname(
+		    cf_arena_strdup(a, __FILE__)));
+	return cf_arena_printf(a, "%s/%s/../../../api", exe, dirname(
+	    cf_arena_strdup(a, __FILE__)));
+}
+
+/* Read every document of api/<file> as nodes. Until core/yaml.h lands the
+ * YAML is turned into JSON lines by python3's yaml module (a test-only
+ * dependency), then parsed here. */
+static size_t load_crds(cf_arena *a, const char *file, cf_node **out,
+    size_t max)
+{
+	const char *dir = api_dir(a);
+	char *cmd, line[1 << 17];
+	size_t n = 0;
+	FILE *f;
+
+	if (!dir)
+		return 0;
+	cmd = cf_arena_printf(a, "python3 -c 'import json,sys,yaml\n"
+	    "for d in yaml.safe_load_all(open(sys.argv[1])):\n"
+	    "  print(json.dumps(d))' '%s/%s'", dir, file);
+	f = popen(cmd, "r");
+	if (!f)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		out[n++] = J(a, line);
+	}
+	pclose(f);
+	return n;
+}
+
+static const char *const api_files[] = {
+	"source.toolkit.fluxcd.io.yaml", "kustomize.toolkit.fluxcd.io.yaml",
+	"helm.toolkit.fluxcd.io.yaml", "notification.toolkit.fluxcd.io.yaml",
+	"image.toolkit.fluxcd.io.yaml",
+};
+
+/* All CRDs of api/, validated; *n counts them. */
+static cf_node **all_crds(cf_arena *a, size_t *n)
+{
+	cf_node **v = cf_arena_zalloc(a, 64 * sizeof(*v));
+
+	*n = 0;
+	for (size_t i = 0; i < CF_ARRAY_SIZE(api_files); i++)
+		*n += load_crds(a, api_files[i], v + *n, 64 - *n);
+	return v;
+}
+
+static const cf_node *find_crd(cf_node **crds, size_t n, const char *kind)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(cf_node_getp_str(crds[i], "spec", "names", "kind",
+		    NULL), kind))
+			return crds[i];
+	return NULL;
+}
+
+TEST(test_kube_crd__flux_crds_are_valid)
+{
+	cf_arena a = CF_ARENA_INIT;
+	size_t n;
+	cf_node **crds = all_crds(&a, &n);
+	static const char *const kinds[] = { "GitRepository", "OCIRepository",
+		"HelmRepository", "HelmChart", "Bucket", "ExternalArtifact",
+		"Kustomization", "HelmRelease", "Alert", "Provider", "Receiver",
+		"ImageRepository", "ImagePolicy", "ImageUpdateAutomation" };
+
+	CHECK_INT(n, CF_ARRAY_SIZE(kinds));
+	for (size_t i = 0; i < CF_ARRAY_SIZE(kinds); i++)
+		CHECK(find_crd(crds, n, kinds[i]) != NULL);
+	for (size_t i = 0; i < n; i++) {
+		cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+		cf_crd_naming nm;
+
+		if (cf_crd_validate(&c, crds[i], NULL) != 0) {
+			cf_test_fail(__FILE__, __LINE__, "%s:\n%s",
+			    cf_node_getp_str(crds[i], "metadata", "name", NULL),
+			    all_causes(&c));
+			return;
+		}
+		/* Every name is free among the other Flux CRDs. */
+		cf_crd_naming_compute(&nm, &a, crds[i], (const cf_node *const *)crds,
+		    n);
+		CHECK_STR(nm.names_accepted.reason, "NoConflicts");
+		cf_node_set(&a, cf_node_set_map(&a, crds[i], "status"),
+		    "acceptedNames", nm.accepted_names);
+	}
+	cf_arena_release(&a);
+}
+
+/* Decode (prune, default) and validate a sample object of a Flux kind. */
+static cf_node *admit(cf_arena *a, cf_node **crds, size_t n, const char *kind,
+    const char *text, cf_crd_causes *c)
+{
+	const cf_node *crd = find_crd(crds, n, kind);
+	cf_crd_schema *s = NULL;
+	cf_node *o = J(a, text);
+
+	if (!crd || cf_crd_schema_compile(&s, cf_node_getp(cf_crd_version(crd,
+	    NULL), "schema", "openAPIV3Schema", NULL)) != 0)
+		return NULL;
+	cf_crd_schema_decode(s, a, o, CF_CRD_SCHEMA_STRICT, NULL);
+	cf_crd_schema_validate(s, o, c);
+	cf_crd_schema_free(s);
+	return o;
+}
+
+/* admit() that expects no causes; NULL (and a recorded failure) if any. */
+static cf_node *admit_ok(cf_arena *a, cf_node **crds, size_t n,
+    const char *kind, const char *text, int line)
+{
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(a);
+	cf_node *o = admit(a, crds, n, kind, text, &c);
+
+	if (!o || c.len) {
+		cf_test_fail(__FILE__, line, "%s: %s", kind, o ? all_causes(&c) :
+		    "no schema");
+		return NULL;
+	}
+	return o;
+}
+
+#define ADMIT_OK(kind, text) admit_ok(&a, crds, n, (kind), (text), __LINE__)
+
+static int64_t get_int(const cf_node *o, const char *a1, const char *a2)
+{
+	int64_t v = 0;
+
+	cf_node_as_int(cf_node_getp(o, a1, a2, NULL), &v);
+	return v;
+}
+
+TEST(test_kube_crd__flux_samples_default_and_validate)
+{
+	cf_arena a = CF_ARENA_INIT;
+	size_t n;
+	cf_node **crds = all_crds(&a, &n);
+	cf_node *o;
+
+	CHECK(n > 0);
+	o = ADMIT_OK("GitRepository", "{\"apiVersion\":\"source.toolkit.fluxcd.io"
+	    "/v1\",\"kind\":\"GitRepository\",\"metadata\":{\"name\":\"podinfo\"},"
+	    "\"spec\":{\"url\":\"https://github.com/stefanprodan/podinfo\","
+	    "\"interval\":\"1m\",\"ref\":{\"branch\":\"master\"}}}");
+	CHECK(o != NULL);
+	CHECK_INT(get_int(o, "status", "observedGeneration"), -1);
+	CHECK_STR(cf_node_getp_str(o, "spec", "timeout", NULL), "60s");
+
+	o = ADMIT_OK("OCIRepository", "{\"spec\":{\"url\":\"oci://ghcr.io/x/y\","
+	    "\"interval\":\"5m\",\"ref\":{\"tag\":\"latest\"},\"verify\":{}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "provider", NULL), "generic");
+	CHECK_STR(cf_node_getp_str(o, "spec", "verify", "provider", NULL),
+	    "cosign");
+	CHECK_INT(get_int(o, "status", "observedGeneration"), -1);
+
+	o = ADMIT_OK("HelmRepository", "{\"spec\":{\"url\":\"https://charts."
+	    "example.com\",\"interval\":\"10m\"}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "provider", NULL), "generic");
+
+	o = ADMIT_OK("HelmChart", "{\"spec\":{\"chart\":\"podinfo\",\"interval\":"
+	    "\"1m\",\"sourceRef\":{\"kind\":\"HelmRepository\",\"name\":\"r\"}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "version", NULL), "*");
+	CHECK_STR(cf_node_getp_str(o, "spec", "reconcileStrategy", NULL),
+	    "ChartVersion");
+
+	o = ADMIT_OK("Bucket", "{\"spec\":{\"bucketName\":\"b\",\"endpoint\":"
+	    "\"minio:9000\",\"interval\":\"1m\"}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "timeout", NULL), "60s");
+
+	o = ADMIT_OK("ExternalArtifact", "{\"spec\":{\"sourceRef\":{\"kind\":"
+	    "\"ArtifactGenerator\",\"name\":\"g\"}}}");
+	CHECK(o != NULL);
+
+	o = ADMIT_OK("Kustomization", "{\"apiVersion\":\"kustomize.toolkit.fluxcd"
+	    ".io/v1\",\"kind\":\"Kustomization\",\"metadata\":{\"name\":\"apps\","
+	    "\"namespace\":\"flux-system\"},\"spec\":{\"interval\":\"10m\","
+	    "\"prune\":true,\"path\":\"./apps\",\"sourceRef\":{\"kind\":"
+	    "\"GitRepository\",\"name\":\"flux-system\"},\"postBuild\":{"
+	    "\"substituteFrom\":[{\"kind\":\"ConfigMap\",\"name\":\"vars\"}]}}}");
+	CHECK(o != NULL);
+	CHECK_INT(get_int(o, "status", "observedGeneration"), -1);
+	CHECK(cf_node_is(cf_node_getp(o, "spec", "force", NULL), CF_NODE_BOOL));
+	CHECK(!cf_node_getp(o, "spec", "force", NULL)->v.b);
+	CHECK(cf_node_is(cf_node_getp(cf_node_at(cf_node_getp(o, "spec",
+	    "postBuild", "substituteFrom", NULL), 0), "optional", NULL),
+	    CF_NODE_BOOL));
+
+	o = ADMIT_OK("HelmRelease", "{\"spec\":{\"interval\":\"5m\",\"chart\":{"
+	    "\"spec\":{\"chart\":\"podinfo\",\"sourceRef\":{\"kind\":"
+	    "\"HelmRepository\",\"name\":\"podinfo\"}}},\"values\":{\"replicas\":"
+	    "2,\"any\":{\"thing\":[1]}},\"uninstall\":{}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "chart", "spec", "version", NULL),
+	    "*");
+	CHECK_STR(cf_node_getp_str(o, "spec", "uninstall", "deletionPropagation",
+	    NULL), "background");
+	/* values is preserve-unknown-fields: nothing pruned under it. */
+	CHECK(cf_node_getp(o, "spec", "values", "any", "thing", NULL) != NULL);
+
+	o = ADMIT_OK("Alert", "{\"spec\":{\"providerRef\":{\"name\":\"slack\"},"
+	    "\"eventSources\":[{\"kind\":\"Kustomization\",\"name\":\"*\"}]}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "eventSeverity", NULL), "info");
+	CHECK(cf_node_get(o, "status") == NULL); /* no status on Alert */
+
+	o = ADMIT_OK("Provider", "{\"spec\":{\"type\":\"slack\",\"channel\":"
+	    "\"general\"}}");
+	CHECK(o != NULL);
+
+	o = ADMIT_OK("Receiver", "{\"spec\":{\"type\":\"github\",\"resources\":"
+	    "[{\"kind\":\"GitRepository\",\"name\":\"webapp\"}],\"secretRef\":{"
+	    "\"name\":\"token\"}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "interval", NULL), "10m");
+
+	o = ADMIT_OK("ImageRepository", "{\"spec\":{\"image\":\"ghcr.io/x/y\","
+	    "\"interval\":\"5m\"}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_getp(o, "spec",
+	    "exclusionList", NULL), 0)), "^.*\\.sig$");
+
+	o = ADMIT_OK("ImagePolicy", "{\"spec\":{\"imageRepositoryRef\":{\"name\":"
+	    "\"r\"},\"policy\":{\"alphabetical\":{}}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "digestReflectionPolicy", NULL),
+	    "Never");
+	CHECK_STR(cf_node_getp_str(o, "spec", "policy", "alphabetical", "order",
+	    NULL), "asc");
+
+	o = ADMIT_OK("ImageUpdateAutomation", "{\"spec\":{\"interval\":\"30m\","
+	    "\"sourceRef\":{\"name\":\"repo\"},\"git\":{\"commit\":{\"author\":{"
+	    "\"email\":\"bot@example.com\"}}}}}");
+	CHECK(o != NULL);
+	CHECK_STR(cf_node_getp_str(o, "spec", "update", "strategy", NULL),
+	    "Setters");
+	CHECK_STR(cf_node_getp_str(o, "spec", "sourceRef", "kind", NULL),
+	    "GitRepository");
+	cf_arena_release(&a);
+}
+
+TEST(test_kube_crd__flux_samples_rejected)
+{
+	cf_arena a = CF_ARENA_INIT;
+	size_t n;
+	cf_node **crds = all_crds(&a, &n);
+	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
+	cf_crd_column *cols;
+	size_t ncol;
+
+	CHECK(admit(&a, crds, n, "GitRepository", "{\"spec\":{\"url\":"
+	    "\"git@github.com:x/y\",\"interval\":\"1d\",\"timeout\":\"1h\","
+	    "\"provider\":\"gitlab\"}}", &c) != NULL);
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.url: Invalid value: "
+	    "\"git@github.com:x/y\": spec.url in body should match "
+	    "'^(http|https|ssh)://.*$'");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.interval: Invalid value: "
+	    "\"1d\": spec.interval in body should match "
+	    "'^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$'");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.timeout: Invalid value: "
+	    "\"1h\": spec.timeout in body should match "
+	    "'^([0-9]+(\\.[0-9]+)?(ms|s|m))+$'");
+	CHECK_CAUSE(&c, "FieldValueNotSupported", "spec.provider: Unsupported "
+	    "value: \"gitlab\": supported values: \"generic\", \"aws\", "
+	    "\"azure\", \"github\"");
+	CHECK_INT(c.len, 4);
+
+	c.len = 0;
+	CHECK(admit(&a, crds, n, "Kustomization", "{\"spec\":{\"interval\":"
+	    "\"1m\",\"sourceRef\":{\"kind\":\"HelmChart\",\"name\":\"x\"},"
+	    "\"targetNamespace\":\"\"}}", &c) != NULL);
+	CHECK_CAUSE(&c, "FieldValueRequired", "spec.prune: Required value");
+	CHECK_CAUSE(&c, "FieldValueNotSupported", "spec.sourceRef.kind: "
+	    "Unsupported value: \"HelmChart\": supported values: "
+	    "\"OCIRepository\", \"GitRepository\", \"Bucket\", "
+	    "\"ExternalArtifact\"");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.targetNamespace: Invalid "
+	    "value: \"\": spec.targetNamespace in body should be at least 1 "
+	    "chars long");
+	CHECK_INT(c.len, 3);
+
+	/* The print columns kubectl shows for Flux kinds. */
+	ncol = cf_crd_columns(&cols, &a, find_crd(crds, n, "GitRepository"),
+	    cf_crd_version(find_crd(crds, n, "GitRepository"), "v1"));
+	CHECK_INT(ncol, 4);
+	CHECK_STR(cols[0].name, "URL");
+	CHECK_STR(cols[1].name, "Age");
+	CHECK_STR(cols[2].json_path,
+	    ".status.conditions[?(@.type==\"Ready\")].status");
+	CHECK_STR(cols[3].name, "Status");
+	ncol = cf_crd_columns(&cols, &a, find_crd(crds, n, "ImageRepository"),
+	    cf_crd_version(find_crd(crds, n, "ImageRepository"), "v1"));
+	CHECK_INT(ncol, 6);
+	CHECK_STR(cols[4].name, "Last scan");
+	CHECK_INT(cols[4].priority, 1);
+	CHECK_STR(cols[1].type, "integer");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_crd__valid_crd_passes),
     T(test_kube_crd__names_and_versions),
     T(test_kube_crd__structural_schema_rules),
@@ -633,4 +959,7 @@ TEST_MAIN(T(test_kube_crd__valid_crd_passes),
     T(test_kube_crd__defaulting),
     T(test_kube_crd__validation_messages),
     T(test_kube_crd__junctors_and_bounds),
-    T(test_kube_crd__printer_columns))
+    T(test_kube_crd__printer_columns),
+    T(test_kube_crd__flux_crds_are_valid),
+    T(test_kube_crd__flux_samples_default_and_validate),
+    T(test_kube_crd__flux_samples_rejected))
