@@ -1122,6 +1122,42 @@ static void validate_array(struct val_ctx *c, const struct snode *s,
 		validate_list_type(c, s, v);
 }
 
+static const char *dns1035_problems(cf_arena *a, const char *s);
+static char *lower_dup(cf_arena *a, const char *s);
+
+/* An x-kubernetes-embedded-resource object must say what it is: apiVersion
+ * and kind are required strings (the server's ObjectMeta checks of the
+ * embedded metadata are not repeated here). */
+static void validate_embedded(struct val_ctx *c, const cf_node *v)
+{
+	static const char *const keys[] = { "apiVersion", "kind" };
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(keys); i++) {
+		const cf_node *f = cf_node_get(v, keys[i]);
+		size_t mark = path_key(&c->path, keys[i]);
+
+		if (!f) {
+			vfail(c, "FieldValueRequired", "Required value", NULL, NULL,
+			    NULL);
+		} else if (f->type != CF_NODE_STR) {
+			vfail(c, "FieldValueInvalid", "Invalid value", f, NULL,
+			    "must be a string");
+		} else if (!f->len) {
+			vfail(c, "FieldValueInvalid", "Invalid value", f, NULL,
+			    "must not be empty");
+		} else if (i == 1 && c->out) {
+			const char *p = dns1035_problems(c->out->arena,
+			    lower_dup(c->out->arena, f->v.s));
+
+			if (p)
+				vfail(c, "FieldValueInvalid", "Invalid value", f,
+				    NULL, "may have mixed case, but should "
+				    "otherwise match: %s", p);
+		}
+		cf_buf_truncate(&c->path, mark);
+	}
+}
+
 static void validate_object(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1136,6 +1172,8 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
 		vfail(c, "FieldValueInvalid", "Invalid value", &tmp, NULL,
 		    "%s in body should have at least %lld properties", vname(c),
 		    (long long)s->min_props);
+	if (s->embedded && c->path.len)
+		validate_embedded(c, v);
 	for (size_t i = 0; i < s->n_required; i++)
 		if (!cf_node_get(v, s->required[i])) {
 			size_t mark = path_key(&c->path, s->required[i]);
@@ -1663,6 +1701,16 @@ static void check_defaults(struct crd_ctx *c, const struct snode *s)
 	if (s->def) {
 		cf_crd_causes tmp = CF_CRD_CAUSES_INIT(c->a);
 		struct val_ctx v = { &tmp, 0, CF_BUF_INIT };
+		struct prune_ctx pc = { NULL, CF_BUF_INIT };
+		cf_node *pruned = cf_node_dup(c->a, s->def);
+
+		/* A default with fields its schema drops would be applied and
+		 * then pruned away on the next read. */
+		prune_value(&pc, s, pruned, s->embedded);
+		cf_buf_release(&pc.path);
+		if (!cf_node_equal(pruned, s->def))
+			cause_invalid(c->out, path_plus(&c->path, "default"), s->def,
+			    "must not have unknown fields");
 
 		cf_buf_adds(&v.path, c->path.buf);
 		cf_buf_adds(&v.path, ".default");

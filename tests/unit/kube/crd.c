@@ -216,11 +216,25 @@ TEST(test_kube_crd__defaults_are_validated)
 	    "\"n\":{\"type\":\"integer\",\"default\":\"x\"}}}}}");
 
 	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
+	CHECK_INT(c.len, 1);
 	CHECK_CAUSE(&c, "FieldValueTypeInvalid", "spec.versions[0].schema."
 	    "openAPIV3Schema.properties[spec].properties[n].default: Invalid "
 	    "value: \"string\": spec.versions[0].schema.openAPIV3Schema."
 	    "properties[spec].properties[n].default in body must be of type "
 	    "integer: \"string\"");
+
+	/* Defaults must not carry fields their schema would prune. */
+	cf_crd_causes u = CF_CRD_CAUSES_INIT(&a);
+	crd = mk_crd(&a, "{\"type\":\"object\",\"properties\":{"
+	    "\"status\":{\"type\":\"object\",\"default\":{\"observedGeneration\":"
+	    "-1,\"extra\":1},\"properties\":{\"observedGeneration\":{\"type\":"
+	    "\"integer\"}}}}}");
+	CHECK_INT(cf_crd_validate(&u, crd, NULL), CF_EINVALID);
+	CHECK_INT(u.len, 1);
+	CHECK_CAUSE(&u, "FieldValueInvalid", "spec.versions[0].schema."
+	    "openAPIV3Schema.properties[status].default: Invalid value: "
+	    "{\"extra\":1,\"observedGeneration\":-1}: must not have unknown "
+	    "fields");
 	cf_arena_release(&a);
 }
 
@@ -562,6 +576,18 @@ TEST(test_kube_crd__junctors_and_bounds)
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec: Invalid value: 0: spec in body "
 	    "should have at least 1 properties");
 	cf_crd_schema_free(s);
+
+	/* Embedded resources must name their apiVersion and kind. */
+	cf_crd_schema *e = compile_ok(ok_schema, &a);
+	c = validate(&a, e, "{\"url\":\"ssh://x\",\"ref\":{\"a\":\"x\"},"
+	    "\"tmpl\":{\"kind\":\"Bad_Kind\"}}");
+	CHECK_CAUSE(c, "FieldValueRequired", "spec.tmpl.apiVersion: Required "
+	    "value");
+	CHECK(strstr(all_causes(c), "spec.tmpl.kind: Invalid value: "
+	    "\"Bad_Kind\": may have mixed case, but should otherwise match: "
+	    "a DNS-1035 label") != NULL);
+	CHECK_INT(c->len, 2);
+	cf_crd_schema_free(e);
 
 	/* A pattern that does not compile is refused at compile time. */
 	cf_crd_schema *bad = NULL;
