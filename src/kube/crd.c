@@ -1782,6 +1782,45 @@ static void check_columns(struct crd_ctx *c, const cf_node *cols,
 	}
 }
 
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* subresources.scale: the replica paths must point into spec and status
+ * (the /scale handler reads and writes through them). */
+static void check_subresources(struct crd_ctx *c, const cf_node *sub,
+    const char *base)
+{
+	const cf_node *scale = cf_node_get(sub, "scale");
+	const char *spec, *st, *sel;
+
+	if (!scale)
+		return;
+	spec = cf_node_getp_str(scale, "specReplicasPath", NULL);
+	st = cf_node_getp_str(scale, "statusReplicasPath", NULL);
+	sel = cf_node_getp_str(scale, "labelSelectorPath", NULL);
+	if (!spec || !*spec)
+		cause_required(c->out, cf_arena_printf(c->a,
+		    "%s.scale.specReplicasPath", base), NULL);
+	else if (!has_prefix(spec, ".spec."))
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.scale.specReplicasPath", base), spec,
+		    "should be a json path under .spec");
+	if (!st || !*st)
+		cause_required(c->out, cf_arena_printf(c->a,
+		    "%s.scale.statusReplicasPath", base), NULL);
+	else if (!has_prefix(st, ".status."))
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.scale.statusReplicasPath", base), st,
+		    "should be a json path under .status");
+	if (sel && *sel && !has_prefix(sel, ".spec.") &&
+	    !has_prefix(sel, ".status."))
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.scale.labelSelectorPath", base), sel,
+		    "should be a json path under either .spec or .status");
+}
+
 static void check_versions(struct crd_ctx *c, const cf_node *versions)
 {
 	size_t storage = 0;
@@ -1829,6 +1868,8 @@ static void check_versions(struct crd_ctx *c, const cf_node *versions)
 				cf_crd_schema_free(sc);
 			}
 		}
+		check_subresources(c, cf_node_get(v, "subresources"),
+		    cf_arena_printf(c->a, "%s.subresources", base));
 		check_columns(c, cf_node_get(v, "additionalPrinterColumns"),
 		    cf_arena_printf(c->a, "%s.additionalPrinterColumns", base));
 	}

@@ -647,6 +647,18 @@ TEST(test_kube_crd__printer_columns)
 	    "one of boolean,date,integer,number,string");
 	CHECK_CAUSE(&c, "FieldValueRequired", "spec.versions[0]."
 	    "additionalPrinterColumns[0].JSONPath: Required value");
+	/* Scale paths must point into spec and status. */
+	cf_crd_causes sc = CF_CRD_CAUSES_INIT(&a);
+	cf_node_del(v, "additionalPrinterColumns");
+	cf_node_set(&a, v, "subresources", J(&a, "{\"scale\":{"
+	    "\"specReplicasPath\":\".status.replicas\"}}"));
+	CHECK_INT(cf_crd_validate(&sc, crd, NULL), CF_EINVALID);
+	CHECK_CAUSE(&sc, "FieldValueInvalid", "spec.versions[0].subresources."
+	    "scale.specReplicasPath: Invalid value: \".status.replicas\": should "
+	    "be a json path under .spec");
+	CHECK_CAUSE(&sc, "FieldValueRequired", "spec.versions[0].subresources."
+	    "scale.statusReplicasPath: Required value");
+	CHECK_INT(sc.len, 2);
 	CHECK(cf_crd_version(crd, "v1") == v);
 	CHECK(cf_crd_version(crd, NULL) == v);
 	CHECK(cf_crd_version(crd, "v2") == NULL);
