@@ -1349,7 +1349,8 @@ static cf_node *mgrs_encode(cf_arena *a, mgrs *ms)
 {
 	cf_node *list = cf_node_seq(a);
 
-	qsort(ms->v, ms->n, sizeof(*ms->v), entry_cmp);
+	if (ms->n > 1)
+		qsort(ms->v, ms->n, sizeof(*ms->v), entry_cmp);
 	for (size_t i = 0; i < ms->n; i++) {
 		const mgr *m = &ms->v[i];
 		cf_node *e;
