@@ -158,21 +158,32 @@ static int page_start(cf_store *s, struct page *pg,
 	pg->ns = o ? o->ns : NULL;
 	pg->snap = s->rev;
 	pg->last_ns[0] = pg->last_name[0] = '\0';
-	if (!o || !o->cont || !*o->cont)
-		return 0;
-	if ((error = token_decode(o->cont, &pg->snap, pg->last_ns,
-	    pg->last_name)) < 0)
-		return error;
-	if (pg->snap > s->rev)
-		return bad_token();
-	if (pg->ns && strcmp(pg->ns, pg->last_ns))
-		return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
-		    "store: continue token is for another namespace");
-	if (pg->snap < s->compact_rev)
-		return cf_error_setc(CF_EGONE, CF_ERR_STORE,
-		    "store: continue token expired: its snapshot %lld is "
-		    "older than the compaction point %lld",
-		    (long long)pg->snap, (long long)s->compact_rev);
+	if (o && o->cont && *o->cont) {
+		if ((error = token_decode(o->cont, &pg->snap, pg->last_ns,
+		    pg->last_name)) < 0)
+			return error;
+		if (pg->snap > s->rev)
+			return bad_token();
+		if (pg->ns && strcmp(pg->ns, pg->last_ns))
+			return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
+			    "store: continue token is for another namespace");
+		if (pg->snap < s->compact_rev)
+			return cf_error_setc(CF_EGONE, CF_ERR_STORE,
+			    "store: continue token expired: its snapshot %lld "
+			    "is older than the compaction point %lld",
+			    (long long)pg->snap, (long long)s->compact_rev);
+	} else if (o && o->rev) {
+		/* An exact older revision: the same log path as a token. */
+		if (o->rev < 0 || o->rev > s->rev)
+			return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
+			    "store: revision %lld is not yet written",
+			    (long long)o->rev);
+		if (o->rev < s->compact_rev)
+			return cf_error_setc(CF_EGONE, CF_ERR_STORE,
+			    "too old resource version: %lld (%lld)",
+			    (long long)o->rev, (long long)s->compact_rev);
+		pg->snap = o->rev;
+	}
 	pg->from_log = pg->snap != s->rev;
 	return 0;
 }

@@ -308,8 +308,10 @@ static int setup_db(cf_store *s, const char *path)
 		/* In WAL mode NORMAL syncs only at checkpoints: a commit is in
 		 * the WAL file (the OS's page cache) when COMMIT returns, which
 		 * survives a killed process; only power loss can lose it. */
-		rc = sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL;", NULL,
-		    NULL, &errmsg);
+		/* journal_size_limit: a WAL that grew during a long read is
+		 * cut back once it is checkpointed, not kept at its peak. */
+		rc = sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL;"
+		    "PRAGMA journal_size_limit=16777216;", NULL, NULL, &errmsg);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_exec(s->db, schema_sql, NULL, NULL, &errmsg);
 	}

@@ -80,6 +80,8 @@ typedef struct cf_store_list_opts {
 	const char *ns;        /* NULL = every namespace */
 	size_t limit;          /* page size; 0 = everything */
 	const char *cont;      /* continue token from the previous page */
+	int64_t rev;           /* first page at this older revision (Exact);
+				* 0 = current. Ignored with cont. */
 } cf_store_list_opts;
 
 typedef struct cf_store_list_result {
@@ -117,9 +119,10 @@ int cf_store_get(cf_store *s, struct cf_buf *out, int64_t *out_rev,
 
 /* List one resource in (namespace, name) order, calling fn for each
  * object with its raw bytes (no allocation per row). A first page reads
- * the current state; a continue token reads at the first page's snapshot.
- * CF_EGONE if that snapshot has been compacted, CF_EINVALID for a token
- * that is not ours. A non-zero return from fn stops and is returned. */
+ * the current state (or opts.rev's); a continue token reads at the first
+ * page's snapshot. CF_EGONE if that snapshot has been compacted,
+ * CF_EINVALID for a token that is not ours or a revision in the future.
+ * A non-zero return from fn stops and is returned. */
 int cf_store_list(cf_store *s, cf_store_list_result *out,
     const char *resource, const cf_store_list_opts *opts,
     cf_store_kv_fn fn, void *payload);

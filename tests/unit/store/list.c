@@ -229,6 +229,12 @@ TEST(test_store_list__expired_token_is_gone)
 	o.cont = tok;
 	CHECK_INT(cf_store_list(s, &res, CM, &o, collect, &b), CF_EGONE);
 	CHECK(strstr(cf_error_msg(), "expired") != NULL);
+	/* An exact older revision below the compaction point too. */
+	CHECK_INT(cf_store_list(s, &res, CM, &(cf_store_list_opts){ .rev = 2 },
+	    collect, &b), CF_EGONE);
+	CHECK_STR(cf_error_msg(), "too old resource version: 2 (3)");
+	CHECK_INT(cf_store_list(s, &res, CM, &(cf_store_list_opts){ .rev = 3 },
+	    collect, &b), 0);
 	cf_buf_release(&b);
 	cf_store_close(s);
 }
@@ -299,6 +305,41 @@ TEST(test_store_list__names_with_odd_bytes_page_correctly)
 	cf_store_close(s);
 }
 
+TEST(test_store_list__first_page_at_an_older_revision)
+{
+	cf_store *s = fixture();
+	cf_store_list_result res;
+	cf_store_list_opts o = { .rev = 3 };
+	cf_buf b = CF_BUF_INIT;
+
+	CHECK(s != NULL);
+	CHECK_INT(cf_store_update(s, NULL, CM, "b", "y", 0, "1b", 2), 0);
+	CHECK_INT(cf_store_delete(s, NULL, CM, "a", "z", 0, NULL, 0), 0);
+	CHECK_INT(cf_store_list(s, &res, CM, &o, collect, &b), 0);
+	CHECK_INT(res.rev, 3);
+	CHECK_STR(b.buf, "a/z=2@2;b/x=3@3;b/y=1@1;");
+	/* Paging from there keeps revision 3. */
+	cf_buf_reset(&b);
+	o.limit = 2;
+	CHECK_INT(cf_store_list(s, &res, CM, &o, collect, &b), 0);
+	CHECK_STR(b.buf, "a/z=2@2;b/x=3@3;");
+	char tok[CF_STORE_TOKEN_MAX];
+	snprintf(tok, sizeof(tok), "%s", res.cont);
+	o.cont = tok;
+	CHECK_INT(cf_store_list(s, &res, CM, &o, collect, &b), 0);
+	CHECK_STR(b.buf, "a/z=2@2;b/x=3@3;b/y=1@1;");
+	CHECK_INT(res.rev, 3);
+	/* The current revision itself, and the future. */
+	cf_buf_reset(&b);
+	CHECK_INT(cf_store_list(s, &res, CM, &(cf_store_list_opts){ .rev = 8 },
+	    collect, &b), 0);
+	CHECK_STR(b.buf, "/cluster=6@6;a/a=4@4;b/x=3@3;b/y=1b@7;");
+	CHECK_INT(cf_store_list(s, &res, CM, &(cf_store_list_opts){ .rev = 9 },
+	    collect, &b), CF_EINVALID);
+	cf_buf_release(&b);
+	cf_store_close(s);
+}
+
 TEST_MAIN(T(test_store_list__all_in_key_order),
     T(test_store_list__one_namespace),
     T(test_store_list__callback_stops_the_list),
@@ -307,4 +348,5 @@ TEST_MAIN(T(test_store_list__all_in_key_order),
     T(test_store_list__snapshot_pages_with_namespace_and_limit),
     T(test_store_list__expired_token_is_gone),
     T(test_store_list__bad_tokens_are_invalid),
-    T(test_store_list__names_with_odd_bytes_page_correctly))
+    T(test_store_list__names_with_odd_bytes_page_correctly),
+    T(test_store_list__first_page_at_an_older_revision))
