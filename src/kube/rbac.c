@@ -1,0 +1,1184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * RBAC: an index of the four RBAC kinds and the evaluation kube-apiserver's
+ * RBAC authorizer performs (rbac/v1 rule matching, visiting
+ * ClusterRoleBindings first, then the RoleBindings of the namespace).
+ *
+ * Each indexed object lives in its own arena so replacing or removing it
+ * frees exactly its memory. Rules are pre-split into string vectors at
+ * upsert time so authorizing a request only compares strings. Aggregated
+ * ClusterRoles get their effective rule list recomputed whenever any
+ * ClusterRole changes: rule pointers then never outlive their owners.
+ */
+#include "kube/rbac.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+
+#define RBAC_GROUP "rbac.authorization.k8s.io"
+
+struct strv {
+	const char **v;
+	size_t n;
+};
+
+struct rule {
+	struct strv verbs, groups, resources, names, urls;
+	const cf_node *node; /* the rule as written, for reviews */
+};
+
+struct subject {
+	const char *kind, *name, *ns;
+};
+
+struct entry {
+	cf_arena arena;
+	int kind;
+	const char *ns, *name;
+	const cf_node *obj;
+	/* roles */
+	struct rule *rules;
+	size_t nrules;
+	bool aggregated;               /* has aggregationRule */
+	const struct rule **agg;       /* effective rules when aggregated */
+	size_t nagg;
+	/* bindings */
+	const char *ref_kind, *ref_name;
+	struct subject *subjects;
+	size_t nsubjects;
+};
+
+struct cf_rbac {
+	struct entry **e[4];
+	size_t n[4], alloc[4];
+};
+
+static const char *const kind_names[] = {
+	"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
+};
+
+static bool streq(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+cf_rbac *cf_rbac_new(void)
+{
+	return cf_xcalloc(1, sizeof(cf_rbac));
+}
+
+static void entry_free(struct entry *e)
+{
+	free(e->agg);
+	cf_arena_release(&e->arena);
+	free(e);
+}
+
+void cf_rbac_free(cf_rbac *r)
+{
+	if (!r)
+		return;
+	for (int k = 0; k < 4; k++) {
+		for (size_t i = 0; i < r->n[k]; i++)
+			entry_free(r->e[k][i]);
+		free(r->e[k]);
+	}
+	free(r);
+}
+
+int cf_rbac_kind_from_name(const char *kind)
+{
+	for (int k = 0; k < 4; k++)
+		if (streq(kind, kind_names[k]))
+			return k;
+	return -1;
+}
+
+static bool namespaced(int kind)
+{
+	return kind == CF_RBAC_ROLE || kind == CF_RBAC_ROLE_BINDING;
+}
+
+static struct entry *find(const cf_rbac *r, int kind, const char *ns,
+    const char *name, size_t *at)
+{
+	for (size_t i = 0; i < r->n[kind]; i++) {
+		struct entry *e = r->e[kind][i];
+
+		if (streq(e->name, name) && (!namespaced(kind) || streq(e->ns, ns))) {
+			if (at)
+				*at = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* A string list field; non-strings inside are ignored (validation is the
+ * API server's job, the authorizer only must never misread). */
+static struct strv strv_of(cf_arena *a, const cf_node *seq)
+{
+	struct strv s = { NULL, 0 };
+	size_t n = cf_node_count(seq);
+
+	if (!cf_node_is(seq, CF_NODE_SEQ) || n == 0)
+		return s;
+	s.v = cf_arena_alloc(a, n * sizeof(*s.v));
+	for (size_t i = 0; i < n; i++) {
+		const char *str = cf_node_as_str(cf_node_at(seq, i));
+
+		if (str)
+			s.v[s.n++] = str;
+	}
+	return s;
+}
+
+static bool strv_has(const struct strv *s, const char *x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (streq(s->v[i], x))
+			return true;
+	return false;
+}
+
+static bool strv_equal(const struct strv *a, const struct strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+static void parse_rules(struct entry *e)
+{
+	const cf_node *rules = cf_node_get(e->obj, "rules");
+	size_t n = cf_node_count(rules);
+
+	if (!cf_node_is(rules, CF_NODE_SEQ) || n == 0)
+		return;
+	e->rules = cf_arena_zalloc(&e->arena, n * sizeof(*e->rules));
+	for (size_t i = 0; i < n; i++) {
+		const cf_node *rn = cf_node_at(rules, i);
+		struct rule *ru = &e->rules[e->nrules];
+
+		if (!cf_node_is(rn, CF_NODE_MAP))
+			continue;
+		ru->node = rn;
+		ru->verbs = strv_of(&e->arena, cf_node_get(rn, "verbs"));
+		ru->groups = strv_of(&e->arena, cf_node_get(rn, "apiGroups"));
+		ru->resources = strv_of(&e->arena, cf_node_get(rn, "resources"));
+		ru->names = strv_of(&e->arena, cf_node_get(rn, "resourceNames"));
+		ru->urls = strv_of(&e->arena, cf_node_get(rn, "nonResourceURLs"));
+		e->nrules++;
+	}
+}
+
+static int parse_binding(struct entry *e)
+{
+	const cf_node *subs = cf_node_get(e->obj, "subjects");
+	size_t n = cf_node_count(subs);
+
+	e->ref_kind = cf_node_getp_str(e->obj, "roleRef", "kind", NULL);
+	e->ref_name = cf_node_getp_str(e->obj, "roleRef", "name", NULL);
+	if (!e->ref_kind || !e->ref_name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "%s '%s' has no roleRef", kind_names[e->kind], e->name);
+	if (!cf_node_is(subs, CF_NODE_SEQ) || n == 0)
+		return 0;
+	e->subjects = cf_arena_zalloc(&e->arena, n * sizeof(*e->subjects));
+	for (size_t i = 0; i < n; i++) {
+		const cf_node *sn = cf_node_at(subs, i);
+		struct subject *s = &e->subjects[e->nsubjects];
+
+		s->kind = cf_node_getp_str(sn, "kind", NULL);
+		s->name = cf_node_getp_str(sn, "name", NULL);
+		s->ns = cf_node_getp_str(sn, "namespace", NULL);
+		if (s->kind && s->name)
+			e->nsubjects++;
+	}
+	return 0;
+}
+
+/* --- label selectors (metav1.LabelSelector), for aggregation ---------- */
+
+static bool selector_matches(const cf_node *sel, const cf_node *labels,
+    int *err)
+{
+	const cf_node *ml = cf_node_get(sel, "matchLabels");
+	const cf_node *me = cf_node_get(sel, "matchExpressions");
+
+	for (size_t i = 0; i < cf_node_count(ml); i++) {
+		const cf_pair *p = &ml->v.pairs[i];
+		const char *have = cf_node_as_str(cf_node_get(labels, p->key));
+
+		if (!have || !streq(have, cf_node_as_str(p->val)))
+			return false;
+	}
+	for (size_t i = 0; i < cf_node_count(me); i++) {
+		const cf_node *x = cf_node_at(me, i);
+		const char *key = cf_node_getp_str(x, "key", NULL);
+		const char *op = cf_node_getp_str(x, "operator", NULL);
+		const cf_node *vals = cf_node_get(x, "values");
+		const char *have = key ? cf_node_as_str(cf_node_get(labels, key)) :
+		    NULL;
+		bool in = false;
+
+		for (size_t j = 0; have && j < cf_node_count(vals); j++)
+			if (streq(have, cf_node_as_str(cf_node_at(vals, j))))
+				in = true;
+		if (!key || !op) {
+			*err = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "invalid label selector: a matchExpression needs a key and an operator");
+			return false;
+		}
+		if (!strcmp(op, "In")) {
+			if (!in)
+				return false;
+		} else if (!strcmp(op, "NotIn")) {
+			if (in)
+				return false;
+		} else if (!strcmp(op, "Exists")) {
+			if (!have)
+				return false;
+		} else if (!strcmp(op, "DoesNotExist")) {
+			if (have)
+				return false;
+		} else {
+			*err = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "invalid label selector operator '%s'", op);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Does ClusterRole obj match any of agg's clusterRoleSelectors? */
+static bool agg_selects(const cf_node *agg_role, const cf_node *obj, int *err)
+{
+	const cf_node *sels = cf_node_getp(agg_role, "aggregationRule",
+	    "clusterRoleSelectors", NULL);
+	const cf_node *labels = cf_node_getp(obj, "metadata", "labels", NULL);
+
+	for (size_t i = 0; i < cf_node_count(sels); i++)
+		if (selector_matches(cf_node_at(sels, i), labels, err))
+			return true;
+	return false;
+}
+
+static bool rule_equal(const struct rule *a, const struct rule *b)
+{
+	return strv_equal(&a->verbs, &b->verbs) &&
+	    strv_equal(&a->groups, &b->groups) &&
+	    strv_equal(&a->resources, &b->resources) &&
+	    strv_equal(&a->names, &b->names) && strv_equal(&a->urls, &b->urls);
+}
+
+/* Collect, into *list, the de-duplicated rules role contributes: its own
+ * when plain, else those of every ClusterRole its selectors pick, followed
+ * transitively (seen[] breaks cycles such as two roles selecting each
+ * other). */
+static void collect_agg(const cf_rbac *r, const struct entry *role,
+    bool *seen, const struct rule ***list, size_t *n, size_t *alloc)
+{
+	int err = 0;
+
+	if (!role->aggregated) {
+		for (size_t i = 0; i < role->nrules; i++) {
+			bool dup = false;
+
+			for (size_t j = 0; j < *n && !dup; j++)
+				dup = rule_equal((*list)[j], &role->rules[i]);
+			if (dup)
+				continue;
+			CF_GROW(*list, *alloc, *n + 1);
+			(*list)[(*n)++] = &role->rules[i];
+		}
+		return;
+	}
+	for (size_t i = 0; i < r->n[CF_RBAC_CLUSTER_ROLE]; i++) {
+		const struct entry *o = r->e[CF_RBAC_CLUSTER_ROLE][i];
+
+		if (seen[i] || o == role || !agg_selects(role->obj, o->obj, &err))
+			continue;
+		seen[i] = true;
+		collect_agg(r, o, seen, list, n, alloc);
+	}
+}
+
+static void recompute_aggregation(cf_rbac *r)
+{
+	size_t n = r->n[CF_RBAC_CLUSTER_ROLE];
+	bool *seen = cf_xcalloc(n ? n : 1, sizeof(*seen));
+
+	for (size_t i = 0; i < n; i++) {
+		struct entry *e = r->e[CF_RBAC_CLUSTER_ROLE][i];
+		size_t alloc = 0;
+
+		if (!e->aggregated)
+			continue;
+		free(e->agg);
+		e->agg = NULL;
+		e->nagg = 0;
+		memset(seen, 0, n * sizeof(*seen));
+		seen[i] = true;
+		collect_agg(r, e, seen, &e->agg, &e->nagg, &alloc);
+	}
+	free(seen);
+}
+
+int cf_rbac_upsert(cf_rbac *r, enum cf_rbac_kind kind, const cf_node *obj)
+{
+	const char *name = cf_node_getp_str(obj, "metadata", "name", NULL);
+	const char *ns = cf_node_getp_str(obj, "metadata", "namespace", NULL);
+	struct entry *e, *old;
+	size_t at;
+	int err;
+
+	if ((unsigned)kind > CF_RBAC_CLUSTER_ROLE_BINDING)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE, "not an RBAC kind");
+	if (!name || !*name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "%s without metadata.name", kind_names[kind]);
+	if (namespaced(kind) && (!ns || !*ns))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "%s '%s' without metadata.namespace", kind_names[kind], name);
+
+	e = cf_xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	e->obj = cf_node_dup(&e->arena, obj);
+	e->name = cf_node_getp_str(e->obj, "metadata", "name", NULL);
+	e->ns = namespaced(kind) ?
+	    cf_node_getp_str(e->obj, "metadata", "namespace", NULL) : NULL;
+	if (kind == CF_RBAC_ROLE || kind == CF_RBAC_CLUSTER_ROLE) {
+		parse_rules(e);
+		e->aggregated = kind == CF_RBAC_CLUSTER_ROLE &&
+		    cf_node_is(cf_node_get(e->obj, "aggregationRule"), CF_NODE_MAP);
+	} else if ((err = parse_binding(e)) < 0) {
+		entry_free(e);
+		return err;
+	}
+
+	old = find(r, kind, ns, name, &at);
+	if (old) {
+		entry_free(old);
+		r->e[kind][at] = e;
+	} else {
+		CF_GROW(r->e[kind], r->alloc[kind], r->n[kind] + 1);
+		r->e[kind][r->n[kind]++] = e;
+	}
+	if (kind == CF_RBAC_CLUSTER_ROLE)
+		recompute_aggregation(r);
+	return 0;
+}
+
+int cf_rbac_remove(cf_rbac *r, enum cf_rbac_kind kind, const char *ns,
+    const char *name)
+{
+	size_t at;
+	struct entry *e;
+
+	if ((unsigned)kind > CF_RBAC_CLUSTER_ROLE_BINDING ||
+	    !(e = find(r, kind, ns, name, &at)))
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_KUBE,
+		    "no %s '%s' in the RBAC index", (unsigned)kind <= 3 ?
+		    kind_names[kind] : "object", nz(name));
+	entry_free(e);
+	memmove(&r->e[kind][at], &r->e[kind][at + 1],
+	    (r->n[kind] - at - 1) * sizeof(*r->e[kind]));
+	r->n[kind]--;
+	if (kind == CF_RBAC_CLUSTER_ROLE)
+		recompute_aggregation(r);
+	return 0;
+}
+
+/* --- evaluation ------------------------------------------------------- */
+
+static bool user_in_group(const cf_user_info *u, const char *g)
+{
+	for (size_t i = 0; i < u->ngroups; i++)
+		if (streq(u->groups[i], g))
+			return true;
+	return false;
+}
+
+/* rbac/v1 appliesToUser: an SA subject without a namespace means the
+ * binding's own namespace. */
+static bool subject_applies(const struct subject *s, const cf_user_info *u,
+    const char *binding_ns)
+{
+	if (!strcmp(s->kind, "User"))
+		return streq(u->name, s->name);
+	if (!strcmp(s->kind, "Group"))
+		return user_in_group(u, s->name);
+	if (!strcmp(s->kind, "ServiceAccount")) {
+		const char *ns = s->ns && *s->ns ? s->ns : binding_ns;
+		const char *un = nz(u->name), *pre = "system:serviceaccount:";
+		size_t pl = strlen(pre), nl;
+
+		if (!ns || !*ns || strncmp(un, pre, pl))
+			return false;
+		nl = strlen(ns);
+		return !strncmp(un + pl, ns, nl) && un[pl + nl] == ':' &&
+		    !strcmp(un + pl + nl + 1, s->name);
+	}
+	return false;
+}
+
+static bool verb_matches(const struct rule *ru, const char *verb)
+{
+	return strv_has(&ru->verbs, "*") || strv_has(&ru->verbs, verb);
+}
+
+static bool resource_matches(const struct rule *ru, const cf_authz_attrs *at)
+{
+	const char *res = nz(at->resource), *sub = nz(at->subresource);
+	size_t rl = strlen(res), sl = strlen(sub);
+
+	for (size_t i = 0; i < ru->resources.n; i++) {
+		const char *x = ru->resources.v[i];
+		size_t xl = strlen(x);
+
+		if (!strcmp(x, "*"))
+			return true;
+		/* "pods" or "pods/log"; a "pods/" + "*" entry is no wildcard. */
+		if (sl == 0 ? !strcmp(x, res) :
+		    (xl == rl + 1 + sl && !strncmp(x, res, rl) &&
+		    x[rl] == '/' && !strcmp(x + rl + 1, sub)))
+			return true;
+		/* A "*" + "/log" entry matches that subresource of any resource. */
+		if (sl && xl == sl + 2 && x[0] == '*' && x[1] == '/' &&
+		    !strcmp(x + 2, sub))
+			return true;
+	}
+	return false;
+}
+
+static bool rule_allows(const struct rule *ru, const cf_authz_attrs *at)
+{
+	if (!at->resource_request) {
+		const char *path = nz(at->path);
+
+		if (!verb_matches(ru, at->verb))
+			return false;
+		for (size_t i = 0; i < ru->urls.n; i++) {
+			const char *u = ru->urls.v[i];
+			size_t ul = strlen(u);
+
+			if (!strcmp(u, "*") || !strcmp(u, path))
+				return true;
+			if (ul && u[ul - 1] == '*' && !strncmp(path, u, ul - 1))
+				return true;
+		}
+		return false;
+	}
+	if (!verb_matches(ru, at->verb))
+		return false;
+	if (!strv_has(&ru->groups, "*") && !strv_has(&ru->groups, nz(at->api_group)))
+		return false;
+	if (!resource_matches(ru, at))
+		return false;
+	if (ru->names.n == 0)
+		return true;
+	return at->name && *at->name && strv_has(&ru->names, at->name);
+}
+
+/* The visitor walks every rule that applies to the user; it returns false
+ * to stop. errors collects unresolvable role references. */
+struct visit {
+	bool (*fn)(struct visit *v, const struct entry *binding,
+	    const struct subject *s, const struct rule *ru);
+	const cf_authz_attrs *at;
+	cf_buf errors;   /* "msg1, msg2" */
+	size_t nerrors;
+	bool allowed;
+	cf_buf allowed_by;
+	/* rules review */
+	cf_arena *a;
+	cf_node *res_rules, *nonres_rules;
+};
+
+static void add_error(struct visit *v, const char *msg)
+{
+	/* utilerrors.NewAggregate de-duplicates messages */
+	if (v->nerrors && strstr(v->errors.buf, msg))
+		return;
+	if (v->nerrors)
+		cf_buf_adds(&v->errors, ", ");
+	cf_buf_adds(&v->errors, msg);
+	v->nerrors++;
+}
+
+static const struct entry *resolve_role(const cf_rbac *r,
+    const struct entry *b, struct visit *v, size_t *nrules,
+    const struct rule **plain, const struct rule *const **agg)
+{
+	const struct entry *role = NULL;
+	char msg[600];
+
+	if (!strcmp(b->ref_kind, "ClusterRole"))
+		role = find(r, CF_RBAC_CLUSTER_ROLE, NULL, b->ref_name, NULL);
+	else if (!strcmp(b->ref_kind, "Role") && b->kind == CF_RBAC_ROLE_BINDING)
+		role = find(r, CF_RBAC_ROLE, b->ns, b->ref_name, NULL);
+	if (!role) {
+		snprintf(msg, sizeof(msg), "%s.%s \"%.200s\" not found",
+		    !strcmp(b->ref_kind, "Role") ? "role" : "clusterrole",
+		    RBAC_GROUP, b->ref_name);
+		add_error(v, msg);
+		return NULL;
+	}
+	if (role->aggregated) {
+		*agg = role->agg;
+		*plain = NULL;
+		*nrules = role->nagg;
+	} else {
+		*agg = NULL;
+		*plain = role->rules;
+		*nrules = role->nrules;
+	}
+	return role;
+}
+
+/* Visit one binding's rules if one of its subjects is the user. */
+static bool visit_binding(const cf_rbac *r, const struct entry *b,
+    const cf_user_info *u, struct visit *v)
+{
+	const struct rule *plain;
+	const struct rule *const *agg;
+	size_t n;
+
+	for (size_t s = 0; s < b->nsubjects; s++) {
+		if (!subject_applies(&b->subjects[s], u, b->ns))
+			continue;
+		if (!resolve_role(r, b, v, &n, &plain, &agg))
+			return true;
+		for (size_t i = 0; i < n; i++)
+			if (!v->fn(v, b, &b->subjects[s], agg ? agg[i] : &plain[i]))
+				return false;
+		return true; /* one matching subject is enough */
+	}
+	return true;
+}
+
+static void visit_rules_for(const cf_rbac *r, const cf_user_info *u,
+    const char *ns, struct visit *v)
+{
+	for (size_t i = 0; i < r->n[CF_RBAC_CLUSTER_ROLE_BINDING]; i++)
+		if (!visit_binding(r, r->e[CF_RBAC_CLUSTER_ROLE_BINDING][i], u, v))
+			return;
+	if (!ns || !*ns)
+		return;
+	for (size_t i = 0; i < r->n[CF_RBAC_ROLE_BINDING]; i++) {
+		const struct entry *b = r->e[CF_RBAC_ROLE_BINDING][i];
+
+		if (streq(b->ns, ns) && !visit_binding(r, b, u, v))
+			return;
+	}
+}
+
+static void describe_subject(cf_buf *b, const struct subject *s,
+    const char *binding_ns)
+{
+	if (!strcmp(s->kind, "ServiceAccount"))
+		cf_buf_addf(b, "%s \"%s/%s\"", s->kind, s->name,
+		    s->ns && *s->ns ? s->ns : nz(binding_ns));
+	else
+		cf_buf_addf(b, "%s \"%s\"", s->kind, s->name);
+}
+
+static bool check_rule(struct visit *v, const struct entry *b,
+    const struct subject *s, const struct rule *ru)
+{
+	if (!rule_allows(ru, v->at))
+		return true;
+	v->allowed = true;
+	/* The wording of rbac's allowed-by describers. */
+	if (b->kind == CF_RBAC_CLUSTER_ROLE_BINDING)
+		cf_buf_addf(&v->allowed_by, "ClusterRoleBinding \"%s\"", b->name);
+	else
+		cf_buf_addf(&v->allowed_by, "RoleBinding \"%s/%s\"", b->name, b->ns);
+	cf_buf_addf(&v->allowed_by, " of %s \"%s\" to ", b->ref_kind,
+	    b->ref_name);
+	describe_subject(&v->allowed_by, s, b->ns);
+	return false;
+}
+
+bool cf_rbac_authorize(const cf_rbac *r, const cf_authz_attrs *at,
+    cf_buf *reason)
+{
+	struct visit v = { .fn = check_rule, .at = at };
+	static const cf_user_info nobody = { "", NULL, NULL, 0 };
+
+	v.errors = (cf_buf)CF_BUF_INIT;
+	v.allowed_by = (cf_buf)CF_BUF_INIT;
+	visit_rules_for(r, at->user ? at->user : &nobody,
+	    at->resource_request ? at->namespace : NULL, &v);
+	if (reason) {
+		if (v.allowed)
+			cf_buf_addf(reason, "RBAC: allowed by %s", v.allowed_by.buf);
+		else if (v.nerrors == 1)
+			cf_buf_addf(reason, "RBAC: %s", v.errors.buf);
+		else if (v.nerrors > 1)
+			cf_buf_addf(reason, "RBAC: [%s]", v.errors.buf);
+	}
+	cf_buf_release(&v.errors);
+	cf_buf_release(&v.allowed_by);
+	return v.allowed;
+}
+
+/* kube-apiserver HTML-escapes the user-controlled part of the message. */
+static void add_sanitized(cf_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '&')
+			cf_buf_adds(out, "&amp;");
+		else if (*s == '<')
+			cf_buf_adds(out, "&lt;");
+		else if (*s == '>')
+			cf_buf_adds(out, "&gt;");
+		else
+			cf_buf_addch(out, *s);
+	}
+}
+
+/* Go's %q for the strings that appear here: quotes, backslash-escapes. */
+static void add_quoted(cf_buf *b, const char *s)
+{
+	cf_buf_addch(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			cf_buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			cf_buf_adds(b, "\\n");
+		else if (c == '\t')
+			cf_buf_adds(b, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			cf_buf_addf(b, "\\x%02x", c);
+		else
+			cf_buf_addch(b, (char)c);
+	}
+	cf_buf_addch(b, '"');
+}
+
+void cf_rbac_forbidden_message(cf_buf *out, const cf_authz_attrs *at,
+    const char *reason)
+{
+	cf_buf m = CF_BUF_INIT;
+	const char *user = at->user ? nz(at->user->name) : "";
+	const char *group = nz(at->api_group), *res = nz(at->resource);
+
+	/* The authorizer's sentence... */
+	cf_buf_adds(&m, "User ");
+	add_quoted(&m, user);
+	cf_buf_addf(&m, " cannot %s ", nz(at->verb));
+	if (!at->resource_request) {
+		cf_buf_adds(&m, "path ");
+		add_quoted(&m, nz(at->path));
+	} else {
+		cf_buf m2 = CF_BUF_INIT;
+
+		cf_buf_adds(&m2, res);
+		if (at->subresource && *at->subresource)
+			cf_buf_addf(&m2, "/%s", at->subresource);
+		cf_buf_adds(&m, "resource ");
+		add_quoted(&m, m2.buf);
+		cf_buf_adds(&m, " in API group ");
+		add_quoted(&m, group);
+		if (at->namespace && *at->namespace) {
+			cf_buf_adds(&m, " in the namespace ");
+			add_quoted(&m, at->namespace);
+		} else {
+			cf_buf_adds(&m, " at the cluster scope");
+		}
+		cf_buf_release(&m2);
+	}
+
+	/* ...wrapped by NewForbidden(group resource, name). */
+	if (!at->resource_request || !*res) {
+		cf_buf_adds(out, "forbidden: ");
+	} else {
+		cf_buf_adds(out, res);
+		if (*group)
+			cf_buf_addf(out, ".%s", group);
+		if (at->name && *at->name) {
+			cf_buf_addch(out, ' ');
+			add_quoted(out, at->name);
+		}
+		cf_buf_adds(out, " is forbidden: ");
+	}
+	add_sanitized(out, m.buf);
+	if (reason && *reason)
+		cf_buf_addf(out, ": %s", reason);
+	cf_buf_release(&m);
+}
+
+/* --- reviews ----------------------------------------------------------- */
+
+static cf_node *strv_node(cf_arena *a, const struct strv *s)
+{
+	cf_node *seq = cf_node_seq(a);
+
+	for (size_t i = 0; i < s->n; i++)
+		cf_node_push(a, seq, cf_node_str(a, s->v[i]));
+	return seq;
+}
+
+static const char *attr(const cf_node *m, const char *key)
+{
+	return nz(cf_node_getp_str(m, key, NULL));
+}
+
+/* Fill v.errors-style aggregate text: one message bare, more in []. */
+static void aggregate_text(cf_buf *out, const struct visit *v)
+{
+	if (v->nerrors == 1)
+		cf_buf_adds(out, v->errors.buf);
+	else if (v->nerrors > 1)
+		cf_buf_addf(out, "[%s]", v->errors.buf);
+}
+
+int cf_rbac_review_access(cf_node **out, cf_arena *a, const cf_rbac *r,
+    const cf_node *review, const cf_user_info *caller,
+    const char *url_namespace)
+{
+	const char *kind = cf_node_getp_str(review, "kind", NULL);
+	const cf_node *spec = cf_node_get(review, "spec");
+	const cf_node *ra = cf_node_get(spec, "resourceAttributes");
+	const cf_node *nra = cf_node_get(spec, "nonResourceAttributes");
+	bool self = streq(kind, "SelfSubjectAccessReview");
+	bool local = streq(kind, "LocalSubjectAccessReview");
+	cf_authz_attrs at = { 0 };
+	cf_user_info u = { 0 };
+	const char **groups = NULL;
+	cf_buf reason = CF_BUF_INIT;
+	cf_node *res, *status;
+	bool allowed;
+
+	*out = NULL;
+	if (!cf_node_is(ra, CF_NODE_MAP))
+		ra = NULL;
+	if (!cf_node_is(nra, CF_NODE_MAP))
+		nra = NULL;
+	/* The validation messages of kube-apiserver's review registry. */
+	if (!ra && !nra)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified");
+	if (ra && nra)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.nonResourceAttributes: Invalid value: \"object\": cannot be specified in combination with resourceAttributes");
+	if (local) {
+		const char *mns = cf_node_getp_str(review, "metadata",
+		    "namespace", NULL);
+
+		if (nra)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "spec.nonResourceAttributes: Invalid value: \"object\": disallowed on this kind of request");
+		if (!url_namespace || !*url_namespace)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "namespace is required on this type: ");
+		if ((mns && *mns && strcmp(mns, url_namespace)) ||
+		    strcmp(attr(ra, "namespace"), url_namespace))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "spec.resourceAttributes.namespace must match namespace: %s",
+			    url_namespace);
+	}
+
+	if (self) {
+		u = *caller;
+	} else {
+		const cf_node *gs = cf_node_get(spec, "groups");
+		size_t n = cf_node_count(gs);
+
+		u.name = cf_node_getp_str(spec, "user", NULL);
+		u.uid = cf_node_getp_str(spec, "uid", NULL);
+		if (n) {
+			groups = cf_arena_alloc(a, n * sizeof(*groups));
+			for (size_t i = 0; i < n; i++)
+				if (cf_node_as_str(cf_node_at(gs, i)))
+					groups[u.ngroups++] =
+					    cf_node_as_str(cf_node_at(gs, i));
+		}
+		u.groups = groups;
+		if ((!u.name || !*u.name) && u.ngroups == 0)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "spec.user: Invalid value: \"\": at least one of user or group must be specified");
+	}
+
+	at.user = &u;
+	if (ra) {
+		at.resource_request = true;
+		at.verb = attr(ra, "verb");
+		at.api_group = attr(ra, "group");
+		at.api_version = attr(ra, "version");
+		at.resource = attr(ra, "resource");
+		at.subresource = attr(ra, "subresource");
+		at.namespace = attr(ra, "namespace");
+		at.name = attr(ra, "name");
+	} else {
+		at.verb = attr(nra, "verb");
+		at.path = attr(nra, "path");
+	}
+	allowed = cf_rbac_authorize(r, &at, &reason);
+
+	res = cf_node_dup(a, review);
+	status = cf_node_map(a);
+	cf_node_set(a, status, "allowed", cf_node_bool(a, allowed));
+	if (reason.len)
+		cf_node_set(a, status, "reason",
+		    cf_node_strn(a, reason.buf, reason.len));
+	cf_node_set(a, res, "status", status);
+	cf_buf_release(&reason);
+	*out = res;
+	return 0;
+}
+
+static bool collect_rule(struct visit *v, const struct entry *b,
+    const struct subject *s, const struct rule *ru)
+{
+	cf_arena *a = v->a;
+
+	/* authorizationutil's conversion: a rule may yield both kinds. */
+	if (ru->resources.n) {
+		cf_node *m = cf_node_map(a);
+
+		cf_node_set(a, m, "verbs", strv_node(a, &ru->verbs));
+		if (ru->groups.n)
+			cf_node_set(a, m, "apiGroups", strv_node(a, &ru->groups));
+		cf_node_set(a, m, "resources", strv_node(a, &ru->resources));
+		if (ru->names.n)
+			cf_node_set(a, m, "resourceNames", strv_node(a, &ru->names));
+		cf_node_push(a, v->res_rules, m);
+	}
+	if (ru->urls.n) {
+		cf_node *m = cf_node_map(a);
+
+		cf_node_set(a, m, "verbs", strv_node(a, &ru->verbs));
+		cf_node_set(a, m, "nonResourceURLs", strv_node(a, &ru->urls));
+		cf_node_push(a, v->nonres_rules, m);
+	}
+	return true;
+}
+
+int cf_rbac_review_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
+    const cf_node *review, const cf_user_info *caller)
+{
+	const char *ns = cf_node_getp_str(review, "spec", "namespace", NULL);
+	struct visit v = { .fn = collect_rule, .a = a };
+	cf_node *res, *status;
+
+	*out = NULL;
+	if (!ns || !*ns)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "no namespace on request");
+	v.errors = (cf_buf)CF_BUF_INIT;
+	v.allowed_by = (cf_buf)CF_BUF_INIT;
+	v.res_rules = cf_node_seq(a);
+	v.nonres_rules = cf_node_seq(a);
+	visit_rules_for(r, caller, ns, &v);
+
+	res = cf_node_dup(a, review);
+	status = cf_node_map(a);
+	cf_node_set(a, status, "resourceRules", v.res_rules);
+	cf_node_set(a, status, "nonResourceRules", v.nonres_rules);
+	cf_node_set(a, status, "incomplete", cf_node_bool(a, v.nerrors > 0));
+	if (v.nerrors) {
+		cf_buf e = CF_BUF_INIT;
+
+		aggregate_text(&e, &v);
+		cf_node_set(a, status, "evaluationError",
+		    cf_node_strn(a, e.buf, e.len));
+		cf_buf_release(&e);
+	}
+	cf_node_set(a, res, "status", status);
+	cf_buf_release(&v.errors);
+	*out = res;
+	return 0;
+}
+
+int cf_rbac_aggregate_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
+    const cf_node *cluster_role)
+{
+	const cf_node *sels = cf_node_getp(cluster_role, "aggregationRule",
+	    "clusterRoleSelectors", NULL);
+	const char *self = cf_node_getp_str(cluster_role, "metadata", "name",
+	    NULL);
+	size_t n = r->n[CF_RBAC_CLUSTER_ROLE], cnt = 0, alloc = 0;
+	const struct rule **list = NULL;
+	struct entry tmp = { 0 };
+	bool *seen;
+	int err = 0;
+
+	*out = cf_node_seq(a);
+	if (!cf_node_is(cf_node_get(cluster_role, "aggregationRule"),
+	    CF_NODE_MAP)) {
+		const cf_node *own = cf_node_get(cluster_role, "rules");
+
+		for (size_t i = 0; i < cf_node_count(own); i++)
+			cf_node_push(a, *out, cf_node_dup(a, cf_node_at(own, i)));
+		return 0;
+	}
+	/* Refuse a bad selector up front instead of matching nothing. */
+	for (size_t i = 0; i < cf_node_count(sels); i++) {
+		selector_matches(cf_node_at(sels, i), NULL, &err);
+		if (err < 0)
+			return err;
+	}
+	tmp.aggregated = true;
+	tmp.obj = cluster_role;
+	seen = cf_xcalloc(n ? n : 1, sizeof(*seen));
+	for (size_t i = 0; i < n; i++)
+		if (streq(r->e[CF_RBAC_CLUSTER_ROLE][i]->name, self))
+			seen[i] = true;
+	collect_agg(r, &tmp, seen, &list, &cnt, &alloc);
+	for (size_t i = 0; i < cnt; i++)
+		cf_node_push(a, *out, cf_node_dup(a, list[i]->node));
+	free(list);
+	free(seen);
+	return 0;
+}
+
+/* --- bootstrap policy ------------------------------------------------- */
+
+/* Comma-separated lists keep the tables readable; "" is the core group. */
+struct bs_rule {
+	const char *verbs, *groups, *resources, *names, *urls;
+};
+
+struct bs_role {
+	const char *name;
+	const char *agg_label;     /* extra label "<key>=true", or NULL */
+	const char *agg_selector;  /* aggregationRule matchLabels key, or NULL */
+	const struct bs_rule *rules;
+	size_t nrules;
+};
+
+#define AGG "rbac.authorization.k8s.io/aggregate-to-"
+#define RW "create,delete,deletecollection,patch,update"
+#define RO "get,list,watch"
+
+static const struct bs_rule r_cluster_admin[] = {
+	{ "*", "*", "*", NULL, NULL },
+	{ "*", NULL, NULL, NULL, "*" },
+};
+
+static const struct bs_rule r_agg_admin[] = {
+	{ "create", "authorization.k8s.io", "localsubjectaccessreviews", NULL, NULL },
+	{ RW ",get,list,watch", RBAC_GROUP, "rolebindings,roles", NULL, NULL },
+};
+
+static const struct bs_rule r_agg_edit[] = {
+	{ RO, "", "pods/attach,pods/exec,pods/portforward,pods/proxy,secrets,"
+	    "services/proxy", NULL, NULL },
+	{ "impersonate", "", "serviceaccounts", NULL, NULL },
+	{ RW, "", "pods,pods/attach,pods/exec,pods/portforward,pods/proxy",
+	    NULL, NULL },
+	{ "create", "", "pods/eviction", NULL, NULL },
+	{ RW, "", "configmaps,events,persistentvolumeclaims,"
+	    "replicationcontrollers,replicationcontrollers/scale,secrets,"
+	    "serviceaccounts,services,services/proxy", NULL, NULL },
+	{ "create", "", "serviceaccounts/token", NULL, NULL },
+	{ RW, "apps", "daemonsets,deployments,deployments/rollback,"
+	    "deployments/scale,replicasets,replicasets/scale,statefulsets,"
+	    "statefulsets/scale", NULL, NULL },
+	{ RW, "autoscaling", "horizontalpodautoscalers", NULL, NULL },
+	{ RW, "batch", "cronjobs,jobs", NULL, NULL },
+	{ RW, "extensions", "daemonsets,deployments,deployments/rollback,"
+	    "deployments/scale,ingresses,networkpolicies,replicasets,"
+	    "replicasets/scale,replicationcontrollers/scale", NULL, NULL },
+	{ RW, "policy", "poddisruptionbudgets", NULL, NULL },
+	{ RW, "networking.k8s.io", "ingresses,networkpolicies", NULL, NULL },
+	{ "create,delete,deletecollection,get,list,patch,update,watch",
+	    "coordination.k8s.io", "leases", NULL, NULL },
+};
+
+static const struct bs_rule r_agg_view[] = {
+	{ RO, "", "configmaps,endpoints,persistentvolumeclaims,"
+	    "persistentvolumeclaims/status,pods,replicationcontrollers,"
+	    "replicationcontrollers/scale,serviceaccounts,services,"
+	    "services/status", NULL, NULL },
+	{ RO, "", "bindings,events,limitranges,namespaces/status,pods/log,"
+	    "pods/status,replicationcontrollers/status,resourcequotas,"
+	    "resourcequotas/status", NULL, NULL },
+	{ RO, "", "namespaces", NULL, NULL },
+	{ RO, "discovery.k8s.io", "endpointslices", NULL, NULL },
+	{ RO, "apps", "controllerrevisions,daemonsets,daemonsets/status,"
+	    "deployments,deployments/scale,deployments/status,replicasets,"
+	    "replicasets/scale,replicasets/status,statefulsets,"
+	    "statefulsets/scale,statefulsets/status", NULL, NULL },
+	{ RO, "autoscaling", "horizontalpodautoscalers,"
+	    "horizontalpodautoscalers/status", NULL, NULL },
+	{ RO, "batch", "cronjobs,cronjobs/status,jobs,jobs/status", NULL, NULL },
+	{ RO, "extensions", "daemonsets,daemonsets/status,deployments,"
+	    "deployments/scale,deployments/status,ingresses,ingresses/status,"
+	    "networkpolicies,replicasets,replicasets/scale,replicasets/status,"
+	    "replicationcontrollers/scale", NULL, NULL },
+	{ RO, "policy", "poddisruptionbudgets,poddisruptionbudgets/status",
+	    NULL, NULL },
+	{ RO, "networking.k8s.io", "ingresses,ingresses/status,networkpolicies",
+	    NULL, NULL },
+};
+
+static const struct bs_rule r_basic_user[] = {
+	{ "create", "authorization.k8s.io",
+	    "selfsubjectaccessreviews,selfsubjectrulesreviews", NULL, NULL },
+	{ "create", "authentication.k8s.io", "selfsubjectreviews", NULL, NULL },
+};
+
+static const struct bs_rule r_discovery[] = {
+	{ "get", NULL, NULL, NULL, "/api,/api/*,/apis,/apis/*,/healthz,/livez,"
+	    "/openapi,/openapi/*,/readyz,/version,/version/" },
+};
+
+static const struct bs_rule r_public_info[] = {
+	{ "get", NULL, NULL, NULL, "/healthz,/livez,/readyz,/version,/version/" },
+};
+
+static const struct bs_role bs_roles[] = {
+	{ "admin", NULL, AGG "admin", NULL, 0 },
+	{ "cluster-admin", NULL, NULL, r_cluster_admin,
+	    CF_ARRAY_SIZE(r_cluster_admin) },
+	{ "edit", AGG "admin", AGG "edit", NULL, 0 },
+	{ "system:aggregate-to-admin", AGG "admin", NULL, r_agg_admin,
+	    CF_ARRAY_SIZE(r_agg_admin) },
+	{ "system:aggregate-to-edit", AGG "edit", NULL, r_agg_edit,
+	    CF_ARRAY_SIZE(r_agg_edit) },
+	{ "system:aggregate-to-view", AGG "view", NULL, r_agg_view,
+	    CF_ARRAY_SIZE(r_agg_view) },
+	{ "system:basic-user", NULL, NULL, r_basic_user,
+	    CF_ARRAY_SIZE(r_basic_user) },
+	{ "system:discovery", NULL, NULL, r_discovery,
+	    CF_ARRAY_SIZE(r_discovery) },
+	{ "system:public-info-viewer", NULL, NULL, r_public_info,
+	    CF_ARRAY_SIZE(r_public_info) },
+	{ "view", AGG "edit", AGG "view", NULL, 0 },
+};
+
+/* ClusterRoleBindings: binding (= role) name and its groups. */
+static const struct {
+	const char *name, *groups;
+} bs_bindings[] = {
+	{ "cluster-admin", "system:masters" },
+	{ "system:basic-user", "system:authenticated" },
+	{ "system:discovery", "system:authenticated" },
+	{ "system:public-info-viewer", "system:authenticated,system:unauthenticated" },
+};
+
+static cf_node *csv_seq(cf_arena *a, const char *csv)
+{
+	cf_node *seq = cf_node_seq(a);
+
+	for (const char *p = csv;;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+
+		cf_node_push(a, seq, cf_node_strn(a, p, n));
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return seq;
+}
+
+static cf_node *bs_meta(cf_arena *a, const char *name, const char *label)
+{
+	cf_node *meta = cf_node_map(a), *l, *an;
+
+	cf_node_set(a, meta, "name", cf_node_str(a, name));
+	an = cf_node_set_map(a, meta, "annotations");
+	cf_node_set(a, an, "rbac.authorization.kubernetes.io/autoupdate",
+	    cf_node_str(a, "true"));
+	l = cf_node_set_map(a, meta, "labels");
+	cf_node_set(a, l, "kubernetes.io/bootstrapping",
+	    cf_node_str(a, "rbac-defaults"));
+	if (label)
+		cf_node_set(a, l, label, cf_node_str(a, "true"));
+	return meta;
+}
+
+static cf_node *bs_object(cf_arena *a, const char *kind)
+{
+	cf_node *o = cf_node_map(a);
+
+	cf_node_set(a, o, "apiVersion", cf_node_str(a, RBAC_GROUP "/v1"));
+	cf_node_set(a, o, "kind", cf_node_str(a, kind));
+	return o;
+}
+
+cf_node *cf_rbac_bootstrap_policy(cf_arena *a)
+{
+	cf_node *list = cf_node_seq(a);
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(bs_roles); i++) {
+		const struct bs_role *br = &bs_roles[i];
+		cf_node *o = bs_object(a, "ClusterRole"), *rules;
+
+		cf_node_set(a, o, "metadata", bs_meta(a, br->name, br->agg_label));
+		if (br->agg_selector) {
+			cf_node *ar = cf_node_set_map(a, o, "aggregationRule");
+			cf_node *sels = cf_node_seq(a), *sel = cf_node_map(a);
+
+			cf_node_set(a, cf_node_set_map(a, sel, "matchLabels"),
+			    br->agg_selector, cf_node_str(a, "true"));
+			cf_node_push(a, sels, sel);
+			cf_node_set(a, ar, "clusterRoleSelectors", sels);
+			cf_node_set(a, o, "rules", cf_node_null(a));
+			cf_node_push(a, list, o);
+			continue;
+		}
+		rules = cf_node_seq(a);
+		for (size_t j = 0; j < br->nrules; j++) {
+			const struct bs_rule *rr = &br->rules[j];
+			cf_node *m = cf_node_map(a);
+
+			cf_node_set(a, m, "verbs", csv_seq(a, rr->verbs));
+			if (rr->groups)
+				cf_node_set(a, m, "apiGroups", csv_seq(a, rr->groups));
+			if (rr->resources)
+				cf_node_set(a, m, "resources",
+				    csv_seq(a, rr->resources));
+			if (rr->names)
+				cf_node_set(a, m, "resourceNames",
+				    csv_seq(a, rr->names));
+			if (rr->urls)
+				cf_node_set(a, m, "nonResourceURLs",
+				    csv_seq(a, rr->urls));
+			cf_node_push(a, rules, m);
+		}
+		cf_node_set(a, o, "rules", rules);
+		cf_node_push(a, list, o);
+	}
+	for (size_t i = 0; i < CF_ARRAY_SIZE(bs_bindings); i++) {
+		cf_node *o = bs_object(a, "ClusterRoleBinding");
+		cf_node *ref, *subs = cf_node_seq(a);
+		cf_node *groups = csv_seq(a, bs_bindings[i].groups);
+
+		cf_node_set(a, o, "metadata", bs_meta(a, bs_bindings[i].name, NULL));
+		ref = cf_node_set_map(a, o, "roleRef");
+		cf_node_set(a, ref, "apiGroup", cf_node_str(a, RBAC_GROUP));
+		cf_node_set(a, ref, "kind", cf_node_str(a, "ClusterRole"));
+		cf_node_set(a, ref, "name", cf_node_str(a, bs_bindings[i].name));
+		for (size_t j = 0; j < cf_node_count(groups); j++) {
+			cf_node *s = cf_node_map(a);
+
+			cf_node_set(a, s, "apiGroup", cf_node_str(a, RBAC_GROUP));
+			cf_node_set(a, s, "kind", cf_node_str(a, "Group"));
+			cf_node_set(a, s, "name", cf_node_at(groups, j));
+			cf_node_push(a, subs, s);
+		}
+		cf_node_set(a, o, "subjects", subs);
+		cf_node_push(a, list, o);
+	}
+	return list;
+}
