@@ -11,6 +11,7 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "kube/validate.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -25,9 +26,10 @@
 /* Causes and value rendering                                          */
 /* ------------------------------------------------------------------ */
 
-static void causes_push(cf_crd_causes *c, const char *reason,
-    const char *field, const char *message)
+static void causes_push(cf_crd_causes *c, const cf_crd_cause *src)
 {
+	cf_crd_cause *d;
+
 	if (c->len == c->alloc) {
 		size_t n = c->alloc ? c->alloc * 2 : 8;
 		cf_crd_cause *v = cf_arena_alloc(c->arena, n * sizeof(*v));
@@ -37,10 +39,12 @@ static void causes_push(cf_crd_causes *c, const char *reason,
 		c->v = v;
 		c->alloc = n;
 	}
-	c->v[c->len].reason = reason;
-	c->v[c->len].field = cf_arena_strdup(c->arena, field);
-	c->v[c->len].message = message;
-	c->len++;
+	d = &c->v[c->len++];
+	d->reason = src->reason;
+	d->field = cf_arena_strdup(c->arena, src->field);
+	d->message = cf_arena_strdup(c->arena, src->message);
+	d->value = src->value ? cf_arena_strdup(c->arena, src->value) : NULL;
+	d->detail = src->detail ? cf_arena_strdup(c->arena, src->detail) : NULL;
 }
 
 const char *cf_crd_cause_str(const cf_crd_causes *c, size_t i)
@@ -49,6 +53,32 @@ const char *cf_crd_cause_str(const cf_crd_causes *c, size_t i)
 		return NULL;
 	return cf_arena_printf(c->arena, "%s: %s", c->v[i].field,
 	    c->v[i].message);
+}
+
+void cf_crd_causes_to_errs(cf_arena *a, cf_field_errs *out,
+    const cf_crd_causes *in)
+{
+	static const struct { const char *reason; enum cf_field_err_type t; }
+	    map[] = {
+		{ "FieldValueRequired", CF_FIELD_REQUIRED },
+		{ "FieldValueDuplicate", CF_FIELD_DUPLICATE },
+		{ "FieldValueInvalid", CF_FIELD_INVALID },
+		{ "FieldValueNotSupported", CF_FIELD_NOT_SUPPORTED },
+		{ "FieldValueForbidden", CF_FIELD_FORBIDDEN },
+		{ "FieldValueTooLong", CF_FIELD_TOO_LONG },
+		{ "FieldValueTooMany", CF_FIELD_TOO_MANY },
+		{ "FieldValueTypeInvalid", CF_FIELD_TYPE_INVALID },
+	};
+
+	for (size_t i = 0; i < in->len; i++) {
+		const cf_crd_cause *c = &in->v[i];
+		enum cf_field_err_type t = CF_FIELD_INTERNAL;
+
+		for (size_t k = 0; k < CF_ARRAY_SIZE(map); k++)
+			if (!strcmp(c->reason, map[k].reason))
+				t = map[k].t;
+		cf_field_errs_add(a, out, t, c->field, c->value, c->detail);
+	}
 }
 
 static void strs_push(cf_crd_strs *l, const char *s)
@@ -198,22 +228,28 @@ static void cause_val(cf_crd_causes *out, const char *reason, const char *label,
     const char *field, const cf_node *value, const char *vstr,
     const char *detail)
 {
-	cf_buf b = CF_BUF_INIT;
+	cf_buf b = CF_BUF_INIT, v = CF_BUF_INIT;
+	cf_crd_cause c = { reason, field, NULL, NULL, NULL };
 
+	if (value)
+		add_value(&v, value);
+	else if (vstr)
+		add_quoted(&v, vstr, strlen(vstr));
 	cf_buf_adds(&b, label);
-	if (value) {
+	if (value || vstr) {
 		cf_buf_adds(&b, ": ");
-		add_value(&b, value);
-	} else if (vstr) {
-		cf_buf_adds(&b, ": ");
-		add_quoted(&b, vstr, strlen(vstr));
+		cf_buf_add(&b, v.buf, v.len);
+		c.value = v.buf;
 	}
 	if (detail && *detail) {
 		cf_buf_adds(&b, ": ");
 		cf_buf_adds(&b, detail);
+		c.detail = detail;
 	}
-	causes_push(out, reason, field, cf_arena_strdup(out->arena, b.buf));
+	c.message = b.buf;
+	causes_push(out, &c);
 	cf_buf_release(&b);
+	cf_buf_release(&v);
 }
 
 static void cause_required(cf_crd_causes *out, const char *field,
@@ -1717,8 +1753,7 @@ static void check_defaults(struct crd_ctx *c, const struct snode *s)
 		validate_value(&v, s, s->def);
 		cf_buf_release(&v.path);
 		for (size_t i = 0; i < tmp.len; i++)
-			causes_push(c->out, tmp.v[i].reason, tmp.v[i].field,
-			    tmp.v[i].message);
+			causes_push(c->out, &tmp.v[i]);
 	}
 	for (size_t i = 0; i < s->n_props; i++) {
 		size_t mark = path_sub(&c->path, "properties", s->props[i].name);

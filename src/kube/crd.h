@@ -27,6 +27,8 @@ typedef struct cf_crd_cause {
 	const char *reason;  /* static: "FieldValueInvalid", "FieldValueRequired" … */
 	const char *field;   /* Kubernetes path: "spec.ports[0].port" */
 	const char *message; /* without the field: "Required value" */
+	const char *value;   /* the bad value as Go prints it, or NULL */
+	const char *detail;  /* the text after the value, or NULL */
 } cf_crd_cause;
 
 /* A growable list of causes; items and strings are allocated from arena. */
@@ -41,6 +43,12 @@ typedef struct cf_crd_causes {
 
 /* "field: message" of cause i (Kubernetes' field.Error.Error()); arena. */
 const char *cf_crd_cause_str(const cf_crd_causes *c, size_t i);
+
+/* Append the causes to a shared field-error list (kube/validate.h), so
+ * cf_status_invalid() can build the 422 from them; strings copied to a. */
+struct cf_field_errs;
+void cf_crd_causes_to_errs(cf_arena *a, struct cf_field_errs *out,
+    const cf_crd_causes *in);
 
 /*
  * Validate a CustomResourceDefinition object as the server does on create

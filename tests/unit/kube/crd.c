@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "test.h"
 #include "kube/crd.h"
+#include "kube/validate.h"
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -504,6 +505,16 @@ TEST(test_kube_crd__validation_messages)
 	    "\"spec.ref\" must validate one and only one schema (oneOf). Found 2 "
 	    "valid alternatives");
 	CHECK_INT(c->len, 11);
+
+	/* The same errors through the shared field-error list render the same
+	 * text, so the server's 422 Status carries them unchanged. */
+	cf_field_errs fe = CF_FIELD_ERRS_INIT;
+	cf_crd_causes_to_errs(&a, &fe, c);
+	CHECK_INT(fe.len, c->len);
+	for (size_t i = 0; i < fe.len; i++)
+		CHECK_STR(cf_field_err_string(&a, &fe.items[i]),
+		    cf_crd_cause_str(c, i));
+	CHECK_STR(cf_field_err_reason(fe.items[0].type), c->v[0].reason);
 
 	/* Runes, not bytes: two 2-byte characters fit maxLength 3. */
 	c = validate(&a, s, "{\"url\":\"ssh://x\",\"name\":\"\xc3\xa9\xc3\xa9\","
