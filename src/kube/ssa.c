@@ -1687,6 +1687,70 @@ static int conflict_error(cf_ssa_result *out, cf_arena *a, mgrs *ms,
 	return cf_error_setc(CF_ECONFLICT, CF_ERR_KUBE, "%s", out->message);
 }
 
+/* ---- kubectl's client-side apply migration (§3.5) ------------------------- */
+
+#define LAST_APPLIED "kubectl.kubernetes.io/last-applied-configuration"
+
+/*
+ * Fields kubectl may take without a conflict: those in its last-applied
+ * annotation whose live value still equals the annotation's. NULL when the
+ * object has no usable annotation.
+ */
+static cf_fieldset *allowed_from_last_applied(cf_arena *a, const cf_schema *s,
+    const cf_node *live0)
+{
+	const char *la = cf_node_getp_str(live0, "metadata", "annotations",
+	    LAST_APPLIED, NULL);
+	cf_node *obj;
+	cf_fieldset *set;
+	cmp c;
+
+	if (!la || !*la || json_read(&obj, a, la, strlen(la)) ||
+	    !cf_node_is(obj, CF_NODE_MAP))
+		return NULL;
+	if (cf_ssa_fieldset(&set, a, s, obj) < 0) {
+		cf_error_clear();
+		return NULL;
+	}
+	compare(&c, a, s, obj, live0);
+	return fs_combine(a, set, c.modified, FS_DIFF);
+}
+
+static void sort_deep(cf_node *n)
+{
+	if (cf_node_is(n, CF_NODE_MAP)) {
+		cf_node_sort_keys(n);
+		for (uint32_t i = 0; i < n->len; i++)
+			sort_deep(n->v.pairs[i].val);
+	} else if (cf_node_is(n, CF_NODE_SEQ)) {
+		for (uint32_t i = 0; i < n->len; i++)
+			sort_deep(n->v.items[i]);
+	}
+}
+
+/* After a successful apply by "kubectl" on an object that carries the
+ * annotation, the annotation follows the applied config (sorted JSON plus
+ * a newline, without the annotation itself), as lastAppliedUpdater does. */
+static void update_last_applied(cf_arena *a, cf_node *merged,
+    const cf_node *config)
+{
+	cf_node *ann = cf_node_getp(merged, "metadata", "annotations", NULL);
+	cf_node *c = cf_node_dup(a, config), *cann;
+	cf_buf b = CF_BUF_INIT;
+
+	if (!cf_node_get(ann, LAST_APPLIED))
+		return;
+	cann = cf_node_getp(c, "metadata", "annotations", NULL);
+	cf_node_del(cann, LAST_APPLIED);
+	if (cann && !cf_node_count(cann))
+		cf_node_del(cf_node_get(c, "metadata"), "annotations");
+	sort_deep(c);
+	json_put(&b, c);
+	cf_buf_addch(&b, '\n');
+	cf_node_set(a, ann, LAST_APPLIED, cf_node_strn(a, b.buf, b.len));
+	cf_buf_release(&b);
+}
+
 /* ---- apply (§3.4-3.7) ------------------------------------------------------ */
 
 static cf_fieldset *changed_set(cf_arena *a, const cmp *c,
@@ -1786,6 +1850,26 @@ int cf_ssa_apply(cf_ssa_result *out, cf_arena *a, const cf_schema *s,
 			any = true;
 		}
 	}
+	if (any && !opts->force && !strcmp(nz(opts->manager), "kubectl")) {
+		/* kubectl may take what it last applied client-side; only the
+		 * remaining conflicts are reported (else it is a forced apply). */
+		cf_fieldset *ok = allowed_from_last_applied(a, s, live0);
+		cf_fieldset **left = cf_arena_zalloc(a, (ms.n + 1) * sizeof(*left));
+
+		any = false;
+		for (size_t i = 0; i < ms.n; i++) {
+			if (!conflicts[i])
+				continue;
+			left[i] = ok ? fs_combine(a, conflicts[i], ok, FS_DIFF)
+				     : conflicts[i];
+			if (cf_fieldset_empty(left[i]))
+				left[i] = NULL;
+			else
+				any = true;
+		}
+		if (any)
+			return conflict_error(out, a, &ms, left);
+	}
 	if (any && !opts->force)
 		return conflict_error(out, a, &ms, conflicts);
 
@@ -1807,6 +1891,10 @@ int cf_ssa_apply(cf_ssa_result *out, cf_arena *a, const cf_schema *s,
 	if (out->changed)
 		me->time = opts->now;
 	mgrs_cap(a, &ms);
+	if (!strcmp(nz(opts->manager), "kubectl")) {
+		update_last_applied(a, merged, config);
+		out->changed = !cf_node_equal(live0, merged);
+	}
 	set_mf(a, merged, &ms);
 	out->obj = merged;
 	return 0;

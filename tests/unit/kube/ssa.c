@@ -793,6 +793,59 @@ TEST(test_kube_ssa__never_recorded_paths)
 	cf_arena_release(&a);
 }
 
+/* §3.5: "kubectl" moving from client-side apply may take the fields whose
+ * live value still equals its last-applied annotation. */
+TEST(test_kube_ssa__kubectl_last_applied_migration)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("", "ConfigMap");
+	cf_node *live = J(&a, "{'apiVersion':'v1','kind':'ConfigMap','metadata':{"
+	    "'name':'cm','namespace':'ns','annotations':{"
+	    "'kubectl.kubernetes.io/last-applied-configuration':"
+	    "'{\\'apiVersion\\':\\'v1\\',\\'data\\':{\\'a\\':\\'1\\',"
+	    "\\'b\\':\\'2\\'},\\'kind\\':\\'ConfigMap\\'}'}},"
+	    "'data':{'a':'1','b':'2'}}"), *next;
+	cf_ssa_opts csa = { .manager = "kubectl-client-side-apply",
+		.api_version = "v1", .now = NOW1 };
+	cf_ssa_opts other = { .manager = "other", .api_version = "v1", .now = NOW2 };
+	cf_ssa_opts o = { .manager = "kubectl", .api_version = "v1", .now = NOW3 };
+	cf_ssa_result r;
+	const char *la;
+
+	CHECK(cf_ssa_update(live, &a, s, NULL, &csa) == 0);
+	cf_node_set(&a, cf_node_get(live, "metadata"), "uid", cf_node_str(&a, "u"));
+	/* Someone else changes b after the client-side apply. */
+	next = cf_node_dup(&a, live);
+	cf_node_set(&a, cf_node_get(next, "data"), "b", cf_node_str(&a, "3"));
+	CHECK(cf_ssa_update(next, &a, s, live, &other) == 0);
+	/* a is still as last applied: allowed; b is not: reported alone. */
+	CHECK_INT(cf_ssa_apply(&r, &a, s, next, configmap(&a,
+	    "{'a':'x','b':'y'}"), &o), CF_ECONFLICT);
+	CHECK_STR(r.message, "Apply failed with 1 conflict: conflict with "
+	    "\"other\" using v1: .data.b");
+	/* The same apply by another manager conflicts on both. */
+	o.manager = "kubectl-ssa";
+	CHECK_INT(cf_ssa_apply(&r, &a, s, next, configmap(&a,
+	    "{'a':'x','b':'y'}"), &o), CF_ECONFLICT);
+	CHECK_INT(r.nconflicts, 2);
+	/* Only allowed conflicts left: applied as if forced. */
+	o.manager = "kubectl";
+	CHECK(cf_ssa_apply(&r, &a, s, next, configmap(&a, "{'a':'x'}"), &o) == 0);
+	CHECK_STR(cf_node_getp_str(r.obj, "data", "a", NULL), "x");
+	CHECK_STR(fields_of(&a, r.obj, "kubectl", "Apply"),
+	    "{\"f:data\":{\"f:a\":{}}}");
+	CHECK_STR(fields_of(&a, r.obj, "kubectl-client-side-apply", "Update"),
+	    "{\"f:data\":{},\"f:metadata\":{\"f:annotations\":{\".\":{},"
+	    "\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}}}");
+	/* ... and the annotation now records this apply. */
+	la = cf_node_getp_str(r.obj, "metadata", "annotations",
+	    "kubectl.kubernetes.io/last-applied-configuration", NULL);
+	CHECK_STR(la, "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"x\"},"
+	    "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\","
+	    "\"namespace\":\"ns\"}}\n");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -812,4 +865,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__request_managed_fields_rules),
     T(test_kube_ssa__status_subresource_ignores),
     T(test_kube_ssa__update_managers_capped_at_ten),
-    T(test_kube_ssa__never_recorded_paths))
+    T(test_kube_ssa__never_recorded_paths),
+    T(test_kube_ssa__kubectl_last_applied_migration))
