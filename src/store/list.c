@@ -64,6 +64,7 @@ static long b64_decode(unsigned char *out, size_t cap, const char *in)
 	uint32_t acc = 0;
 	int bits = 0;
 
+	/* A single leftover character cannot encode a byte. */
 	if (n % 4 == 1)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -111,6 +112,8 @@ static int token_decode(const char *tok, int64_t *snap, char *ns, char *name)
 	char *num_end;
 	long n;
 
+	/* Tokens come back from clients: cap, then parse strictly. Anything
+	 * off is "invalid", never a guess at what was meant. */
 	if (strnlen(tok, CF_STORE_TOKEN_MAX) >= CF_STORE_TOKEN_MAX)
 		return bad_token();
 	if ((n = b64_decode(raw, RAW_MAX, tok)) < 4)
@@ -121,6 +124,7 @@ static int token_decode(const char *tok, int64_t *snap, char *ns, char *name)
 	if (strcmp(p, "1"))
 		return bad_token();
 	p += 2;
+	/* A snapshot is a positive decimal without leading zeros. */
 	if (*p < '1' || *p > '9')
 		return bad_token();
 	*snap = strtoll(p, &num_end, 10);
@@ -195,6 +199,9 @@ static sqlite3_stmt *page_bind(cf_store *s, const struct page *pg,
 	    (pg->ns ? ST_LIST_CUR_NS : ST_LIST_CUR_ALL);
 	sqlite3_stmt *st = s->st[stmt];
 
+	/* A first page resumes "after ('', '')", which is every key since
+	 * names are never empty; row-value comparison keeps it one index
+	 * range search. */
 	sqlite3_bind_text(st, 1, resource, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, pg->ns ? pg->ns : pg->last_ns, -1,
 	    SQLITE_STATIC);
@@ -214,6 +221,7 @@ int cf_store_list(cf_store *s, cf_store_list_result *out,
 	int error, opened, rc, r = 0, more = 0;
 
 	memset(out, 0, sizeof(*out));
+	/* Validate resource and namespace with a placeholder name. */
 	if ((error = cf_store__check_key(resource, "", "x")) < 0)
 		return error;
 	if (opts && opts->ns &&
@@ -232,6 +240,8 @@ int cf_store_list(cf_store *s, cf_store_list_result *out,
 		/* The log path sees a key's deletion as its newest row. */
 		if (pg.from_log && sqlite3_column_int(st, 5) == CF_STORE_DELETED)
 			continue;
+		/* A live row past the limit: there is a next page. Reading
+		 * one row ahead avoids tokens that lead to empty pages. */
 		if (limit && out->count == limit) {
 			more = 1;
 			break;

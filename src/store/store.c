@@ -134,6 +134,9 @@ int cf_store__exec(cf_store *s, int stmt, const char *what)
 	sqlite3_stmt *st = s->st[stmt];
 	int rc = cf_store__step(s, st);
 
+	/* Statements are prepared once and reused: reset so the next use
+	 * starts afresh, and clear the bindings because they point at the
+	 * caller's strings (SQLITE_STATIC, no copies). */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -146,6 +149,7 @@ static int check_part(const char *what, const char *v, size_t max, int empty_ok)
 	if (!v)
 		return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
 		    "store: missing %s", what);
+	/* Keys come from URLs: never walk further than the cap. */
 	size_t n = strnlen(v, max + 1);
 	if (n > max)
 		return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
@@ -352,9 +356,7 @@ int cf_store_open(cf_store **out, const char *path, const cf_store_opts *opts)
 	if (!path || !*path)
 		return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
 		    "store: missing db path");
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return cf_error_set(CF_ERR_NOMEM, "store: out of memory");
+	s = cf_xcalloc(1, sizeof(*s));
 	if (opts)
 		s->opts = *opts;
 	fill_defaults(&s->opts);
@@ -417,6 +419,9 @@ static int txn_open(cf_store *s)
 	if (s->broken)
 		return cf_error_set(CF_ERR_STORE,
 		    "store: a failed rollback left the handle unusable");
+	/* IMMEDIATE takes the write lock now: a deferred transaction that
+	 * later upgrades can fail with SQLITE_BUSY halfway through, after
+	 * the caller has already built its objects. */
 	if ((error = cf_store__exec(s, ST_BEGIN, "starting a transaction")) < 0)
 		return error;
 	s->in_txn = 1;
@@ -439,6 +444,8 @@ static int txn_abort(cf_store *s)
 	s->in_txn = 0;
 	s->explicit_txn = 0;
 	s->doomed = 0;
+	/* Give the revisions back: committed revisions stay dense, which
+	 * the ring's offset arithmetic relies on (watch.c). */
 	s->rev = s->committed_rev;
 	cf_store__drop_pending(s);
 	return error;
@@ -453,6 +460,8 @@ static int txn_close(cf_store *s)
 		return cf_error_set(CF_ERR_STORE,
 		    "store: transaction rolled back after a failed write");
 	}
+	/* The revision counter rides in the same transaction as the rows
+	 * it numbers, so a crash can never separate them. */
 	if (s->rev != s->committed_rev &&
 	    (error = meta_set(s, "rev", s->rev)) < 0)
 		goto fail;
@@ -464,6 +473,7 @@ static int txn_close(cf_store *s)
 		s->committed_rev = s->rev;
 		cf_store__checkpoint_add(s);
 	}
+	/* Only now, with the commit durable, may anyone see the events. */
 	cf_store__publish(s);
 	return 0;
 fail:
@@ -554,7 +564,9 @@ int cf_store_get(cf_store *s, cf_buf *out, int64_t *out_rev,
 			    "store: '%s' '%s/%s' not found", resource, ns, name);
 		return found;
 	}
-	/* The db file is outside input too: cap before copying. */
+	/* The value pointer is SQLite's own buffer, valid until the reset
+	 * below: one copy, straight into the caller's buffer. The db file is
+	 * outside input too, so cap before copying. */
 	len = (size_t)sqlite3_column_bytes(st, 2);
 	if (len > CF_STORE_MAX_VALUE) {
 		error = cf_error_setc(CF_ETOOLARGE, CF_ERR_STORE,
@@ -624,6 +636,8 @@ static int write_prepare(cf_store *s, const struct write *w,
 		    (long long)w->expected_rev);
 	}
 
+	/* A creation starts a new lifecycle: its own revision is the create
+	 * revision, even when the key existed and was deleted before. */
 	type = w->op == OP_CREATE ? CF_STORE_ADDED :
 	    w->op == OP_UPDATE ? CF_STORE_MODIFIED : CF_STORE_DELETED;
 	if (w->op == OP_CREATE)
@@ -694,6 +708,8 @@ static int do_write(cf_store *s, int64_t *out_rev, const struct write *w)
 	if (s->doomed)
 		return cf_error_set(CF_ERR_STORE,
 		    "store: the transaction already failed; roll it back");
+	/* A lone write is its own transaction: returning 0 then means the
+	 * commit happened, which is the durability promise. */
 	if (implicit && (error = txn_open(s)) < 0)
 		return error;
 

@@ -24,6 +24,8 @@ cf_store__ev *cf_store__ev_new(int type, const char *resource,
 {
 	size_t lr = strlen(resource) + 1, ln = strlen(ns) + 1,
 	       lm = strlen(name) + 1;
+	/* One block per event: one malloc, one free, and the ring's byte
+	 * budget counts exactly what it holds. */
 	size_t size = sizeof(cf_store__ev) + lr + ln + lm + len + prev_len;
 	cf_store__ev *e = cf_xmalloc(size);
 	char *p = (char *)(e + 1);
@@ -80,6 +82,7 @@ static void ring_pop(cf_store *s)
 
 static void ring_push(cf_store *s, cf_store__ev *e)
 {
+	/* Full by count: the oldest goes first, keeping the run contiguous. */
 	if (s->ring_len == s->ring_cap)
 		ring_pop(s);
 	s->ring[(s->ring_head + s->ring_len) % s->ring_cap] = e;
@@ -186,6 +189,7 @@ static int replay_log(cf_store *s, int64_t after, const char *resource,
 			if (!ev.prev_value)
 				ev.prev_value = "";
 		}
+		/* Keep "value is never NULL" true for empty objects too. */
 		if (!ev.value)
 			ev.value = "";
 		if ((r = fn(&ev, payload)) != 0)
@@ -205,6 +209,9 @@ int cf_store_replay(cf_store *s, int64_t after, const char *resource,
 
 	if (resource && (error = cf_store__check_key(resource, "", "x")) < 0)
 		return error;
+	if (after < 0)
+		return cf_error_setc(CF_EINVALID, CF_ERR_STORE,
+		    "store: negative revision %lld", (long long)after);
 	if ((error = cf_store__read_begin(s, &opened)) < 0)
 		return error;
 	if (after < s->compact_rev) {

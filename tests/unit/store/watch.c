@@ -187,6 +187,7 @@ TEST(test_store_watch__replay_stops_and_gone)
 	CHECK_INT(cf_store_replay(s, 0, NULL, stop_first, &n), 3);
 	CHECK_INT(n, 1);
 	CHECK_INT(cf_store_replay(s, 0, "bad", collect, &b), CF_EINVALID);
+	CHECK_INT(cf_store_replay(s, -1, NULL, collect, &b), CF_EINVALID);
 
 	CHECK_INT(cf_store_compact(s, NULL), 0);
 	CHECK_INT(cf_store_compacted_rev(s), 6);
