@@ -5,7 +5,8 @@
  * random GETs, updates, watch replay from the ring and from the log,
  * compaction, db size and the process's RSS.
  *
- * usage: store_bench [DB_PATH] [N]   (defaults: a fresh /tmp file, 10000)
+ * usage: store_bench [DB_PATH] [N] [CACHE_KIB]
+ *        (defaults: a fresh /tmp file, 10000, the store's default cache)
  */
 #include "store/store.h"
 #include "core/buf.h"
@@ -117,10 +118,13 @@ int main(int argc, char **argv)
 		snprintf(path, sizeof(path), "/tmp/store_bench.%d.db", (int)getpid());
 	if (n <= 0)
 		n = 10000;
+	if (argc > 3)
+		o.cache_kib = atoi(argv[3]);
 	if (cf_store_open(&s, path, &o) < 0)
 		die("open");
-	printf("store bench: %d ConfigMaps (~400 B) in %d namespaces, db %s\n",
-	    n, NS_COUNT, path);
+	printf("store bench: %d ConfigMaps (~400 B) in %d namespaces, db %s, "
+	    "page cache %d KiB\n", n, NS_COUNT, path,
+	    o.cache_kib ? o.cache_kib : 4096);
 
 	/* 1. Inserts, each its own durable commit (what a create is). */
 	t0 = now_s();
