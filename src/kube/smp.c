@@ -80,7 +80,8 @@ static int smp_err(smp *x, const char *fmt, const cf_node *shown,
 	cf_buf v = CF_BUF_INIT;
 	int error;
 
-	go_v(&v, shown);
+	if (shown)
+		go_v(&v, shown);
 	error = cf_error_setc(CF_EINVALID, CF_ERR_KUBE, "%s%s",
 	    x->path.len ? cf_arena_printf(x->a, "%s: ", x->path.buf) : "",
 	    cf_arena_printf(x->a, fmt, v.buf, arg ? arg : ""));
@@ -180,8 +181,22 @@ static int smp_list(smp *x, cf_node **out, const cf_schema *s,
 
 	/* [{"$patch":"replace"}, ...]: the rest of the patch is the list. */
 	for (uint32_t i = 0; i < patch->len; i++) {
-		const char *d = directive_of(patch->v.items[i]);
+		const cf_node *it = patch->v.items[i];
+		const char *d = directive_of(it);
 
+		if (cf_node_get(it, DIRECTIVE) && merge && s->smp_key &&
+		    (!d || (strcmp(d, "replace") && strcmp(d, "delete")))) {
+			cf_buf m = CF_BUF_INIT;
+
+			if (d && !strcmp(d, "merge"))
+				return smp_err(x, "merging lists cannot yet be "
+				    "specified in the patch%s%s", NULL, NULL);
+			go_v(&m, it);
+			error = smp_err(x, "unknown patch type: %s in map: %s",
+			    cf_node_get(it, DIRECTIVE), m.buf);
+			cf_buf_release(&m);
+			return error;
+		}
 		if (d && !strcmp(d, "replace")) {
 			res = cf_node_seq(x->a);
 			for (uint32_t k = 0; k < patch->len; k++) {

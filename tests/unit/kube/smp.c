@@ -243,6 +243,15 @@ TEST(test_kube_smp__patch_directive_on_list_items)
 	    "{'containers':[{'name':'a','image':'1'},{'name':'b'}]}",
 	    "{'containers':[{'name':'c'},{'$patch':'replace'}]}"),
 	    "{\"containers\":[{\"name\":\"c\"}]}");
+	/* Other directives on list items are refused. */
+	CHECK_STR(patch_podspec(&a, "{'containers':[{'name':'a'}]}",
+	    "{'containers':[{'name':'a','$patch':'merge'}]}"),
+	    "error: .spec.template.spec.containers: merging lists cannot yet be "
+	    "specified in the patch");
+	CHECK_STR(patch_podspec(&a, "{'containers':[{'name':'a'}]}",
+	    "{'containers':[{'name':'a','$patch':'zap'}]}"),
+	    "error: .spec.template.spec.containers: unknown patch type: zap in "
+	    "map: map[$patch:zap name:a]");
 	cf_arena_release(&a);
 }
 
@@ -333,7 +342,8 @@ TEST(test_kube_smp__retain_keys)
 	CHECK_INT(cf_smp_apply(&out, &a, s, J(&a, "{'spec':{}}"), J(&a,
 	    "{'spec':{'strategy':{'$retainKeys':['type'],'rollingUpdate':{}}}}")),
 	    CF_EINVALID);
-	CHECK(strstr(cf_error_msg(), "invalid patch format of retainKeys"));
+	CHECK_STR(cf_error_msg(), ".spec.strategy: invalid patch format of "
+	    "retainKeys");
 	/* Volumes: merged by name, each item honouring $retainKeys. */
 	CHECK_STR(patch_podspec(&a,
 	    "{'volumes':[{'name':'v','emptyDir':{}},{'name':'w','emptyDir':{}}]}",
