@@ -139,12 +139,18 @@ def artifact(desc='Artifact represents the output of the last successful '
         'size': i64('Size is the number of bytes in the file.'),
         'url': s('URL is the HTTP address of the Artifact as exposed by the '
                  'controller managing the Source.'),
-    }, ['lastUpdateTime', 'path', 'revision', 'url'], desc)
+    }, ['digest', 'lastUpdateTime', 'path', 'revision', 'url'], desc)
 
 
-def status(props, desc=None):
+def status(props, desc=None, observed=True):
     """A Flux status: observedGeneration defaults to -1 so a fresh object is
-    never current for kstatus."""
+    never current for kstatus. ExternalArtifact, written by third parties,
+    has neither the field nor the default (observed=False)."""
+    if not observed:
+        base = {'conditions': arr(condition(), 'Conditions holds the '
+                                  'conditions for the object.')}
+        base.update(props)
+        return obj(base, None, desc or 'The observed state of the object.')
     base = {
         'conditions': arr(condition(), 'Conditions holds the conditions '
                           'for the object.'),
@@ -314,8 +320,9 @@ def crd(group, kind, plural, version, spec, st, columns, short=None,
         'served': True,
         'storage': True,
     }
-    if st is not None:
-        ver['subresources'] = {'status': {}}
+    # Alert and Provider have no status; their CRDs still carry an empty
+    # subresources map.
+    ver['subresources'] = {'status': {}} if st is not None else {}
     names = {'categories': ['all', 'fluxcd', category], 'kind': kind,
              'listKind': kind + 'List', 'plural': plural,
              'singular': kind.lower()}
@@ -562,16 +569,19 @@ def helmrepository():
                [col('URL', '.spec.url'), AGE, READY, STATUS], ['helmrepo'])
 
 
-def chart_verify():
-    return obj({
-        'matchOIDCIdentity': oidc_identity(),
+def chart_verify(oidc=True):
+    props = {
         'provider': enum(['cosign', 'notation'], 'Provider specifies the '
                          'technology used to sign the OCI Artifact.',
                          default='cosign'),
         'secretRef': local_ref('SecretRef specifies the Kubernetes Secret '
                                'containing the trusted public keys.'),
-    }, ['provider'], 'Verify contains the secret name containing the '
-        'trusted public keys used to verify the signature.')
+    }
+    if oidc:
+        props['matchOIDCIdentity'] = oidc_identity()
+    return obj(props, ['provider'], 'Verify contains the secret name '
+               'containing the trusted public keys used to verify the '
+               'signature.')
 
 
 def helmchart():
@@ -695,7 +705,7 @@ def externalartifact():
                                       'which the artifact is generated.')},
                None, 'ExternalArtifactSpec defines the desired state of '
                'ExternalArtifact.')
-    st = status({'artifact': artifact()})
+    st = status({'artifact': artifact()}, observed=False)
     return crd(SRC, 'ExternalArtifact', 'externalartifacts', 'v1', spec, st,
                [AGE, READY, STATUS,
                 col('Source', '.spec.sourceRef.name')], ['ea'])
@@ -969,7 +979,7 @@ def helmrelease():
                 'available at.'),
             'valuesFiles': arr(s(), 'Alternative list of values files to '
                                'use as the chart values.'),
-            'verify': chart_verify(),
+            'verify': chart_verify(oidc=False),
             'version': s('Version semver expression, ignored for charts '
                          'from v1.GitRepository and v1beta2.Bucket sources.',
                          default='*'),
@@ -1113,6 +1123,8 @@ def helmrelease():
     }, ['interval'], 'HelmReleaseSpec defines the desired state of a Helm '
         'release.')
     snapshot = obj({
+        'action': s('Action is the action that resulted in this snapshot '
+                    'being created.'),
         'apiVersion': s('APIVersion is the API version of the Snapshot.'),
         'appVersion': s('AppVersion is the chart app version of the release '
                         'object in storage.'),
@@ -1321,10 +1333,10 @@ def receiver():
         'interval': dur('Interval at which to reconcile the Receiver with '
                         'its Secret references.', default='10m'),
         'oidcProviders': arr(obj({
-            'audience': s('Audience is the expected audience of the token.',
-                          default='notification-controller'),
+            'audience': s('Audience is the expected audience of the token, '
+                          'notification-controller when not set.'),
             'issuerURL': s('IssuerURL is the URL of the OIDC issuer.',
-                           pattern=r'^https?://.*$'),
+                           pattern=r'^https?://'),
             'validations': arr(obj({'expression': s('Expression is a CEL '
                                                     'expression.'),
                                     'message': s('Message is shown when '
@@ -1345,7 +1357,7 @@ def receiver():
         'resourceFilter': s('ResourceFilter is a CEL expression expected to '
                             'return a boolean that is evaluated for each '
                             'resource referenced in the Resources field.'),
-        'resources': arr(cross_ns_ref(None, {
+        'resources': arr(cross_ns_ref(EVENT_KINDS, {
             'filter': s('Filter is a CEL expression evaluated for this '
                         'resource.')}), 'A list of resources to be '
             'notified about changes.'),
@@ -1532,8 +1544,8 @@ def imageupdateautomation():
                     'secretRef': local_ref('SecretRef holds the name to a '
                                            'secret that contains the '
                                            'signing key.'),
-                    'type': enum(['gpg', 'ssh'], 'Type of the signing key.',
-                                 default='gpg')}, ['secretRef'],
+                    'type': enum(['gpg', 'ssh'], 'Type of the signing key, '
+                                 'gpg when not set.')}, ['secretRef'],
                     'SigningKey provides the option to sign commits with a '
                     'GPG or SSH key.')}, ['author'],
                 'Commit specifies how to commit to the git repository.'),
@@ -1568,7 +1580,7 @@ def imageupdateautomation():
                       'updated. Defaults to \'None\', which translates to '
                       'the root path of the GitRepositoryRef.'),
             'strategy': enum(['Setters'], 'Strategy names the strategy to '
-                             'be used.', default='Setters')}, ['strategy'],
+                             'be used.', default='Setters')}, None,
             'Update gives the specification for how to update the files in '
             'the repository.', default={'strategy': 'Setters'}),
     }, ['interval', 'sourceRef'], 'ImageUpdateAutomationSpec defines the '

@@ -872,6 +872,8 @@ TEST(test_kube_crd__flux_samples_default_and_validate)
 	o = ADMIT_OK("ExternalArtifact", "{\"spec\":{\"sourceRef\":{\"kind\":"
 	    "\"ArtifactGenerator\",\"name\":\"g\"}}}");
 	CHECK(o != NULL);
+	/* Written by third parties: no observedGeneration default. */
+	CHECK(cf_node_get(o, "status") == NULL);
 
 	o = ADMIT_OK("Kustomization", "{\"apiVersion\":\"kustomize.toolkit.fluxcd"
 	    ".io/v1\",\"kind\":\"Kustomization\",\"metadata\":{\"name\":\"apps\","
