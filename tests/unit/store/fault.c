@@ -256,8 +256,40 @@ TEST(test_store_fault__failed_compaction_step_changes_nothing)
 	cf_buf_release(&after);
 }
 
+TEST(test_store_fault__failed_rollback_retires_the_handle)
+{
+	const char *p = st_path();
+	char path[512];
+	cf_store *s;
+	cf_buf b = CF_BUF_INIT;
+
+	snprintf(path, sizeof(path), "%s", p);
+	CHECK_INT(cf_store_open(&s, path, NULL), 0);
+	CHECK_INT(seed(s), 0);
+	CHECK_INT(cf_store_begin(s), 0);
+	CHECK_INT(st_put(s, CM, "n", "x", "1"), 0);
+	cf_store__fault_after(s, 1);            /* the next lookup fails */
+	CHECK_INT(st_put(s, CM, "n", "y", "1"), CF_ERROR);
+	cf_store__fault_after(s, 1);            /* and so does ROLLBACK */
+	CHECK_INT(cf_store_commit(s), CF_ERROR);
+	/* No guessing about what the connection holds: no more writes. */
+	CHECK_INT(st_put(s, CM, "n", "z", "1"), CF_ERROR);
+	CHECK(strstr(cf_error_msg(), "unusable") != NULL);
+	CHECK_INT(cf_store_rev(s), 2);
+	cf_store_close(s);
+	/* Closing rolled the open transaction back: x never happened. */
+	CHECK_INT(cf_store_open(&s, path, NULL), 0);
+	CHECK_INT(cf_store_get(s, &b, NULL, NULL, CM, "n", "x"), CF_ENOTFOUND);
+	CHECK_INT(cf_store_rev(s), 2);
+	CHECK_INT(cf_store_verify(s), 0);
+	CHECK_INT(st_put(s, CM, "n", "z", "1"), 0);
+	cf_buf_release(&b);
+	cf_store_close(s);
+}
+
 TEST_MAIN(T(test_store_fault__failed_transaction_leaves_nothing),
     T(test_store_fault__failed_single_write_leaves_nothing),
     T(test_store_fault__doomed_transaction_refuses_more_writes),
     T(test_store_fault__reads_fail_cleanly),
-    T(test_store_fault__failed_compaction_step_changes_nothing))
+    T(test_store_fault__failed_compaction_step_changes_nothing),
+    T(test_store_fault__failed_rollback_retires_the_handle))

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Single-key operations, revisions, transactions and their error paths. */
 #include "store_test.h"
+#include "store/store_int.h"
 #include "core/buf.h"
 #include "core/error.h"
 
@@ -348,6 +349,45 @@ TEST(test_store_ops__readonly_handle_reads_writer_commits)
 	cf_store_close(w);
 }
 
+TEST(test_store_ops__schema_version_and_readonly_open_checked)
+{
+	const char *p = st_path();
+	char path[512];
+	cf_store *s;
+	cf_store_opts ro = { .readonly = 1 };
+
+	snprintf(path, sizeof(path), "%s", p);
+	/* Read-only never creates a db. */
+	CHECK(cf_store_open(&s, path, &ro) < 0);
+	CHECK(strstr(cf_error_msg(), path) != NULL);
+	CHECK_INT(cf_store_open(&s, path, NULL), 0);
+	CHECK_INT(sqlite3_exec(s->db, "UPDATE meta SET v=2 WHERE k='schema'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	cf_store_close(s);
+	CHECK_INT(cf_store_open(&s, path, NULL), CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "schema version 2, expected 1") != NULL);
+}
+
+TEST(test_store_ops__db_size_grows_with_content)
+{
+	cf_store *s;
+	int64_t before, after;
+	char name[16], value[1000];
+
+	memset(value, 'v', sizeof(value));
+	CHECK_INT(cf_store_open(&s, st_path(), NULL), 0);
+	CHECK_INT(cf_store_db_size(s, &before), 0);
+	CHECK(before > 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "o%d", i);
+		CHECK_INT(cf_store_create(s, NULL, CM, "n", name, value,
+		    sizeof(value)), 0);
+	}
+	CHECK_INT(cf_store_db_size(s, &after), 0);
+	CHECK(after >= before + 200 * 1000);
+	cf_store_close(s);
+}
+
 TEST_MAIN(T(test_store_ops__open_rejects_bad_paths),
     T(test_store_ops__create_get_update_delete),
     T(test_store_ops__keys_are_distinct_by_every_part),
@@ -358,4 +398,6 @@ TEST_MAIN(T(test_store_ops__open_rejects_bad_paths),
     T(test_store_ops__transaction_commit_is_atomic),
     T(test_store_ops__rollback_leaves_nothing),
     T(test_store_ops__count_resources_namespaces),
-    T(test_store_ops__readonly_handle_reads_writer_commits))
+    T(test_store_ops__readonly_handle_reads_writer_commits),
+    T(test_store_ops__schema_version_and_readonly_open_checked),
+    T(test_store_ops__db_size_grows_with_content))
