@@ -1194,6 +1194,25 @@ static void validate_embedded(struct val_ctx *c, const cf_node *v)
 	}
 }
 
+static void validate_meta_names(struct val_ctx *c, const struct snode *s,
+    const cf_node *md)
+{
+	static const char *const keys[] = { "name", "generateName" };
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(keys); i++) {
+		const struct snode *ps = prop_find(s, keys[i]);
+		const cf_node *val = cf_node_get(md, keys[i]);
+		size_t mark;
+
+		if (!ps || !val)
+			continue;
+		mark = path_key(&c->path, "metadata");
+		path_key(&c->path, keys[i]);
+		validate_value(c, ps, val);
+		cf_buf_truncate(&c->path, mark);
+	}
+}
+
 static void validate_object(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1227,9 +1246,12 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
 			ps = s->addl;
 		if (!ps)
 			continue;
-		/* Root metadata belongs to ObjectMeta validation. */
-		if (!c->path.len && !strcmp(k, "metadata"))
+		/* Root metadata belongs to ObjectMeta validation, except that
+		 * a CRD may constrain name and generateName further. */
+		if (!c->path.len && !strcmp(k, "metadata")) {
+			validate_meta_names(c, ps, v->v.pairs[i].val);
 			continue;
+		}
 		mark = path_key(&c->path, k);
 		validate_value(c, ps, v->v.pairs[i].val);
 		cf_buf_truncate(&c->path, mark);

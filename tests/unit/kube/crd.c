@@ -588,6 +588,23 @@ TEST(test_kube_crd__junctors_and_bounds)
 	    "should have at least 1 properties");
 	cf_crd_schema_free(s);
 
+	/* A CRD may constrain metadata.name; other metadata is not checked
+	 * against the schema (metadata.labels is no string here). */
+	s = compile_ok("{\"type\":\"object\",\"properties\":{\"metadata\":{"
+	    "\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\","
+	    "\"maxLength\":3}}},\"spec\":{\"type\":\"object\"}}}", &a);
+	CHECK(s != NULL);
+	c = validate(&a, s, "{}");
+	CHECK_INT(c->len, 0);
+	cf_crd_causes mc = CF_CRD_CAUSES_INIT(&a);
+	CHECK_INT(cf_crd_schema_validate(s, J(&a, "{\"metadata\":{\"name\":"
+	    "\"toolong\",\"labels\":{\"a\":\"b\"}},\"spec\":{}}"), &mc),
+	    CF_EINVALID);
+	CHECK_INT(mc.len, 1);
+	CHECK_CAUSE(&mc, "FieldValueTooLong", "metadata.name: Too long: may not "
+	    "be more than 3 bytes");
+	cf_crd_schema_free(s);
+
 	/* Embedded resources must name their apiVersion and kind. */
 	cf_crd_schema *e = compile_ok(ok_schema, &a);
 	c = validate(&a, e, "{\"url\":\"ssh://x\",\"ref\":{\"a\":\"x\"},"
