@@ -258,6 +258,8 @@ static void fill_defaults(cf_store_opts *o)
 	}
 	if (!o->ring_events)
 		o->ring_events = 1024;
+	if (o->ring_events > (1u << 20))
+		o->ring_events = 1u << 20; /* slots are allocated up front */
 	if (!o->ring_bytes)
 		o->ring_bytes = 4u << 20;
 	if (o->compact_step <= 0)

@@ -122,7 +122,9 @@ int cf_store_get(cf_store *s, struct cf_buf *out, int64_t *out_rev,
  * the current state (or opts.rev's); a continue token reads at the first
  * page's snapshot. CF_EGONE if that snapshot has been compacted,
  * CF_EINVALID for a token that is not ours or a revision in the future.
- * A non-zero return from fn stops and is returned. */
+ * A non-zero return from fn stops and is returned. fn may read the store
+ * but must not write to it. Never hand out a token made inside an open
+ * transaction: its snapshot may be rolled back. */
 int cf_store_list(cf_store *s, cf_store_list_result *out,
     const char *resource, const cf_store_list_opts *opts,
     cf_store_kv_fn fn, void *payload);
