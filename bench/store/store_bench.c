@@ -215,6 +215,19 @@ int main(int argc, char **argv)
 		t = now_s() - t0;
 		printf("update (one commit each): %d in %.2f s = %.0f writes/s\n",
 		    updates, t, updates / t);
+		/* The snapshot path: list as of before the updates. */
+		{
+			cf_store_list_result res;
+			cf_store_list_opts lo = { .rev = from };
+
+			cf_buf_reset(&body);
+			t0 = now_s();
+			if (cf_store_list(s, &res, CM, &lo, add_item, &body) < 0)
+				die("list at revision");
+			printf("list all at an older revision (from the log): "
+			    "%zu items in %.1f ms\n", res.count,
+			    (now_s() - t0) * 1000);
+		}
 		t0 = now_s();
 		if (cf_store_replay(s, cf_store_rev(s) - 1000, CM, count_event,
 		    &events) < 0)
