@@ -1258,56 +1258,109 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
 	}
 }
 
-/* Whether v satisfies s, without recording causes. */
-static bool probe(struct val_ctx *c, const struct snode *s, const cf_node *v)
+/* Validate v against one alternative of a junctor on the side: the causes
+ * go to a scratch list (when the caller records causes at all) so the
+ * caller decides which to keep. Returns the number of failures. */
+static size_t probe(struct val_ctx *c, const struct snode *s, const cf_node *v,
+    cf_crd_causes *scratch)
 {
-	struct val_ctx p = { NULL, 0, CF_BUF_INIT };
+	struct val_ctx p = { scratch, 0, CF_BUF_INIT };
 
 	cf_buf_add(&p.path, c->path.buf, c->path.len);
 	validate_value(&p, s, v);
 	cf_buf_release(&p.path);
-	return p.fails == 0;
+	return p.fails;
 }
 
+static void merge_causes(struct val_ctx *c, const cf_crd_causes *from)
+{
+	c->fails += from ? from->len : 0;
+	if (!c->out || !from)
+		return;
+	for (size_t i = 0; i < from->len; i++)
+		causes_push(c->out, &from->v[i]);
+}
+
+/* anyOf, oneOf, allOf and not, in kube-openapi's order and with its
+ * choice of which inner errors to show: for a failed anyOf/oneOf those of
+ * the alternative that came closest (here: the fewest failures), for allOf
+ * those of every failing member. */
 static void validate_junctors(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
-	size_t ok = 0;
+	cf_arena tmp = CF_ARENA_INIT;
+	cf_crd_causes *best = NULL;
+	size_t ok = 0, best_fails = SIZE_MAX;
 
-	for (size_t i = 0; i < s->n_all_of; i++)
-		ok += probe(c, s->all_of[i], v);
-	if (ok < s->n_all_of)
-		vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
-		    "\"%s\" must validate all the schemas (allOf)", vname(c));
-	if (s->n_any_of) {
-		ok = 0;
-		for (size_t i = 0; i < s->n_any_of && !ok; i++)
-			ok += probe(c, s->any_of[i], v);
-		if (!ok)
-			vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
-			    "\"%s\" must validate at least one schema (anyOf)",
-			    vname(c));
-	}
-	if (s->n_one_of) {
-		ok = 0;
-		for (size_t i = 0; i < s->n_one_of; i++)
-			ok += probe(c, s->one_of[i], v);
-		if (ok != 1) {
-			char found[64];
+	for (size_t i = 0; i < s->n_any_of && !ok; i++) {
+		cf_crd_causes *sc = CF_ARENA_NEW(&tmp, cf_crd_causes);
+		size_t f;
 
-			if (ok)
-				snprintf(found, sizeof(found),
-				    "Found %zu valid alternatives", ok);
-			else
-				snprintf(found, sizeof(found), "Found none valid");
-			vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
-			    "\"%s\" must validate one and only one schema "
-			    "(oneOf). %s", vname(c), found);
+		sc->arena = &tmp;
+		f = probe(c, s->any_of[i], v, c->out ? sc : NULL);
+		if (!f)
+			ok = 1;
+		else if (f < best_fails) {
+			best_fails = f;
+			best = sc;
 		}
 	}
-	if (s->not_ && probe(c, s->not_, v))
+	if (s->n_any_of && !ok) {
+		vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
+		    "\"%s\" must validate at least one schema (anyOf)", vname(c));
+		merge_causes(c, best);
+	}
+
+	ok = 0;
+	best = NULL;
+	best_fails = SIZE_MAX;
+	for (size_t i = 0; i < s->n_one_of; i++) {
+		cf_crd_causes *sc = CF_ARENA_NEW(&tmp, cf_crd_causes);
+		size_t f;
+
+		sc->arena = &tmp;
+		f = probe(c, s->one_of[i], v, c->out ? sc : NULL);
+		if (!f)
+			ok++;
+		else if (f < best_fails) {
+			best_fails = f;
+			best = sc;
+		}
+	}
+	if (s->n_one_of && ok != 1) {
+		char found[64];
+
+		if (ok)
+			snprintf(found, sizeof(found),
+			    "Found %zu valid alternatives", ok);
+		else
+			snprintf(found, sizeof(found), "Found none valid");
+		vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
+		    "\"%s\" must validate one and only one schema (oneOf). %s",
+		    vname(c), found);
+		if (!ok)
+			merge_causes(c, best);
+	}
+
+	ok = 0;
+	for (size_t i = 0; i < s->n_all_of; i++) {
+		cf_crd_causes *sc = CF_ARENA_NEW(&tmp, cf_crd_causes);
+
+		sc->arena = &tmp;
+		if (!probe(c, s->all_of[i], v, c->out ? sc : NULL))
+			ok++;
+		else
+			merge_causes(c, c->out ? sc : NULL);
+	}
+	if (ok < s->n_all_of)
+		vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
+		    "\"%s\" must validate all the schemas (allOf)%s", vname(c),
+		    ok ? "" : ". None validated");
+
+	if (s->not_ && !probe(c, s->not_, v, NULL))
 		vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
 		    "\"%s\" must not validate the schema (not)", vname(c));
+	cf_arena_release(&tmp);
 }
 
 static void validate_value(struct val_ctx *c, const struct snode *s,

@@ -535,7 +535,9 @@ TEST(test_kube_crd__validation_messages)
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.ref: Invalid value: \"\": "
 	    "\"spec.ref\" must validate one and only one schema (oneOf). Found "
 	    "none valid");
-	CHECK_INT(c->len, 4);
+	/* ...followed by the errors of the closest alternative. */
+	CHECK_CAUSE(c, "FieldValueRequired", "spec.ref.a: Required value");
+	CHECK_INT(c->len, 5);
 	CHECK_STR(cf_error_msg(), "spec.name: Invalid value: \"\": spec.name in "
 	    "body should be at least 1 chars long");
 	cf_crd_schema_free(s);
@@ -570,19 +572,23 @@ TEST(test_kube_crd__junctors_and_bounds)
 	    "in body should be less than 2.5");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.s: Invalid value: \"\": "
 	    "\"spec.s\" must not validate the schema (not)");
+	CHECK_CAUSE(c, "FieldValueTooLong", "spec.x: Too long: may not be more "
+	    "than 2 bytes");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.x: Invalid value: \"\": "
-	    "\"spec.x\" must validate all the schemas (allOf)");
+	    "\"spec.x\" must validate all the schemas (allOf). None validated");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.l: Invalid value: 0: spec.l in "
 	    "body should have at least 1 items");
-	CHECK_INT(c->len, 5);
+	CHECK_INT(c->len, 6);
 	c = validate(&a, s, "{\"n\":0.5,\"x\":\"c\",\"l\":[1.5]}");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.n: Invalid value: 0.5: spec.n "
 	    "in body should be greater than 0.5");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec.x: Invalid value: \"\": "
 	    "\"spec.x\" must validate at least one schema (anyOf)");
+	CHECK_CAUSE(c, "FieldValueInvalid", "spec.x: Invalid value: \"c\": "
+	    "spec.x in body should match '^a'");
 	CHECK_CAUSE(c, "FieldValueTypeInvalid", "spec.l[0]: Invalid value: "
 	    "\"number\": spec.l[0] in body must be of type integer: \"number\"");
-	CHECK_INT(c->len, 3);
+	CHECK_INT(c->len, 4);
 	c = validate(&a, s, "{}");
 	CHECK_CAUSE(c, "FieldValueInvalid", "spec: Invalid value: 0: spec in body "
 	    "should have at least 1 properties");
