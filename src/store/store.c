@@ -413,6 +413,7 @@ int64_t cf_store_compacted_rev(cf_store *s)
 
 static int txn_open(cf_store *s)
 {
+	int64_t db_rev;
 	int error;
 
 	if (s->opts.readonly)
@@ -426,6 +427,20 @@ static int txn_open(cf_store *s)
 	 * the caller has already built its objects. */
 	if ((error = cf_store__exec(s, ST_BEGIN, "starting a transaction")) < 0)
 		return error;
+	/* Revisions are handed out from memory, so a second writer on the
+	 * same file would reuse them. One read under the write lock catches
+	 * it before anything is written. */
+	if ((error = meta_get(s, "rev", &db_rev)) < 0 || db_rev != s->rev) {
+		if (!error)
+			error = cf_error_set(CF_ERR_STORE, "store: another writer "
+			    "moved the db to revision %lld (this handle is at "
+			    "%lld); only one read-write handle may be open",
+			    (long long)db_rev, (long long)s->rev);
+		if (cf_store__exec(s, ST_ROLLBACK, "rolling back") < 0 &&
+		    !sqlite3_get_autocommit(s->db))
+			s->broken = 1;
+		return error;
+	}
 	s->in_txn = 1;
 	s->doomed = 0;
 	s->committed_rev = s->rev;

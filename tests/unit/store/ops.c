@@ -388,6 +388,25 @@ TEST(test_store_ops__db_size_grows_with_content)
 	cf_store_close(s);
 }
 
+TEST(test_store_ops__second_writer_is_refused)
+{
+	const char *p = st_path();
+	char path[512];
+	cf_store *a, *b;
+
+	snprintf(path, sizeof(path), "%s", p);
+	CHECK_INT(cf_store_open(&a, path, NULL), 0);
+	CHECK_INT(cf_store_open(&b, path, NULL), 0);
+	CHECK_INT(st_put(a, CM, "n", "x", "1"), 0);
+	/* b still thinks revision 1 is free. */
+	CHECK_INT(st_put(b, CM, "n", "y", "1"), CF_ERROR);
+	CHECK(strstr(cf_error_msg(), "another writer") != NULL);
+	CHECK_INT(st_put(a, CM, "n", "y", "1"), 0);
+	CHECK_INT(cf_store_verify(a), 0);
+	cf_store_close(b);
+	cf_store_close(a);
+}
+
 TEST_MAIN(T(test_store_ops__open_rejects_bad_paths),
     T(test_store_ops__create_get_update_delete),
     T(test_store_ops__keys_are_distinct_by_every_part),
@@ -400,4 +419,5 @@ TEST_MAIN(T(test_store_ops__open_rejects_bad_paths),
     T(test_store_ops__count_resources_namespaces),
     T(test_store_ops__readonly_handle_reads_writer_commits),
     T(test_store_ops__schema_version_and_readonly_open_checked),
-    T(test_store_ops__db_size_grows_with_content))
+    T(test_store_ops__db_size_grows_with_content),
+    T(test_store_ops__second_writer_is_refused))
