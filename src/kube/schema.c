@@ -31,6 +31,8 @@ const cf_schema *cf_schema_deduced(void)
 
 /* ---- queries ------------------------------------------------------- */
 
+/* Declared field lookup. Linear: structs have a handful of declared
+ * fields here, since only the ones with special behaviour are written. */
 static cf_schema *find_field(const cf_schema *s, const char *name)
 {
 	for (uint32_t i = 0; i < s->nfields; i++)
@@ -39,6 +41,11 @@ static cf_schema *find_field(const cf_schema *s, const char *name)
 	return NULL;
 }
 
+/*
+ * The three answers a map can give for a key, in order: a declared field;
+ * for a built-in struct, an undeclared Go field (still a field, typed as
+ * "struct-deduced"); otherwise a map entry typed by elem or deduced.
+ */
 const cf_schema *cf_schema_child(const cf_schema *s, const char *key,
     bool *declared)
 {
@@ -96,6 +103,8 @@ enum cf_schema_rel cf_schema_rel_of(const cf_schema *s, const cf_node *v)
 
 /* ---- construction helpers ------------------------------------------ */
 
+/* Construction happens once per schema into its arena; nothing is freed
+ * piecemeal, so growing arrays simply abandon their old blocks. */
 static cf_schema *schema_new(cf_arena *a, enum cf_schema_kind kind)
 {
 	cf_schema *s = CF_ARENA_NEW(a, cf_schema);
@@ -104,6 +113,7 @@ static cf_schema *schema_new(cf_arena *a, enum cf_schema_kind kind)
 	return s;
 }
 
+/* Declare (or re-type) field name of struct s. */
 static void add_field(cf_arena *a, cf_schema *s, const char *name,
     cf_schema *type)
 {
@@ -263,6 +273,7 @@ struct rule {
 	const char *desc;
 };
 
+/* Apply a rule table below prefix ("" or NULL for the root). */
 static void apply_rules(cf_arena *a, cf_schema *root, const char *prefix,
     const struct rule *r, size_t n)
 {
@@ -298,6 +309,8 @@ static const struct rule data_rules[] = {
 };
 
 /* Container, applied to containers, initContainers, ephemeralContainers. */
+/* Container. Probes, lifecycle and securityContext are pointers in Go, so
+ * an Update that first sets them records the struct itself ("."). */
 static const struct rule container_rules[] = {
 	{ "ports", "assoc=containerPort,protocol:TCP;merge=containerPort" },
 	{ "env", "assoc=name;merge=name" },
@@ -327,6 +340,8 @@ static const char *const container_lists[] = {
 };
 
 /* PodSpec, below its prefix. */
+/* PodSpec, below its prefix. volumes and resourceClaims carry
+ * retainKeys: each item is a one-of union of volume sources. */
 static const struct rule podspec_rules[] = {
 	{ "containers", "assoc=name;merge=name" },
 	{ "initContainers", "assoc=name;merge=name" },
@@ -380,10 +395,12 @@ static const struct rule cond_map_rules[] = {
 	{ "status.conditions", "assoc=type;merge=type" },
 };
 
+/* LabelSelector is an atomic struct wherever it appears. */
 static const struct rule workload_rules[] = {
 	{ "spec.selector", "atomicstruct" },
 };
 
+/* Deployment strategy is a union (type + rollingUpdate): retainKeys. */
 static const struct rule deployment_rules[] = {
 	{ "spec.strategy", "struct;retainKeys" },
 	{ "spec.strategy.rollingUpdate", "ptrstruct" },
@@ -400,6 +417,8 @@ static const struct rule daemonset_rules[] = {
 	{ "spec.updateStrategy.rollingUpdate", "ptrstruct" },
 };
 
+/* JobStatus.conditions is the odd one out: atomic for apply, but merged on
+ * type by strategic merge patch. */
 static const struct rule job_rules[] = {
 	{ "spec.selector", "atomicstruct" },
 	{ "status.conditions", "list;merge=type" },
@@ -413,6 +432,8 @@ static const struct rule pod_rules[] = {
 	{ "status.initContainerStatuses", "list" },
 };
 
+/* ServiceSpec.ports are keyed by port and protocol, protocol defaulting to
+ * TCP, but SMP merges them on port alone. */
 static const struct rule service_rules[] = {
 	{ "spec.ports", "assoc=port,protocol:TCP;merge=port" },
 	{ "spec.selector", "map" },
@@ -471,6 +492,8 @@ static const struct rule pvc_rules[] = {
 	{ "status.capacity", "map" },
 };
 
+/* One tree per built-in kind, indexed by this id; B_GENERIC serves every
+ * kind without special fields. */
 enum builtin_id {
 	B_GENERIC, B_POD, B_DEPLOYMENT, B_STATEFULSET, B_DAEMONSET, B_REPLICASET,
 	B_JOB, B_CRONJOB, B_SERVICE, B_SERVICEACCOUNT, B_ROLE, B_CLUSTERROLE,
@@ -515,6 +538,7 @@ static cf_schema *root_new(cf_arena *a)
 	return root;
 }
 
+/* Build the tree of one kind: metadata rules, then the kind's tables. */
 static cf_schema *build_one(cf_arena *a, enum builtin_id id)
 {
 	cf_schema *r = root_new(a);
@@ -615,6 +639,7 @@ static void build_builtins(void)
 	atexit(builtins_release);
 }
 
+/* The builtin_id of group/kind, or -1. */
 static int builtin_find(const char *group, const char *kind)
 {
 	for (size_t i = 0; i < CF_ARRAY_SIZE(builtin_names); i++)
@@ -639,6 +664,7 @@ bool cf_schema_builtin_known(const char *group, const char *kind)
 
 /* ---- CRD openAPIV3Schema ------------------------------------------- */
 
+/* An OpenAPI boolean extension that is present and true. */
 static bool flag_true(const cf_node *n, const char *key)
 {
 	const cf_node *v = cf_node_get(n, key);
@@ -649,6 +675,11 @@ static bool flag_true(const cf_node *n, const char *key)
 static int from_openapi(cf_schema **out, cf_arena *a, const cf_node *n,
     cf_buf *path);
 
+/*
+ * An object schema: properties become declared fields (CRs are
+ * unstructured, so no CF_SCHEMA_F_STRUCT: unknown keys, kept by
+ * preserve-unknown-fields, are map entries as in SMD's deduced type).
+ */
 static int openapi_object(cf_schema *s, cf_arena *a, const cf_node *n,
     cf_buf *path)
 {
@@ -685,6 +716,9 @@ static int openapi_object(cf_schema *s, cf_arena *a, const cf_node *n,
 	return 0;
 }
 
+/* An array schema: atomic unless x-kubernetes-list-type says otherwise
+ * (or, failing that, the patch-strategy tags do, as kube-openapi's
+ * schema conversion does). */
 static int openapi_array(cf_schema *s, cf_arena *a, const cf_node *n,
     cf_buf *path)
 {
@@ -752,6 +786,7 @@ static int openapi_array(cf_schema *s, cf_arena *a, const cf_node *n,
 	return 0;
 }
 
+/* Convert one schema node; path is the field path so far, for errors. */
 static int from_openapi(cf_schema **out, cf_arena *a, const cf_node *n,
     cf_buf *path)
 {

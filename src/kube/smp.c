@@ -17,6 +17,8 @@
 #define DELETE_PRIM "$deleteFromPrimitiveList/"
 #define SET_ORDER "$setElementOrder/"
 
+/* One patch application: the arena for results and the path walked so
+ * far, which prefixes error messages so they name the field. */
 typedef struct smp {
 	cf_arena *a;
 	cf_buf path; /* ".spec.containers" for messages */
@@ -89,6 +91,7 @@ static int smp_err(smp *x, const char *fmt, const cf_node *shown,
 	return error;
 }
 
+/* Keys that steer the merge and are never stored. */
 static bool is_directive_key(const char *k)
 {
 	return !strcmp(k, DIRECTIVE) || !strcmp(k, RETAIN_KEYS) ||
@@ -96,6 +99,7 @@ static bool is_directive_key(const char *k)
 	    !strncmp(k, SET_ORDER, strlen(SET_ORDER));
 }
 
+/* Primitive lists are recognised by their items, as apimachinery does. */
 static bool is_scalar(const cf_node *v)
 {
 	return v && v->type != CF_NODE_MAP && v->type != CF_NODE_SEQ;
@@ -109,6 +113,7 @@ static int fresh_value(smp *x, cf_node **out, const cf_schema *s,
 static int smp_list(smp *x, cf_node **out, const cf_schema *s,
     cf_node *orig, const cf_node *patch);
 
+/* The $patch directive of a map, if it is a string. */
 static const char *directive_of(const cf_node *m)
 {
 	return cf_node_getp_str(m, DIRECTIVE, NULL);
@@ -131,6 +136,11 @@ static int find_item(const cf_node *list, const cf_node *v, const char *key)
 
 /* ---- lists --------------------------------------------------------------- */
 
+/*
+ * Merge patch items into orig by merge key: deletes drop every matching
+ * item, matched items are merged (and may delete themselves), the rest
+ * are appended in patch order.
+ */
 static int merge_map_items(smp *x, cf_node *orig, const cf_schema *is,
     const cf_node *patch, const char *key)
 {
@@ -171,6 +181,11 @@ static int merge_map_items(smp *x, cf_node *orig, const cf_schema *is,
 	return 0;
 }
 
+/*
+ * A list field. Only fields whose strategy is merge are merged; every other
+ * list (atomic in k8s.io/api, or unknown) is replaced by the patch. A
+ * {"$patch":"replace"} element replaces whatever the strategy.
+ */
 static int smp_list(smp *x, cf_node **out, const cf_schema *s,
     cf_node *orig, const cf_node *patch)
 {
@@ -293,6 +308,8 @@ static int set_order(smp *x, cf_node *list, const cf_node *order,
 
 /* ---- maps --------------------------------------------------------------- */
 
+/* $retainKeys: clear every original field not listed, after checking that
+ * the patch itself only sets listed fields. */
 static int retain_keys(smp *x, cf_node *orig, const cf_node *patch)
 {
 	const cf_node *keys = cf_node_get(patch, RETAIN_KEYS);
@@ -323,6 +340,7 @@ static int retain_keys(smp *x, cf_node *orig, const cf_node *patch)
 	return 0;
 }
 
+/* $deleteFromPrimitiveList/<f>: remove those values from list f. */
 static int delete_from_primitive(smp *x, cf_node *orig, const cf_node *patch)
 {
 	size_t pl = strlen(DELETE_PRIM);
@@ -346,6 +364,8 @@ static int delete_from_primitive(smp *x, cf_node *orig, const cf_node *patch)
 	return 0;
 }
 
+/* Merge one patch key into map orig: null deletes, same-typed maps and
+ * lists recurse, anything else takes the patch value. */
 static int merge_key(smp *x, cf_node *orig, const cf_schema *s,
     const cf_pair *p)
 {
@@ -378,6 +398,12 @@ static int merge_key(smp *x, cf_node *orig, const cf_schema *s,
 	return 0;
 }
 
+/*
+ * A map. *out is the merged map, or NULL when the patch deletes it.
+ * Directives run in apimachinery's order: $patch, $retainKeys,
+ * $deleteFromPrimitiveList, the ordinary keys, then $setElementOrder
+ * against the list order the server had before this patch.
+ */
 static int smp_map(smp *x, cf_node **out, const cf_schema *s, cf_node *orig,
     const cf_node *patch)
 {

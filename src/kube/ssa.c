@@ -30,6 +30,12 @@
 /* Kinds in SMD's sort order: fields < keys < values < indexes. */
 enum pe_kind { PE_FIELD = 0, PE_KEY, PE_VALUE, PE_INDEX };
 
+/*
+ * One step of a field path. Key and value elements point at nodes that
+ * live in the arena of the set that holds them (decoded keys) or of the
+ * object being walked; sets never outlive the call that built them except
+ * through cf_fieldset_decode, whose nodes live in the caller's arena.
+ */
 typedef struct pe {
 	uint8_t kind;
 	const char *name;   /* PE_FIELD */
@@ -39,6 +45,11 @@ typedef struct pe {
 
 struct fs_child;
 
+/*
+ * A set of paths as a trie: member says the path ending here is in the
+ * set; children are kept sorted so encoding, merging two sets and
+ * iterating in structured-merge-diff's order are all linear walks.
+ */
 struct cf_fieldset {
 	bool member;
 	uint32_t n, alloc;
@@ -50,6 +61,7 @@ struct fs_child {
 	cf_fieldset *set;
 };
 
+/* Position of a value's type in SMD's cross-type order. */
 static int type_rank(const cf_node *v)
 {
 	switch (v ? v->type : CF_NODE_NULL) {
@@ -69,6 +81,8 @@ static int type_rank(const cf_node *v)
 	}
 }
 
+/* A number as a double, for int/float comparisons (SMD compares them
+ * numerically, so 1 and 1.0 are the same key). */
 static double num_of(const cf_node *v)
 {
 	if (v->type == CF_NODE_FLOAT)
@@ -128,6 +142,8 @@ static int value_cmp(const cf_node *a, const cf_node *b)
 	}
 }
 
+/* SMD's PathElement order, which fixes sibling order in fieldsV1, the
+ * order of conflict causes and the order of paths in messages. */
 static int pe_cmp(const pe *a, const pe *b)
 {
 	if (a->kind != b->kind)
@@ -175,6 +191,8 @@ static cf_fieldset *fs_find(const cf_fieldset *s, const pe *p, uint32_t *at)
 	return NULL;
 }
 
+/* The child of s at p, created (in sorted position) if missing. Only for
+ * sets still being built: see the immutability note at the top. */
 static cf_fieldset *fs_child(cf_arena *a, cf_fieldset *s, const pe *p)
 {
 	uint32_t at;
@@ -248,6 +266,7 @@ static cf_fieldset *fs_combine(cf_arena *a, const cf_fieldset *x,
 	return r;
 }
 
+/* A deep copy, so callers may then build on the result. */
 static cf_fieldset *fs_copy(cf_arena *a, const cf_fieldset *x)
 {
 	return fs_combine(a, x, NULL, FS_UNION);
@@ -326,6 +345,8 @@ static void json_put(cf_buf *b, const cf_node *v)
 	}
 }
 
+/* Reader state: bytes left, the arena for nodes, and a depth guard since
+ * fieldsV1 keys come from clients (PUT bodies may carry managedFields). */
 struct jr {
 	const char *p, *end;
 	cf_arena *a;
@@ -368,6 +389,7 @@ static void put_utf8(cf_buf *b, unsigned cp)
 	}
 }
 
+/* Four hex digits of a \u escape. */
 static int jr_u4(struct jr *r, unsigned *out)
 {
 	unsigned v = 0;
@@ -386,6 +408,9 @@ static int jr_u4(struct jr *r, unsigned *out)
 	return 0;
 }
 
+/* A JSON string at r->p (which points at the opening quote). Surrogate
+ * pairs are joined; lone surrogates are passed through as code points,
+ * which only matters for keys no Kubernetes schema produces. */
 static int jr_string(struct jr *r, cf_node **out)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -437,6 +462,8 @@ bad:
 	return -1;
 }
 
+/* Any JSON value. Returns -1 on malformed input; the caller reports the
+ * whole key, which is more useful than an offset inside it. */
 static int jr_value(struct jr *r, cf_node **out)
 {
 	jr_ws(r);
@@ -530,6 +557,7 @@ static int jr_value(struct jr *r, cf_node **out)
 	}
 }
 
+/* Exactly one value in s[0..n), surrounded only by whitespace. */
 static int json_read(cf_node **out, cf_arena *a, const char *s, size_t n)
 {
 	struct jr r = { s, s + n, a, 0 };
@@ -542,6 +570,8 @@ static int json_read(cf_node **out, cf_arena *a, const char *s, size_t n)
 
 /* ---- fieldsV1 encoding -------------------------------------------------- */
 
+/* The fieldsV1 key of a path element (§3.3): keys are compact JSON with
+ * the key fields in name order, because the set stores them sorted. */
 static void pe_key(cf_buf *b, const pe *p)
 {
 	switch (p->kind) {
@@ -562,6 +592,9 @@ static void pe_key(cf_buf *b, const pe *p)
 	}
 }
 
+/* Write s's children into the map out. Empty subtrees (possible after
+ * set arithmetic) are skipped so an encoded set never shows a bare
+ * parent for paths that were removed. */
 static void encode_into(cf_arena *a, cf_node *out, const cf_fieldset *s,
     cf_buf *tmp)
 {
@@ -599,6 +632,8 @@ static int bad_key(const char *key)
 	    "invalid fieldsV1 path element '%s'", key);
 }
 
+/* Read one fieldsV1 level into s. Each key is one path element; its value
+ * is {} for a leaf or an object holding "." and/or children. */
 static int decode_into(cf_arena *a, cf_fieldset *s, const cf_node *n)
 {
 	if (!cf_node_is(n, CF_NODE_MAP))
@@ -707,6 +742,8 @@ static void value_str(cf_buf *b, const cf_node *v)
 		json_put(b, v);
 }
 
+/* A path element as SMD prints it in messages: .name, [k=v,k2=v2],
+ * [=value] or [index]. */
 static void pe_str(cf_buf *b, const pe *p)
 {
 	switch (p->kind) {
@@ -756,6 +793,7 @@ static void fs_each(const cf_fieldset *s, fs_visit_fn fn, void *payload)
 		fs_walk(s, stack, 0, fn, payload);
 }
 
+/* A whole path: ".spec.containers[name=\"c1\"].image". */
 static void path_str(cf_buf *b, const pe *const *path, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -783,6 +821,9 @@ typedef struct walk {
 	cf_buf text;
 } walk;
 
+/* Descend one element; paths deeper than the stack are ignored rather than
+ * overflowing it (objects that deep are refused long before, by the JSON
+ * parser's depth cap). */
 static bool walk_push(walk *w, const pe *p)
 {
 	if (w->depth >= CF_ARRAY_SIZE(w->stack))
@@ -791,6 +832,7 @@ static bool walk_push(walk *w, const pe *p)
 	return true;
 }
 
+/* Add the path path[0..n) to s as a member. */
 static void fs_insert(cf_arena *a, cf_fieldset *s, const pe *path, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -859,6 +901,13 @@ static bool shape_ok(enum cf_schema_kind kind, const cf_node *v)
 	return true;
 }
 
+/*
+ * The apply field set of v (§3.4), into node. Mirrors SMD's ToFieldSet:
+ * scalars and atomic values are leaves; list items are always nodes of
+ * their own; map values are nodes only when they are map entries (not
+ * struct fields) or when they are null or {}, since those carry intent
+ * ("I own this empty thing") without any leaf below them.
+ */
 static int fieldset_walk(walk *w, cf_fieldset *node, const cf_schema *s,
     const cf_node *v)
 {
@@ -1033,6 +1082,11 @@ static cf_node *merge_list(cf_arena *a, const cf_schema *s, const cf_node *l,
 	return out;
 }
 
+/*
+ * The config value r merged onto the live value l (§3.7). Anything that is
+ * not a granular map or a keyed/set list on both sides is replaced by the
+ * config; null in the config is kept as null, as SMD's merge keeps it.
+ */
 static cf_node *merge_value(cf_arena *a, const cf_schema *s, const cf_node *l,
     const cf_node *r)
 {
@@ -1065,11 +1119,19 @@ cf_node *cf_ssa_merge(cf_arena *a, const cf_schema *s, const cf_node *live,
 
 /* ---- compare --------------------------------------------------------------- */
 
+/*
+ * A comparison of two objects, as SMD's TypedValue.Compare produces it:
+ * leaves that appeared, changed or vanished, plus list items and map
+ * values that appeared or vanished as whole nodes. Paths are collected
+ * while walking, from the shared stack in w.
+ */
 typedef struct cmp {
 	walk w;
 	cf_fieldset *added, *modified, *removed;
 } cmp;
 
+/* Absent, null, {} or []: two such values compare as one leaf, so that
+ * "present but empty" vs "absent" is still seen as a change. */
 static bool emptyish(const cf_node *v)
 {
 	return !v || v->type == CF_NODE_NULL ||
@@ -1091,6 +1153,8 @@ static void cmp_post(cmp *c, const cf_schema *cs, const cf_node *l,
 		fs_insert(c->w.a, c->removed, c->w.stack, c->w.depth);
 }
 
+/* Keyed lists and sets: items are paired by path element, not position,
+ * so reordering alone is never a change (the list is not atomic). */
 static void cmp_list(cmp *c, const cf_schema *s, const cf_node *l,
     const cf_node *r)
 {
@@ -1134,6 +1198,8 @@ static void cmp_list(cmp *c, const cf_schema *s, const cf_node *l,
 	}
 }
 
+/* Maps: keys of the old object first (changed or removed), then keys
+ * only the new object has (added). */
 static void cmp_map(cmp *c, const cf_schema *s, const cf_node *l,
     const cf_node *r)
 {
@@ -1187,6 +1253,7 @@ static void cmp_value(cmp *c, const cf_schema *s, const cf_node *l,
 		cmp_map(c, s, l, r);
 }
 
+/* Compare old l with new r (either may be NULL for "no object"). */
 static void compare(cmp *c, cf_arena *a, const cf_schema *s, const cf_node *l,
     const cf_node *r)
 {
@@ -1202,6 +1269,10 @@ static void compare(cmp *c, cf_arena *a, const cf_schema *s, const cf_node *l,
 
 #define SSA_MAX_UPDATERS 10
 
+/*
+ * One managedFields entry while we work on it. Strings are borrowed from
+ * the request, the options or the arena; only set and time change.
+ */
 typedef struct mgr {
 	const char *manager, *operation, *api_version, *subresource, *time;
 	cf_fieldset *set;
@@ -1218,6 +1289,7 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
+/* Apply entries are keyed without apiVersion and never capped. */
 static bool is_apply(const mgr *m)
 {
 	return !strcmp(nz(m->operation), "Apply");
@@ -1253,6 +1325,8 @@ static const char *mgr_id(cf_arena *a, const mgr *m)
 	return out;
 }
 
+/* Append a copy of m (with its identifier). Pointers into ms->v are
+ * invalidated, so callers add before they hold on to an entry. */
 static mgr *mgrs_add(cf_arena *a, mgrs *ms, const mgr *m)
 {
 	if (ms->n == ms->alloc) {
@@ -1269,6 +1343,7 @@ static mgr *mgrs_add(cf_arena *a, mgrs *ms, const mgr *m)
 	return &ms->v[ms->n++];
 }
 
+/* The entry with identifier id, or NULL. */
 static mgr *mgrs_find(mgrs *ms, const char *id)
 {
 	for (size_t i = 0; i < ms->n; i++)
@@ -1327,6 +1402,8 @@ static int mgrs_decode(mgrs *out, cf_arena *a, const cf_node *list)
 	return 0;
 }
 
+/* The server's managedFields order (§3.2): operation (Apply < Update),
+ * time, manager, apiVersion, subresource. */
 static int entry_cmp(const void *x, const void *y)
 {
 	const mgr *p = x, *q = y;
@@ -1378,6 +1455,7 @@ static cf_node *mgrs_encode(cf_arena *a, mgrs *ms)
 	return list;
 }
 
+/* Oldest first; ties broken by identifier so the cap is deterministic. */
 static int cap_cmp(const void *x, const void *y)
 {
 	const mgr *p = *(const mgr *const *)x, *q = *(const mgr *const *)y;
@@ -1488,6 +1566,8 @@ static cf_fieldset *filter_ignored(cf_arena *a, const cf_fieldset *s,
 }
 
 /* The object without managedFields, as a fresh copy (NULL: {}). */
+/* Objects are compared without managedFields: otherwise every write would
+ * see its own bookkeeping as a change. */
 static cf_node *without_mf(cf_arena *a, const cf_node *obj)
 {
 	cf_node *c = obj ? cf_node_dup(a, obj) : cf_node_map(a);
@@ -1496,6 +1576,8 @@ static cf_node *without_mf(cf_arena *a, const cf_node *obj)
 	return c;
 }
 
+/* Store the encoded entries in obj, or remove the field when none are
+ * left (an object whose managers all lost their fields is untracked). */
 static void set_mf(cf_arena *a, cf_node *obj, mgrs *ms)
 {
 	cf_node *list = mgrs_encode(a, ms);
@@ -1523,6 +1605,8 @@ static void named_members(cf_fieldset *s)
 }
 
 /* Index of the item of list v matching p, or -1. */
+/* Items are found by path element, so removal works on keyed lists and
+ * sets regardless of where the item sits now. */
 static int list_find(cf_arena *a, const cf_schema *s, const cf_node *v,
     const pe *p)
 {
@@ -1537,6 +1621,12 @@ static int list_find(cf_arena *a, const cf_schema *s, const cf_node *v,
 	return -1;
 }
 
+/*
+ * Remove from v the paths in rm, except where owned (the union of every
+ * manager's set at this level) still holds something at or below the
+ * path: then descend and remove only what is unowned inside. Children are
+ * visited last to first so list indexes stay valid while removing.
+ */
 static void prune_walk(cf_arena *a, const cf_schema *s, cf_node *v,
     const cf_fieldset *rm, const cf_fieldset *owned)
 {
@@ -1572,6 +1662,11 @@ static void prune_walk(cf_arena *a, const cf_schema *s, cf_node *v,
 	}
 }
 
+/*
+ * §3.6: what the applier owned last time but no longer applies, and that
+ * no manager (the applier's new set included) owns, leaves the object.
+ * Never-recorded paths (metadata, name ...) are never candidates.
+ */
 static void prune(cf_arena *a, const cf_schema *s, cf_node *merged,
     const cf_fieldset *last, mgrs *ms)
 {
@@ -1609,6 +1704,7 @@ static const char *mgr_desc(cf_arena *a, const mgr *m)
 	return out;
 }
 
+/* Collects the causes of one manager while its conflict set is walked. */
 typedef struct conflict_acc {
 	cf_arena *a;
 	cf_ssa_result *res;
@@ -1639,6 +1735,7 @@ static void add_conflict(const pe *const *path, size_t n, void *payload)
 	cf_buf_release(&b);
 }
 
+/* Managers in identifier (JSON) order, as Go sorts them by string. */
 static int id_cmp(const void *x, const void *y)
 {
 	const mgr *p = *(const mgr *const *)x, *q = *(const mgr *const *)y;
@@ -1716,6 +1813,7 @@ static cf_fieldset *allowed_from_last_applied(cf_arena *a, const cf_schema *s,
 	return fs_combine(a, set, c.modified, FS_DIFF);
 }
 
+/* Sort every map's keys: Go marshals unstructured maps in key order. */
 static void sort_deep(cf_node *n)
 {
 	if (cf_node_is(n, CF_NODE_MAP)) {
@@ -1753,6 +1851,8 @@ static void update_last_applied(cf_arena *a, cf_node *merged,
 
 /* ---- apply (§3.4-3.7) ------------------------------------------------------ */
 
+/* What a write changed, as the server counts it for ownership:
+ * added and modified paths, minus the endpoint's reset fields. */
 static cf_fieldset *changed_set(cf_arena *a, const cmp *c,
     const cf_ssa_opts *o)
 {
@@ -1777,6 +1877,8 @@ static void before_first_apply(cf_arena *a, const cf_schema *s, mgrs *ms,
 	mgrs_add(a, ms, &m);
 }
 
+/* The checks of the apply body that belong to SSA itself (§3.1); the
+ * apiVersion/kind/name checks are the server's. */
 static int apply_check(const cf_node *config)
 {
 	if (!cf_node_is(config, CF_NODE_MAP))
