@@ -468,6 +468,16 @@ static int txn_abort(cf_store *s)
 	return error;
 }
 
+/* Abort after a failure whose message the caller returns: a failing
+ * ROLLBACK must not replace it (the handle's broken flag records that). */
+static void txn_abort_quiet(cf_store *s)
+{
+	cf_error saved = *cf_error_last();
+
+	if (txn_abort(s) < 0)
+		cf_error_setc(saved.code, saved.klass, "%s", saved.message);
+}
+
 static int txn_close(cf_store *s)
 {
 	int error;
@@ -494,13 +504,8 @@ static int txn_close(cf_store *s)
 	cf_store__publish(s);
 	return 0;
 fail:
-	{
-		/* Keep the commit's message, not the rollback's. */
-		cf_error saved = *cf_error_last();
-		txn_abort(s);
-		return cf_error_setc(saved.code, saved.klass, "%s",
-		    saved.message);
-	}
+	txn_abort_quiet(s);
+	return error;
 }
 
 int cf_store_begin(cf_store *s)
@@ -734,7 +739,7 @@ static int do_write(cf_store *s, int64_t *out_rev, const struct write *w)
 		/* Nothing was written: an explicit transaction goes on, but a
 		 * SQLite failure here still dooms it. */
 		if (implicit)
-			txn_abort(s);
+			txn_abort_quiet(s);
 		else if (error == CF_ERROR)
 			s->doomed = 1;
 		return error;
@@ -742,7 +747,7 @@ static int do_write(cf_store *s, int64_t *out_rev, const struct write *w)
 	if ((error = write_apply(s, e, prev_rev)) < 0) {
 		free(e);
 		if (implicit)
-			txn_abort(s);
+			txn_abort_quiet(s);
 		else
 			s->doomed = 1;
 		return error;
