@@ -265,10 +265,51 @@ TEST(test_store_compact__verify_catches_broken_invariants)
 	cf_store_close(s);
 }
 
+TEST(test_store_compact__checkpoints_stay_bounded)
+{
+	cf_store *s;
+	cf_store_opts o = { .keep_revs = 1, .keep_ms = 60000,
+		.now_ms = fake_clock, .compact_step = 100000 };
+	int steps;
+
+	fake_now = 1000000;
+	CHECK_INT(cf_store_open(&s, st_path(), &o), 0);
+	/* One write a second for 50 minutes, never compacted meanwhile. */
+	for (int i = 1; i <= 3000; i++) {
+		fake_now = 1000000 + (int64_t)i * 1000;
+		CHECK_INT(cf_store_create(s, NULL, CM, "n", "o", "v", 1), 0);
+		CHECK_INT(cf_store_delete(s, NULL, CM, "n", "o", 0, NULL, 0), 0);
+	}
+	CHECK(s->ncps <= 1024);
+	/* Recent history is still mapped to the second: everything up to
+	 * the writes of one minute ago may go, nothing after. */
+	CHECK_INT(compact_all(s, &steps), 0);
+	CHECK_INT(cf_store_compacted_rev(s), 2 * 2940);
+	CHECK_INT(cf_store_verify(s), 0);
+	cf_store_close(s);
+}
+
+TEST(test_store_compact__defaults_keep_recent_history)
+{
+	cf_store *s;
+	int steps;
+
+	CHECK_INT(cf_store_open(&s, st_path(), NULL), 0);
+	CHECK_INT(st_put(s, CM, "n", "a", "v"), 0);
+	for (int i = 0; i < 49; i++)
+		CHECK_INT(cf_store_update(s, NULL, CM, "n", "a", 0, "v", 1), 0);
+	CHECK_INT(compact_all(s, &steps), 0);
+	CHECK_INT(cf_store_compacted_rev(s), 0);
+	CHECK_INT(steps, 1);
+	cf_store_close(s);
+}
+
 TEST_MAIN(T(test_store_compact__keeps_the_last_revisions),
     T(test_store_compact__steps_are_small),
     T(test_store_compact__revision_survives_compacting_everything),
     T(test_store_compact__snapshots_above_the_point_stay_exact),
     T(test_store_compact__keeps_recent_minutes),
     T(test_store_compact__refused_in_transaction_and_read_only),
-    T(test_store_compact__verify_catches_broken_invariants))
+    T(test_store_compact__verify_catches_broken_invariants),
+    T(test_store_compact__checkpoints_stay_bounded),
+    T(test_store_compact__defaults_keep_recent_history))
