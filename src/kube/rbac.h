@@ -105,8 +105,9 @@ int cf_rbac_review_access(cf_node **out, cf_arena *a, const cf_rbac *r,
 /*
  * Evaluate a SelfSubjectRulesReview for caller: *out is a copy of review
  * with status {resourceRules, nonResourceRules, incomplete,
- * evaluationError} for spec.namespace. Returns 0 or CF_EINVALID (no
- * spec.namespace... which, as in Kubernetes, means cluster-wide rules only).
+ * evaluationError} for spec.namespace: the rules of ClusterRoleBindings
+ * and of that namespace's RoleBindings. Returns 0, or CF_EINVALID ("no
+ * namespace on request", kube-apiserver's 400) without spec.namespace.
  */
 int cf_rbac_review_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
     const cf_node *review, const cf_user_info *caller);
