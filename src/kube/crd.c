@@ -1662,6 +1662,43 @@ static void check_list_type(struct crd_ctx *c, const cf_node *s,
 	}
 }
 
+/* x-kubernetes-map-type and the shape of x-kubernetes-validations rules
+ * (the rules themselves are CEL and are not compiled here). */
+static void check_map_type_and_rules(struct crd_ctx *c, const cf_node *s,
+    const char *type)
+{
+	static const char *const map_types[] = { "atomic", "granular" };
+	const char *mt = cf_node_getp_str(s, "x-kubernetes-map-type", NULL);
+	const cf_node *rules = cf_node_get(s, "x-kubernetes-validations");
+
+	if (mt && !type)
+		cause_required(c->out, path_plus(&c->path, "type"),
+		    "must be object if x-kubernetes-map-type is specified");
+	else if (mt && strcmp(type, "object"))
+		cause_invalid_s(c->out, path_plus(&c->path, "type"), type,
+		    "must be object if x-kubernetes-map-type is specified");
+	if (mt && strcmp(mt, "atomic") && strcmp(mt, "granular"))
+		cause_unsupported(c->out, path_plus(&c->path,
+		    "x-kubernetes-map-type"), NULL, mt, map_types, 2);
+	for (size_t i = 0; i < cf_node_count(rules); i++) {
+		const cf_node *r = cf_node_at(rules, i);
+		const char *rule = cf_node_getp_str(r, "rule", NULL);
+		const char *msg = cf_node_getp_str(r, "message", NULL);
+		char *base = cf_arena_printf(c->a, "%s[%zu]",
+		    path_plus(&c->path, "x-kubernetes-validations"), i);
+
+		if (!rule || !*rule)
+			cause_required(c->out, cf_arena_printf(c->a, "%s.rule", base),
+			    "rule is not specified");
+		if (msg && !*msg)
+			cause_invalid_s(c->out, cf_arena_printf(c->a, "%s.message",
+			    base), msg, "must be non-empty if specified");
+		else if (msg && strchr(msg, '\n'))
+			cause_invalid_s(c->out, cf_arena_printf(c->a, "%s.message",
+			    base), msg, "must not contain line breaks");
+	}
+}
+
 static void check_root_metadata(struct crd_ctx *c, const cf_node *s)
 {
 	const cf_node *md = cf_node_getp(s, "properties", "metadata", NULL);
@@ -1771,6 +1808,7 @@ static void check_schema(struct crd_ctx *c, const cf_node *s, int where,
 	}
 	if (!in_junctor)
 		check_list_type(c, s, type ? type : "");
+	check_map_type_and_rules(c, s, type);
 
 	for (uint32_t i = 0; i < cf_node_count(props); i++) {
 		size_t mark = path_sub(&c->path, "properties", props->v.pairs[i].key);
@@ -2248,6 +2286,63 @@ void cf_crd_naming_compute(cf_crd_naming *out, cf_arena *a, const cf_node *crd,
 		out->established.reason = "NotAccepted";
 		out->established.message = "not all names are accepted";
 	}
+}
+
+/* Set one condition in the list, keeping lastTransitionTime when the
+ * status did not change (as apiextensions' SetCRDCondition does). */
+static void set_condition(cf_arena *a, cf_node *conds,
+    const cf_crd_condition *c, const char *now)
+{
+	cf_node *m = cf_node_map(a);
+	const char *ltt = now;
+	size_t at = cf_node_count(conds);
+
+	for (size_t i = 0; i < cf_node_count(conds) && at == conds->len; i++) {
+		const cf_node *old = cf_node_at(conds, i);
+
+		if (!str_eq(cf_node_getp_str(old, "type", NULL), c->type))
+			continue;
+		if (str_eq(cf_node_getp_str(old, "status", NULL), c->status) &&
+		    cf_node_getp_str(old, "lastTransitionTime", NULL))
+			ltt = cf_node_getp_str(old, "lastTransitionTime", NULL);
+		at = i;
+	}
+	cf_node_set(a, m, "type", cf_node_str(a, c->type));
+	cf_node_set(a, m, "status", cf_node_str(a, c->status));
+	cf_node_set(a, m, "lastTransitionTime", cf_node_str(a, ltt));
+	cf_node_set(a, m, "reason", cf_node_str(a, c->reason));
+	cf_node_set(a, m, "message", cf_node_str(a, c->message));
+	if (at < conds->len)
+		conds->v.items[at] = m;
+	else
+		cf_node_push(a, conds, m);
+}
+
+cf_node *cf_crd_status_build(cf_arena *a, const cf_node *crd,
+    const cf_crd_naming *n, const char *now)
+{
+	const cf_node *old = cf_node_get(crd, "status");
+	cf_node *st = cf_node_is(old, CF_NODE_MAP) ? cf_node_dup(a, old) :
+	    cf_node_map(a);
+	cf_node *conds = cf_node_get(st, "conditions");
+	cf_node *stored = cf_node_get(st, "storedVersions");
+	const char *storage = cf_node_getp_str(cf_crd_version(crd, NULL), "name",
+	    NULL);
+
+	if (!cf_node_is(conds, CF_NODE_SEQ)) {
+		conds = cf_node_seq(a);
+		cf_node_set(a, st, "conditions", conds);
+	}
+	set_condition(a, conds, &n->names_accepted, now);
+	set_condition(a, conds, &n->established, now);
+	cf_node_set(a, st, "acceptedNames", cf_node_dup(a, n->accepted_names));
+	if (!cf_node_is(stored, CF_NODE_SEQ)) {
+		stored = cf_node_seq(a);
+		cf_node_set(a, st, "storedVersions", stored);
+	}
+	if (storage && !seq_has_str(stored, storage))
+		cf_node_push(a, stored, cf_node_str(a, storage));
+	return st;
 }
 
 const cf_node *cf_crd_version(const cf_node *crd, const char *version)

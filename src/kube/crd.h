@@ -89,6 +89,18 @@ typedef struct cf_crd_naming {
 void cf_crd_naming_compute(cf_crd_naming *out, cf_arena *a, const cf_node *crd,
     const cf_node *const *others, size_t n_others);
 
+/*
+ * The status object the server stores after cf_crd_naming_compute(): the
+ * CRD's current status with acceptedNames replaced, the NamesAccepted and
+ * Established conditions set (type, status, lastTransitionTime, reason,
+ * message; the old lastTransitionTime is kept when the status is
+ * unchanged, now is used otherwise) and the storage version added to
+ * storedVersions. now is RFC 3339 ("2026-01-02T03:04:05Z"). Allocated
+ * from a; crd is not modified.
+ */
+cf_node *cf_crd_status_build(cf_arena *a, const cf_node *crd,
+    const cf_crd_naming *n, const char *now);
+
 /* The served version named version, or the storage version when version is
  * NULL; NULL if none. Borrowed from crd. */
 const cf_node *cf_crd_version(const cf_node *crd, const char *version);

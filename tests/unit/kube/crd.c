@@ -170,7 +170,10 @@ TEST(test_kube_crd__structural_schema_rules)
 	    "  \"any\":{\"type\":\"string\",\"anyOf\":[{\"type\":\"string\"}]},"
 	    "  \"ios\":{\"x-kubernetes-int-or-string\":true},"
 	    "  \"keep\":{\"x-kubernetes-preserve-unknown-fields\":true},"
-	    "  \"bad\":{\"type\":\"strin\"}"
+	    "  \"bad\":{\"type\":\"strin\"},"
+	    "  \"mt\":{\"type\":\"string\",\"x-kubernetes-map-type\":\"atomic\"},"
+	    "  \"cel\":{\"type\":\"object\",\"x-kubernetes-validations\":["
+	    "    {\"rule\":\"self.a > 0\",\"message\":\"\"}]}"
 	    "}}}}");
 	const char *p = "spec.versions[0].schema.openAPIV3Schema";
 
@@ -204,7 +207,13 @@ TEST(test_kube_crd__structural_schema_rules)
 	/* int-or-string and preserve-unknown-fields nodes need no type. */
 	CHECK(strstr(all_causes(&c), "properties[ios].type") == NULL);
 	CHECK(strstr(all_causes(&c), "properties[keep].type") == NULL);
-	CHECK_INT(c.len, 8);
+	CHECK_CAUSE(&c, "FieldValueInvalid", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[mt].type: Invalid value: \"string\": "
+	    "must be object if x-kubernetes-map-type is specified", p));
+	CHECK_CAUSE(&c, "FieldValueInvalid", cf_arena_printf(&a,
+	    "%s.properties[spec].properties[cel].x-kubernetes-validations[0]."
+	    "message: Invalid value: \"\": must be non-empty if specified", p));
+	CHECK_INT(c.len, 10);
 	cf_arena_release(&a);
 }
 
@@ -322,6 +331,29 @@ TEST(test_kube_crd__naming_conflicts)
 	    "WidgetList");
 	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_get(n.accepted_names,
 	    "shortNames"), 0)), "wg");
+
+	/* The status the server stores: conditions in order, storedVersions. */
+	cf_node_set(&a, cf_node_get(free_crd, "spec"), "versions", J(&a,
+	    "[{\"name\":\"v1\",\"served\":true,\"storage\":true}]"));
+	cf_node *st = cf_crd_status_build(&a, free_crd, &n, "2026-01-02T03:04:05Z");
+	const cf_node *conds = cf_node_get(st, "conditions");
+	CHECK_INT(cf_node_count(conds), 2);
+	CHECK_STR(cf_node_getp_str(cf_node_at(conds, 0), "type", NULL),
+	    "NamesAccepted");
+	CHECK_STR(cf_node_getp_str(cf_node_at(conds, 1), "reason", NULL),
+	    "InitialNamesAccepted");
+	CHECK_STR(cf_node_getp_str(cf_node_at(conds, 1), "lastTransitionTime",
+	    NULL), "2026-01-02T03:04:05Z");
+	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_get(st, "storedVersions"),
+	    0)), "v1");
+	CHECK_STR(cf_node_getp_str(st, "acceptedNames", "kind", NULL), "Widget");
+	/* Recomputed later with the same outcome: times and lists unchanged. */
+	cf_node_set(&a, free_crd, "status", st);
+	st = cf_crd_status_build(&a, free_crd, &n, "2026-02-02T00:00:00Z");
+	CHECK_INT(cf_node_count(cf_node_get(st, "conditions")), 2);
+	CHECK_STR(cf_node_getp_str(cf_node_at(cf_node_get(st, "conditions"), 0),
+	    "lastTransitionTime", NULL), "2026-01-02T03:04:05Z");
+	CHECK_INT(cf_node_count(cf_node_get(st, "storedVersions")), 1);
 	cf_arena_release(&a);
 }
 
