@@ -241,19 +241,21 @@ static int64_t real_now_ms(void)
 
 static void fill_defaults(cf_store_opts *o)
 {
-	if (!o->busy_timeout_ms)
+	if (o->busy_timeout_ms <= 0)
 		o->busy_timeout_ms = 5000;
-	if (!o->cache_kib)
+	if (o->cache_kib <= 0)
 		o->cache_kib = 4096;
+	if (o->cache_kib > (1 << 20))
+		o->cache_kib = 1 << 20;
 	if (!o->max_value || o->max_value > CF_STORE_MAX_VALUE)
 		o->max_value = o->max_value ? CF_STORE_MAX_VALUE : 1536 * 1024;
 	if (o->no_keep) {
 		o->keep_revs = 0;
 		o->keep_ms = 0;
 	} else {
-		if (!o->keep_revs)
+		if (o->keep_revs <= 0)
 			o->keep_revs = 10000;
-		if (!o->keep_ms)
+		if (o->keep_ms <= 0)
 			o->keep_ms = 5 * 60 * 1000;
 	}
 	if (!o->ring_events)
