@@ -216,6 +216,7 @@ static void set_keys(cf_arena *a, cf_schema *s, const char *spec, size_t len)
  *   struct | ptrstruct | atomicstruct | map | atomicmap   (maps)
  *   list (atomic) | set | assoc=k1,k2:default             (lists)
  *   merge | merge=key | retainKeys | replace              (SMP strategy)
+ *   always    present in a Go zero value (no omitempty), see F_ALWAYS
  */
 static void apply_desc(cf_arena *a, cf_schema *s, const char *desc)
 {
@@ -250,6 +251,8 @@ static void apply_desc(cf_arena *a, cf_schema *s, const char *desc)
 				s->elem = schema_new(a, CF_SCHEMA_SCALAR);
 			if (arg)
 				set_keys(a, s, arg, al);
+		} else if (IS("always")) {
+			s->flags |= CF_SCHEMA_F_ALWAYS;
 		} else if (IS("merge")) {
 			s->smp |= CF_SMP_MERGE;
 			if (arg)
@@ -343,7 +346,8 @@ static const char *const container_lists[] = {
 /* PodSpec, below its prefix. volumes and resourceClaims carry
  * retainKeys: each item is a one-of union of volume sources. */
 static const struct rule podspec_rules[] = {
-	{ "containers", "assoc=name;merge=name" },
+	/* containers has no omitempty: a zero PodSpec holds "containers": null. */
+	{ "containers", "assoc=name;merge=name;always" },
 	{ "initContainers", "assoc=name;merge=name" },
 	{ "ephemeralContainers", "assoc=name;merge=name" },
 	{ "volumes", "assoc=name;merge=name;retainKeys" },

@@ -39,8 +39,9 @@ enum cf_schema_flags {
 	 * Go struct we did not spell out), so SSA does not own them as map
 	 * entries ("."-nodes). */
 	CF_SCHEMA_F_STRUCT = 1 << 0,
-	/* The map exists in a Go zero value (non-pointer struct), so an
-	 * Update that first fills it does not record it with ".". */
+	/* The field exists in a Go zero value (a non-pointer struct, or a
+	 * list without omitempty), so an Update that first fills it does not
+	 * record it with ".". */
 	CF_SCHEMA_F_ALWAYS = 1 << 1,
 };
 

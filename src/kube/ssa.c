@@ -1147,7 +1147,7 @@ static void cmp_post(cmp *c, const cf_schema *cs, const cf_node *l,
     const cf_node *r, bool item)
 {
 	if (!l && (item || !cs || !(cs->flags & CF_SCHEMA_F_ALWAYS) ||
-	    cs->kind != CF_SCHEMA_MAP || !cf_node_is(r, CF_NODE_MAP) || !r->len))
+	    emptyish(r)))
 		fs_insert(c->w.a, c->added, c->w.stack, c->w.depth);
 	else if (!r && l)
 		fs_insert(c->w.a, c->removed, c->w.stack, c->w.depth);

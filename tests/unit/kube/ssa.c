@@ -846,6 +846,38 @@ TEST(test_kube_ssa__kubectl_last_applied_migration)
 	cf_arena_release(&a);
 }
 
+/* A Deployment created with a plain write records what kubectl create
+ * shows: "." only on nodes a zero Go Deployment lacks (labels maps,
+ * pointer structs, list items, ports), never on spec, template or the
+ * containers list. */
+TEST(test_kube_ssa__create_deployment_like_kubectl)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("apps", "Deployment");
+	cf_node *obj = J(&a, "{'apiVersion':'apps/v1','kind':'Deployment',"
+	    "'metadata':{'name':'d','labels':{'app':'web'}},'spec':{'replicas':1,"
+	    "'selector':{'matchLabels':{'app':'web'}},"
+	    "'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':'25%'}},"
+	    "'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':["
+	    "{'name':'nginx','image':'nginx','resources':{},"
+	    "'ports':[{'containerPort':80}]}]}}}}");
+	cf_ssa_opts o = { .manager = "kubectl-create", .api_version = "apps/v1",
+		.now = NOW1 };
+
+	CHECK(cf_ssa_update(obj, &a, s, NULL, &o) == 0);
+	CHECK_STR(fields_of(&a, obj, "kubectl-create", "Update"),
+	    "{\"f:metadata\":{\"f:labels\":{\".\":{},\"f:app\":{}}},"
+	    "\"f:spec\":{\"f:replicas\":{},\"f:selector\":{},"
+	    "\"f:strategy\":{\"f:rollingUpdate\":{\".\":{},\"f:maxSurge\":{}},"
+	    "\"f:type\":{}},\"f:template\":{\"f:metadata\":{\"f:labels\":"
+	    "{\".\":{},\"f:app\":{}}},\"f:spec\":{\"f:containers\":"
+	    "{\"k:{\\\"name\\\":\\\"nginx\\\"}\":{\".\":{},\"f:image\":{},"
+	    "\"f:name\":{},\"f:ports\":{\".\":{},\"k:{\\\"containerPort\\\":80,"
+	    "\\\"protocol\\\":\\\"TCP\\\"}\":{\".\":{},\"f:containerPort\":{}}},"
+	    "\"f:resources\":{}}}}}}}");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -866,4 +898,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__status_subresource_ignores),
     T(test_kube_ssa__update_managers_capped_at_ten),
     T(test_kube_ssa__never_recorded_paths),
-    T(test_kube_ssa__kubectl_last_applied_migration))
+    T(test_kube_ssa__kubectl_last_applied_migration),
+    T(test_kube_ssa__create_deployment_like_kubectl))
