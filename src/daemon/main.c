@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cfluxd: with no flags, the embedded default — the Kubernetes-compatible
+ * API server on SQLite in ./.cflux plus every controller, and a kubeconfig
+ * written for kubectl and cflux. This file only wires configuration to the
+ * libraries; it is one of the two places allowed to print and exit.
+ */
+#include "apiserver/server.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/log.h"
+#include "daemon/datadir.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct config {
+	const char *data_dir;
+	const char *listen;
+	int no_controllers;
+};
+
+static cf_apiserver *running;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (running)
+		cf_apiserver_stop(running);
+}
+
+static int usage(FILE *f)
+{
+	fputs("usage: cfluxd [--data-dir DIR] [--listen HOST:PORT] [--no-controllers]\n"
+	      "              [--log-level debug|info|error] [--log-encoding json|console]\n"
+	      "\n"
+	      "  --data-dir DIR      state, TLS material and kubeconfig (default ./.cflux)\n"
+	      "  --listen HOST:PORT  API server address (default 127.0.0.1:6443;\n"
+	      "                      port 0 picks a free one, see DIR/kubeconfig)\n"
+	      "  --no-controllers    run the API server alone\n", f);
+	return f == stderr ? 2 : 0;
+}
+
+/* Accept both "--flag value" and "--flag=value". */
+static const char *flag_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!strncmp(argv[*i], name, n) && argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (!strcmp(argv[*i], name)) {
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "cfluxd: %s needs a value\n", name);
+			exit(2);
+		}
+		return argv[++*i];
+	}
+	return NULL;
+}
+
+static void parse_args(struct config *c, int argc, char **argv)
+{
+	const char *v;
+
+	for (int i = 1; i < argc; i++) {
+		if ((v = flag_value(argc, argv, &i, "--data-dir")))
+			c->data_dir = v;
+		else if ((v = flag_value(argc, argv, &i, "--listen")))
+			c->listen = v;
+		else if ((v = flag_value(argc, argv, &i, "--log-level"))) {
+			if (cf_log_set_level(v) < 0) {
+				fprintf(stderr, "cfluxd: unknown --log-level '%s'\n", v);
+				exit(2);
+			}
+		} else if ((v = flag_value(argc, argv, &i, "--log-encoding"))) {
+			if (cf_log_set_encoding(v) < 0) {
+				fprintf(stderr, "cfluxd: unknown --log-encoding '%s'\n", v);
+				exit(2);
+			}
+		} else if (!strcmp(argv[i], "--no-controllers"))
+			c->no_controllers = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			exit(usage(stdout));
+		else if (!strcmp(argv[i], "--version")) {
+			printf("cfluxd v%s\n", CF_VERSION);
+			exit(0);
+		} else {
+			fprintf(stderr, "cfluxd: unknown argument '%s'\n", argv[i]);
+			exit(usage(stderr));
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = { .data_dir = "./.cflux", .listen = "127.0.0.1:6443" };
+	cf_apiserver *srv;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int err;
+
+	parse_args(&c, argc, argv);
+	signal(SIGPIPE, SIG_IGN);
+	if (cf_fs_mkdirs(c.data_dir) < 0) {
+		cf_log_error("%s", cf_error_msg());
+		return 1;
+	}
+	err = cf_apiserver_new(&srv, &(cf_apiserver_opts){
+	    .data_dir = c.data_dir, .listen = c.listen });
+	if (err < 0) {
+		cf_log_error("cannot start the API server: %s", cf_error_msg());
+		return 1;
+	}
+	if (cf_datadir_write_kubeconfig(c.data_dir, cf_apiserver_url(srv),
+	    cf_apiserver_ca_path(srv), cf_apiserver_admin_token(srv)) < 0) {
+		cf_log_error("%s", cf_error_msg());
+		cf_apiserver_free(srv);
+		return 1;
+	}
+	running = srv;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	cf_log(CF_LOG_INFO, "API server listening", "url", cf_apiserver_url(srv),
+	    "kubeconfig", c.data_dir, (const char *)NULL);
+	err = cf_apiserver_run(srv);
+	running = NULL;
+	cf_apiserver_free(srv);
+	cf_log(CF_LOG_INFO, "stopped", (const char *)NULL);
+	return err < 0 ? 1 : 0;
+}

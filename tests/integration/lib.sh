@@ -1,0 +1,126 @@
+# Integration-test library, sourced by tests/integration/tNNNN-*.sh.
+#
+# Each test file calls start_cfluxd (a fresh data dir and a random loopback
+# port), then test_expect_success / test_expect_failure blocks in git's
+# style, then test_done, which prints "N passed, N failed" and sets the
+# exit status. Every process a test starts is stopped by PID on exit.
+
+set -u
+
+: "${CFLUXD:?CFLUXD must point at the cfluxd binary}"
+: "${CFLUX:=$(dirname "$CFLUXD")/../cli/cflux}"
+# /usr/bin/kubectl is a dispatcher that picks a kubectl by the server's
+# version; the tests pin the 1.32 client itself when it is there.
+if [ -z "${KUBECTL:-}" ]; then
+	if [ -x /usr/lib/google-cloud-sdk/bin/kubectl.1.32 ]; then
+		KUBECTL=/usr/lib/google-cloud-sdk/bin/kubectl.1.32
+	else
+		KUBECTL=kubectl
+	fi
+fi
+
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cf-$TEST_NAME.XXXXXX")
+test_passed=0
+test_failed=0
+test_pids=()
+
+cleanup() {
+	local pid
+	for pid in "${test_pids[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${test_pids[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	if [ "$test_failed" -eq 0 ] && [ -z "${KEEP_TMP:-}" ]; then
+		rm -rf "$TEST_TMP"
+	else
+		echo "# kept $TEST_TMP"
+	fi
+}
+trap cleanup EXIT
+
+say() { echo "# $*"; }
+
+# start_cfluxd [extra flags...]: start cfluxd on 127.0.0.1:0 with a fresh
+# data dir and wait until it answers /readyz. Sets CF_DATA, CF_PID,
+# KUBECONFIG and CF_SERVER.
+start_cfluxd() {
+	CF_DATA=${CF_DATA:-$TEST_TMP/data}
+	mkdir -p "$CF_DATA"
+	rm -f "$CF_DATA/kubeconfig"
+	"$CFLUXD" --data-dir "$CF_DATA" --listen 127.0.0.1:0 --no-controllers \
+		"$@" >>"$TEST_TMP/cfluxd.log" 2>&1 &
+	CF_PID=$!
+	test_pids+=("$CF_PID")
+	wait_ready
+}
+
+wait_ready() {
+	local i
+	for i in $(seq 1 100); do
+		if [ -s "$CF_DATA/kubeconfig" ] &&
+			k get --raw /readyz >/dev/null 2>&1; then
+			export KUBECONFIG=$CF_DATA/kubeconfig
+			CF_SERVER=$(sed -n 's/^ *server: //p' "$KUBECONFIG")
+			return 0
+		fi
+		kill -0 "$CF_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "cfluxd did not become ready; its log:" >&2
+	tail -50 "$TEST_TMP/cfluxd.log" >&2
+	exit 1
+}
+
+stop_cfluxd() {
+	kill "$CF_PID" 2>/dev/null
+	wait "$CF_PID" 2>/dev/null
+}
+
+# kubectl with this test's kubeconfig and a fresh discovery cache.
+k() {
+	"$KUBECTL" --kubeconfig "$CF_DATA/kubeconfig" \
+		--cache-dir "$TEST_TMP/kube-cache" "$@"
+}
+
+test_expect_success() {
+	local desc=$1 body=$2 out=$TEST_TMP/out.$((test_passed + test_failed))
+	if (eval "$body") >"$out" 2>&1; then
+		test_passed=$((test_passed + 1))
+		echo "ok $((test_passed + test_failed)) - $desc"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $((test_passed + test_failed)) - $desc"
+		sed 's/^/#   /' "$out"
+	fi
+}
+
+# The body must fail (a non-zero exit) for the test to pass.
+test_expect_failure() {
+	test_expect_success "$1" "! ( $2 )"
+}
+
+# expect_eq ACTUAL EXPECTED: compare and show both on mismatch.
+expect_eq() {
+	if [ "$1" != "$2" ]; then
+		echo "expected: $2"
+		echo "actual:   $1"
+		return 1
+	fi
+}
+
+# expect_match TEXT REGEX
+expect_match() {
+	if ! printf '%s' "$1" | grep -Eq -- "$2"; then
+		echo "no match for /$2/ in:"
+		printf '%s\n' "$1"
+		return 1
+	fi
+}
+
+test_done() {
+	echo "$test_passed passed, $test_failed failed"
+	[ "$test_failed" -eq 0 ]
+}
