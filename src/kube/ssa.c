@@ -771,15 +771,28 @@ static void pe_str(cf_buf *b, const pe *p)
 	}
 }
 
-/* Visit every member path of s in set order (parents before children). */
+/*
+ * Visit every path of s in SMD's Set.Iterate order: at each level first
+ * the paths that end there (members, sorted), then each child's subtree
+ * (sorted). So ".spec.replicas" comes before ".spec.containers[...].image",
+ * which is the order the server lists conflicts in.
+ */
 typedef void (*fs_visit_fn)(const pe *const *path, size_t n, void *payload);
 
 static void fs_walk(const cf_fieldset *s, const pe **stack, size_t depth,
     fs_visit_fn fn, void *payload)
 {
-	if (s->member && depth)
-		fn(stack, depth, payload);
-	for (uint32_t i = 0; i < s->n && depth < 64; i++) {
+	if (depth >= 64)
+		return;
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (!s->c[i].set->member)
+			continue;
+		stack[depth] = &s->c[i].pe;
+		fn(stack, depth + 1, payload);
+	}
+	for (uint32_t i = 0; i < s->n; i++) {
+		if (!s->c[i].set->n)
+			continue;
 		stack[depth] = &s->c[i].pe;
 		fs_walk(s->c[i].set, stack, depth + 1, fn, payload);
 	}

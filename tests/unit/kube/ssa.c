@@ -878,6 +878,35 @@ TEST(test_kube_ssa__create_deployment_like_kubectl)
 	cf_arena_release(&a);
 }
 
+/* Conflicts list in SMD's set order: paths ending at a level before the
+ * subtrees below it; keys print with all their fields. */
+TEST(test_kube_ssa__conflict_order_and_key_paths)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = widget(&a);
+	cf_node *base = J(&a, "{'apiVersion':'example.com/v1','kind':'Widget',"
+	    "'metadata':{'name':'w','finalizers':['f1']},'spec':{'replicas':1,"
+	    "'containers':[{'name':'c1','image':'a','ports':[{'containerPort':80}]}]}}");
+	cf_ssa_opts oc = { .manager = "ctl", .api_version = "example.com/v1",
+		.now = NOW1 };
+	cf_ssa_opts o = { .manager = "m", .api_version = "example.com/v1",
+		.now = NOW2 };
+	cf_ssa_result r;
+
+	CHECK(cf_ssa_update(base, &a, s, NULL, &oc) == 0);
+	cf_node_set(&a, cf_node_get(base, "metadata"), "uid", cf_node_str(&a, "u"));
+	CHECK_INT(cf_ssa_apply(&r, &a, s, base, J(&a, "{'apiVersion':"
+	    "'example.com/v1','kind':'Widget','metadata':{'name':'w',"
+	    "'finalizers':['f1']},'spec':{'replicas':2,'containers':[{'name':'c1',"
+	    "'image':'b','ports':[{'containerPort':80,'protocol':'TCP','hostPort':1}]}]}}"),
+	    &o), CF_ECONFLICT);
+	CHECK_STR(r.message, "Apply failed with 2 conflicts: conflicts with "
+	    "\"ctl\" using example.com/v1:\n- .spec.replicas\n"
+	    "- .spec.containers[name=\"c1\"].image");
+	CHECK_STR(r.conflicts[1].field, ".spec.containers[name=\"c1\"].image");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -899,4 +928,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__update_managers_capped_at_ten),
     T(test_kube_ssa__never_recorded_paths),
     T(test_kube_ssa__kubectl_last_applied_migration),
-    T(test_kube_ssa__create_deployment_like_kubectl))
+    T(test_kube_ssa__create_deployment_like_kubectl),
+    T(test_kube_ssa__conflict_order_and_key_paths))
