@@ -26,6 +26,10 @@
 /* Causes and value rendering                                          */
 /* ------------------------------------------------------------------ */
 
+/* Causes are appended to an arena array that doubles as needed: the list
+ * lives exactly as long as the request that produced it, so nothing is
+ * ever freed one by one. Strings are copied because most callers build
+ * them in scratch buffers. */
 static void causes_push(cf_crd_causes *c, const cf_crd_cause *src)
 {
 	cf_crd_cause *d;
@@ -81,6 +85,7 @@ void cf_crd_causes_to_errs(cf_arena *a, cf_field_errs *out,
 	}
 }
 
+/* Same growth rule as causes_push, for unknown-field paths. */
 static void strs_push(cf_crd_strs *l, const char *s)
 {
 	if (l->len == l->alloc) {
@@ -159,6 +164,8 @@ static int pair_key_cmp(const void *x, const void *y)
  * hashing need it here. */
 static void add_json(cf_buf *b, const cf_node *n)
 {
+	/* Numbers keep their source text when the parser kept it, so a value
+	 * is quoted back exactly as the client sent it. */
 	if (!n) {
 		cf_buf_adds(b, "null");
 		return;
@@ -224,6 +231,8 @@ static void add_value(cf_buf *b, const cf_node *n)
 }
 
 /* Append a cause whose message is "<Label>[: <value>][: <detail>]". */
+/* The value and the detail are also kept apart so the causes can be handed
+ * to the shared field-error list (validate.h) without reparsing. */
 static void cause_val(cf_crd_causes *out, const char *reason, const char *label,
     const char *field, const cf_node *value, const char *vstr,
     const char *detail)
@@ -298,6 +307,8 @@ static void cause_unsupported(cf_crd_causes *out, const char *field,
 	cf_buf_release(&d);
 }
 
+/* Callers get 0 or CF_EINVALID; the first new cause doubles as the error
+ * message, which is what a one-line log or a test wants to see. */
 static int causes_result(const cf_crd_causes *out, size_t before)
 {
 	if (out->len == before)
@@ -312,6 +323,8 @@ static int causes_result(const cf_crd_causes *out, size_t before)
 
 /* Paths are built in one buffer while walking: push a segment, recurse,
  * truncate back. Causes copy the text only when something fails. */
+/* Each path_* helper returns the length before the push: pass it to
+ * cf_buf_truncate to pop the segment again. */
 static size_t path_key(cf_buf *p, const char *key)
 {
 	size_t mark = p->len;
@@ -339,6 +352,9 @@ static size_t path_sub(cf_buf *p, const char *child, const char *key)
 	return mark;
 }
 
+/* "<path>.<child>" for a one-off cause field. The result lives in a
+ * per-thread buffer that the next call overwrites: cause constructors
+ * copy it at once, so no caller keeps it. */
 static const char *path_plus(cf_buf *p, const char *child)
 {
 	static _Thread_local char buf[4096];
@@ -351,6 +367,14 @@ static const char *path_plus(cf_buf *p, const char *child)
 /* Compiled schema                                                     */
 /* ------------------------------------------------------------------ */
 
+/*
+ * A schema is compiled into a tree of snodes once per CRD change and then
+ * shared, read-only, by every request (and thread) that touches the CRD's
+ * objects. Lookups that happen per field (properties) are sorted arrays
+ * searched with bsearch; patterns are compiled once with PCRE2; defaults and
+ * enums are copied into the schema's own arena so the CRD object can be
+ * freed or replaced while the compiled schema is still in use.
+ */
 enum {
 	T_OBJECT = 1 << 0,
 	T_ARRAY = 1 << 1,
@@ -396,6 +420,8 @@ struct snode {
 	size_t n_all_of, n_any_of, n_one_of;
 };
 
+/* The arena owns every snode, string and copied value, and (through a
+ * deferred cleanup) the PCRE2 codes, so cf_crd_schema_free is one call. */
 struct cf_crd_schema {
 	cf_arena arena;
 	struct snode *root;
@@ -420,6 +446,8 @@ static unsigned type_mask(const char *t)
 	return 0;
 }
 
+/* A non-negative count keyword (maxLength, minItems, …); -1 when the
+ * schema does not set it, so 0 stays a real bound. */
 static int64_t get_count(const cf_node *s, const char *key)
 {
 	int64_t v;
@@ -429,6 +457,8 @@ static int64_t get_count(const cf_node *s, const char *key)
 	return v;
 }
 
+/* Extensions are booleans; anything else (a string "true") counts as
+ * unset, as Go's typed decoding would refuse it earlier. */
 static bool get_bool(const cf_node *s, const char *key)
 {
 	const cf_node *n = cf_node_get(s, key);
@@ -442,6 +472,8 @@ static int sprop_cmp(const void *x, const void *y)
 	    ((const struct sprop *)y)->name);
 }
 
+/* The strings of a sequence (required, list-map keys), copied; non-string
+ * items are skipped rather than failing the whole schema. */
 static const char **str_list(cf_arena *a, const cf_node *seq, size_t *n)
 {
 	size_t cnt = cf_node_is(seq, CF_NODE_SEQ) ? seq->len : 0;
@@ -460,6 +492,8 @@ static const char **str_list(cf_arena *a, const cf_node *seq, size_t *n)
 static int compile_node(cf_crd_schema *sc, struct snode **out, const cf_node *s,
     cf_buf *path);
 
+/* allOf/anyOf/oneOf members: compiled like any node, used only to validate
+ * (a structural schema may not add fields or types through them). */
 static int compile_list(cf_crd_schema *sc, struct snode ***out, size_t *n,
     const cf_node *seq, cf_buf *path, const char *name)
 {
@@ -590,6 +624,8 @@ static int compile_node(cf_crd_schema *sc, struct snode **out, const cf_node *s,
 	return error;
 }
 
+/* Compile errors name the schema path ("openAPIV3Schema.properties[a]
+ * .pattern"), the same spelling the CRD validator uses. */
 int cf_crd_schema_compile(cf_crd_schema **out, const cf_node *schema)
 {
 	cf_crd_schema *sc;
@@ -620,6 +656,8 @@ void cf_crd_schema_free(cf_crd_schema *s)
 	free(s);
 }
 
+/* The schema of property key, or NULL. Called once per field of every
+ * object processed, hence the sorted array. */
 static struct snode *prop_find(const struct snode *n, const char *key)
 {
 	struct sprop k = { key, NULL }, *p;
@@ -651,6 +689,8 @@ static bool is_objmeta_field(const char *k)
 	return false;
 }
 
+/* Pruning walks the object and the schema side by side; the path is only
+ * needed to name unknown fields for fieldValidation=Warn/Strict. */
 struct prune_ctx {
 	cf_crd_strs *unknown;
 	cf_buf path;
@@ -668,6 +708,8 @@ static void note_unknown(struct prune_ctx *c, const char *key)
 static void prune_value(struct prune_ctx *c, const struct snode *s,
     cf_node *v, bool resource_root);
 
+/* metadata is typed (ObjectMeta) in the real server, never schema-driven:
+ * keep ObjectMeta's fields whatever the CRD declares under metadata. */
 static void prune_metadata(struct prune_ctx *c, cf_node *md)
 {
 	if (!cf_node_is(md, CF_NODE_MAP))
@@ -684,6 +726,11 @@ static void prune_metadata(struct prune_ctx *c, cf_node *md)
 	}
 }
 
+/* One map: keys the schema declares recurse, keys covered by an
+ * additionalProperties schema recurse with it, others are dropped unless
+ * the node preserves unknown fields (or allows any additional property).
+ * resource_root: the object is a whole resource (the root, or an embedded
+ * resource), whose apiVersion/kind/metadata are always kept. */
 static void prune_object(struct prune_ctx *c, const struct snode *s,
     cf_node *m, bool resource_root)
 {
@@ -738,6 +785,8 @@ static void prune_value(struct prune_ctx *c, const struct snode *s,
 	}
 }
 
+/* a is unused today (pruning only removes), and kept in the signature so
+ * a future coercion step can allocate without an API change. */
 void cf_crd_schema_prune(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
     cf_crd_strs *unknown)
 {
@@ -753,6 +802,9 @@ void cf_crd_schema_prune(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
 /* Defaulting                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Structural defaulting: top-down, so a defaulted parent (status: {}) is
+ * itself defaulted further when its schema has nested defaults. Defaults
+ * are deep-copied: the schema's copy is shared by every request. */
 static void default_value(cf_arena *a, const struct snode *s, cf_node *v)
 {
 	if (!s || !v)
@@ -801,6 +853,8 @@ void cf_crd_schema_default(const cf_crd_schema *s, cf_arena *a, cf_node *obj)
 	default_value(a, s->root, obj);
 }
 
+/* kube-apiserver lists every unknown field in one strict-decoding error,
+ * in the order it met them, and warns once per field otherwise. */
 int cf_crd_schema_decode(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
     enum cf_crd_schema_unknown_mode mode, cf_crd_strs *warnings)
 {
@@ -831,6 +885,8 @@ int cf_crd_schema_decode(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
 /* Validation                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Validation state. out is NULL while probing the alternatives of a
+ * junctor, where only the number of failures matters. */
 struct val_ctx {
 	cf_crd_causes *out; /* NULL: only count failures (anyOf probing) */
 	size_t fails;
@@ -879,6 +935,8 @@ static void vfail(struct val_ctx *c, const char *reason, const char *label,
 	    value, vstr, detail);
 }
 
+/* Bounds are compared as doubles, like kube-openapi does for mixed
+ * int/float values; CRD bounds are small enough for this to be exact. */
 static double num_val(const cf_node *n)
 {
 	if (n->type == CF_NODE_FLOAT)
@@ -893,12 +951,15 @@ static bool is_number(const cf_node *n)
 	return n && (n->type == CF_NODE_INT || n->type == CF_NODE_FLOAT);
 }
 
+/* A JSON 2.0 decodes as float64 in Go and still passes type: integer. */
 static bool float_is_int(const cf_node *v)
 {
 	return v->type == CF_NODE_FLOAT && isfinite(v->v.f) &&
 	    v->v.f == floor(v->v.f);
 }
 
+/* Whether v has one of the node's types. int-or-string behaves like the
+ * type list ["integer","string"] the server turns it into. */
 static bool type_ok(const struct snode *s, const cf_node *v)
 {
 	unsigned m = s->tmask;
@@ -975,6 +1036,8 @@ static bool valid_date(const char *s)
 static void validate_value(struct val_ctx *c, const struct snode *s,
     const cf_node *v);
 
+/* minimum/maximum with the OpenAPI v3.0 boolean exclusive flags. The bound
+ * is printed with Go's %v (2.5, 10), as the message quotes it. */
 static void validate_number(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1004,6 +1067,9 @@ static void validate_number(struct val_ctx *c, const struct snode *s,
 	cf_buf_release(&b);
 }
 
+/* Lengths in runes, pattern (unanchored, as Go's regexp.MatchString),
+ * and the formats the server checks that Flux CRDs use. maxLength maps to
+ * field.TooLong, whose message never repeats the value. */
 static void validate_string(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1042,6 +1108,8 @@ static void validate_string(struct val_ctx *c, const struct snode *s,
 	}
 }
 
+/* Enum membership by JSON value equality (1 equals 1.0, as in Go after
+ * decoding both into interface{}). */
 static bool enum_ok(const struct snode *s, const cf_node *v)
 {
 	for (uint32_t i = 0; i < s->enums->len; i++)
@@ -1050,6 +1118,7 @@ static bool enum_ok(const struct snode *s, const cf_node *v)
 	return false;
 }
 
+/* field.NotSupported lists string members bare and others as JSON. */
 static void fail_enum(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1086,6 +1155,9 @@ static bool node_eq(const cf_node *x, const cf_node *y)
 	return cf_node_equal(x, y);
 }
 
+/* x-kubernetes-list-type set (items unique) and map (items unique by the
+ * list-map keys). Quadratic, but lists in CRs are short and the server
+ * caps request size; this is not a hot path worth a hash table. */
 static void validate_list_type(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1123,6 +1195,8 @@ static void validate_list_type(struct val_ctx *c, const struct snode *s,
 	}
 }
 
+/* Array bounds, then each item (paths "[i]"), then list-type rules,
+ * the order in which the server reports them. */
 static void validate_array(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1213,6 +1287,8 @@ static void validate_meta_names(struct val_ctx *c, const struct snode *s,
 	}
 }
 
+/* Property counts, required keys, then each present property. Unknown
+ * keys were pruned before validation runs, so they are skipped here. */
 static void validate_object(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1363,6 +1439,9 @@ static void validate_junctors(struct val_ctx *c, const struct snode *s,
 	cf_arena_release(&tmp);
 }
 
+/* One value against one node: null handling, then type (a wrong type
+ * stops further checks of that value, as in kube-openapi), then the
+ * keyword checks of its kind, then the junctors. */
 static void validate_value(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1481,6 +1560,8 @@ struct crd_ctx {
 	cf_buf path;
 };
 
+/* spec.names: everything that becomes a URL segment or a kubectl
+ * argument must be a DNS-1035 label; kinds may have mixed case. */
 static void check_names(struct crd_ctx *c, const cf_node *names,
     const char *base)
 {
@@ -1594,6 +1675,9 @@ static void check_junctor_node(struct crd_ctx *c, const cf_node *s)
 	}
 }
 
+/* List-type declarations must be usable by server-side apply: a map list
+ * needs object items whose keys exist, are scalars in practice, and are
+ * always present (required or defaulted) so items can be matched. */
 static void check_list_type(struct crd_ctx *c, const cf_node *s,
     const char *type)
 {
@@ -1699,6 +1783,8 @@ static void check_map_type_and_rules(struct crd_ctx *c, const cf_node *s,
 	}
 }
 
+/* The server owns metadata's shape; a CRD may only narrow name and
+ * generateName (e.g. a maxLength), nothing else. */
 static void check_root_metadata(struct crd_ctx *c, const cf_node *s)
 {
 	const cf_node *md = cf_node_getp(s, "properties", "metadata", NULL);
@@ -1725,6 +1811,9 @@ static void check_root_metadata(struct crd_ctx *c, const cf_node *s)
 }
 
 /* The structural-schema rules of apiextensions validation, one node. */
+/* where tells which "type must not be empty" wording applies; in_junctor
+ * switches to the stricter rules for value validations, and to no type
+ * requirement (their members constrain values of the parent's type). */
 static void check_schema(struct crd_ctx *c, const cf_node *s, int where,
     bool in_junctor)
 {
@@ -1888,6 +1977,9 @@ static void check_defaults(struct crd_ctx *c, const struct snode *s)
 	}
 }
 
+/* additionalPrinterColumns: the Table writer needs a name, a known type
+ * and a path. The path's syntax is left to the JSONPath module; the field
+ * name "JSONPath" in the cause is the server's (internal type's) spelling. */
 static void check_columns(struct crd_ctx *c, const cf_node *cols,
     const char *base)
 {
@@ -1969,6 +2061,11 @@ static void check_subresources(struct crd_ctx *c, const cf_node *sub,
 		    "should be a json path under either .spec or .status");
 }
 
+/* spec.versions: unique DNS-1035 names, exactly one storage version, a
+ * schema for every served version (structural, with valid defaults),
+ * sane subresources and printer columns. Unlike the task notes, no rule
+ * requires a served version: kube-apiserver accepts a CRD whose versions
+ * are all unserved. */
 static void check_versions(struct crd_ctx *c, const cf_node *versions)
 {
 	size_t storage = 0;
@@ -2029,6 +2126,9 @@ static void check_versions(struct crd_ctx *c, const cf_node *versions)
 		    "must have exactly one version marked as storage version");
 }
 
+/* Checks run in the order of ValidateCustomResourceDefinition (metadata,
+ * spec, then update rules), so the first cause, which becomes the error
+ * message, is the one kube-apiserver would put first. */
 int cf_crd_validate(cf_crd_causes *out, const cf_node *crd, const cf_node *old)
 {
 	static const char *const scopes[] = { "Cluster", "Namespaced" };
@@ -2109,6 +2209,8 @@ int cf_crd_validate(cf_crd_causes *out, const cf_node *crd, const cf_node *old)
 /* Naming                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The names other CRDs of the group hold, as accepted names (not requested
+ * ones): a CRD that lost a conflict does not block anybody. */
 struct name_set {
 	const char **v;
 	size_t len, alloc;
@@ -2155,6 +2257,8 @@ static const char *name_conflict(cf_arena *a, const char *req,
 	return NULL;
 }
 
+/* Once Established, a CRD keeps serving even if a later spec change
+ * conflicts: only the new names are refused. */
 static bool has_condition_true(const cf_node *crd, const char *type)
 {
 	const cf_node *conds = cf_node_getp(crd, "status", "conditions", NULL);
@@ -2169,6 +2273,9 @@ static bool has_condition_true(const cf_node *crd, const char *type)
 	return false;
 }
 
+/* accepted_names starts from what this CRD already holds, and each
+ * requested name replaces its accepted counterpart only when free, so a
+ * conflicting rename keeps the CRD served under its old names. */
 void cf_crd_naming_compute(cf_crd_naming *out, cf_arena *a, const cf_node *crd,
     const cf_node *const *others, size_t n_others)
 {
@@ -2345,6 +2452,8 @@ cf_node *cf_crd_status_build(cf_arena *a, const cf_node *crd,
 	return st;
 }
 
+/* Requests name a version; the storage version (version NULL) is what
+ * is kept on disk and what defaults are applied for on read. */
 const cf_node *cf_crd_version(const cf_node *crd, const char *version)
 {
 	const cf_node *vs = cf_node_getp(crd, "spec", "versions", NULL);
@@ -2363,6 +2472,7 @@ const cf_node *cf_crd_version(const cf_node *crd, const char *version)
 /* Printer columns                                                     */
 /* ------------------------------------------------------------------ */
 
+/* Column fields are optional strings; the Table writer wants "" not NULL. */
 static const char *str_or(const cf_node *n, const char *key, const char *dflt)
 {
 	const char *s = cf_node_getp_str(n, key, NULL);

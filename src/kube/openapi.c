@@ -111,6 +111,9 @@ static const char *op_id(cf_arena *a, const char *verb,
 	return out;
 }
 
+/* One inline parameter object. kube-apiserver references shared
+ * components.parameters; kubectl resolves both, and inline keeps each
+ * document self-contained. */
 static cf_node *param(cf_arena *a, const char *name, const char *in,
     const char *desc, bool required, bool unique)
 {
@@ -177,6 +180,9 @@ struct op_spec {
 	bool all_ns;
 };
 
+/* An operation carries the GVK of what it returns or accepts (rg/rv/rk:
+ * the kind itself, or autoscaling/v1 Scale for /scale), which is how
+ * kubectl maps an object to the operation it would call. */
 static cf_node *operation(cf_arena *a, const cf_openapi_kind *k,
     const struct op_spec *o, const char *schema_name, const char *rg,
     const char *rv, const char *rk)
@@ -363,6 +369,9 @@ static const char *sub_has(const cf_openapi_kind *k, const char *name)
 	return NULL;
 }
 
+/* Paths as kube-apiserver lays them out: namespaced kinds under
+ * namespaces/{namespace} plus a cluster-wide list; /status and /scale
+ * only when the kind has them. */
 static void add_kind_paths(cf_arena *a, cf_node *paths,
     const cf_openapi_kind *k, const char *schema_name)
 {
@@ -488,6 +497,10 @@ static int pair_ptr_cmp(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
+/* Type tags and lengths go into the hash with the content, so values that
+ * print alike (1 and "1", ["ab"] and ["a","b"]) hash apart. Map keys are
+ * sorted first: the same document built in another order is the same
+ * content to kubectl. */
 static void hash_node(struct hash2 *h, const cf_node *n)
 {
 	unsigned char t = n ? n->type : CF_NODE_NULL;
@@ -556,6 +569,9 @@ void cf_openapi_hash(char out[33], const cf_node *doc)
 	    (unsigned long long)h.h2);
 }
 
+/* Every group-version document is built once here just to hash it; the
+ * server should cache root and documents per registry change rather than
+ * per request. */
 cf_node *cf_openapi_root(cf_arena *a, const cf_openapi_kind *kinds, size_t n)
 {
 	cf_node *root = cf_node_map(a);
