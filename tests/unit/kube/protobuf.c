@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -72,6 +73,25 @@ static int read_resource(cf_buf *out, const char *name)
 	snprintf(path, sizeof(path), "%.*sresources/protobuf/%s",
 	    (int)(cut - src) + 6, src, name);
 	f = fopen(path, "rb");
+	if (!f && src[0] != '/') {
+		/* Run from elsewhere: the build root is three directories
+		 * above this binary (tests/unit/kube/). */
+		char exe[400];
+		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+		if (len > 0) {
+			exe[len] = '\0';
+			for (int up = 0; up < 4; up++) {
+				char *slash = strrchr(exe, '/');
+
+				if (slash)
+					*slash = '\0';
+			}
+			snprintf(path, sizeof(path), "%s/%.*sresources/protobuf/%s",
+			    exe, (int)(cut - src) + 6, src, name);
+			f = fopen(path, "rb");
+		}
+	}
 	if (!f)
 		return -1;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
