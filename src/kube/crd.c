@@ -2022,6 +2022,48 @@ static void check_columns(struct crd_ctx *c, const cf_node *cols,
 	}
 }
 
+/* With a status subresource the server splits the schema at
+ * properties.status, so the root may only use keywords that survive that
+ * split. */
+static void check_status_root(struct crd_ctx *c, const cf_node *schema,
+    const char *base)
+{
+	static const char *const allowed[] = { "description", "type", "format",
+		"title", "maximum", "exclusiveMaximum", "minimum",
+		"exclusiveMinimum", "maxLength", "minLength", "pattern",
+		"maxItems", "minItems", "uniqueItems", "multipleOf", "required",
+		"items", "properties", "externalDocs", "example",
+		"x-kubernetes-preserve-unknown-fields",
+		"x-kubernetes-validations" };
+	const char *type = cf_node_getp_str(schema, "type", NULL);
+
+	if (type && strcmp(type, "object")) {
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.schema.openAPIV3Schema.type", base), type,
+		    "only \"object\" is allowed as the type at the root of the "
+		    "schema if the status subresource is enabled");
+		return;
+	}
+	for (uint32_t i = 0; i < schema->len; i++) {
+		const char *k = schema->v.pairs[i].key;
+		bool ok = false;
+
+		for (size_t j = 0; j < CF_ARRAY_SIZE(allowed) && !ok; j++)
+			ok = !strcmp(k, allowed[j]);
+		if (ok)
+			continue;
+		cause_invalid(c->out, cf_arena_printf(c->a,
+		    "%s.schema.openAPIV3Schema", base), schema,
+		    "only [Description Type Format Title Maximum ExclusiveMaximum "
+		    "Minimum ExclusiveMinimum MaxLength MinLength Pattern MaxItems "
+		    "MinItems UniqueItems MultipleOf Required Items Properties "
+		    "ExternalDocs Example XPreserveUnknownFields XValidations] "
+		    "fields are allowed at the root of the schema if the status "
+		    "subresource is enabled");
+		return;
+	}
+}
+
 static bool has_prefix(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));
@@ -2063,9 +2105,8 @@ static void check_subresources(struct crd_ctx *c, const cf_node *sub,
 
 /* spec.versions: unique DNS-1035 names, exactly one storage version, a
  * schema for every served version (structural, with valid defaults),
- * sane subresources and printer columns. Unlike the task notes, no rule
- * requires a served version: kube-apiserver accepts a CRD whose versions
- * are all unserved. */
+ * sane subresources and printer columns. No rule requires a served
+ * version: kube-apiserver accepts a CRD whose versions are all unserved. */
 static void check_versions(struct crd_ctx *c, const cf_node *versions)
 {
 	size_t storage = 0;
@@ -2105,6 +2146,8 @@ static void check_versions(struct crd_ctx *c, const cf_node *versions)
 			size_t before = c->out->len;
 
 			check_schema(c, schema, AT_ROOT, false);
+			if (cf_node_getp(v, "subresources", "status", NULL))
+				check_status_root(c, schema, base);
 			/* Defaults are checked only on an otherwise valid
 			 * schema, as the server does. */
 			if (c->out->len == before &&

@@ -725,6 +725,16 @@ TEST(test_kube_crd__printer_columns)
 	CHECK_CAUSE(&sc, "FieldValueRequired", "spec.versions[0].subresources."
 	    "scale.statusReplicasPath: Required value");
 	CHECK_INT(sc.len, 2);
+	/* With a status subresource, the root may not use anyOf & co. */
+	cf_crd_causes rs = CF_CRD_CAUSES_INIT(&a);
+	cf_node_set(&a, v, "subresources", J(&a, "{\"status\":{}}"));
+	cf_node_set(&a, cf_node_get(v, "schema"), "openAPIV3Schema", J(&a,
+	    "{\"type\":\"object\",\"anyOf\":[{\"required\":[\"spec\"]}]}"));
+	CHECK_INT(cf_crd_validate(&rs, crd, NULL), CF_EINVALID);
+	CHECK_INT(rs.len, 1);
+	CHECK(strstr(cf_crd_cause_str(&rs, 0), "spec.versions[0].schema."
+	    "openAPIV3Schema: Invalid value: {\"anyOf\":[{\"required\":"
+	    "[\"spec\"]}],\"type\":\"object\"}: only [Description Type") != NULL);
 	CHECK(cf_crd_version(crd, "v1") == v);
 	CHECK(cf_crd_version(crd, NULL) == v);
 	CHECK(cf_crd_version(crd, "v2") == NULL);
