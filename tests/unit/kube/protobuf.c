@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "kube/protobuf.h"
+#include "kube/rbac.h"
 
 /* Compact JSON in the node's own key order: Go's encoder writes struct
  * fields in declaration order, which is what the decoder must reproduce. */
@@ -352,9 +353,106 @@ TEST(test_kube_protobuf__media_type)
 	CHECK(!cf_protobuf_supports("apps/v1", "StatefulSet"));
 }
 
+static cf_node *decode_file(cf_arena *a, const char *name)
+{
+	cf_buf bin = CF_BUF_INIT;
+	cf_node *obj = NULL;
+
+	if (read_resource(&bin, name) == 0 &&
+	    cf_protobuf_decode(&obj, a, bin.buf, bin.len) != 0)
+		obj = NULL;
+	cf_buf_release(&bin);
+	return obj;
+}
+
+/* kubectl auth can-i end to end below HTTP: its protobuf reviews, decoded,
+ * then evaluated against the bootstrap policy plus a "view" binding. */
+TEST(test_kube_protobuf__auth_can_i_reviews)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_rbac *r = cf_rbac_new();
+	cf_node *policy = cf_rbac_bootstrap_policy(&a), *review, *out;
+	static const char *const g[] = { "system:authenticated" };
+	const cf_user_info me = { "me", NULL, g, 1 };
+	const cf_node *rules;
+
+	for (size_t i = 0; i < cf_node_count(policy); i++) {
+		const cf_node *o = cf_node_at(policy, i);
+
+		CHECK_INT(cf_rbac_upsert(r, cf_rbac_kind_from_name(
+		    cf_node_getp_str(o, "kind", NULL)), o), 0);
+	}
+	/* kubectl's own create role / create rolebinding bodies. */
+	CHECK_INT(cf_rbac_upsert(r, CF_RBAC_ROLE, decode_file(&a, "role.bin")), 0);
+	CHECK_INT(cf_rbac_upsert(r, CF_RBAC_ROLE_BINDING,
+	    decode_file(&a, "rolebinding.bin")), 0);
+
+	/* Nothing grants "me" pods/log in team-a yet; then bind "view". */
+	review = decode_file(&a, "ssar_full.bin");
+	CHECK(review);
+	CHECK_INT(cf_rbac_review_access(&out, &a, r, review, &me, NULL), 0);
+	CHECK(!cf_node_getp(out, "status", "allowed", NULL)->v.b);
+	{
+		cf_node *rb = cf_node_map(&a), *meta, *ref, *subs, *s;
+
+		meta = cf_node_set_map(&a, rb, "metadata");
+		cf_node_set(&a, meta, "name", cf_node_str(&a, "me-view"));
+		cf_node_set(&a, meta, "namespace", cf_node_str(&a, "team-a"));
+		ref = cf_node_set_map(&a, rb, "roleRef");
+		cf_node_set(&a, ref, "kind", cf_node_str(&a, "ClusterRole"));
+		cf_node_set(&a, ref, "name", cf_node_str(&a, "view"));
+		subs = cf_node_seq(&a);
+		s = cf_node_map(&a);
+		cf_node_set(&a, s, "kind", cf_node_str(&a, "User"));
+		cf_node_set(&a, s, "name", cf_node_str(&a, "me"));
+		cf_node_push(&a, subs, s);
+		cf_node_set(&a, rb, "subjects", subs);
+		CHECK_INT(cf_rbac_upsert(r, CF_RBAC_ROLE_BINDING, rb), 0);
+	}
+	CHECK_INT(cf_rbac_review_access(&out, &a, r, review, &me, NULL), 0);
+	CHECK(cf_node_getp(out, "status", "allowed", NULL)->v.b);
+	CHECK_STR(cf_node_getp_str(out, "status", "reason", NULL),
+	    "RBAC: allowed by RoleBinding \"me-view/team-a\" of ClusterRole "
+	    "\"view\" to User \"me\"");
+
+	/* alice (rolebinding.bin) may read pods named "a" in ns1 only, and
+	 * like everyone may read /healthz. */
+	{
+		static const char *const ag[] = { "system:authenticated" };
+		const cf_user_info alice = { "alice", NULL, ag, 1 };
+
+		cf_authz_attrs at = { .user = &alice, .verb = "get",
+			.resource_request = true, .resource = "pods",
+			.namespace = "ns1", .name = "a" };
+
+		CHECK(cf_rbac_authorize(r, &at, NULL));
+		at.name = "b";
+		CHECK(!cf_rbac_authorize(r, &at, NULL));
+		review = decode_file(&a, "ssar_deploy_scale.bin");
+		CHECK_INT(cf_rbac_review_access(&out, &a, r, review, &alice,
+		    NULL), 0);
+		CHECK(!cf_node_getp(out, "status", "allowed", NULL)->v.b);
+		review = decode_file(&a, "ssar_nonres.bin");
+		CHECK_INT(cf_rbac_review_access(&out, &a, r, review, &alice,
+		    NULL), 0);
+		CHECK(cf_node_getp(out, "status", "allowed", NULL)->v.b);
+	}
+
+	review = decode_file(&a, "ssrr.bin");
+	CHECK(review);
+	CHECK_INT(cf_rbac_review_rules(&out, &a, r, review, &me), 0);
+	rules = cf_node_getp(out, "status", "resourceRules", NULL);
+	/* basic-user's two rules, then view's aggregated ones. */
+	CHECK(cf_node_count(rules) > 10);
+	CHECK_STR(cf_node_getp_str(out, "spec", "namespace", NULL), "team-a");
+	cf_rbac_free(r);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_protobuf__kubectl_bodies_match_json),
     T(test_kube_protobuf__truncated_bodies_fail),
     T(test_kube_protobuf__unknown_fields_time_and_negative_ints),
     T(test_kube_protobuf__envelope_errors),
     T(test_kube_protobuf__default_expansion_is_bounded),
-    T(test_kube_protobuf__media_type))
+    T(test_kube_protobuf__media_type),
+    T(test_kube_protobuf__auth_can_i_reviews))
