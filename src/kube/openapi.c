@@ -37,6 +37,46 @@ static bool str_eq(const char *x, const char *y)
 	return !strcmp(x ? x : "", y ? y : "");
 }
 
+size_t cf_openapi_kinds_from_crd(cf_openapi_kind *out, size_t max,
+    const cf_node *crd)
+{
+	static const char *const none[] = { NULL };
+	static const char *const status[] = { "status", NULL };
+	static const char *const scale[] = { "scale", NULL };
+	static const char *const both[] = { "status", "scale", NULL };
+	const cf_node *spec = cf_node_get(crd, "spec");
+	const cf_node *vs = cf_node_get(spec, "versions");
+	size_t n = 0;
+
+	for (size_t i = 0; i < cf_node_count(vs) && n < max; i++) {
+		const cf_node *v = cf_node_at(vs, i);
+		const cf_node *served = cf_node_get(v, "served");
+		const cf_node *sub = cf_node_get(v, "subresources");
+		bool st = cf_node_get(sub, "status") != NULL;
+		bool sc = cf_node_get(sub, "scale") != NULL;
+
+		/* Unserved versions have no endpoints, so no paths either. */
+		if (!cf_node_is(served, CF_NODE_BOOL) || !served->v.b)
+			continue;
+		out[n] = (cf_openapi_kind){
+			.group = cf_node_getp_str(spec, "group", NULL),
+			.version = cf_node_getp_str(v, "name", NULL),
+			.kind = cf_node_getp_str(spec, "names", "kind", NULL),
+			.plural = cf_node_getp_str(spec, "names", "plural", NULL),
+			.namespaced = str_eq(cf_node_getp_str(spec, "scope", NULL),
+			    "Namespaced"),
+			.schema = cf_node_getp(v, "schema", "openAPIV3Schema", NULL),
+			.subresources = st && sc ? both : st ? status : sc ? scale :
+			    none,
+		};
+		if (!out[n].group || !out[n].version || !out[n].kind ||
+		    !out[n].plural)
+			continue;
+		n++;
+	}
+	return n;
+}
+
 const char *cf_openapi_gv_path(cf_arena *a, const char *group,
     const char *version)
 {

@@ -30,6 +30,15 @@ typedef struct cf_openapi_kind {
 	const char *const *subresources; /* NULL-terminated: "status", "scale" */
 } cf_openapi_kind;
 
+/*
+ * One entry per served version of a CRD object into out[0..max): group,
+ * served version, kind, plural, scope, the version's openAPIV3Schema and
+ * its subresources. Strings and the schema are borrowed from crd. Returns
+ * the number of entries written.
+ */
+size_t cf_openapi_kinds_from_crd(cf_openapi_kind *out, size_t max,
+    const cf_node *crd);
+
 /* The document key of a group-version: "api/v1" or "apis/<group>/<ver>".
  * Allocated from a. */
 const char *cf_openapi_gv_path(cf_arena *a, const char *group,

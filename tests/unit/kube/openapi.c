@@ -186,6 +186,42 @@ TEST(test_kube_openapi__root_and_hash)
 	cf_arena_release(&a);
 }
 
+TEST(test_kube_openapi__kinds_from_crd)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_openapi_kind k[4];
+	cf_node *crd = J(&a, "{\"spec\":{\"group\":\"example.com\","
+	    "\"scope\":\"Cluster\",\"names\":{\"plural\":\"widgets\","
+	    "\"kind\":\"Widget\"},\"versions\":["
+	    "{\"name\":\"v1\",\"served\":true,\"storage\":true,"
+	    "\"schema\":{\"openAPIV3Schema\":{\"type\":\"object\"}},"
+	    "\"subresources\":{\"status\":{},\"scale\":{}}},"
+	    "{\"name\":\"v1beta1\",\"served\":false,\"storage\":false},"
+	    "{\"name\":\"v2\",\"served\":true,\"storage\":false}]}}");
+	size_t n = cf_openapi_kinds_from_crd(k, 4, crd);
+	cf_node *doc;
+
+	CHECK_INT(n, 2);
+	CHECK_STR(k[0].version, "v1");
+	CHECK(!k[0].namespaced);
+	CHECK_STR(k[0].subresources[0], "status");
+	CHECK_STR(k[0].subresources[1], "scale");
+	CHECK(k[0].schema != NULL);
+	CHECK_STR(k[1].version, "v2");
+	CHECK(k[1].subresources[0] == NULL);
+	CHECK(k[1].schema == NULL);
+	/* Cluster-scoped paths; /scale present for v1. */
+	doc = cf_openapi_gv_doc(&a, "example.com", "v1", k, n);
+	CHECK(cf_node_getp(doc, "paths", "/apis/example.com/v1/widgets/{name}",
+	    "patch", NULL) != NULL);
+	CHECK(cf_node_getp(doc, "paths",
+	    "/apis/example.com/v1/widgets/{name}/scale", NULL) != NULL);
+	CHECK(cf_node_getp(doc, "components", "schemas", "com.example.v1.Widget",
+	    NULL) != NULL);
+	CHECK_INT(cf_openapi_kinds_from_crd(k, 1, crd), 1);
+	cf_arena_release(&a);
+}
+
 /* With CF_OPENAPI_DUMP=<dir>, write the documents of this test's kinds to
  * <dir>/root.json and <dir>/<gv path with / as _>.json, to serve them to a
  * real kubectl by hand (see the CRD area notes). Not a check by itself. */
@@ -230,4 +266,5 @@ TEST(test_kube_openapi__dump_for_kubectl)
 TEST_MAIN(T(test_kube_openapi__names),
     T(test_kube_openapi__gv_document),
     T(test_kube_openapi__root_and_hash),
+    T(test_kube_openapi__kinds_from_crd),
     T(test_kube_openapi__dump_for_kubectl))
