@@ -306,6 +306,48 @@ static int set_order(smp *x, cf_node *list, const cf_node *order,
 	return 0;
 }
 
+/*
+ * The patch list must name its items in the same relative order as the
+ * $setElementOrder list (apimachinery's validatePatchWithSetOrderList):
+ * kubectl always emits them that way, so a mismatch is a broken patch.
+ */
+static int check_order(smp *x, const cf_node *plist, const cf_node *order,
+    const char *key)
+{
+	uint32_t pi = 0, oi = 0;
+
+	if (!cf_node_is(plist, CF_NODE_SEQ) || !cf_node_is(order, CF_NODE_SEQ))
+		return 0;
+	while (pi < plist->len && oi < order->len) {
+		const cf_node *it = plist->v.items[pi];
+		bool eq;
+
+		if (cf_node_get(it, DIRECTIVE)) {
+			pi++; /* deletes and replaces are not ordered */
+			continue;
+		}
+		eq = key ? cf_node_equal(cf_node_get(it, key),
+		    cf_node_get(order->v.items[oi], key))
+			 : cf_node_equal(it, order->v.items[oi]);
+		if (eq)
+			pi++;
+		oi++;
+	}
+	while (pi < plist->len && cf_node_get(plist->v.items[pi], DIRECTIVE))
+		pi++;
+	if (pi < plist->len) {
+		cf_buf o = CF_BUF_INIT;
+		int error;
+
+		go_v(&o, order);
+		error = smp_err(x, "The order in patch list:\n%s\n doesn't match "
+		    "$setElementOrder list:\n%s\n", plist, o.buf);
+		cf_buf_release(&o);
+		return error;
+	}
+	return 0;
+}
+
 /* ---- maps --------------------------------------------------------------- */
 
 /* $retainKeys: clear every original field not listed, after checking that
@@ -432,6 +474,18 @@ static int smp_map(smp *x, cf_node **out, const cf_schema *s, cf_node *orig,
 		orig = cf_node_map(x->a);
 	/* The server's list order for every $setElementOrder target. */
 	server = cf_node_dup(x->a, orig);
+	for (uint32_t i = 0; i < patch->len; i++) {
+		const cf_pair *p = &patch->v.pairs[i];
+		const char *f = p->key + ol;
+		const cf_schema *cs;
+
+		if (strncmp(p->key, SET_ORDER, ol))
+			continue;
+		cs = cf_schema_child(s, f, NULL);
+		if ((error = check_order(x, cf_node_get(patch, f), p->val,
+		    cs && cs->kind == CF_SCHEMA_LIST ? cs->smp_key : NULL)) < 0)
+			return error;
+	}
 	if ((error = retain_keys(x, orig, patch)) < 0 ||
 	    (error = delete_from_primitive(x, orig, patch)) < 0)
 		return error;

@@ -312,6 +312,13 @@ TEST(test_kube_smp__set_element_order)
 	    "{'$setElementOrder/containers':[{'name':'a'},{'name':'n'},{'name':'b'}],"
 	    "'containers':[{'name':'n'}]}"),
 	    "{\"containers\":[{\"name\":\"a\"},{\"name\":\"n\"},{\"name\":\"b\"}]}");
+	/* The patch list must follow the order list. */
+	CHECK_STR(patch_podspec(&a, "{'containers':[{'name':'a'},{'name':'b'}]}",
+	    "{'$setElementOrder/containers':[{'name':'a'},{'name':'b'}],"
+	    "'containers':[{'name':'b'},{'name':'a'}]}"),
+	    "error: .spec.template.spec: The order in patch list:\n"
+	    "[map[name:b] map[name:a]]\n doesn't match $setElementOrder list:\n"
+	    "[map[name:a] map[name:b]]\n");
 	{
 		const cf_schema *s = cf_schema_builtin("apps", "Deployment");
 		cf_node *out;
