@@ -907,6 +907,72 @@ TEST(test_kube_ssa__conflict_order_and_key_paths)
 	cf_arena_release(&a);
 }
 
+/* Update entries are per apiVersion and subresource; Apply entries are one
+ * per manager; the list sorts Apply first, then by time, manager,
+ * apiVersion. */
+TEST(test_kube_ssa__entries_per_version_and_sorted)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("", "ConfigMap");
+	cf_node *obj = flux_configmap(&a, s), *next;
+	cf_ssa_opts o = { .manager = "flux", .api_version = "v2", .now = NOW2 };
+	cf_ssa_result r;
+	const cf_node *mf;
+
+	CHECK(obj);
+	next = cf_node_dup(&a, obj);
+	cf_node_set(&a, cf_node_get(next, "data"), "c", cf_node_str(&a, "3"));
+	CHECK(cf_ssa_update(next, &a, s, obj, &o) == 0);
+	obj = next;
+	/* An apply at an earlier time still sorts first. */
+	o.manager = "zz";
+	o.now = "2020-01-01T00:00:00Z";
+	CHECK(cf_ssa_apply(&r, &a, s, obj, configmap(&a, "{'d':'4'}"), &o) == 0);
+	o.api_version = "v1";
+	o.now = NOW3;
+	CHECK(cf_ssa_apply(&r, &a, s, r.obj, configmap(&a, "{'d':'4','e':'5'}"),
+	    &o) == 0);
+	mf = cf_node_getp(r.obj, "metadata", "managedFields", NULL);
+	CHECK_INT(cf_node_count(mf), 3);
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 0), "manager", NULL), "zz");
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 0), "apiVersion", NULL), "v1");
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 0), "time", NULL), NOW3);
+	CHECK_STR(JS(&a, cf_node_get(cf_node_at(mf, 0), "fieldsV1")),
+	    "{\"f:data\":{\"f:d\":{},\"f:e\":{}}}");
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 1), "apiVersion", NULL), "v1");
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 1), "time", NULL), NOW1);
+	CHECK_STR(cf_node_getp_str(cf_node_at(mf, 2), "apiVersion", NULL), "v2");
+	CHECK_STR(JS(&a, cf_node_get(cf_node_at(mf, 2), "fieldsV1")),
+	    "{\"f:data\":{\"f:c\":{}}}");
+	cf_arena_release(&a);
+}
+
+/* Client-supplied fieldsV1 is untrusted: malformed keys are refused
+ * without crashing, and odd but valid ones survive a round trip. */
+TEST(test_kube_ssa__fieldsv1_malformed_keys)
+{
+	static const char *const bad[] = {
+		"{'k:[1]':{}}", "{'v:':{}}", "{'i:abc':{}}", "{'i:':{}}",
+		"{'k:{\\\"a\\\":':{}}", "{'zz':{}}", "{'f:a':{'q:1':{}}}",
+		"{'v:\\\"unterminated':{}}", "{'f:a':3}", "[1]",
+	};
+	cf_arena a = CF_ARENA_INIT;
+	cf_fieldset *fs;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (cf_fieldset_decode(&fs, &a, J(&a, bad[i])) != CF_EINVALID) {
+			CHECK_STR(bad[i], "refused");
+		}
+	}
+	CHECK(cf_fieldset_decode(&fs, &a, J(&a, "{'f:':{},'v:null':{},"
+	    "'v:true':{},'v:1.5':{},'k:{\\\"b\\\":2,\\\"a\\\":\\\"x\\\"}':{},"
+	    "'i:-1':{}}")) == 0);
+	CHECK_STR(JS(&a, cf_fieldset_encode(&a, fs)),
+	    "{\"f:\":{},\"k:{\\\"a\\\":\\\"x\\\",\\\"b\\\":2}\":{},"
+	    "\"v:1.5\":{},\"v:true\":{},\"v:null\":{},\"i:-1\":{}}");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -929,4 +995,6 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__never_recorded_paths),
     T(test_kube_ssa__kubectl_last_applied_migration),
     T(test_kube_ssa__create_deployment_like_kubectl),
-    T(test_kube_ssa__conflict_order_and_key_paths))
+    T(test_kube_ssa__conflict_order_and_key_paths),
+    T(test_kube_ssa__entries_per_version_and_sorted),
+    T(test_kube_ssa__fieldsv1_malformed_keys))
