@@ -320,6 +320,8 @@ static const struct rule container_rules[] = {
 	{ "env[].valueFrom", "ptrstruct" },
 	{ "env[].valueFrom.secretKeyRef", "atomicstruct" },
 	{ "env[].valueFrom.configMapKeyRef", "atomicstruct" },
+	{ "env[].valueFrom.fieldRef", "atomicstruct" },
+	{ "env[].valueFrom.resourceFieldRef", "atomicstruct" },
 	{ "envFrom", "list" },
 	{ "volumeMounts", "assoc=mountPath;merge=mountPath" },
 	{ "volumeDevices", "assoc=devicePath;merge=devicePath" },
@@ -498,11 +500,17 @@ static const struct rule pvc_rules[] = {
 
 /* One tree per built-in kind, indexed by this id; B_GENERIC serves every
  * kind without special fields. */
+static const struct rule pdb_rules[] = {
+	{ "spec.selector", "atomicstruct" },
+	{ "status.conditions", "assoc=type;merge=type" },
+	{ "status.disruptedPods", "map" },
+};
+
 enum builtin_id {
 	B_GENERIC, B_POD, B_DEPLOYMENT, B_STATEFULSET, B_DAEMONSET, B_REPLICASET,
 	B_JOB, B_CRONJOB, B_SERVICE, B_SERVICEACCOUNT, B_ROLE, B_CLUSTERROLE,
 	B_ROLEBINDING, B_CLUSTERROLEBINDING, B_INGRESS, B_NETPOL, B_NAMESPACE,
-	B_NODE, B_PVC, B_PODTEMPLATE, B_COUNT
+	B_NODE, B_PVC, B_PODTEMPLATE, B_PDB, B_COUNT
 };
 
 static const struct {
@@ -528,6 +536,7 @@ static const struct {
 	{ "", "Node", B_NODE },
 	{ "", "PersistentVolumeClaim", B_PVC },
 	{ "", "PodTemplate", B_PODTEMPLATE },
+	{ "policy", "PodDisruptionBudget", B_PDB },
 };
 
 static cf_arena builtin_arena = CF_ARENA_INIT;
@@ -623,6 +632,9 @@ static cf_schema *build_one(cf_arena *a, enum builtin_id id)
 		break;
 	case B_PVC:
 		RULES(r, NULL, pvc_rules);
+		break;
+	case B_PDB:
+		RULES(r, NULL, pdb_rules);
 		break;
 	case B_COUNT:
 		break;

@@ -239,6 +239,10 @@ TEST(test_kube_schema__status_conditions_and_others)
 	CHECK_INT(at(cf_schema_builtin("", "Node"), "status.addresses")->rel,
 	    CF_SCHEMA_ASSOC);
 	CHECK_STR(at(cf_schema_builtin("", "Pod"), "status.podIPs")->keys[0], "ip");
+	CHECK_INT(at(cf_schema_builtin("policy", "PodDisruptionBudget"),
+	    "spec.selector")->rel, CF_SCHEMA_ATOMIC);
+	CHECK_INT(at(d, "spec.template.spec.containers[].env[].valueFrom.fieldRef")
+	    ->rel, CF_SCHEMA_ATOMIC);
 }
 
 TEST(test_kube_schema__deduced_parts)
