@@ -27,6 +27,9 @@
 
 /* ---- path elements ----------------------------------------------------- */
 
+/* Deepest path compared or listed: above the JSON parser's nesting cap. */
+#define SSA_MAX_DEPTH 1100
+
 /* Kinds in SMD's sort order: fields < keys < values < indexes. */
 enum pe_kind { PE_FIELD = 0, PE_KEY, PE_VALUE, PE_INDEX };
 
@@ -782,7 +785,7 @@ typedef void (*fs_visit_fn)(const pe *const *path, size_t n, void *payload);
 static void fs_walk(const cf_fieldset *s, const pe **stack, size_t depth,
     fs_visit_fn fn, void *payload)
 {
-	if (depth >= 64)
+	if (depth >= SSA_MAX_DEPTH)
 		return;
 	for (uint32_t i = 0; i < s->n; i++) {
 		if (!s->c[i].set->member)
@@ -800,10 +803,13 @@ static void fs_walk(const cf_fieldset *s, const pe **stack, size_t depth,
 
 static void fs_each(const cf_fieldset *s, fs_visit_fn fn, void *payload)
 {
-	const pe *stack[64];
+	const pe **stack;
 
-	if (s)
-		fs_walk(s, stack, 0, fn, payload);
+	if (!s)
+		return;
+	stack = cf_xcalloc(SSA_MAX_DEPTH, sizeof(*stack));
+	fs_walk(s, stack, 0, fn, payload);
+	free(stack);
 }
 
 /* A whole path: ".spec.containers[name=\"c1\"].image". */
@@ -829,17 +835,17 @@ void cf_fieldset_paths(cf_buf *out, const cf_fieldset *s)
 /* A path being walked, as path elements (for sets) and text (for errors). */
 typedef struct walk {
 	cf_arena *a;
-	pe stack[64];
+	pe *stack; /* SSA_MAX_DEPTH entries, from a */
 	size_t depth;
 	cf_buf text;
 } walk;
 
-/* Descend one element; paths deeper than the stack are ignored rather than
- * overflowing it (objects that deep are refused long before, by the JSON
- * parser's depth cap). */
+/* Descend one element. The JSON parser refuses documents nested deeper
+ * than its default cap (1000) before they reach us, so the bound below is
+ * never hit by a real object; it only keeps a hand-built one safe. */
 static bool walk_push(walk *w, const pe *p)
 {
-	if (w->depth >= CF_ARRAY_SIZE(w->stack))
+	if (w->depth >= SSA_MAX_DEPTH)
 		return false;
 	w->stack[w->depth++] = *p;
 	return true;
@@ -1272,6 +1278,7 @@ static void compare(cmp *c, cf_arena *a, const cf_schema *s, const cf_node *l,
 {
 	memset(c, 0, sizeof(*c));
 	c->w.a = a;
+	c->w.stack = cf_arena_alloc(a, SSA_MAX_DEPTH * sizeof(*c->w.stack));
 	c->added = fs_new(a);
 	c->modified = fs_new(a);
 	c->removed = fs_new(a);

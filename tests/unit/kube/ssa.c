@@ -973,6 +973,28 @@ TEST(test_kube_ssa__fieldsv1_malformed_keys)
 	cf_arena_release(&a);
 }
 
+/* Deeply nested values (allowed by the JSON parser) are tracked in full. */
+TEST(test_kube_ssa__deep_objects)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("", "ConfigMap");
+	cf_node *obj = configmap(&a, "{}"), *cur;
+	cf_ssa_opts o = { .manager = "m", .api_version = "v1", .now = NOW1 };
+	const cf_node *f;
+	int depth = 0;
+
+	cur = cf_node_set_map(&a, obj, "deep");
+	for (int i = 0; i < 300; i++)
+		cur = cf_node_set_map(&a, cur, "x");
+	cf_node_set(&a, cur, "leaf", cf_node_int(&a, 1));
+	CHECK(cf_ssa_update(obj, &a, s, NULL, &o) == 0);
+	f = cf_node_getp(entry_of(obj, "m", "Update"), "fieldsV1", "f:deep", NULL);
+	while ((f = cf_node_get(f, "f:x")))
+		depth++;
+	CHECK_INT(depth, 300);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -997,4 +1019,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__create_deployment_like_kubectl),
     T(test_kube_ssa__conflict_order_and_key_paths),
     T(test_kube_ssa__entries_per_version_and_sorted),
-    T(test_kube_ssa__fieldsv1_malformed_keys))
+    T(test_kube_ssa__fieldsv1_malformed_keys),
+    T(test_kube_ssa__deep_objects))
