@@ -52,11 +52,17 @@ void cf_crd_causes_to_errs(cf_arena *a, struct cf_field_errs *out,
 
 /*
  * Validate a CustomResourceDefinition object as the server does on create
- * (old == NULL) and update (old = the stored object): metadata.name, group,
- * names, scope, versions (exactly one storage, served/storage flags),
- * structural schemas, list-map keys, printer columns, and on update the
- * immutability of spec.group and spec.scope. Appends one cause per problem
- * to out. Returns 0, or CF_EINVALID with the first cause as the message.
+ * (old == NULL) and update (old = the stored object): metadata.name ==
+ * <plural>.<group>, group, names (DNS-1035 labels, kind != listKind),
+ * scope, versions (unique names, exactly one storage, a schema for every
+ * served one), structural schemas (types, properties vs
+ * additionalProperties, root metadata, value validations, list and map
+ * types with list-map keys required or defaulted, patterns that compile,
+ * defaults that validate and survive pruning, the status-subresource root
+ * rule, CEL rule shape but not CEL itself), scale paths, printer columns,
+ * and on update the immutability of spec.group and spec.scope. Appends one
+ * cause per problem to out, worded as kube-apiserver words them. Returns
+ * 0, or CF_EINVALID with the first cause as the message.
  */
 int cf_crd_validate(cf_crd_causes *out, const cf_node *crd, const cf_node *old);
 
