@@ -64,6 +64,10 @@ static int bad_token(const char *why)
 
 /* --- keys ------------------------------------------------------------- */
 
+/* Accept only what the JWS algorithms we emit can use: P-256 for ES256
+ * (a P-384 key would need ES384) and RSA of at least 2048 bits for RS256
+ * (kube-apiserver refuses shorter ones too). The kid is computed once
+ * here, since every minted token carries it. */
 static int key_finish(cf_authn_key **out, EVP_PKEY *pkey)
 {
 	cf_authn_key *k;
@@ -192,6 +196,8 @@ bool cf_authn_secret_equal(const char *a, const char *b)
 /* --- signatures ------------------------------------------------------- */
 
 /* Sign data with SHA-256; ES256 output converted from DER to r||s. */
+/* The signing input is the ASCII "header.payload" exactly as it will be
+ * sent; anything re-encoded later would not verify. */
 static int sign(cf_buf *out, const cf_authn_key *k, const void *data,
     size_t len)
 {
@@ -232,6 +238,9 @@ done:
 	return 0;
 }
 
+/* A JWS ES256 signature must be exactly 64 bytes; any other length is
+ * refused before OpenSSL sees it, so a DER signature smuggled into a
+ * token cannot take another parsing path. */
 static bool verify(const cf_authn_key *k, const void *data, size_t len,
     const unsigned char *sig, size_t siglen)
 {
@@ -307,6 +316,9 @@ static void new_uuid(char out[37])
 	    u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+/* Claims as kube-apiserver's bound tokens carry them (minus the pod/node
+ * binding, which has no meaning here). Keys are written sorted, which is
+ * the order Go's map-backed claim encoding produces. */
 static int mint(cf_buf *tok, const cf_authn_config *cfg, const char *ns,
     const char *name, const char *uid, const cf_node *auds, int64_t now,
     int64_t exp)
@@ -368,6 +380,10 @@ static void rfc3339(char out[32], int64_t secs)
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Validation follows the TokenRequest registry: the lifetime bounds and
+ * audiences defaulting to the server's API audiences. The request is
+ * echoed back with the defaulted spec, as the real endpoint does, so
+ * kubectl and client-go read expirationSeconds the server actually used. */
 int cf_authn_token_request(cf_node **out, cf_arena *a,
     const cf_authn_config *cfg, const cf_node *request, const cf_node *sa)
 {
@@ -548,6 +564,9 @@ static int verify_sa_token(cf_authn_identity *out, cf_node **auds_out,
 	return 0;
 }
 
+/* The admin token is tried first and compared in constant time; only
+ * then is the token treated as a JWT. Length is capped before anything
+ * is decoded so an oversized header costs nothing. */
 int cf_authn_authenticate(cf_authn_identity *out, cf_arena *a,
     const cf_authn_config *cfg, const char *token)
 {
@@ -658,6 +677,9 @@ static int extra_key(char **out, cf_arena *a, const char *s)
 	return 0;
 }
 
+/* Authorize one impersonation item for the real user; on denial the
+ * error message is the full 403 text, so the server can answer with it
+ * as is (kube-apiserver uses the same Forbidden writer here). */
 static int check(const cf_rbac *rbac, const cf_user_info *real,
     cf_authz_attrs *at)
 {
@@ -696,6 +718,10 @@ static bool split_sa(cf_arena *a, const char *user, const char **ns,
 	return true;
 }
 
+/* Mirrors kube-apiserver's impersonation filter: collect every item,
+ * refuse items without a user, authorize the user (or service account),
+ * then each group, extra value and the uid, and only then build the new
+ * identity. Nothing of the new identity is visible on any failure path. */
 int cf_authn_impersonate(cf_authn_identity *out, bool *impersonating,
     cf_arena *a, const cf_rbac *rbac, const cf_user_info *real,
     const cf_authn_header *hdrs, size_t nhdrs)

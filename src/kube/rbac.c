@@ -52,6 +52,12 @@ struct entry {
 	size_t nsubjects;
 };
 
+/* One array per kind, in insertion order. Order matters: kube-apiserver
+ * reports the first binding that allows a request and lists a rules
+ * review in binding order, and replacing an object keeps its slot so
+ * both stay stable across updates. Lookups are linear scans: a GitOps
+ * server holds tens to a few hundred RBAC objects, where a scan of short
+ * string compares costs less than keeping hash tables in step. */
 struct cf_rbac {
 	struct entry **e[4];
 	size_t n[4], alloc[4];
@@ -61,6 +67,7 @@ static const char *const kind_names[] = {
 	"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
 };
 
+/* NULL and "" are the same to RBAC (Go strings have no NULL). */
 static bool streq(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");
@@ -160,6 +167,9 @@ static bool strv_equal(const struct strv *a, const struct strv *b)
 	return true;
 }
 
+/* Split each rule once, at upsert, into string vectors: authorizing a
+ * request then never walks cf_node maps. Rules that are not maps are
+ * dropped (the API server validated the object; this only guards). */
 static void parse_rules(struct entry *e)
 {
 	const cf_node *rules = cf_node_get(e->obj, "rules");
@@ -184,6 +194,9 @@ static void parse_rules(struct entry *e)
 	}
 }
 
+/* A binding without roleRef cannot grant anything and would be refused by
+ * validation; subjects missing kind or name are skipped for the same
+ * reason rather than failing the whole binding. */
 static int parse_binding(struct entry *e)
 {
 	const cf_node *subs = cf_node_get(e->obj, "subjects");
@@ -212,6 +225,11 @@ static int parse_binding(struct entry *e)
 
 /* --- label selectors (metav1.LabelSelector), for aggregation ---------- */
 
+/* metav1.LabelSelector: every matchLabels pair and every expression must
+ * hold; an empty selector matches everything, as LabelSelectorAsSelector
+ * makes it. In/NotIn compare against values; NotIn and DoesNotExist hold
+ * for a missing label. A malformed expression sets *err and matches
+ * nothing, so a bad aggregationRule never grants by accident. */
 static bool selector_matches(const cf_node *sel, const cf_node *labels,
     int *err)
 {
@@ -316,6 +334,10 @@ static void collect_agg(const cf_rbac *r, const struct entry *role,
 	}
 }
 
+/* Eager, on every ClusterRole change: the agg arrays point at rules owned
+ * by other entries, which an upsert or remove may free, so they are
+ * rebuilt before anyone can read them. ClusterRole writes are rare next
+ * to authorization checks, so the cost lands on the cheap side. */
 static void recompute_aggregation(cf_rbac *r)
 {
 	size_t n = r->n[CF_RBAC_CLUSTER_ROLE];
@@ -354,6 +376,8 @@ int cf_rbac_upsert(cf_rbac *r, enum cf_rbac_kind kind, const cf_node *obj)
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
 		    "%s '%s' without metadata.namespace", kind_names[kind], name);
 
+	/* The entry owns a private copy in its own arena, so replacing or
+	 * removing it later frees exactly this object's memory. */
 	e = cf_xcalloc(1, sizeof(*e));
 	e->kind = kind;
 	e->obj = cf_node_dup(&e->arena, obj);
@@ -464,6 +488,10 @@ static bool resource_matches(const struct rule *ru, const cf_authz_attrs *at)
 	return false;
 }
 
+/* rbac/v1's RuleAllows: verb, group, resource and name for resource
+ * requests; verb and URL for the others. A URL ending in '*' is a prefix
+ * ("/apis/" + "*" matches "/apis/" and below, not "/apis"); a resource rule
+ * never matches a non-resource request and vice versa. */
 static bool rule_allows(const struct rule *ru, const cf_authz_attrs *at)
 {
 	if (!at->resource_request) {
@@ -519,6 +547,12 @@ static void add_error(struct visit *v, const char *msg)
 	v->nerrors++;
 }
 
+/* The rules a binding grants. A RoleBinding's Role lives in the
+ * binding's namespace; a ClusterRole referenced from a RoleBinding is
+ * only applied inside that namespace because the caller visits the
+ * RoleBinding only for requests in it. A missing role is recorded with the
+ * registry's NotFound text (singular resource, as rbac's getters build
+ * it) and the binding contributes nothing. */
 static const struct entry *resolve_role(const cf_rbac *r,
     const struct entry *b, struct visit *v, size_t *nrules,
     const struct rule **plain, const struct rule *const **agg)
@@ -570,6 +604,9 @@ static bool visit_binding(const cf_rbac *r, const struct entry *b,
 	return true;
 }
 
+/* kube-apiserver's VisitRulesFor: every ClusterRoleBinding, then, for a
+ * namespaced request, that namespace's RoleBindings. Cluster-scoped and
+ * non-resource requests pass ns NULL and never see RoleBindings. */
 static void visit_rules_for(const cf_rbac *r, const cf_user_info *u,
     const char *ns, struct visit *v)
 {
@@ -613,6 +650,9 @@ static bool check_rule(struct visit *v, const struct entry *b,
 	return false;
 }
 
+/* The reason texts are those of the RBAC authorizer: allowed-by on
+ * success; on denial nothing, or the resolution errors joined the way
+ * utilerrors.NewAggregate prints them (one bare, several in brackets). */
 bool cf_rbac_authorize(const cf_rbac *r, const cf_authz_attrs *at,
     cf_buf *reason)
 {
@@ -672,6 +712,11 @@ static void add_quoted(cf_buf *b, const char *s)
 	cf_buf_addch(b, '"');
 }
 
+/* Two layers as in kube-apiserver: responsewriters.forbiddenMessage
+ * builds "User ... cannot ..." (HTML-escaped), then apierrors.NewForbidden
+ * prefixes "<resource>[.<group>] [\"name\"] is forbidden: ", or only
+ * "forbidden: " when there is no resource (non-resource URLs). The
+ * subresource appears only in the sentence, never in the prefix. */
 void cf_rbac_forbidden_message(cf_buf *out, const cf_authz_attrs *at,
     const char *reason)
 {
@@ -749,6 +794,12 @@ static void aggregate_text(cf_buf *out, const struct visit *v)
 		cf_buf_addf(out, "[%s]", v->errors.buf);
 }
 
+/* One entry point for the three access reviews: they differ only in
+ * whose identity is checked (the caller's for the self review, spec's for
+ * the others) and in the LocalSubjectAccessReview namespace rules. The
+ * answer echoes the request, as the registry does, with status added;
+ * status.denied stays absent because RBAC never denies, it only fails to
+ * allow. */
 int cf_rbac_review_access(cf_node **out, cf_arena *a, const cf_rbac *r,
     const cf_node *review, const cf_user_info *caller,
     const char *url_namespace)
@@ -871,6 +922,10 @@ static bool collect_rule(struct visit *v, const struct entry *b,
 	return true;
 }
 
+/* Rules are listed per binding in visiting order, not merged: that is
+ * what kube-apiserver returns and what `kubectl auth can-i --list`
+ * compacts for display. Unresolvable roles make the answer incomplete
+ * rather than failing it, so the caller still sees what it can do. */
 int cf_rbac_review_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
     const cf_node *review, const cf_user_info *caller)
 {
@@ -1116,6 +1171,9 @@ static cf_node *bs_object(cf_arena *a, const char *kind)
 	return o;
 }
 
+/* Objects are built in the shape kube-apiserver's bootstrap writes them
+ * (autoupdate annotation, bootstrapping label), so a client comparing
+ * against a real cluster sees the same metadata. */
 cf_node *cf_rbac_bootstrap_policy(cf_arena *a)
 {
 	cf_node *list = cf_node_seq(a);

@@ -108,7 +108,9 @@ static const char *const captured[] = {
 	"namespace", "configmap", "secret", "secret_tls", "serviceaccount",
 	"service", "service_np", "deployment", "job", "cronjob", "role",
 	"rolebinding", "clusterrole", "clusterrole_agg", "clusterrolebinding",
-	"priorityclass", "ingress", "pdb", "pdb_int", "token",
+	"priorityclass", "ingress", "pdb", "pdb_int", "token", "quota",
+	"service_ext", "service_lb", "token_bound", "ingress_default",
+	"job_plain",
 };
 
 TEST(test_kube_protobuf__kubectl_bodies_match_json)

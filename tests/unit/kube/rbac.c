@@ -6,9 +6,13 @@
  */
 #include "test.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/yaml_emit.h"
 #include "crd_testjson.h"
 #include "kube/rbac.h"
 
@@ -325,6 +329,57 @@ TEST(test_kube_rbac__bootstrap_policy)
 	cf_arena_release(&a);
 }
 
+/* api/rbac/bootstrap.yaml, read relative to this source file (meson runs
+ * tests from the build root; else from the binary's build root). */
+static int read_api_file(cf_buf *out, const char *rel)
+{
+	const char *src = __FILE__, *cut = strstr(src, "tests/unit/kube/");
+	char path[600], chunk[4096], exe[400];
+	ssize_t len;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%.*s%s", (int)(cut - src), src, rel);
+	f = fopen(path, "rb");
+	if (!f && src[0] != '/' &&
+	    (len = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[len] = '\0';
+		for (int up = 0; up < 4; up++)
+			if (strrchr(exe, '/'))
+				*strrchr(exe, '/') = '\0';
+		snprintf(path, sizeof(path), "%s/%.*s%s", exe, (int)(cut - src),
+		    src, rel);
+		f = fopen(path, "rb");
+	}
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		cf_buf_add(out, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+TEST(test_kube_rbac__bootstrap_policy_matches_api_file)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_buf file = CF_BUF_INIT, want = CF_BUF_INIT;
+	cf_node *list = cf_rbac_bootstrap_policy(&a);
+	const char *body;
+
+	CHECK(read_api_file(&file, "api/rbac/bootstrap.yaml") == 0);
+	/* Skip the comment header and its "---". */
+	body = strstr(file.buf, "\n---\n");
+	CHECK(body);
+	body += 5;
+	CHECK_INT(cf_yaml_emit_stream(&want, list->v.items, list->len), 0);
+	if (strcmp(body, want.buf))
+		cf_test_fail(__FILE__, __LINE__, "api/rbac/bootstrap.yaml is stale; "
+		    "regenerate it from cf_rbac_bootstrap_policy()");
+	cf_buf_release(&file);
+	cf_buf_release(&want);
+	cf_arena_release(&a);
+}
+
 static void bind_in(cf_rbac *r, cf_arena *a, const char *role, const char *ns,
     const char *user)
 {
@@ -568,6 +623,7 @@ TEST_MAIN(T(test_kube_rbac__role_binding_in_its_namespace_only),
     T(test_kube_rbac__forbidden_messages),
     T(test_kube_rbac__reasons),
     T(test_kube_rbac__bootstrap_policy),
+    T(test_kube_rbac__bootstrap_policy_matches_api_file),
     T(test_kube_rbac__aggregated_admin_edit_view),
     T(test_kube_rbac__aggregate_rules_output_and_expressions),
     T(test_kube_rbac__access_reviews),
