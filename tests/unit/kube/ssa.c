@@ -995,6 +995,36 @@ TEST(test_kube_ssa__deep_objects)
 	cf_arena_release(&a);
 }
 
+/* Applying the same config twice is a no-op the second time: same object,
+ * same managedFields (time included), so the server writes nothing. */
+TEST(test_kube_ssa__reapply_is_idempotent)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("apps", "Deployment");
+	const char *cfg = "{'apiVersion':'apps/v1','kind':'Deployment',"
+	    "'metadata':{'name':'d','namespace':'n','labels':{'a':'b'}},"
+	    "'spec':{'replicas':2,'selector':{'matchLabels':{'a':'b'}},"
+	    "'template':{'metadata':{'labels':{'a':'b'}},'spec':{'containers':["
+	    "{'name':'c','image':'i','ports':[{'containerPort':80},"
+	    "{'containerPort':53,'protocol':'UDP'}],'env':[{'name':'X','value':'1'}]}],"
+	    "'volumes':[{'name':'v','emptyDir':{}}]}}}}";
+	cf_ssa_opts o = { .manager = "flux", .api_version = "apps/v1",
+		.now = NOW1, .force = true };
+	cf_ssa_result r1, r2;
+
+	CHECK(cf_ssa_apply(&r1, &a, s, NULL, J(&a, cfg), &o) == 0);
+	CHECK(r1.changed);
+	cf_node_set(&a, cf_node_get(r1.obj, "metadata"), "uid",
+	    cf_node_str(&a, "u"));
+	o.now = NOW2;
+	CHECK(cf_ssa_apply(&r2, &a, s, r1.obj, J(&a, cfg), &o) == 0);
+	CHECK(!r2.changed);
+	CHECK(cf_node_equal(r1.obj, r2.obj));
+	CHECK_STR(cf_node_getp_str(entry_of(r2.obj, "flux", "Apply"), "time",
+	    NULL), NOW1);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -1020,4 +1050,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__conflict_order_and_key_paths),
     T(test_kube_ssa__entries_per_version_and_sorted),
     T(test_kube_ssa__fieldsv1_malformed_keys),
-    T(test_kube_ssa__deep_objects))
+    T(test_kube_ssa__deep_objects),
+    T(test_kube_ssa__reapply_is_idempotent))
