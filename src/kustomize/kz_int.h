@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Internals shared by the kustomize build files: the resource record,
+ * the resource list with its id index, the build context, and the
+ * entry points of each pipeline stage.
+ */
+#ifndef CF_KUSTOMIZE_KZ_INT_H
+#define CF_KUSTOMIZE_KZ_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/node.h"
+#include "kustomize/kustomize.h"
+
+/* An object identity: group, version, kind, name, namespace. */
+typedef struct kz_id {
+	const char *group, *version, *kind, *name, *ns;
+} kz_id;
+
+/* A list of strings owned by the build arena. */
+typedef struct kz_strs {
+	const char **v;
+	size_t n, alloc;
+} kz_strs;
+
+enum kz_behavior { KZ_CREATE = 0, KZ_MERGE, KZ_REPLACE };
+
+/* One object flowing through the build. */
+typedef struct kz_res {
+	cf_node *obj;
+	kz_id orig;       /* identity when first loaded or generated */
+	kz_id *prev;      /* identities it had before each rename */
+	size_t nprev, aprev;
+	kz_strs prefixes; /* namePrefix values applied, innermost first */
+	kz_strs suffixes;
+	bool needs_hash;  /* generated and hash not disabled */
+	bool generated;
+} kz_res;
+
+/* Open-addressing string -> index map. */
+typedef struct kz_index {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+} kz_index;
+
+/* The ordered resource list of one target, indexed by current id. */
+typedef struct kz_resmap {
+	kz_res **v;
+	size_t n, alloc;
+} kz_resmap;
+
+/* One build: options, the arena, the chain of directories being built
+ * (for cycle detection) and collected warnings. */
+typedef struct kz_ctx {
+	cf_arena *a;
+	cf_kustomize_opts opts;
+	kz_strs chain;
+	kz_strs warnings;
+	int depth;
+} kz_ctx;
+
+/* A loaded kustomization file: canonical key -> value. */
+typedef struct kz_kust {
+	const char *dir;  /* real path of its directory */
+	const char *path; /* the file, for messages */
+	cf_node *k;       /* the map, keys renamed to their canonical case */
+	bool component;
+} kz_kust;
+
+/* strs.c helpers */
+void kz_strs_push(kz_ctx *c, kz_strs *s, const char *v);
+
+/* id.c */
+void kz_id_of(kz_id *out, const cf_node *obj);
+/* "group|version|kind|ns|name" with default namespace folded to "". */
+const char *kz_id_key(cf_arena *a, const kz_id *id);
+const char *kz_id_str(cf_arena *a, const kz_id *id);
+void kz_res_record(kz_ctx *c, kz_res *r); /* push current id onto prev */
+kz_res *kz_res_new(kz_ctx *c, cf_node *obj);
+bool kz_cluster_scoped(const char *group, const char *kind);
+
+void kz_index_put(kz_index *ix, const char *key, size_t val);
+bool kz_index_get(const kz_index *ix, const char *key, size_t *val);
+void kz_index_release(kz_index *ix);
+
+/* resmap: append refuses duplicate current ids */
+int kz_resmap_append(kz_ctx *c, kz_resmap *m, kz_res *r, const char *where);
+int kz_resmap_check_unique(kz_ctx *c, kz_resmap *m, const char *what);
+
+/* load.c: files under the load restrictor */
+int kz_read_file(kz_ctx *c, char **out, size_t *len, const char *root,
+    const char *rel);
+int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir);
+int kz_parse_docs(kz_ctx *c, cf_node ***docs, size_t *n, const char *text,
+    size_t len, const char *path);
+int kz_load_resources(kz_ctx *c, kz_resmap *m, const char *text, size_t len,
+    const char *path);
+const char *kz_realdir(kz_ctx *c, const char *dir);
+int kz_yaml_parse_stream(cf_arena *a, cf_node ***docs, size_t *n,
+    const char *text, size_t len, const char *path);
+
+/* generate.c */
+int kz_generate(kz_ctx *c, kz_resmap *m, const kz_kust *k);
+void kz_hash_obj(char out[11], const cf_node *obj);
+
+/* transform.c */
+int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k);
+
+/* patch.c */
+int kz_patches(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field);
+int kz_smp_merge(kz_ctx *c, cf_node *dst, const cf_node *patch,
+    const char *group, const char *kind);
+
+/* nameref.c */
+int kz_fix_namerefs(kz_ctx *c, kz_resmap *m);
+
+/* order.c */
+void kz_sort_legacy(kz_resmap *m, const cf_node *sort_opts);
+
+/* build.c */
+/* Accumulate the target in dir into m; *top (if given) is its
+ * kustomization map. */
+int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
+    cf_node **top);
+
+#endif

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The builtin transformers of a kustomization, in kustomize's fixed
+ * order: patchesStrategicMerge, patches, namespace, namePrefix,
+ * nameSuffix, labels then commonLabels, commonAnnotations,
+ * patchesJson6902, replicas, images. Field specs ("spec/selector",
+ * "[]" for lists) are walked by one function, fs_apply, which creates
+ * missing maps only where the spec says create.
+ */
+#include "kustomize/kz_int.h"
+#include "core/alloc.h"
+#include "core/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct fspec {
+	const char *group; /* NULL: any */
+	const char *kind;  /* NULL: any */
+	const char *path;
+	bool create;
+} fspec;
+
+/* commonLabels with selectors (kustomize's built-in table). */
+static const fspec labels_tab[] = {
+	{ NULL, NULL, "metadata/labels", true },
+	{ "", "Service", "spec/selector", true },
+	{ "", "ReplicationController", "spec/selector", true },
+	{ "", "ReplicationController", "spec/template/metadata/labels", true },
+	{ NULL, "Deployment", "spec/selector/matchLabels", true },
+	{ NULL, "Deployment", "spec/template/metadata/labels", true },
+	{ "apps", "Deployment", "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
+	{ "apps", "Deployment", "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
+	{ "apps", "Deployment", "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
+	{ "apps", "Deployment", "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
+	{ "apps", "Deployment", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false },
+	{ NULL, "ReplicaSet", "spec/selector/matchLabels", true },
+	{ NULL, "ReplicaSet", "spec/template/metadata/labels", true },
+	{ NULL, "DaemonSet", "spec/selector/matchLabels", true },
+	{ NULL, "DaemonSet", "spec/template/metadata/labels", true },
+	{ "apps", "StatefulSet", "spec/selector/matchLabels", true },
+	{ "apps", "StatefulSet", "spec/template/metadata/labels", true },
+	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
+	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
+	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
+	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
+	{ "apps", "StatefulSet", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false },
+	{ "apps", "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true },
+	{ "batch", "Job", "spec/selector/matchLabels", false },
+	{ "batch", "Job", "spec/template/metadata/labels", true },
+	{ "batch", "CronJob", "spec/jobTemplate/spec/selector/matchLabels", false },
+	{ "batch", "CronJob", "spec/jobTemplate/metadata/labels", true },
+	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/labels", true },
+	{ "policy", "PodDisruptionBudget", "spec/selector/matchLabels", false },
+	{ "networking.k8s.io", "NetworkPolicy", "spec/podSelector/matchLabels", false },
+	{ "networking.k8s.io", "NetworkPolicy", "spec/ingress/from/podSelector/matchLabels", false },
+	{ "networking.k8s.io", "NetworkPolicy", "spec/egress/to/podSelector/matchLabels", false },
+	{ NULL, NULL, NULL, false },
+};
+
+/* Template labels (labels[].includeTemplates). */
+static const fspec templates_tab[] = {
+	{ NULL, NULL, "metadata/labels", true },
+	{ "", "ReplicationController", "spec/template/metadata/labels", true },
+	{ NULL, "Deployment", "spec/template/metadata/labels", true },
+	{ NULL, "ReplicaSet", "spec/template/metadata/labels", true },
+	{ NULL, "DaemonSet", "spec/template/metadata/labels", true },
+	{ "apps", "StatefulSet", "spec/template/metadata/labels", true },
+	{ "apps", "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true },
+	{ "batch", "Job", "spec/template/metadata/labels", true },
+	{ "batch", "CronJob", "spec/jobTemplate/metadata/labels", true },
+	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/labels", true },
+	{ NULL, NULL, NULL, false },
+};
+
+static const fspec meta_labels_tab[] = {
+	{ NULL, NULL, "metadata/labels", true },
+	{ NULL, NULL, NULL, false },
+};
+
+static const fspec annotations_tab[] = {
+	{ NULL, NULL, "metadata/annotations", true },
+	{ "", "ReplicationController", "spec/template/metadata/annotations", true },
+	{ NULL, "Deployment", "spec/template/metadata/annotations", true },
+	{ NULL, "ReplicaSet", "spec/template/metadata/annotations", true },
+	{ NULL, "DaemonSet", "spec/template/metadata/annotations", true },
+	{ "apps", "StatefulSet", "spec/template/metadata/annotations", true },
+	{ "batch", "Job", "spec/template/metadata/annotations", true },
+	{ "batch", "CronJob", "spec/jobTemplate/metadata/annotations", true },
+	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/annotations", true },
+	{ NULL, NULL, NULL, false },
+};
+
+static bool fs_selects(const fspec *f, const kz_id *id)
+{
+	if (f->kind && strcmp(f->kind, id->kind))
+		return false;
+	if (f->group && *f->group && strcmp(f->group, id->group))
+		return false;
+	/* An explicit empty group (core, written "version: v1") needs an
+	 * object in the core group. */
+	if (f->group && !*f->group && *id->group)
+		return false;
+	return true;
+}
+
+typedef void (*fs_fn)(kz_ctx *c, cf_node *parent, const char *key, void *arg);
+
+/*
+ * Walk path (segments split at '/', "[]" marks a list) from n, calling fn
+ * on the map holding the last segment. Lists met on the way are walked
+ * element by element, as kyaml's field-spec filter does.
+ */
+static void fs_walk(kz_ctx *c, cf_node *n, const char *path, bool create,
+    fs_fn fn, void *arg)
+{
+	const char *slash = strchr(path, '/');
+	size_t sl = slash ? (size_t)(slash - path) : strlen(path);
+	char seg[256];
+	bool list = false;
+
+	if (sl >= sizeof(seg) || !n)
+		return;
+	memcpy(seg, path, sl);
+	seg[sl] = 0;
+	if (sl > 2 && !strcmp(seg + sl - 2, "[]")) {
+		seg[sl - 2] = 0;
+		list = true;
+	}
+	if (n->type == CF_NODE_SEQ) {
+		for (uint32_t i = 0; i < n->len; i++)
+			fs_walk(c, n->v.items[i], path, create, fn, arg);
+		return;
+	}
+	if (n->type != CF_NODE_MAP)
+		return;
+	if (!slash) {
+		fn(c, n, seg, arg);
+		return;
+	}
+	cf_node *child = cf_node_get(n, seg);
+	if (!child || child->type == CF_NODE_NULL) {
+		if (!create || list)
+			return;
+		child = cf_node_map(c->a);
+		cf_node_set(c->a, n, seg, child);
+	}
+	fs_walk(c, child, slash + 1, create, fn, arg);
+}
+
+static void fs_apply(kz_ctx *c, kz_resmap *m, const fspec *tab, fs_fn fn,
+    void *arg)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		kz_id id;
+		char group[256];
+
+		kz_id_of(&id, m->v[i]->obj);
+		snprintf(group, sizeof(group), "%s", id.group);
+		id.group = group;
+		for (const fspec *f = tab; f->path; f++) {
+			if (!fs_selects(f, &id))
+				continue;
+			fs_walk(c, m->v[i]->obj, f->path, f->create, fn, arg);
+		}
+	}
+}
+
+/* ---- labels and annotations --------------------------------------------- */
+
+static void set_pairs(kz_ctx *c, cf_node *parent, const char *key, void *arg)
+{
+	const cf_node *pairs = arg;
+	cf_node *m = cf_node_get(parent, key);
+
+	if (!m || m->type != CF_NODE_MAP) {
+		m = cf_node_map(c->a);
+		cf_node_set(c->a, parent, key, m);
+	}
+	for (uint32_t i = 0; i < pairs->len; i++)
+		cf_node_set(c->a, m, pairs->v.pairs[i].key,
+		    cf_node_dup(c->a, pairs->v.pairs[i].val));
+}
+
+/* Validate a map[string]string field of the kustomization. */
+static int string_map(const kz_kust *k, const char *field, const cf_node *v)
+{
+	if (v->type != CF_NODE_MAP)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+		    "invalid Kustomization '%s': %s: json: cannot unmarshal "
+		    "into map[string]string", k->path, field);
+	for (uint32_t i = 0; i < v->len; i++)
+		if (v->v.pairs[i].val->type != CF_NODE_STR)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "invalid Kustomization '%s': json: cannot unmarshal "
+			    "non-string into Go struct field Kustomization.%s of "
+			    "type string (key '%s')", k->path, field,
+			    v->v.pairs[i].key);
+	return 0;
+}
+
+static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+{
+	cf_node *labels = cf_node_get(k->k, "labels");
+	cf_node *common = cf_node_get(k->k, "commonLabels");
+	int err;
+
+	for (uint32_t i = 0; cf_node_is(labels, CF_NODE_SEQ) && i < labels->len; i++) {
+		cf_node *e = labels->v.items[i];
+		cf_node *pairs = cf_node_get(e, "pairs");
+		cf_node *sel = cf_node_get(e, "includeSelectors");
+		cf_node *tpl = cf_node_get(e, "includeTemplates");
+		cf_node *fields = cf_node_get(e, "fields");
+
+		if (!pairs)
+			continue;
+		if ((err = string_map(k, "labels.pairs", pairs)) < 0)
+			return err;
+		if (cf_node_is(sel, CF_NODE_BOOL) && sel->v.b)
+			fs_apply(c, m, labels_tab, set_pairs, pairs);
+		else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b)
+			fs_apply(c, m, templates_tab, set_pairs, pairs);
+		else
+			fs_apply(c, m, meta_labels_tab, set_pairs, pairs);
+		for (uint32_t j = 0; cf_node_is(fields, CF_NODE_SEQ) && j < fields->len; j++) {
+			cf_node *f = fields->v.items[j];
+			cf_node *cr = cf_node_get(f, "create");
+			fspec one[2] = { {
+				.group = cf_node_as_str(cf_node_get(f, "group")),
+				.kind = cf_node_as_str(cf_node_get(f, "kind")),
+				.path = cf_node_as_str(cf_node_get(f, "path")),
+				.create = cf_node_is(cr, CF_NODE_BOOL) && cr->v.b,
+			}, { 0 } };
+			if (one[0].group && !*one[0].group)
+				one[0].group = NULL;
+			if (one[0].path)
+				fs_apply(c, m, one, set_pairs, pairs);
+		}
+	}
+	if (common && common->type != CF_NODE_NULL) {
+		if ((err = string_map(k, "commonLabels", common)) < 0)
+			return err;
+		if (common->len)
+			fs_apply(c, m, labels_tab, set_pairs, common);
+	}
+	cf_node *ann = cf_node_get(k->k, "commonAnnotations");
+	if (ann && ann->type != CF_NODE_NULL) {
+		if ((err = string_map(k, "commonAnnotations", ann)) < 0)
+			return err;
+		if (ann->len)
+			fs_apply(c, m, annotations_tab, set_pairs, ann);
+	}
+	return 0;
+}
+
+/* ---- namespace ------------------------------------------------------------ */
+
+static int do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		kz_res *r = m->v[i];
+		kz_id id;
+		char group[256];
+
+		kz_id_of(&id, r->obj);
+		snprintf(group, sizeof(group), "%s", id.group);
+		kz_res_record(c, r);
+		if (!strcmp(id.kind, "Namespace") && !*group) {
+			cf_node_set(c->a, cf_node_set_map(c->a, r->obj, "metadata"),
+			    "name", cf_node_str(c->a, ns));
+			continue;
+		}
+		if (!kz_cluster_scoped(group, id.kind))
+			cf_node_set(c->a, cf_node_set_map(c->a, r->obj, "metadata"),
+			    "namespace", cf_node_str(c->a, ns));
+		if (!strcmp(id.kind, "APIService") &&
+		    !strcmp(group, "apiregistration.k8s.io")) {
+			cf_node *svc = cf_node_getp(r->obj, "spec", "service", NULL);
+			if (cf_node_is(svc, CF_NODE_MAP))
+				cf_node_set(c->a, svc, "namespace", cf_node_str(c->a, ns));
+		}
+		if (!strcmp(id.kind, "CustomResourceDefinition")) {
+			cf_node *svc = cf_node_getp(r->obj, "spec", "conversion",
+			    "webhook", "clientConfig", "service", NULL);
+			if (cf_node_is(svc, CF_NODE_MAP))
+				cf_node_set(c->a, svc, "namespace", cf_node_str(c->a, ns));
+		}
+		if ((!strcmp(id.kind, "RoleBinding") ||
+		    !strcmp(id.kind, "ClusterRoleBinding"))) {
+			cf_node *subs = cf_node_getp(r->obj, "subjects", NULL);
+			for (uint32_t j = 0; cf_node_is(subs, CF_NODE_SEQ) && j < subs->len; j++) {
+				cf_node *s = subs->v.items[j];
+				const char *nm = cf_node_as_str(cf_node_get(s, "name"));
+				if (cf_node_is(s, CF_NODE_MAP) && nm && !strcmp(nm, "default"))
+					cf_node_set(c->a, s, "namespace", cf_node_str(c->a, ns));
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- namePrefix / nameSuffix ---------------------------------------------- */
+
+static void do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		kz_res *r = m->v[i];
+		kz_id id;
+		char group[256];
+
+		kz_id_of(&id, r->obj);
+		snprintf(group, sizeof(group), "%s", id.group);
+		if (!strcmp(id.kind, "CustomResourceDefinition") ||
+		    (!strcmp(id.kind, "Namespace") && !*group) ||
+		    (!strcmp(id.kind, "APIService") &&
+		    !strcmp(group, "apiregistration.k8s.io")))
+			continue;
+		kz_res_record(c, r);
+		const char *name = cf_arena_printf(c->a, "%s%s%s", pre ? pre : "",
+		    id.name, suf ? suf : "");
+		cf_node_set(c->a, cf_node_set_map(c->a, r->obj, "metadata"), "name",
+		    cf_node_str(c->a, name));
+		if (pre && *pre)
+			kz_strs_push(c, &r->prefixes, pre);
+		if (suf && *suf)
+			kz_strs_push(c, &r->suffixes, suf);
+	}
+}
+
+/* ---- images --------------------------------------------------------------- */
+
+/* Does image name part `name` match the pattern `pat`? kustomize uses pat
+ * as a regular expression; names hold only '.' as a metacharacter in
+ * practice, which matches any character. */
+static bool image_name_match(const char *pat, const char *name, size_t nlen)
+{
+	size_t pl = strlen(pat);
+
+	if (pl != nlen)
+		return false;
+	for (size_t i = 0; i < pl; i++)
+		if (pat[i] != '.' && pat[i] != name[i])
+			return false;
+	return true;
+}
+
+static bool tag_chars(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("_.{}-", ch)))
+			return false;
+	}
+	return true;
+}
+
+/* Split image into name, tag (without ':') and digest (without '@'). */
+static void split_image(const char *img, size_t *nlen, const char **tag,
+    size_t *tlen, const char **dig)
+{
+	const char *at = strchr(img, '@');
+	size_t end = at ? (size_t)(at - img) : strlen(img);
+	const char *slash = NULL;
+
+	for (size_t i = 0; i < end; i++)
+		if (img[i] == '/')
+			slash = img + i;
+	const char *colon = NULL;
+	for (const char *p = slash ? slash : img; p < img + end; p++)
+		if (*p == ':')
+			colon = p;
+	*dig = at ? at + 1 : NULL;
+	if (colon) {
+		*nlen = (size_t)(colon - img);
+		*tag = colon + 1;
+		*tlen = (size_t)(img + end - colon - 1);
+	} else {
+		*nlen = end;
+		*tag = NULL;
+		*tlen = 0;
+	}
+}
+
+static void update_image(kz_ctx *c, cf_node *container, const cf_node *e)
+{
+	cf_node *img = cf_node_get(container, "image");
+	const char *s = cf_node_as_str(img);
+	const char *name = cf_node_as_str(cf_node_get(e, "name"));
+	const char *nn = cf_node_as_str(cf_node_get(e, "newName"));
+	const char *nt = cf_node_as_str(cf_node_get(e, "newTag"));
+	const char *dg = cf_node_as_str(cf_node_get(e, "digest"));
+	const char *ts = cf_node_as_str(cf_node_get(e, "tagSuffix"));
+	size_t nlen, tlen;
+	const char *tag, *dig;
+
+	if (!s || !name)
+		return;
+	split_image(s, &nlen, &tag, &tlen, &dig);
+	if (!image_name_match(name, s, nlen))
+		return;
+	if ((tag && !tag_chars(tag, tlen)) ||
+	    (dig && (strncmp(dig, "sha256:", 7) || !tag_chars(dig + 7, strlen(dig + 7)))))
+		return;
+	cf_buf b = CF_BUF_INIT;
+	if (nn && *nn)
+		cf_buf_adds(&b, nn);
+	else
+		cf_buf_add(&b, s, nlen);
+	if (nt && *nt && dg && *dg) {
+		cf_buf_addf(&b, ":%s@%s", nt, dg);
+	} else if (nt && *nt) {
+		cf_buf_addf(&b, ":%s", nt);
+	} else if (dg && *dg) {
+		cf_buf_addf(&b, "@%s", dg);
+	} else {
+		if (tag) {
+			cf_buf_addch(&b, ':');
+			cf_buf_add(&b, tag, tlen);
+			if (ts && *ts)
+				cf_buf_adds(&b, ts);
+		} else if (ts && *ts) {
+			cf_buf_addf(&b, ":%s", ts);
+		}
+		if (dig)
+			cf_buf_addf(&b, "@%s", dig);
+	}
+	cf_node_set(c->a, container, "image", cf_node_strn(c->a, b.buf, b.len));
+	cf_buf_release(&b);
+}
+
+/* Legacy pass: every containers/initContainers list anywhere. */
+static void images_everywhere(kz_ctx *c, cf_node *n, const cf_node *e, int depth)
+{
+	if (!n || depth > 200)
+		return;
+	if (n->type == CF_NODE_SEQ) {
+		for (uint32_t i = 0; i < n->len; i++)
+			images_everywhere(c, n->v.items[i], e, depth + 1);
+		return;
+	}
+	if (n->type != CF_NODE_MAP)
+		return;
+	for (uint32_t i = 0; i < n->len; i++) {
+		cf_pair *p = &n->v.pairs[i];
+		if ((!strcmp(p->key, "containers") || !strcmp(p->key, "initContainers")) &&
+		    cf_node_is(p->val, CF_NODE_SEQ)) {
+			for (uint32_t j = 0; j < p->val->len; j++)
+				if (cf_node_is(p->val->v.items[j], CF_NODE_MAP))
+					update_image(c, p->val->v.items[j], e);
+		} else {
+			images_everywhere(c, p->val, e, depth + 1);
+		}
+	}
+}
+
+static int do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+{
+	cf_node *images = cf_node_get(k->k, "images");
+
+	if (!images || images->type == CF_NODE_NULL)
+		return 0;
+	if (images->type != CF_NODE_SEQ)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+		    "invalid Kustomization '%s': images must be a list", k->path);
+	for (uint32_t i = 0; i < images->len; i++) {
+		cf_node *e = images->v.items[i];
+		static const char *const ok[] = { "name", "newName", "newTag",
+			"digest", "tagSuffix" };
+		for (uint32_t j = 0; cf_node_is(e, CF_NODE_MAP) && j < e->len; j++) {
+			bool found = false;
+			for (size_t f = 0; f < CF_ARRAY_SIZE(ok); f++)
+				found |= !strcmp(ok[f], e->v.pairs[j].key);
+			if (!found)
+				return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+				    "invalid Kustomization '%s': images[%u]: json: "
+				    "unknown field \"%s\"", k->path, i,
+				    e->v.pairs[j].key);
+		}
+		for (size_t r = 0; r < m->n; r++) {
+			kz_id id;
+			kz_id_of(&id, m->v[r]->obj);
+			if (!strcmp(id.kind, "CustomResourceDefinition"))
+				continue;
+			images_everywhere(c, m->v[r]->obj, e, 0);
+		}
+		/* The field-spec pass (it finds the same containers again). */
+		for (size_t r = 0; r < m->n; r++) {
+			cf_node *o = m->v[r]->obj;
+			cf_node *lists[4] = {
+				cf_node_getp(o, "spec", "containers", NULL),
+				cf_node_getp(o, "spec", "initContainers", NULL),
+				cf_node_getp(o, "spec", "template", "spec", "containers", NULL),
+				cf_node_getp(o, "spec", "template", "spec", "initContainers", NULL),
+			};
+			for (int l = 0; l < 4; l++)
+				for (uint32_t j = 0; cf_node_is(lists[l], CF_NODE_SEQ) &&
+				    j < lists[l]->len; j++)
+					if (cf_node_is(lists[l]->v.items[j], CF_NODE_MAP))
+						update_image(c, lists[l]->v.items[j], e);
+		}
+	}
+	return 0;
+}
+
+/* ---- replicas -------------------------------------------------------------- */
+
+static int do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+{
+	cf_node *reps = cf_node_get(k->k, "replicas");
+	static const char *const kinds[] = { "Deployment",
+		"ReplicationController", "ReplicaSet", "StatefulSet" };
+
+	for (uint32_t i = 0; cf_node_is(reps, CF_NODE_SEQ) && i < reps->len; i++) {
+		cf_node *e = reps->v.items[i];
+		const char *name = cf_node_as_str(cf_node_get(e, "name"));
+		cf_node *count = cf_node_get(e, "count");
+		bool hit = false;
+
+		if (!name || !cf_node_is(count, CF_NODE_INT))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "invalid Kustomization '%s': replicas[%u] needs a name "
+			    "and an integer count", k->path, i);
+		for (size_t r = 0; r < m->n; r++) {
+			kz_id id;
+			kz_id_of(&id, m->v[r]->obj);
+			bool kind_ok = false;
+			for (size_t j = 0; j < CF_ARRAY_SIZE(kinds); j++)
+				kind_ok |= !strcmp(kinds[j], id.kind);
+			if (!kind_ok || (strcmp(id.name, name) &&
+			    strcmp(m->v[r]->orig.name, name)))
+				continue;
+			cf_node_set(c->a, cf_node_set_map(c->a, m->v[r]->obj, "spec"),
+			    "replicas", cf_node_int(c->a, count->v.i));
+			hit = true;
+		}
+		if (!hit)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': replicas: resource with name %s does not match a "
+			    "config with the following GVK [apps_v1_Deployment "
+			    "~G_v1_ReplicationController apps_v1_ReplicaSet "
+			    "apps_v1_StatefulSet]", k->path, name);
+	}
+	return 0;
+}
+
+int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+{
+	int err;
+	const char *ns = cf_node_as_str(cf_node_get(k->k, "namespace"));
+	const char *pre = cf_node_as_str(cf_node_get(k->k, "namePrefix"));
+	const char *suf = cf_node_as_str(cf_node_get(k->k, "nameSuffix"));
+
+	/* Step order is kustomize's, it decides what later steps see. */
+	if ((err = kz_patches(c, m, k, "patchesStrategicMerge")) < 0)
+		return err;
+	if ((err = kz_patches(c, m, k, "patches")) < 0)
+		return err;
+	if (ns && *ns && (err = do_namespace(c, m, ns)) < 0)
+		return err;
+	if ((pre && *pre) || (suf && *suf)) {
+		/* kustomize runs the prefix and suffix transformers
+		 * separately; both only touch metadata.name. */
+		if (pre && *pre)
+			do_affix(c, m, pre, NULL);
+		if (suf && *suf)
+			do_affix(c, m, NULL, suf);
+	}
+	if ((err = do_labels(c, m, k)) < 0)
+		return err;
+	if ((err = kz_patches(c, m, k, "patchesJson6902")) < 0)
+		return err;
+	if ((err = do_replicas(c, m, k)) < 0)
+		return err;
+	if ((err = do_images(c, m, k)) < 0)
+		return err;
+	return 0;
+}
