@@ -56,7 +56,8 @@ typedef struct cf_ssa_opts {
 	const char *manager;     /* fieldManager; required */
 	const char *api_version; /* of the request, "apps/v1"; required */
 	const char *subresource; /* NULL or "" for the main resource, "status" */
-	const char *now;         /* RFC 3339 seconds: "2026-01-02T03:04:05Z" */
+	const char *now;         /* RFC 3339 seconds: "2026-01-02T03:04:05Z";
+				  * NULL writes entries without time */
 	bool force;              /* apply only: take conflicting fields */
 	/* The kind has a status subresource: on the main resource `status` is
 	 * ignored (not owned, not merged from an apply config). */
@@ -82,11 +83,21 @@ typedef struct cf_ssa_result {
 /*
  * Server-side apply of config (the request body, already decoded; it must
  * hold apiVersion, kind and metadata.name) to live (NULL to create).
- * Fills *out; out->obj is a fresh tree in a, and equals live (plus
- * managedFields) when nothing changed. Returns 0; CF_ECONFLICT with
- * out->conflicts and out->message set (also the error message);
- * CF_EINVALID for a config the schema rejects or one carrying
- * metadata.managedFields ("metadata.managedFields must be nil").
+ * Fills *out; out->obj is a fresh tree in a (live and config are not
+ * modified) carrying the new managedFields. When out->changed is false the
+ * object equals live apart from managedFields; if managedFields are equal
+ * too, the server must not write (§2.1). The applier's entry gets
+ * opts->now only when the object changed. For manager "kubectl", conflicts
+ * on fields still equal to the last-applied annotation are forgiven and
+ * the annotation is rewritten (§3.5). Defaulting and validation of
+ * out->obj are the caller's.
+ *
+ * Returns 0; CF_ECONFLICT with out->conflicts and out->message set (also
+ * the error message); CF_EINVALID for a config the schema rejects (".spec.
+ * containers: duplicate entries for key [name=\"a\"]") or one carrying
+ * metadata.managedFields ("metadata.managedFields must be nil");
+ * CF_EINVALID wrapped as "failed to decode managed fields: ..." when the
+ * live object's managedFields are corrupt.
  */
 int cf_ssa_apply(cf_ssa_result *out, cf_arena *a, const cf_schema *s,
     const cf_node *live, const cf_node *config, const cf_ssa_opts *opts);
@@ -94,9 +105,18 @@ int cf_ssa_apply(cf_ssa_result *out, cf_arena *a, const cf_schema *s,
 /*
  * Record a non-apply write (create, PUT, JSON/merge/strategic patch):
  * new_obj is the object about to be stored, with whatever managedFields
- * the request carried; old_obj is the stored object (NULL on create). Sets
- * or removes new_obj's metadata.managedFields in place (§3.2, §3.4), with
- * new nodes from a. Returns 0, or CF_EINVALID if new_obj is not an object.
+ * the request carried; old_obj is the stored object (NULL, or without
+ * metadata.uid, on create). Sets or removes new_obj's
+ * metadata.managedFields in place (§3.2, §3.4), with new nodes from a:
+ *   - the request's list is used when it is non-empty and valid (not on
+ *     subresources); [] or an invalid list keeps the stored one; [{}]
+ *     resets tracking (the writer then owns only what it changed);
+ *   - an existing object without managedFields stays untracked;
+ *   - the writer's entry (manager, Update, apiVersion, subresource) gains
+ *     what changed, with time opts->now; removed paths leave every entry;
+ *   - at most 10 Update entries, older ones folded into ancient-changes.
+ * The endpoint's reset fields must already be reset in new_obj.
+ * Returns 0, or CF_EINVALID if new_obj is not an object.
  */
 int cf_ssa_update(cf_node *new_obj, cf_arena *a, const cf_schema *s,
     const cf_node *old_obj, const cf_ssa_opts *opts);
