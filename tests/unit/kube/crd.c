@@ -5,6 +5,8 @@
 #include "core/alloc.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/fs.h"
+#include "core/yaml.h"
 
 #include <libgen.h>
 #include <stdio.h>
@@ -765,30 +767,26 @@ static const char *api_dir(cf_arena *a)
 	    cf_arena_strdup(a, __FILE__)));
 }
 
-/* Read every document of api/<file> as nodes. Until core/yaml.h lands the
- * YAML is turned into JSON lines by python3's yaml module (a test-only
- * dependency), then parsed here. */
+/* Read every document of api/<file> with core/yaml.h, as the server and
+ * the CLI will when they install the CRDs. */
 static size_t load_crds(cf_arena *a, const char *file, cf_node **out,
     size_t max)
 {
 	const char *dir = api_dir(a);
-	char *cmd, line[1 << 17];
-	size_t n = 0;
-	FILE *f;
+	cf_buf text = CF_BUF_INIT;
+	cf_node **docs = NULL;
+	size_t ndocs = 0, n = 0;
 
-	if (!dir)
+	if (!dir || cf_fs_read(&text, cf_arena_printf(a, "%s/%s", dir, file),
+	    1 << 22) < 0) {
+		cf_buf_release(&text);
 		return 0;
-	cmd = cf_arena_printf(a, "python3 -c 'import json,sys,yaml\n"
-	    "for d in yaml.safe_load_all(open(sys.argv[1])):\n"
-	    "  print(json.dumps(d))' '%s/%s'", dir, file);
-	f = popen(cmd, "r");
-	if (!f)
-		return 0;
-	while (n < max && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		out[n++] = J(a, line);
 	}
-	pclose(f);
+	if (cf_yaml_parse(&docs, &ndocs, a, text.buf, text.len, NULL) == 0)
+		for (size_t i = 0; i < ndocs && n < max; i++)
+			if (docs[i])
+				out[n++] = docs[i];
+	cf_buf_release(&text);
 	return n;
 }
 
