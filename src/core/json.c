@@ -148,8 +148,19 @@ static int bad_char(const struct jp *j, const unsigned char *at,
 {
 	char q[16];
 
-	if (at >= j->end)
-		return jp_fail(j, at, "unexpected end of JSON input");
+	/* Go checks the end of input by feeding the scanner a space: where
+	 * a space is fine the input is merely short, elsewhere (inside a
+	 * literal, number or escape) the space itself is the bad character. */
+	if (at >= j->end) {
+		if (!strncmp(context, "looking", 7) ||
+		    !strcmp(context, "in string literal") ||
+		    !strcmp(context, "after array element") ||
+		    !strcmp(context, "after object key") ||
+		    !strcmp(context, "after object key:value pair") ||
+		    !strcmp(context, "after top-level value"))
+			return jp_fail(j, at, "unexpected end of JSON input");
+		return jp_fail(j, at, "invalid character ' ' %s", context);
+	}
 	quote_char(q, *at);
 	return jp_fail(j, at, "invalid character %s %s", q, context);
 }
@@ -547,7 +558,7 @@ static int parse_number(struct jp *j, cf_node **out)
 	}
 	if (!isfinite(n->v.f))
 		return jp_fail(j, s,
-		    "cannot unmarshal number %.*s into a float64",
+		    "json: cannot unmarshal number %.*s into Go value of type float64",
 		    (int)((p - s) > 40 ? 40 : (p - s)), (const char *)s);
 	return 0;
 }

@@ -124,7 +124,8 @@ TEST(test_core_json__floats_read_exactly)
 	/* Beyond float64 is refused, as Go refuses it. */
 	CHECK_INT(parse(&a, "1e400", &n), CF_EINVALID);
 	CHECK_STR(cf_error_msg(),
-	    "cannot unmarshal number 1e400 into a float64 at line 1, column 1");
+	    "json: cannot unmarshal number 1e400 into Go value of type float64"
+	    " at line 1, column 1");
 	cf_arena_release(&a);
 }
 
@@ -197,7 +198,11 @@ TEST(test_core_json__errors_like_go_with_position)
 	    "invalid character '2' after array element at line 1, column 4");
 	CHECK_STR(parse_err("1 2"),
 	    "invalid character '2' after top-level value at line 1, column 3");
-	CHECK_STR(parse_err("tru"), "unexpected end of JSON input at line 1, column 4");
+	CHECK_STR(parse_err("tru"),
+	    "invalid character ' ' in literal true (expecting 'e') at line 1, column 4");
+	CHECK_STR(parse_err("\"abc"), "unexpected end of JSON input at line 1, column 5");
+	CHECK_STR(parse_err("\"\\"),
+	    "invalid character ' ' in string escape code at line 1, column 3");
 	CHECK_STR(parse_err("trux"),
 	    "invalid character 'x' in literal true (expecting 'e') at line 1, column 4");
 	CHECK_STR(parse_err("nul!"),
@@ -214,7 +219,8 @@ TEST(test_core_json__errors_like_go_with_position)
 	    "invalid character 'x' in numeric literal at line 1, column 2");
 	CHECK_STR(parse_err("1.e5"),
 	    "invalid character 'e' after decimal point in numeric literal at line 1, column 3");
-	CHECK_STR(parse_err("1e+"), "unexpected end of JSON input at line 1, column 4");
+	CHECK_STR(parse_err("1e+"),
+	    "invalid character ' ' in exponent of numeric literal at line 1, column 4");
 	CHECK_STR(parse_err("1ex"),
 	    "invalid character 'x' in exponent of numeric literal at line 1, column 3");
 	CHECK_STR(parse_err("01"),
