@@ -1025,6 +1025,44 @@ TEST(test_kube_ssa__reapply_is_idempotent)
 	cf_arena_release(&a);
 }
 
+/* A manager that wrote through /status is named with its subresource. */
+TEST(test_kube_ssa__conflict_with_status_writer)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = widget(&a);
+	cf_node *live = create_widget(&a, s), *next;
+	cf_ssa_opts st = { .manager = "ctl", .api_version = "example.com/v1",
+		.now = NOW2, .subresource = "status", .status_subresource = true };
+	cf_ssa_opts o = st;
+	cf_ssa_result r;
+
+	CHECK(live);
+	next = cf_node_dup(&a, live);
+	cf_node_set(&a, next, "status", J(&a, "{'phase':'Ready'}"));
+	CHECK(cf_ssa_update(next, &a, s, live, &st) == 0);
+	o.manager = "other";
+	o.now = NOW3;
+	CHECK_INT(cf_ssa_apply(&r, &a, s, next, J(&a, "{'apiVersion':"
+	    "'example.com/v1','kind':'Widget','metadata':{'name':'w'},"
+	    "'status':{'phase':'Failed'}}"), &o), CF_ECONFLICT);
+	CHECK_STR(r.message, "Apply failed with 1 conflict: conflict with \"ctl\" "
+	    "with subresource \"status\" using example.com/v1: .status.phase");
+	/* Forced, the status applier takes phase; spec is untouched. */
+	o.force = true;
+	CHECK(cf_ssa_apply(&r, &a, s, next, J(&a, "{'apiVersion':"
+	    "'example.com/v1','kind':'Widget','metadata':{'name':'w'},"
+	    "'spec':{'replicas':9},'status':{'phase':'Failed'}}"), &o) == 0);
+	CHECK_STR(cf_node_getp_str(r.obj, "status", "phase", NULL), "Failed");
+	CHECK(cf_node_equal(cf_node_getp(r.obj, "spec", "replicas", NULL),
+	    cf_node_int(&a, 2)));
+	/* The widget schema does not declare status, so it is a map entry. */
+	CHECK_STR(fields_of(&a, r.obj, "other", "Apply"),
+	    "{\"f:status\":{\".\":{},\"f:phase\":{}}}");
+	CHECK_STR(cf_node_getp_str(entry_of(r.obj, "other", "Apply"),
+	    "subresource", NULL), "status");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -1051,4 +1089,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__entries_per_version_and_sorted),
     T(test_kube_ssa__fieldsv1_malformed_keys),
     T(test_kube_ssa__deep_objects),
-    T(test_kube_ssa__reapply_is_idempotent))
+    T(test_kube_ssa__reapply_is_idempotent),
+    T(test_kube_ssa__conflict_with_status_writer))
