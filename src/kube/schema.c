@@ -163,11 +163,15 @@ static cf_schema *walk_create(cf_arena *a, cf_schema *root, const char *path)
 		char *name = cf_arena_strndup(a, p, items ? n - 2 : n);
 		cf_schema *next = find_field(cur, name);
 
+		/* Paths through fields no rule typed yet make built-in
+		 * structs: every parent of a special field is a Go struct. */
 		if (!next) {
 			next = struct_new(a);
 			add_field(a, cur, name, next);
 		}
 		if (items) {
+			/* Stepping into items implies a list; its own rule (if
+			 * any) ran earlier and already set the relationship. */
 			if (next->kind != CF_SCHEMA_LIST) {
 				next->kind = CF_SCHEMA_LIST;
 				next->flags = 0;
@@ -202,6 +206,7 @@ static void set_keys(cf_arena *a, cf_schema *s, const char *spec, size_t len)
 
 		if (comma)
 			*comma = '\0';
+		/* Only string defaults occur in k8s.io/api keys (protocol). */
 		if ((colon = strchr(tok, ':'))) {
 			*colon = '\0';
 			s->key_defaults[s->nkeys] = cf_node_str(a, colon + 1);
@@ -247,6 +252,8 @@ static void apply_desc(cf_arena *a, cf_schema *s, const char *desc)
 			s->rel = IS("list") ? CF_SCHEMA_ATOMIC
 			    : IS("set")     ? CF_SCHEMA_SET
 					    : CF_SCHEMA_ASSOC;
+			/* Sets hold scalars only; say so, so an object item
+			 * in one is owned as a leaf rather than walked. */
 			if (IS("set"))
 				s->elem = schema_new(a, CF_SCHEMA_SCALAR);
 			if (arg)
@@ -669,6 +676,8 @@ const cf_schema *cf_schema_builtin(const char *group, const char *kind)
 {
 	int id = builtin_find(group, kind);
 
+	/* Built once, on first use, by whichever thread gets here first;
+	 * afterwards the trees are only read, so no lock is needed. */
 	pthread_once(&builtin_once, build_builtins);
 	return builtins[id < 0 ? B_GENERIC : id];
 }
@@ -708,6 +717,7 @@ static int openapi_object(cf_schema *s, cf_arena *a, const cf_node *n,
 	s->kind = CF_SCHEMA_MAP;
 	if (mt && !strcmp(mt, "atomic"))
 		s->rel = CF_SCHEMA_ATOMIC;
+	/* Each property is typed recursively, with its path for errors. */
 	for (uint32_t i = 0; cf_node_is(props, CF_NODE_MAP) && i < props->len;
 	     i++) {
 		cf_schema *f;
@@ -839,6 +849,8 @@ int cf_schema_from_openapi(const cf_schema **out, cf_arena *a,
 	cf_buf_release(&path);
 	if (error < 0)
 		return error;
+	/* A root without "type" (rare, but allowed with
+	 * preserve-unknown-fields) is still an object. */
 	if (root->kind == CF_SCHEMA_UNTYPED)
 		root->kind = CF_SCHEMA_MAP;
 	if (root->kind != CF_SCHEMA_MAP)

@@ -54,6 +54,7 @@ static void go_v(cf_buf *b, const cf_node *v)
 		cf_buf_addch(b, ']');
 		break;
 	case CF_NODE_MAP: {
+		/* Go prints maps with sorted keys; sort a scratch copy. */
 		cf_arena tmp = CF_ARENA_INIT;
 		cf_node *c = cf_node_dup(&tmp, v);
 
@@ -264,6 +265,7 @@ static int set_order(smp *x, cf_node *list, const cf_node *order,
 		    order, NULL);
 	pi = cf_arena_alloc(x->a, (n + 1) * sizeof(*pi));
 	so = cf_arena_alloc(x->a, (n + 1) * sizeof(*so));
+	/* Partition: items the order list names, and server-only items. */
 	for (uint32_t k = 0; k < n; k++) {
 		cf_node *it = list->v.items[k];
 
@@ -292,6 +294,8 @@ static int set_order(smp *x, cf_node *list, const cf_node *order,
 			so[m] = so[m - 1];
 			so[m - 1] = t;
 		}
+	/* Interleave: a server-only item goes first only when both are in
+	 * the server's list and it came earlier there. */
 	for (uint32_t k = 0; k < n; k++) {
 		if (i < ns && j < np) {
 			int li = find_item(server, so[i], key);
@@ -458,6 +462,7 @@ static int smp_map(smp *x, cf_node **out, const cf_schema *s, cf_node *orig,
 		*out = NULL;
 		return 0;
 	}
+	/* replace: the patch, directives applied, is the whole new map. */
 	if (d && !strcmp(d, "replace"))
 		orig = NULL;
 	else if ((d && strcmp(d, "merge")) ||
@@ -560,6 +565,7 @@ int cf_smp_apply(cf_node **out, cf_arena *a, const cf_schema *s,
 	if (!cf_node_is(patch, CF_NODE_MAP))
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
 		    "strategic merge patch must be an object");
+	/* Work on a copy: the caller's object is usually the stored one. */
 	error = smp_map(&x, &res, s, cf_node_dup(a, obj), patch);
 	cf_buf_release(&x.path);
 	if (error < 0)

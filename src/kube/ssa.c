@@ -306,6 +306,7 @@ static void json_put(cf_buf *b, const cf_node *v)
 			cf_buf_addf(b, "%lld", (long long)v->v.i);
 		break;
 	case CF_NODE_FLOAT: {
+		/* Shortest text that reads back exactly, like Go's 'g' -1. */
 		char tmp[40];
 
 		if (v->num) {
@@ -870,6 +871,8 @@ static int item_pe(pe *out, cf_arena *a, const cf_schema *ls, const cf_node *v,
 	enum cf_schema_rel rel = cf_schema_rel_of(ls, v);
 
 	memset(out, 0, sizeof(*out));
+	/* Sets name items by value; granular lists without keys (unused by
+	 * Kubernetes) by position. */
 	if (rel == CF_SCHEMA_SET) {
 		out->kind = PE_VALUE;
 		out->val = v;
@@ -886,6 +889,8 @@ static int item_pe(pe *out, cf_arena *a, const cf_schema *ls, const cf_node *v,
 	}
 	cf_node *key = cf_node_map(a);
 
+	/* Key fields in name order; absent ones take their schema default
+	 * (a port without protocol is the TCP port, §3.3). */
 	for (uint32_t i = 0; i < ls->nkeys; i++) {
 		const cf_node *kv = cf_node_get(v, ls->keys[i]);
 
@@ -1499,6 +1504,7 @@ static void mgrs_cap(cf_arena *a, mgrs *ms)
 	for (size_t i = 0; i < ms->n; i++)
 		if (!is_apply(&ms->v[i]) && !cf_fieldset_empty(ms->v[i].set))
 			up[nup++] = &ms->v[i];
+	/* Entries emptied by this write are dropped anyway; not counted. */
 	if (nup <= SSA_MAX_UPDATERS)
 		return;
 	qsort(up, nup, sizeof(*up), cap_cmp);
@@ -1578,6 +1584,8 @@ static cf_fieldset *filter_ignored(cf_arena *a, const cf_fieldset *s,
 	cf_fieldset *r = fs_copy(a, s);
 	uint32_t k = 0;
 
+	/* Reset fields are all top-level, so dropping children of the root
+	 * is enough (SMD's RecursiveDifference with such a filter). */
 	for (uint32_t i = 0; i < r->n; i++)
 		if (!(r->c[i].pe.kind == PE_FIELD && ignored_top(o, r->c[i].pe.name)))
 			r->c[k++] = r->c[i];
@@ -1776,9 +1784,11 @@ static int conflict_error(cf_ssa_result *out, cf_arena *a, mgrs *ms,
 	cf_buf msg = CF_BUF_INIT;
 	size_t n = 0;
 
+	/* The caller returns right after, so the entries' sets can be
+	 * replaced by their conflict sets to sort and walk them together. */
 	for (size_t i = 0; i < ms->n; i++) {
 		if (sets[i]) {
-			ms->v[i].set = sets[i]; /* stash: order[] sorts mgrs */
+			ms->v[i].set = sets[i];
 			order[n++] = &ms->v[i];
 		}
 	}
@@ -1794,6 +1804,7 @@ static int conflict_error(cf_ssa_result *out, cf_arena *a, mgrs *ms,
 		for (size_t k = first; k < out->nconflicts; k++)
 			cf_buf_addf(&msg, "\n- %s", out->conflicts[k].field);
 	}
+	/* One conflict reads as one sentence; several are grouped. */
 	if (out->nconflicts == 1)
 		out->message = cf_arena_printf(a, "Apply failed with 1 conflict: "
 		    "%s: %s", out->conflicts[0].message, out->conflicts[0].field);
@@ -1887,6 +1898,7 @@ static void before_first_apply(cf_arena *a, const cf_schema *s, mgrs *ms,
 	cmp c;
 	mgr m = { .manager = "before-first-apply", .operation = "Update" };
 
+	/* An Update from nothing to live: every field is new. */
 	compare(&c, a, s, NULL, live0);
 	m.set = fs_combine(a, changed_set(a, &c, o), strip_set(a), FS_DIFF);
 	if (cf_fieldset_empty(m.set))
@@ -2052,6 +2064,8 @@ static int update_managers(mgrs *ms, cf_arena *a, const cf_node *req_mf,
 	if (!sub && cf_node_is(req_mf, CF_NODE_SEQ) && req_mf->len &&
 	    mgrs_decode(ms, a, req_mf) == 0 && ms->n)
 		return 0;
+	/* A bad request list is not an error: clients that do not
+	 * understand managedFields must not be able to break them. */
 	cf_error_clear();
 	return mgrs_decode(ms, a, cf_node_getp(old, "metadata", "managedFields",
 	    NULL));
