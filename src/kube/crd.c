@@ -406,6 +406,7 @@ struct snode {
 	const cf_node *def;   /* default value */
 	const cf_node *enums; /* sequence */
 	pcre2_code *re;
+	pcre2_match_context *mctx; /* the schema's, shared */
 	const char *pattern;
 	const char *format;
 	const cf_node *minimum, *maximum;
@@ -425,7 +426,22 @@ struct snode {
 struct cf_crd_schema {
 	cf_arena arena;
 	struct snode *root;
+	pcre2_match_context *mctx; /* created with the first pattern */
 };
+
+/*
+ * Go's regexp (RE2) matches in linear time; PCRE2 backtracks, so a CRD
+ * author's pathological pattern could pin a server thread on every create.
+ * Cap the work per match well above anything a sane pattern needs on a
+ * field value; a match that hits the cap counts as not matching.
+ */
+#define CF_CRD_MATCH_LIMIT 1000000
+#define CF_CRD_DEPTH_LIMIT 10000
+
+static void free_mctx(void *p)
+{
+	pcre2_match_context_free((pcre2_match_context *)p);
+}
 
 static void free_code(void *p)
 {
@@ -573,6 +589,15 @@ static int compile_node(cf_crd_schema *sc, struct snode **out, const cf_node *s,
 			    path_plus(path, "pattern"), str, (char *)msg);
 		}
 		cf_arena_defer(a, free_code, n->re);
+		if (!sc->mctx) {
+			sc->mctx = pcre2_match_context_create(NULL);
+			if (!sc->mctx)
+				CF_BUG("out of memory creating a PCRE2 context");
+			pcre2_set_match_limit(sc->mctx, CF_CRD_MATCH_LIMIT);
+			pcre2_set_depth_limit(sc->mctx, CF_CRD_DEPTH_LIMIT);
+			cf_arena_defer(a, free_mctx, sc->mctx);
+		}
+		n->mctx = sc->mctx;
 	}
 
 	v = cf_node_get(s, "properties");
@@ -1087,7 +1112,7 @@ static void validate_string(struct val_ctx *c, const struct snode *s,
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->re,
 		    NULL);
 		int rc = pcre2_match(s->re, (PCRE2_SPTR)v->v.s, v->len, 0, 0, md,
-		    NULL);
+		    s->mctx);
 
 		pcre2_match_data_free(md);
 		if (rc < 0)

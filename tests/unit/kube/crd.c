@@ -657,6 +657,18 @@ TEST(test_kube_crd__junctors_and_bounds)
 	CHECK_INT(c->len, 2);
 	cf_crd_schema_free(e);
 
+	/* A catastrophic-backtracking pattern ends at the match limit (counted
+	 * as no match) instead of hanging the request. */
+	cf_crd_schema *slow = compile_ok("{\"type\":\"object\",\"properties\":{"
+	    "\"spec\":{\"type\":\"object\",\"properties\":{\"s\":{\"type\":"
+	    "\"string\",\"pattern\":\"^(a+)+$\"}}}}}", &a);
+	CHECK(slow != NULL);
+	c = validate(&a, slow, "{\"s\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\"}");
+	CHECK_INT(c->len, 1);
+	c = validate(&a, slow, "{\"s\":\"aaaa\"}");
+	CHECK_INT(c->len, 0);
+	cf_crd_schema_free(slow);
+
 	/* A pattern that does not compile is refused at compile time. */
 	cf_crd_schema *bad = NULL;
 	CHECK_INT(cf_crd_schema_compile(&bad, J(&a, "{\"type\":\"object\","
