@@ -916,6 +916,9 @@ struct val_ctx {
 	cf_crd_causes *out; /* NULL: only count failures (anyOf probing) */
 	size_t fails;
 	cf_buf path;
+	const cf_node *old; /* ratcheting: the old value correlated with the
+	                     * one being validated, or NULL */
+	bool ratchet;
 };
 
 static const char *data_type(const cf_node *v)
@@ -1222,6 +1225,27 @@ static void validate_list_type(struct val_ctx *c, const struct snode *s,
 
 /* Array bounds, then each item (paths "[i]"), then list-type rules,
  * the order in which the server reports them. */
+/* Ratcheting correlates list items only for list-type map, by their keys;
+ * items of atomic lists and sets have no identity across an update. */
+static const cf_node *correlate_item(const struct snode *s, const cf_node *old,
+    const cf_node *item)
+{
+	if (!old || s->list_type != LIST_MAP || !cf_node_is(old, CF_NODE_SEQ) ||
+	    !cf_node_is(item, CF_NODE_MAP))
+		return NULL;
+	for (uint32_t i = 0; i < old->len; i++) {
+		const cf_node *o = old->v.items[i];
+		bool same = cf_node_is(o, CF_NODE_MAP);
+
+		for (size_t k = 0; k < s->n_map_keys && same; k++)
+			same = node_eq(cf_node_get(o, s->map_keys[k]),
+			    cf_node_get(item, s->map_keys[k]));
+		if (same)
+			return o;
+	}
+	return NULL;
+}
+
 static void validate_array(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
@@ -1246,13 +1270,18 @@ static void validate_array(struct val_ctx *c, const struct snode *s,
 			vfail(c, "FieldValueInvalid", "Invalid value", NULL, "",
 			    "%s in body shouldn't contain duplicates", vname(c));
 	}
-	if (s->items)
+	if (s->items) {
+		const cf_node *old = c->old;
+
 		for (uint32_t i = 0; i < v->len; i++) {
 			size_t mark = path_index(&c->path, i);
 
+			c->old = correlate_item(s, old, v->v.items[i]);
 			validate_value(c, s->items, v->v.items[i]);
+			c->old = old;
 			cf_buf_truncate(&c->path, mark);
 		}
+	}
 	if (s->list_type != LIST_ATOMIC)
 		validate_list_type(c, s, v);
 }
@@ -1297,6 +1326,7 @@ static void validate_meta_names(struct val_ctx *c, const struct snode *s,
     const cf_node *md)
 {
 	static const char *const keys[] = { "name", "generateName" };
+	const cf_node *old = c->old ? cf_node_get(c->old, "metadata") : NULL;
 
 	for (size_t i = 0; i < CF_ARRAY_SIZE(keys); i++) {
 		const struct snode *ps = prop_find(s, keys[i]);
@@ -1307,7 +1337,9 @@ static void validate_meta_names(struct val_ctx *c, const struct snode *s,
 			continue;
 		mark = path_key(&c->path, "metadata");
 		path_key(&c->path, keys[i]);
+		c->old = cf_node_get(old, keys[i]);
 		validate_value(c, ps, val);
+		c->old = old;
 		cf_buf_truncate(&c->path, mark);
 	}
 }
@@ -1318,6 +1350,7 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
     const cf_node *v)
 {
 	cf_node tmp = { .type = CF_NODE_INT };
+	const cf_node *old = cf_node_is(c->old, CF_NODE_MAP) ? c->old : NULL;
 
 	tmp.v.i = v->len;
 	if (s->max_props >= 0 && v->len > s->max_props)
@@ -1354,7 +1387,9 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
 			continue;
 		}
 		mark = path_key(&c->path, k);
+		c->old = old ? cf_node_get(old, k) : NULL;
 		validate_value(c, ps, v->v.pairs[i].val);
+		c->old = old;
 		cf_buf_truncate(&c->path, mark);
 	}
 }
@@ -1365,7 +1400,7 @@ static void validate_object(struct val_ctx *c, const struct snode *s,
 static size_t probe(struct val_ctx *c, const struct snode *s, const cf_node *v,
     cf_crd_causes *scratch)
 {
-	struct val_ctx p = { scratch, 0, CF_BUF_INIT };
+	struct val_ctx p = { scratch, 0, CF_BUF_INIT, NULL, false };
 
 	cf_buf_add(&p.path, c->path.buf, c->path.len);
 	validate_value(&p, s, v);
@@ -1472,6 +1507,11 @@ static void validate_value(struct val_ctx *c, const struct snode *s,
 {
 	if (!s || !v)
 		return;
+	/* Ratcheting (on by default since Kubernetes 1.30): a value an update
+	 * leaves exactly as it was is not re-validated, so a CRD that
+	 * tightens its schema does not lock existing objects. */
+	if (c->ratchet && c->old && cf_node_equal(c->old, v))
+		return;
 	if (v->type == CF_NODE_NULL && (s->nullable || (!s->tmask &&
 	    !s->int_or_string)))
 		return;
@@ -1498,7 +1538,18 @@ static void validate_value(struct val_ctx *c, const struct snode *s,
 int cf_crd_schema_validate(const cf_crd_schema *s, const cf_node *obj,
     cf_crd_causes *out)
 {
-	struct val_ctx c = { out, 0, CF_BUF_INIT };
+	struct val_ctx c = { out, 0, CF_BUF_INIT, NULL, false };
+	size_t before = out->len;
+
+	validate_value(&c, s->root, obj);
+	cf_buf_release(&c.path);
+	return causes_result(out, before);
+}
+
+int cf_crd_schema_validate_update(const cf_crd_schema *s, const cf_node *obj,
+    const cf_node *old, cf_crd_causes *out)
+{
+	struct val_ctx c = { out, 0, CF_BUF_INIT, old, old != NULL };
 	size_t before = out->len;
 
 	validate_value(&c, s->root, obj);
@@ -1963,7 +2014,7 @@ static void check_defaults(struct crd_ctx *c, const struct snode *s)
 		return;
 	if (s->def) {
 		cf_crd_causes tmp = CF_CRD_CAUSES_INIT(c->a);
-		struct val_ctx v = { &tmp, 0, CF_BUF_INIT };
+		struct val_ctx v = { &tmp, 0, CF_BUF_INIT, NULL, false };
 		struct prune_ctx pc = { NULL, CF_BUF_INIT };
 		cf_node *pruned = cf_node_dup(c->a, s->def);
 

@@ -206,6 +206,17 @@ int cf_crd_schema_validate(const cf_crd_schema *s, const cf_node *obj,
     cf_crd_causes *out);
 
 /*
+ * cf_crd_schema_validate for an update, with Kubernetes' validation
+ * ratcheting: values equal to their counterpart in old (same property
+ * path; list-type map items matched by their keys) are not re-checked, so
+ * an object stored under an older, looser schema can still be updated as
+ * long as the update does not touch the offending values. old NULL is a
+ * plain validation.
+ */
+int cf_crd_schema_validate_update(const cf_crd_schema *s, const cf_node *obj,
+    const cf_node *old, cf_crd_causes *out);
+
+/*
  * The whole decode path for one request body: prune (collecting unknown
  * fields), then per mode: STRICT fails with CF_EINVALID and the message
  * `strict decoding error: unknown field "spec.foo", unknown field "…"`
