@@ -16,13 +16,12 @@
  * operations always return fresh trees, so no subtree is ever shared.
  */
 #include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/json.h"
 #include "kube/ssa.h"
 
 /* ---- path elements ----------------------------------------------------- */
@@ -286,290 +285,24 @@ static bool fs_any_child(const cf_fieldset *s)
 	return false;
 }
 
-/* ---- tiny JSON for path-element keys ------------------------------------ */
+/* ---- JSON inside path-element keys -------------------------------------- */
 
 /*
- * Key and value path elements embed compact JSON ("k:{\"name\":\"c1\"}").
- * This writer and reader cover the JSON values such keys hold; numbers use
- * Go's shortest form for the common (integer) case.
+ * Key and value path elements embed compact JSON ("k:{\"name\":\"c1\"}"),
+ * written and read with core/json so numbers and escapes are exactly Go's.
+ * Maps are written in node order: key maps are already sorted by name.
  */
 static void json_put(cf_buf *b, const cf_node *v)
 {
-	switch (v ? v->type : CF_NODE_NULL) {
-	case CF_NODE_BOOL:
-		cf_buf_adds(b, v->v.b ? "true" : "false");
-		break;
-	case CF_NODE_INT:
-		if (v->flags & CF_NODE_F_UINT)
-			cf_buf_addf(b, "%llu", (unsigned long long)v->v.u);
-		else
-			cf_buf_addf(b, "%lld", (long long)v->v.i);
-		break;
-	case CF_NODE_FLOAT: {
-		/* Shortest text that reads back exactly, like Go's 'g' -1. */
-		char tmp[40];
-
-		if (v->num) {
-			cf_buf_adds(b, v->num);
-			break;
-		}
-		for (int prec = 1; prec <= 17; prec++) {
-			snprintf(tmp, sizeof(tmp), "%.*g", prec, v->v.f);
-			if (strtod(tmp, NULL) == v->v.f)
-				break;
-		}
-		cf_buf_adds(b, tmp);
-		break;
-	}
-	case CF_NODE_STR:
-		cf_buf_add_json_str(b, v->v.s, v->len);
-		break;
-	case CF_NODE_SEQ:
-		cf_buf_addch(b, '[');
-		for (uint32_t i = 0; i < v->len; i++) {
-			if (i)
-				cf_buf_addch(b, ',');
-			json_put(b, v->v.items[i]);
-		}
-		cf_buf_addch(b, ']');
-		break;
-	case CF_NODE_MAP:
-		cf_buf_addch(b, '{');
-		for (uint32_t i = 0; i < v->len; i++) {
-			if (i)
-				cf_buf_addch(b, ',');
-			cf_buf_add_json_str(b, v->v.pairs[i].key, v->v.pairs[i].klen);
-			cf_buf_addch(b, ':');
-			json_put(b, v->v.pairs[i].val);
-		}
-		cf_buf_addch(b, '}');
-		break;
-	default:
+	/* Only NaN/Inf fail, and no parsed value holds them. */
+	if (cf_json_write(b, v, 0) < 0)
 		cf_buf_adds(b, "null");
-	}
 }
 
-/* Reader state: bytes left, the arena for nodes, and a depth guard since
- * fieldsV1 keys come from clients (PUT bodies may carry managedFields). */
-struct jr {
-	const char *p, *end;
-	cf_arena *a;
-	int depth;
-};
-
-static void jr_ws(struct jr *r)
-{
-	while (r->p < r->end && strchr(" \t\r\n", *r->p))
-		r->p++;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static void put_utf8(cf_buf *b, unsigned cp)
-{
-	if (cp < 0x80) {
-		cf_buf_addch(b, (char)cp);
-	} else if (cp < 0x800) {
-		cf_buf_addch(b, (char)(0xC0 | (cp >> 6)));
-		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		cf_buf_addch(b, (char)(0xE0 | (cp >> 12)));
-		cf_buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		cf_buf_addch(b, (char)(0xF0 | (cp >> 18)));
-		cf_buf_addch(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		cf_buf_addch(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		cf_buf_addch(b, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
-/* Four hex digits of a \u escape. */
-static int jr_u4(struct jr *r, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (r->end - r->p < 4)
-		return -1;
-	for (int i = 0; i < 4; i++) {
-		int h = hexval(r->p[i]);
-
-		if (h < 0)
-			return -1;
-		v = v * 16 + (unsigned)h;
-	}
-	r->p += 4;
-	*out = v;
-	return 0;
-}
-
-/* A JSON string at r->p (which points at the opening quote). Surrogate
- * pairs are joined; lone surrogates are passed through as code points,
- * which only matters for keys no Kubernetes schema produces. */
-static int jr_string(struct jr *r, cf_node **out)
-{
-	cf_buf b = CF_BUF_INIT;
-
-	r->p++; /* opening quote */
-	while (r->p < r->end && *r->p != '"') {
-		char c = *r->p++;
-		unsigned cp;
-
-		if (c != '\\') {
-			cf_buf_addch(&b, c);
-			continue;
-		}
-		if (r->p >= r->end)
-			break;
-		c = *r->p++;
-		switch (c) {
-		case 'b': cf_buf_addch(&b, '\b'); break;
-		case 'f': cf_buf_addch(&b, '\f'); break;
-		case 'n': cf_buf_addch(&b, '\n'); break;
-		case 'r': cf_buf_addch(&b, '\r'); break;
-		case 't': cf_buf_addch(&b, '\t'); break;
-		case 'u':
-			if (jr_u4(r, &cp) < 0)
-				goto bad;
-			if (cp >= 0xD800 && cp < 0xDC00 && r->end - r->p >= 6 &&
-			    r->p[0] == '\\' && r->p[1] == 'u') {
-				unsigned lo;
-
-				r->p += 2;
-				if (jr_u4(r, &lo) < 0)
-					goto bad;
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			}
-			put_utf8(&b, cp);
-			break;
-		default:
-			cf_buf_addch(&b, c);
-		}
-	}
-	if (r->p >= r->end)
-		goto bad;
-	r->p++;
-	*out = cf_node_strn(r->a, b.buf, b.len);
-	cf_buf_release(&b);
-	return 0;
-bad:
-	cf_buf_release(&b);
-	return -1;
-}
-
-/* Any JSON value. Returns -1 on malformed input; the caller reports the
- * whole key, which is more useful than an offset inside it. */
-static int jr_value(struct jr *r, cf_node **out)
-{
-	jr_ws(r);
-	if (r->p >= r->end || ++r->depth > 64)
-		return -1;
-	if (*r->p == '"') {
-		r->depth--;
-		return jr_string(r, out);
-	}
-	if (*r->p == '{' || *r->p == '[') {
-		bool map = *r->p++ == '{';
-		cf_node *n = map ? cf_node_map(r->a) : cf_node_seq(r->a);
-
-		jr_ws(r);
-		if (r->p < r->end && *r->p == (map ? '}' : ']')) {
-			r->p++;
-			goto done;
-		}
-		for (;;) {
-			cf_node *k = NULL, *v;
-
-			jr_ws(r);
-			if (map) {
-				if (r->p >= r->end || *r->p != '"' || jr_string(r, &k))
-					return -1;
-				jr_ws(r);
-				if (r->p >= r->end || *r->p++ != ':')
-					return -1;
-			}
-			if (jr_value(r, &v))
-				return -1;
-			if (map)
-				cf_node_setn(r->a, n, k->v.s, k->len, v);
-			else
-				cf_node_push(r->a, n, v);
-			jr_ws(r);
-			if (r->p < r->end && *r->p == ',') {
-				r->p++;
-				continue;
-			}
-			if (r->p < r->end && *r->p == (map ? '}' : ']')) {
-				r->p++;
-				break;
-			}
-			return -1;
-		}
-	done:
-		*out = n;
-		r->depth--;
-		return 0;
-	}
-	r->depth--;
-	if (r->end - r->p >= 4 && !memcmp(r->p, "true", 4)) {
-		r->p += 4;
-		*out = cf_node_bool(r->a, true);
-		return 0;
-	}
-	if (r->end - r->p >= 5 && !memcmp(r->p, "false", 5)) {
-		r->p += 5;
-		*out = cf_node_bool(r->a, false);
-		return 0;
-	}
-	if (r->end - r->p >= 4 && !memcmp(r->p, "null", 4)) {
-		r->p += 4;
-		*out = cf_node_null(r->a);
-		return 0;
-	}
-	{
-		const char *s = r->p;
-		bool fl = false;
-		char *tmp, *e;
-
-		while (r->p < r->end && strchr("+-0123456789.eE", *r->p)) {
-			fl |= strchr(".eE", *r->p) != NULL;
-			r->p++;
-		}
-		if (r->p == s)
-			return -1;
-		tmp = cf_arena_strndup(r->a, s, (size_t)(r->p - s));
-		errno = 0;
-		if (!fl) {
-			long long i = strtoll(tmp, &e, 10);
-
-			if (!*e && !errno) {
-				*out = cf_node_int(r->a, i);
-				return 0;
-			}
-		}
-		*out = cf_node_float(r->a, strtod(tmp, &e));
-		return *e ? -1 : 0;
-	}
-}
-
-/* Exactly one value in s[0..n), surrounded only by whitespace. */
+/* Exactly one JSON value in s[0..n). Returns -1 if malformed. */
 static int json_read(cf_node **out, cf_arena *a, const char *s, size_t n)
 {
-	struct jr r = { s, s + n, a, 0 };
-
-	if (jr_value(&r, out))
-		return -1;
-	jr_ws(&r);
-	return r.p == r.end ? 0 : -1;
+	return cf_json_parse(out, a, s, n, NULL) < 0 ? -1 : 0;
 }
 
 /* ---- fieldsV1 encoding -------------------------------------------------- */
@@ -1844,19 +1577,6 @@ static cf_fieldset *allowed_from_last_applied(cf_arena *a, const cf_schema *s,
 	return fs_combine(a, set, c.modified, FS_DIFF);
 }
 
-/* Sort every map's keys: Go marshals unstructured maps in key order. */
-static void sort_deep(cf_node *n)
-{
-	if (cf_node_is(n, CF_NODE_MAP)) {
-		cf_node_sort_keys(n);
-		for (uint32_t i = 0; i < n->len; i++)
-			sort_deep(n->v.pairs[i].val);
-	} else if (cf_node_is(n, CF_NODE_SEQ)) {
-		for (uint32_t i = 0; i < n->len; i++)
-			sort_deep(n->v.items[i]);
-	}
-}
-
 /* After a successful apply by "kubectl" on an object that carries the
  * annotation, the annotation follows the applied config (sorted JSON plus
  * a newline, without the annotation itself), as lastAppliedUpdater does. */
@@ -1873,8 +1593,11 @@ static void update_last_applied(cf_arena *a, cf_node *merged,
 	cf_node_del(cann, LAST_APPLIED);
 	if (cann && !cf_node_count(cann))
 		cf_node_del(cf_node_get(c, "metadata"), "annotations");
-	sort_deep(c);
-	json_put(&b, c);
+	/* Go marshals unstructured maps in key order. */
+	if (cf_json_write(&b, c, CF_JSON_SORTED) < 0) {
+		cf_buf_release(&b);
+		return;
+	}
 	cf_buf_addch(&b, '\n');
 	cf_node_set(a, ann, LAST_APPLIED, cf_node_strn(a, b.buf, b.len));
 	cf_buf_release(&b);

@@ -8,107 +8,28 @@
 #include "core/node.h"
 #include "kube/schema.h"
 
-/*
- * Test-only JSON reading and writing, small on purpose: core/json.h is
- * being written alongside; these helpers go once it lands.
- */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "core/buf.h"
+#include "core/json.h"
 
-static cf_node *jp_value(cf_arena *a, const char **p);
-
-static void jp_ws(const char **p)
-{
-	while (**p == ' ' || **p == '\n' || **p == '\t' || **p == '\r')
-		(*p)++;
-}
-
-static cf_node *jp_string(cf_arena *a, const char **p)
-{
-	cf_buf b = CF_BUF_INIT;
-	cf_node *n;
-
-	for ((*p)++; **p && **p != '"'; (*p)++) {
-		if (**p == '\\') {
-			(*p)++;
-			cf_buf_addch(&b, **p == 'n' ? '\n' : **p);
-		} else {
-			cf_buf_addch(&b, **p);
-		}
-	}
-	(*p)++;
-	n = cf_node_strn(a, b.buf, b.len);
-	cf_buf_release(&b);
-	return n;
-}
-
-static cf_node *jp_value(cf_arena *a, const char **p)
-{
-	cf_node *n;
-
-	jp_ws(p);
-	if (**p == '"')
-		return jp_string(a, p);
-	if (**p == '{' || **p == '[') {
-		int map = *(*p)++ == '{';
-
-		n = map ? cf_node_map(a) : cf_node_seq(a);
-		for (;;) {
-			jp_ws(p);
-			if (**p == '}' || **p == ']') {
-				(*p)++;
-				return n;
-			}
-			if (**p == ',') {
-				(*p)++;
-				continue;
-			}
-			if (map) {
-				cf_node *k = jp_string(a, p);
-
-				jp_ws(p);
-				(*p)++; /* ':' */
-				cf_node_set(a, n, k->v.s, jp_value(a, p));
-			} else {
-				cf_node_push(a, n, jp_value(a, p));
-			}
-		}
-	}
-	if (!strncmp(*p, "true", 4) || !strncmp(*p, "null", 4)) {
-		n = **p == 't' ? cf_node_bool(a, true) : cf_node_null(a);
-		*p += 4;
-		return n;
-	}
-	if (!strncmp(*p, "false", 5)) {
-		*p += 5;
-		return cf_node_bool(a, false);
-	}
-	{
-		char *end;
-		double d = strtod(*p, &end);
-		const char *s = *p;
-		int fl = 0;
-
-		for (; s < end; s++)
-			fl |= *s == '.' || *s == 'e';
-		*p = end;
-		return fl ? cf_node_float(a, d) : cf_node_int(a, (int64_t)d);
-	}
-}
-
-/* Parse a JSON test fixture (single quotes stand for double quotes, so
- * fixtures stay readable in C strings). */
+/* Parse a JSON fixture; single quotes stand for double quotes so fixtures
+ * stay readable in C strings. A broken fixture is a bug in the test, so
+ * it stops the binary loudly. */
 static cf_node *J(cf_arena *a, const char *text)
 {
 	char *t = cf_arena_strdup(a, text);
-	const char *p = t;
+	cf_node *n;
 
 	for (char *c = t; *c; c++)
 		if (*c == '\'')
 			*c = '"';
-	return jp_value(a, &p);
+	if (cf_json_parse(&n, a, t, strlen(t), NULL) < 0) {
+		fprintf(stderr, "bad fixture %s: %s\n", text, cf_error_msg());
+		abort();
+	}
+	return n;
 }
 
 /* Follow a dotted path; "x[]" steps into x's items. */
