@@ -542,7 +542,7 @@ static int verify_sa_token(cf_authn_identity *out, cf_node **auds_out,
 	uid = cf_node_getp_str(cl, "kubernetes.io", "serviceaccount", "uid",
 	    NULL);
 	sub = cf_node_getp_str(cl, "sub", NULL);
-	if (!ns || !name || !uid || !sub ||
+	if (!ns || !*ns || !name || !*name || !uid || !*uid || !sub ||
 	    strcmp(sub, cf_arena_printf(a, SA_PREFIX "%s:%s", ns, name)))
 		return bad_token("malformed service account claims");
 	/* A token outlives nothing: a deleted or re-created SA voids it. */

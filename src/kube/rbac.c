@@ -534,6 +534,9 @@ struct visit {
 	/* rules review */
 	cf_arena *a;
 	cf_node *res_rules, *nonres_rules;
+	/* escalation checks: every rule the user holds */
+	const struct rule **owned;
+	size_t nowned, owned_alloc;
 };
 
 static void add_error(struct visit *v, const char *msg)
@@ -1239,4 +1242,299 @@ cf_node *cf_rbac_bootstrap_policy(cf_arena *a)
 		cf_node_push(a, list, o);
 	}
 	return list;
+}
+
+/* --- escalation prevention --------------------------------------------- */
+
+static bool collect_owned(struct visit *v, const struct entry *b,
+    const struct subject *s, const struct rule *ru)
+{
+	CF_GROW(v->owned, v->owned_alloc, v->nowned + 1);
+	v->owned[v->nowned++] = ru;
+	return true;
+}
+
+/* One verb on one group/resource/name, or one verb on one URL: the unit
+ * BreakdownRule splits a requested rule into. */
+struct atom {
+	const char *verb, *group, *res, *name, *url;
+};
+
+static bool url_covers(const char *owner, const char *url)
+{
+	size_t n = strlen(owner);
+
+	if (!strcmp(owner, url))
+		return true;
+	return n && owner[n - 1] == '*' && !strncmp(url, owner, n - 1);
+}
+
+/* rbac validation's ruleCovers for a single atom. A requested rule
+ * without names needs an owner rule without names: holding "get pods/a"
+ * must not let one grant "get pods". */
+static bool atom_covered(const struct rule *const *owned, size_t n,
+    const struct atom *at)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *ru = owned[i];
+		bool ok = false;
+
+		if (!strv_has(&ru->verbs, "*") && !strv_has(&ru->verbs, at->verb))
+			continue;
+		if (ru->names.n && (!at->name || !strv_has(&ru->names, at->name)))
+			continue;
+		if (at->url) {
+			for (size_t j = 0; j < ru->urls.n && !ok; j++)
+				ok = url_covers(ru->urls.v[j], at->url);
+		} else {
+			const char *slash = strchr(at->res, '/');
+
+			if (!strv_has(&ru->groups, "*") &&
+			    !strv_has(&ru->groups, at->group))
+				continue;
+			ok = strv_has(&ru->resources, "*") ||
+			    strv_has(&ru->resources, at->res);
+			for (size_t j = 0; j < ru->resources.n && !ok && slash; j++)
+				ok = ru->resources.v[j][0] == '*' &&
+				    !strcmp(ru->resources.v[j] + 1, slash);
+		}
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+/* Go's %q of a []string: ["a" "b"]. */
+static void add_qlist(cf_buf *b, const char *const *v, size_t n)
+{
+	cf_buf_addch(b, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cf_buf_addch(b, ' ');
+		add_quoted(b, v[i]);
+	}
+	cf_buf_addch(b, ']');
+}
+
+/* A missing right, compacted: simple resource rules that differ only in
+ * their verb share one entry (rbac's CompactRules). */
+struct missing {
+	struct atom key;
+	const char **verbs;
+	size_t nverbs, alloc;
+	char *text;
+};
+
+static int missing_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct missing *)a)->text,
+	    ((const struct missing *)b)->text);
+}
+
+static void add_missing(struct missing **m, size_t *n, size_t *alloc,
+    const struct atom *at)
+{
+	for (size_t i = 0; !at->url && i < *n; i++) {
+		struct atom *k = &(*m)[i].key;
+
+		if (!k->url && streq(k->group, at->group) &&
+		    streq(k->res, at->res) && streq(k->name, at->name)) {
+			CF_GROW((*m)[i].verbs, (*m)[i].alloc, (*m)[i].nverbs + 1);
+			(*m)[i].verbs[(*m)[i].nverbs++] = at->verb;
+			return;
+		}
+	}
+	CF_GROW(*m, *alloc, *n + 1);
+	memset(&(*m)[*n], 0, sizeof(**m));
+	(*m)[*n].key = *at;
+	CF_GROW((*m)[*n].verbs, (*m)[*n].alloc, 1);
+	(*m)[*n].verbs[(*m)[*n].nverbs++] = at->verb;
+	(*n)++;
+}
+
+static char *missing_text(const struct missing *m)
+{
+	cf_buf b = CF_BUF_INIT;
+	const char *one[1];
+
+	cf_buf_addch(&b, '{');
+	if (!m->key.url) {
+		cf_buf_adds(&b, "APIGroups:");
+		one[0] = m->key.group;
+		add_qlist(&b, one, 1);
+		cf_buf_adds(&b, ", Resources:");
+		one[0] = m->key.res;
+		add_qlist(&b, one, 1);
+		if (m->key.name) {
+			cf_buf_adds(&b, ", ResourceNames:");
+			one[0] = m->key.name;
+			add_qlist(&b, one, 1);
+		}
+	} else {
+		cf_buf_adds(&b, "NonResourceURLs:");
+		one[0] = m->key.url;
+		add_qlist(&b, one, 1);
+	}
+	cf_buf_adds(&b, ", Verbs:");
+	add_qlist(&b, m->verbs, m->nverbs);
+	cf_buf_addch(&b, '}');
+	return cf_buf_detach(&b, NULL);
+}
+
+/* ConfirmNoEscalation: every atom of the requested rules must be covered
+ * by a rule u holds where the grant would apply (ns, or cluster-wide). */
+static int confirm_no_escalation(const cf_rbac *r, const cf_user_info *u,
+    const char *ns, const struct rule *const *want, size_t nwant,
+    const char *resource, const char *name)
+{
+	struct visit v = { .fn = collect_owned };
+	struct missing *m = NULL;
+	size_t nm = 0, malloc_ = 0;
+	cf_buf msg = CF_BUF_INIT;
+	int err = 0;
+
+	v.errors = (cf_buf)CF_BUF_INIT;
+	v.allowed_by = (cf_buf)CF_BUF_INIT;
+	visit_rules_for(r, u, ns, &v);
+	for (size_t i = 0; i < nwant; i++) {
+		const struct rule *w = want[i];
+		struct atom at = { 0 };
+
+		for (size_t g = 0; g < w->groups.n; g++)
+			for (size_t rs = 0; rs < w->resources.n; rs++)
+				for (size_t vb = 0; vb < w->verbs.n; vb++)
+					for (size_t nn = 0; nn < (w->names.n ? w->names.n : 1); nn++) {
+						at = (struct atom){ w->verbs.v[vb], w->groups.v[g],
+							w->resources.v[rs],
+							w->names.n ? w->names.v[nn] : NULL, NULL };
+						if (!atom_covered(v.owned, v.nowned, &at))
+							add_missing(&m, &nm, &malloc_, &at);
+					}
+		for (size_t ul = 0; ul < w->urls.n; ul++)
+			for (size_t vb = 0; vb < w->verbs.n; vb++) {
+				at = (struct atom){ w->verbs.v[vb], NULL, NULL, NULL,
+					w->urls.v[ul] };
+				if (!atom_covered(v.owned, v.nowned, &at))
+					add_missing(&m, &nm, &malloc_, &at);
+			}
+	}
+	if (nm) {
+		for (size_t i = 0; i < nm; i++)
+			m[i].text = missing_text(&m[i]);
+		qsort(m, nm, sizeof(*m), missing_cmp);
+		cf_buf_addf(&msg, "%s.%s ", resource, RBAC_GROUP);
+		add_quoted(&msg, name);
+		cf_buf_adds(&msg, " is forbidden: user ");
+		add_quoted(&msg, nz(u->name));
+		cf_buf_adds(&msg, " (groups=");
+		add_qlist(&msg, u->groups, u->ngroups);
+		cf_buf_adds(&msg, ") is attempting to grant RBAC permissions not "
+		    "currently held:");
+		for (size_t i = 0; i < nm; i++)
+			cf_buf_addf(&msg, "\n%s", m[i].text);
+		if (v.nerrors)
+			cf_buf_addf(&msg, "; resolution errors: [%s]", v.errors.buf);
+		err = cf_error_setc(CF_EFORBIDDEN, CF_ERR_KUBE, "%s", msg.buf);
+	}
+	for (size_t i = 0; i < nm; i++) {
+		free(m[i].verbs);
+		free(m[i].text);
+	}
+	free(m);
+	free(v.owned);
+	cf_buf_release(&msg);
+	cf_buf_release(&v.errors);
+	cf_buf_release(&v.allowed_by);
+	return err;
+}
+
+static bool in_masters(const cf_user_info *u)
+{
+	for (size_t i = 0; i < u->ngroups; i++)
+		if (streq(u->groups[i], "system:masters"))
+			return true;
+	return false;
+}
+
+static bool may(const cf_rbac *r, const cf_user_info *u, const char *verb,
+    const char *resource, const char *ns, const char *name)
+{
+	cf_authz_attrs at = { .user = u, .verb = verb, .resource_request = true,
+		.api_group = RBAC_GROUP, .resource = resource, .namespace = ns,
+		.name = name };
+
+	return cf_rbac_authorize(r, &at, NULL);
+}
+
+/* Full authority, required to set an aggregationRule (it can gather any
+ * rule, so only someone who could grant anything may write one). */
+static const char *const star[] = { "*" };
+static const struct rule full_authority = {
+	.verbs = { (const char **)star, 1 },
+	.groups = { (const char **)star, 1 },
+	.resources = { (const char **)star, 1 },
+};
+
+int cf_rbac_check_escalation(const cf_rbac *r, const cf_user_info *u,
+    enum cf_rbac_kind kind, const cf_node *obj)
+{
+	const char *name = cf_node_getp_str(obj, "metadata", "name", NULL);
+	const char *ns = namespaced(kind) ?
+	    cf_node_getp_str(obj, "metadata", "namespace", NULL) : NULL;
+	static const char *const plural[] = { "roles", "clusterroles",
+		"rolebindings", "clusterrolebindings" };
+	struct entry tmp = { 0 };
+	const struct rule **want = NULL;
+	size_t nwant = 0;
+	int err;
+
+	if ((unsigned)kind > CF_RBAC_CLUSTER_ROLE_BINDING || !name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "RBAC object without metadata.name");
+	if (in_masters(u))
+		return 0;
+
+	if (kind == CF_RBAC_ROLE || kind == CF_RBAC_CLUSTER_ROLE) {
+		if (may(r, u, "escalate", plural[kind], ns, name))
+			return 0;
+		if (kind == CF_RBAC_CLUSTER_ROLE &&
+		    cf_node_is(cf_node_get(obj, "aggregationRule"), CF_NODE_MAP)) {
+			const struct rule *fa = &full_authority;
+
+			return confirm_no_escalation(r, u, NULL, &fa, 1,
+			    plural[kind], name);
+		}
+		tmp.obj = obj;
+		parse_rules(&tmp);
+		want = cf_xcalloc(tmp.nrules + 1, sizeof(*want));
+		for (size_t i = 0; i < tmp.nrules; i++)
+			want[nwant++] = &tmp.rules[i];
+		err = confirm_no_escalation(r, u, ns, want, nwant, plural[kind], name);
+	} else {
+		const struct entry *role;
+		const char *rk = cf_node_getp_str(obj, "roleRef", "kind", NULL);
+		const char *rn = cf_node_getp_str(obj, "roleRef", "name", NULL);
+		bool cluster;
+
+		if (!rk || !rn)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+			    "%s '%s' has no roleRef", kind_names[kind], name);
+		cluster = strcmp(rk, "Role") != 0;
+		if (may(r, u, "bind", cluster ? "clusterroles" : "roles", ns, rn))
+			return 0;
+		role = cluster ? find(r, CF_RBAC_CLUSTER_ROLE, NULL, rn, NULL) :
+		    find(r, CF_RBAC_ROLE, ns, rn, NULL);
+		if (!role)
+			return cf_error_setc(CF_ENOTFOUND, CF_ERR_KUBE,
+			    "%s.%s \"%s\" not found", cluster ? "clusterroles" :
+			    "roles", RBAC_GROUP, rn);
+		want = cf_xcalloc((role->aggregated ? role->nagg : role->nrules) + 1,
+		    sizeof(*want));
+		for (size_t i = 0; i < (role->aggregated ? role->nagg : role->nrules); i++)
+			want[nwant++] = role->aggregated ? role->agg[i] : &role->rules[i];
+		err = confirm_no_escalation(r, u, ns, want, nwant, plural[kind], name);
+	}
+	free(want);
+	cf_arena_release(&tmp.arena);
+	return err;
 }

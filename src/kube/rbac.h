@@ -90,6 +90,22 @@ void cf_rbac_forbidden_message(cf_buf *out, const cf_authz_attrs *at,
     const char *reason);
 
 /*
+ * Escalation prevention for a create or update of obj (kind as given) by
+ * u, as kube-apiserver's RBAC storage does it. Roles: allowed when u is in
+ * system:masters, may "escalate" roles/clusterroles, or already holds
+ * every rule of obj (in its namespace; a ClusterRole with an
+ * aggregationRule needs full authority). Bindings: allowed when u is in
+ * system:masters, may "bind" the referenced role, or holds all its rules
+ * where the binding applies. Returns 0; CF_EFORBIDDEN with the message
+ * `<resource> "<name>" is forbidden: user "u" (groups=[...]) is attempting
+ * to grant RBAC permissions not currently held:\n{...}`; CF_ENOTFOUND when
+ * a binding's role does not exist (and u may not "bind" it); CF_EINVALID
+ * for an object without name or roleRef.
+ */
+int cf_rbac_check_escalation(const cf_rbac *r, const cf_user_info *u,
+    enum cf_rbac_kind kind, const cf_node *obj);
+
+/*
  * Evaluate a SelfSubjectAccessReview, SubjectAccessReview or
  * LocalSubjectAccessReview body. *out (allocated in a) is a copy of review
  * with status {allowed, denied (omitted when false), reason} set.

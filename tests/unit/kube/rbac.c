@@ -434,6 +434,101 @@ TEST(test_kube_rbac__aggregated_admin_edit_view)
 	cf_arena_release(&a);
 }
 
+static int esc(cf_rbac *r, cf_arena *a, const cf_user_info *u,
+    const char *kind, const char *json)
+{
+	return cf_rbac_check_escalation(r, u, cf_rbac_kind_from_name(kind),
+	    J(a, json));
+}
+
+TEST(test_kube_rbac__escalation_prevention)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_rbac *r = cf_rbac_new();
+	USER(alice, "alice", "system:authenticated");
+	USER(root, "root", "system:authenticated", "system:masters");
+
+	load_bootstrap(r, &a);
+	load(r, &a, "Role", "{\"metadata\":{\"name\":\"pods\",\"namespace\":\"ns1\"},"
+	    "\"rules\":[{\"verbs\":[\"get\",\"list\"],\"apiGroups\":[\"\"],"
+	    "\"resources\":[\"pods\"]},{\"verbs\":[\"get\"],\"apiGroups\":[\"\"],"
+	    "\"resources\":[\"secrets\"],\"resourceNames\":[\"a\"]}]}");
+	load(r, &a, "RoleBinding", "{\"metadata\":{\"name\":\"pods\",\"namespace\":"
+	    "\"ns1\"},\"roleRef\":{\"kind\":\"Role\",\"name\":\"pods\"},"
+	    "\"subjects\":[{\"kind\":\"User\",\"name\":\"alice\"}]}");
+
+	/* Granting what one holds is fine, in that namespace only. */
+	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
+	    "\"namespace\":\"ns1\"},\"rules\":[{\"verbs\":[\"list\"],\"apiGroups\":"
+	    "[\"\"],\"resources\":[\"pods\"]},{\"verbs\":[\"get\"],\"apiGroups\":"
+	    "[\"\"],\"resources\":[\"secrets\"],\"resourceNames\":[\"a\"]}]}"), 0);
+	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
+	    "\"namespace\":\"ns2\"},\"rules\":[{\"verbs\":[\"list\"],\"apiGroups\":"
+	    "[\"\"],\"resources\":[\"pods\"]}]}"), CF_EFORBIDDEN);
+	/* The missing rights, compacted per resource and sorted. Holding
+	 * one secret by name does not allow granting all secrets. */
+	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
+	    "\"namespace\":\"ns1\"},\"rules\":[{\"verbs\":[\"get\",\"delete\","
+	    "\"update\"],\"apiGroups\":[\"\"],\"resources\":[\"pods\",\"secrets\"]}]}"),
+	    CF_EFORBIDDEN);
+	CHECK_STR(cf_error_msg(), "roles.rbac.authorization.k8s.io \"x\" is "
+	    "forbidden: user \"alice\" (groups=[\"system:authenticated\"]) is "
+	    "attempting to grant RBAC permissions not currently held:\n"
+	    "{APIGroups:[\"\"], Resources:[\"pods\"], Verbs:[\"delete\" \"update\"]}\n"
+	    "{APIGroups:[\"\"], Resources:[\"secrets\"], Verbs:[\"get\" \"delete\" "
+	    "\"update\"]}");
+	/* Non-resource URLs: basic users hold get on /version via a CRB. */
+	CHECK_INT(esc(r, &a, &alice, "ClusterRole", "{\"metadata\":{\"name\":\"v\"},"
+	    "\"rules\":[{\"verbs\":[\"get\"],\"nonResourceURLs\":[\"/apis/apps\"]}]}"),
+	    0);
+	CHECK_INT(esc(r, &a, &alice, "ClusterRole", "{\"metadata\":{\"name\":\"v\"},"
+	    "\"rules\":[{\"verbs\":[\"get\"],\"nonResourceURLs\":[\"/metrics\"]}]}"),
+	    CF_EFORBIDDEN);
+	CHECK(strstr(cf_error_msg(), "{NonResourceURLs:[\"/metrics\"], Verbs:[\"get\"]}"));
+	/* An aggregationRule can gather anything: full authority needed. */
+	CHECK_INT(esc(r, &a, &alice, "ClusterRole", "{\"metadata\":{\"name\":\"g\"},"
+	    "\"aggregationRule\":{\"clusterRoleSelectors\":[{}]}}"), CF_EFORBIDDEN);
+	CHECK_INT(esc(r, &a, &root, "ClusterRole", "{\"metadata\":{\"name\":\"g\"},"
+	    "\"aggregationRule\":{\"clusterRoleSelectors\":[{}]}}"), 0);
+
+	/* Bindings: to a role whose rules one holds where it applies. */
+	bind_in(r, &a, "admin", "team", "alice");
+	CHECK_INT(esc(r, &a, &alice, "RoleBinding", "{\"metadata\":{\"name\":\"b\","
+	    "\"namespace\":\"team\"},\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":"
+	    "\"edit\"},\"subjects\":[{\"kind\":\"User\",\"name\":\"bob\"}]}"), 0);
+	CHECK_INT(esc(r, &a, &alice, "RoleBinding", "{\"metadata\":{\"name\":\"b\","
+	    "\"namespace\":\"team\"},\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":"
+	    "\"cluster-admin\"},\"subjects\":[]}"), CF_EFORBIDDEN);
+	CHECK(!strncmp(cf_error_msg(), "rolebindings.rbac.authorization.k8s.io \"b\" "
+	    "is forbidden: user \"alice\"", 60));
+	CHECK_INT(esc(r, &a, &alice, "ClusterRoleBinding", "{\"metadata\":{\"name\":"
+	    "\"b\"},\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"view\"}}"),
+	    CF_EFORBIDDEN);
+	CHECK_INT(esc(r, &a, &alice, "RoleBinding", "{\"metadata\":{\"name\":\"b\","
+	    "\"namespace\":\"team\"},\"roleRef\":{\"kind\":\"Role\",\"name\":"
+	    "\"nope\"}}"), CF_ENOTFOUND);
+	CHECK_STR(cf_error_msg(), "roles.rbac.authorization.k8s.io \"nope\" not found");
+
+	/* The bind and escalate verbs lift the check. */
+	load(r, &a, "ClusterRole", "{\"metadata\":{\"name\":\"binder\"},\"rules\":["
+	    "{\"verbs\":[\"bind\"],\"apiGroups\":[\"rbac.authorization.k8s.io\"],"
+	    "\"resources\":[\"clusterroles\"],\"resourceNames\":[\"cluster-admin\"]},"
+	    "{\"verbs\":[\"escalate\"],\"apiGroups\":[\"rbac.authorization.k8s.io\"],"
+	    "\"resources\":[\"roles\"]}]}");
+	bind_in(r, &a, "binder", "team", "alice");
+	CHECK_INT(esc(r, &a, &alice, "RoleBinding", "{\"metadata\":{\"name\":\"b\","
+	    "\"namespace\":\"team\"},\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":"
+	    "\"cluster-admin\"}}"), 0);
+	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
+	    "\"namespace\":\"team\"},\"rules\":[{\"verbs\":[\"*\"],\"apiGroups\":"
+	    "[\"*\"],\"resources\":[\"*\"]}]}"), 0);
+	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
+	    "\"namespace\":\"ns1\"},\"rules\":[{\"verbs\":[\"*\"],\"apiGroups\":"
+	    "[\"*\"],\"resources\":[\"*\"]}]}"), CF_EFORBIDDEN);
+	cf_rbac_free(r);
+	cf_arena_release(&a);
+}
+
 TEST(test_kube_rbac__aggregate_rules_output_and_expressions)
 {
 	cf_arena a = CF_ARENA_INIT;
@@ -628,4 +723,5 @@ TEST_MAIN(T(test_kube_rbac__role_binding_in_its_namespace_only),
     T(test_kube_rbac__aggregate_rules_output_and_expressions),
     T(test_kube_rbac__access_reviews),
     T(test_kube_rbac__rules_review),
+    T(test_kube_rbac__escalation_prevention),
     T(test_kube_rbac__invalid_objects))
