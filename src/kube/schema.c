@@ -711,12 +711,17 @@ static int openapi_object(cf_schema *s, cf_arena *a, const cf_node *n,
 	const cf_node *props = cf_node_get(n, "properties");
 	const cf_node *addl = cf_node_get(n, "additionalProperties");
 	const char *mt = cf_node_getp_str(n, "x-kubernetes-map-type", NULL);
+	const char *ps = cf_node_getp_str(n, "x-kubernetes-patch-strategy", NULL);
 	size_t mark = path->len;
 	int error;
 
 	s->kind = CF_SCHEMA_MAP;
 	if (mt && !strcmp(mt, "atomic"))
 		s->rel = CF_SCHEMA_ATOMIC;
+	if (ps && strstr(ps, "replace"))
+		s->smp |= CF_SMP_REPLACE;
+	if (ps && strstr(ps, "retainKeys"))
+		s->smp |= CF_SMP_RETAIN_KEYS;
 	/* Each property is typed recursively, with its path for errors. */
 	for (uint32_t i = 0; cf_node_is(props, CF_NODE_MAP) && i < props->len;
 	     i++) {

@@ -428,6 +428,9 @@ static int merge_key(smp *x, cf_node *orig, const cf_schema *s,
 	if (!ov || ov->type != p->val->type)
 		/* Absent, or of another type: the patch value wins. */
 		error = fresh_value(x, &res, cs, p->val);
+	else if (ov->type == CF_NODE_MAP && cs && (cs->smp & CF_SMP_REPLACE))
+		/* patchStrategy "replace" on a map: no merge below it. */
+		error = fresh_value(x, &res, cs, p->val);
 	else if (ov->type == CF_NODE_MAP)
 		error = smp_map(x, &res, cs, ov, p->val);
 	else if (ov->type == CF_NODE_SEQ)

@@ -278,6 +278,27 @@ TEST(test_kube_smp__type_change_and_unknown_fields)
 	cf_arena_release(&a);
 }
 
+/* Strategies declared by a CRD's x-kubernetes-patch-* tags are honoured
+ * too (the server only uses SMP for built-ins, but the engine is
+ * schema-driven). */
+TEST(test_kube_smp__strategies_from_openapi)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s;
+	cf_node *out;
+
+	CHECK(cf_schema_from_openapi(&s, &a, J(&a, "{'type':'object','properties':{"
+	    "'items':{'type':'array','x-kubernetes-patch-strategy':'merge',"
+	    "'x-kubernetes-patch-merge-key':'id','items':{'type':'object'}},"
+	    "'cfg':{'type':'object','x-kubernetes-patch-strategy':'replace'}}}")) == 0);
+	CHECK(cf_smp_apply(&out, &a, s, J(&a, "{'items':[{'id':1,'v':'a'}],"
+	    "'cfg':{'a':1,'b':2}}"), J(&a, "{'items':[{'id':1,'w':'b'},{'id':2}],"
+	    "'cfg':{'c':3}}")) == 0);
+	CHECK_STR(JS(&a, out), "{\"items\":[{\"id\":1,\"v\":\"a\",\"w\":\"b\"},"
+	    "{\"id\":2}],\"cfg\":{\"c\":3}}");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_smp__merge_list_by_key),
     T(test_kube_smp__atomic_lists_are_replaced),
     T(test_kube_smp__null_deletes_and_maps_merge),
@@ -287,4 +308,5 @@ TEST_MAIN(T(test_kube_smp__merge_list_by_key),
     T(test_kube_smp__set_element_order),
     T(test_kube_smp__retain_keys),
     T(test_kube_smp__errors_name_the_field),
-    T(test_kube_smp__type_change_and_unknown_fields))
+    T(test_kube_smp__type_change_and_unknown_fields),
+    T(test_kube_smp__strategies_from_openapi))
