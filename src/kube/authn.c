@@ -637,6 +637,39 @@ int cf_authn_token_review(cf_node **out, cf_arena *a,
 	return 0;
 }
 
+/* userInfo as authentication/v1 UserInfo marshals: uid and extra are
+ * omitempty, groups is written whenever there are any. */
+static cf_node *user_info_node(cf_arena *a, const cf_authn_identity *id)
+{
+	cf_node *u = cf_node_map(a), *groups;
+
+	cf_node_set(a, u, "username", cf_node_str(a, id->user.name ?
+	    id->user.name : ""));
+	if (id->user.uid && *id->user.uid)
+		cf_node_set(a, u, "uid", cf_node_str(a, id->user.uid));
+	if (id->user.ngroups) {
+		groups = cf_node_seq(a);
+		for (size_t i = 0; i < id->user.ngroups; i++)
+			cf_node_push(a, groups, cf_node_str(a, id->user.groups[i]));
+		cf_node_set(a, u, "groups", groups);
+	}
+	if (cf_node_count(id->extra))
+		cf_node_set(a, u, "extra", cf_node_dup(a, id->extra));
+	return u;
+}
+
+int cf_authn_self_subject_review(cf_node **out, cf_arena *a,
+    const cf_node *review, const cf_authn_identity *id)
+{
+	cf_node *res = review ? cf_node_dup(a, review) : cf_node_map(a);
+	cf_node *status = cf_node_map(a);
+
+	cf_node_set(a, status, "userInfo", user_info_node(a, id));
+	cf_node_set(a, res, "status", status);
+	*out = res;
+	return 0;
+}
+
 /* --- impersonation ---------------------------------------------------- */
 
 static bool has_prefix_ci(const char *s, const char *p)

@@ -100,6 +100,13 @@ int cf_authn_token_request(cf_node **out, cf_arena *a,
 int cf_authn_token_review(cf_node **out, cf_arena *a,
     const cf_authn_config *cfg, const cf_node *review);
 
+/*
+ * Answer a SelfSubjectReview (`kubectl auth whoami`) for id: *out is the
+ * review with status.userInfo {username, uid, groups, extra}. Returns 0.
+ */
+int cf_authn_self_subject_review(cf_node **out, cf_arena *a,
+    const cf_node *review, const cf_authn_identity *id);
+
 /* A request header as received; names compare case-insensitively. */
 typedef struct cf_authn_header {
 	const char *name, *value;

@@ -393,6 +393,24 @@ TEST(test_kube_authn__impersonation)
 
 		CHECK_INT(imp(&id, &on, &a, r, &alice, h, 2), CF_EINVALID);
 	}
+	/* kubectl auth whoami sees the impersonated identity. */
+	{
+		const cf_authn_header h[] = { { "Impersonate-User", "bob" },
+			{ "Impersonate-Extra-scopes", "view" } };
+		cf_node *out;
+
+		CHECK_INT(imp(&id, &on, &a, r, &alice, h, 2), 0);
+		CHECK_INT(cf_authn_self_subject_review(&out, &a, J(&a,
+		    "{\"kind\":\"SelfSubjectReview\",\"apiVersion\":"
+		    "\"authentication.k8s.io/v1\",\"metadata\":{\"creationTimestamp\":"
+		    "null},\"status\":{\"userInfo\":{}}}"), &id), 0);
+		cf_buf_reset(&b);
+		JW(&b, out);
+		CHECK_STR(b.buf, "{\"kind\":\"SelfSubjectReview\",\"apiVersion\":"
+		    "\"authentication.k8s.io/v1\",\"metadata\":{\"creationTimestamp\":"
+		    "null},\"status\":{\"userInfo\":{\"username\":\"bob\",\"groups\":"
+		    "[\"system:authenticated\"],\"extra\":{\"scopes\":[\"view\"]}}}}");
+	}
 	cf_buf_release(&b);
 	cf_rbac_free(r);
 	cf_arena_release(&a);

@@ -110,7 +110,7 @@ static const char *const captured[] = {
 	"rolebinding", "clusterrole", "clusterrole_agg", "clusterrolebinding",
 	"priorityclass", "ingress", "pdb", "pdb_int", "token", "quota",
 	"service_ext", "service_lb", "token_bound", "ingress_default",
-	"job_plain",
+	"job_plain", "whoami",
 };
 
 TEST(test_kube_protobuf__kubectl_bodies_match_json)
