@@ -51,7 +51,8 @@ typedef struct cf_authn_config {
 	const char *admin_token;       /* NULL: no admin token */
 	const char *admin_user;        /* default "cflux-admin" */
 	const cf_authn_key *key;       /* NULL: no ServiceAccount tokens */
-	const char *issuer;            /* iss; default "https://kubernetes.default.svc.cluster.local" */
+	/* iss; default "https://kubernetes.default.svc.cluster.local" */
+	const char *issuer;
 	const char *const *audiences;  /* API audiences; default { issuer } */
 	size_t naudiences;
 	cf_authn_sa_lookup_fn sa_lookup; /* NULL: skip the existence check */

@@ -5,10 +5,11 @@
  * server keeps current as those objects change. Evaluates request
  * attributes the way kube-apiserver's RBAC authorizer does (allow-only, no
  * deny), builds its exact 403 messages, answers access and rules reviews,
- * resolves ClusterRole aggregation and supplies the bootstrap policy.
+ * resolves ClusterRole aggregation, checks RBAC writes for privilege
+ * escalation and supplies the bootstrap policy.
  *
- * Not here: escalation checks on writes of RBAC objects, the HTTP layer,
- * authentication (authn.h). The index is not thread-safe: callers lock.
+ * Not here: the HTTP layer, storage, authentication (authn.h). The index
+ * is not thread-safe: callers lock.
  */
 #ifndef CF_KUBE_RBAC_H
 #define CF_KUBE_RBAC_H
