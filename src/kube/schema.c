@@ -689,6 +689,11 @@ bool cf_schema_builtin_known(const char *group, const char *kind)
 
 /* ---- CRD openAPIV3Schema ------------------------------------------- */
 
+static const char *nz_str(const char *s)
+{
+	return s ? s : "";
+}
+
 /* An OpenAPI boolean extension that is present and true. */
 static bool flag_true(const cf_node *n, const char *key)
 {
@@ -867,4 +872,30 @@ int cf_schema_from_openapi(const cf_schema **out, cf_arena *a,
 	RULES(root, NULL, meta_rules);
 	*out = root;
 	return 0;
+}
+
+int cf_schema_from_crd(const cf_schema **out, cf_arena *a, const cf_node *crd,
+    const char *version)
+{
+	const cf_node *versions = cf_node_getp(crd, "spec", "versions", NULL);
+	const char *name = cf_node_getp_str(crd, "metadata", "name", NULL);
+
+	for (size_t i = 0; i < cf_node_count(versions); i++) {
+		const cf_node *v = cf_node_at(versions, i);
+		const cf_node *oa;
+		static const cf_node empty = { .type = CF_NODE_MAP };
+
+		if (!cf_node_is(v, CF_NODE_MAP) || !version ||
+		    strcmp(nz_str(cf_node_getp_str(v, "name", NULL)), version))
+			continue;
+		/* No schema (only possible in old v1beta1 objects): anything
+		 * goes, so everything is deduced. */
+		oa = cf_node_getp(v, "schema", "openAPIV3Schema", NULL);
+		if (cf_schema_from_openapi(out, a, oa ? oa : &empty) < 0)
+			return cf_error_wrap("version '%s'", version);
+		return 0;
+	}
+	return cf_error_setc(CF_ENOTFOUND, CF_ERR_KUBE,
+	    "version '%s' not found in CustomResourceDefinition '%s'",
+	    version ? version : "", name ? name : "");
 }

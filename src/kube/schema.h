@@ -101,6 +101,16 @@ const cf_schema *cf_schema_deduced(void);
 int cf_schema_from_openapi(const cf_schema **out, cf_arena *a,
     const cf_node *openapi);
 
+/*
+ * The same for version `version` of a CustomResourceDefinition object:
+ * spec.versions[name=version].schema.openAPIV3Schema. A version without a
+ * schema gets a fully deduced one. Returns 0, CF_ENOTFOUND ("version 'v9'
+ * not found in CustomResourceDefinition 'x.example.com'"), or the errors
+ * of cf_schema_from_openapi prefixed with the version.
+ */
+int cf_schema_from_crd(const cf_schema **out, cf_arena *a, const cf_node *crd,
+    const char *version);
+
 /* Queries used by the merge code. */
 
 /*

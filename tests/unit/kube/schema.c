@@ -252,9 +252,37 @@ TEST(test_kube_schema__from_openapi_errors)
 	cf_arena_release(&a);
 }
 
+TEST(test_kube_schema__from_crd_object)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s;
+	cf_node *crd = J(&a, "{'apiVersion':'apiextensions.k8s.io/v1',"
+	    "'kind':'CustomResourceDefinition','metadata':{'name':'ws.example.com'},"
+	    "'spec':{'versions':[{'name':'v1','schema':{'openAPIV3Schema':{"
+	    "'type':'object','properties':{'spec':{'type':'object','properties':{"
+	    "'tags':{'type':'array','x-kubernetes-list-type':'set'}}}}}}},"
+	    "{'name':'v2','schema':{'openAPIV3Schema':{'type':'object','properties':{"
+	    "'spec':{'type':'object','properties':{'tags':{'type':'array'}}}}}}},"
+	    "{'name':'v3','schema':{'openAPIV3Schema':{'type':'object','properties':{"
+	    "'l':{'type':'array','x-kubernetes-list-type':'map'}}}}}]}}");
+
+	CHECK(cf_schema_from_crd(&s, &a, crd, "v1") == 0);
+	CHECK_INT(at(s, "spec.tags")->rel, CF_SCHEMA_SET);
+	CHECK(cf_schema_from_crd(&s, &a, crd, "v2") == 0);
+	CHECK_INT(at(s, "spec.tags")->rel, CF_SCHEMA_ATOMIC);
+	CHECK_INT(cf_schema_from_crd(&s, &a, crd, "v9"), CF_ENOTFOUND);
+	CHECK_STR(cf_error_msg(), "version 'v9' not found in "
+	    "CustomResourceDefinition 'ws.example.com'");
+	CHECK_INT(cf_schema_from_crd(&s, &a, crd, "v3"), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "version 'v3': .l: x-kubernetes-list-type map "
+	    "needs x-kubernetes-list-map-keys");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_schema__pod_template_lists),
     T(test_kube_schema__metadata_for_every_kind),
     T(test_kube_schema__status_conditions_and_others),
     T(test_kube_schema__deduced_parts),
     T(test_kube_schema__from_openapi),
-    T(test_kube_schema__from_openapi_errors))
+    T(test_kube_schema__from_openapi_errors),
+    T(test_kube_schema__from_crd_object))
