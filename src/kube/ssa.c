@@ -697,9 +697,8 @@ static int fieldset_walk(walk *w, cf_fieldset *node, const cf_schema *s,
 
 				pe_str(&dup, &p);
 				error = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
-				    "%s: duplicate entries for %s %s",
-				    w->text.len ? w->text.buf : ".",
-				    p.kind == PE_KEY ? "key" : "value", dup.buf);
+				    "%s: duplicate entries for key %s",
+				    w->text.len ? w->text.buf : ".", dup.buf);
 				cf_buf_release(&dup);
 				return error;
 			}

@@ -458,9 +458,19 @@ TEST(test_kube_ssa__fieldset_errors_name_the_list)
 	    "entries for key [name=\"a\"]");
 	CHECK_INT(cf_ssa_fieldset(&fs, &a, s, J(&a, "{'spec':{'template':{'spec':"
 	    "{'containers':[{'image':'a'}]}}}}")), CF_EINVALID);
-	CHECK(strstr(cf_error_msg(), ".spec.template.spec.containers: element 0: "
+	CHECK_STR(cf_error_msg(), ".spec.template.spec.containers: element 0: "
 	    "associative list with keys has an element that omits key field "
-	    "\"name\""));
+	    "\"name\" (and doesn't have default value)");
+	/* Sets say "key" too, as structured-merge-diff does. */
+	CHECK_INT(cf_ssa_fieldset(&fs, &a, s, J(&a, "{'metadata':{'finalizers':"
+	    "['a','a']}}")), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), ".metadata.finalizers: duplicate entries for "
+	    "key [=\"a\"]");
+	CHECK_INT(cf_ssa_fieldset(&fs, &a, s, J(&a, "{'spec':{'template':{'spec':"
+	    "{'containers':[{'name':'a','ports':[{'containerPort':1},"
+	    "{'containerPort':1,'protocol':'TCP'}]}]}}}}")), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), ".spec.template.spec.containers[name=\"a\"]."
+	    "ports: duplicate entries for key [containerPort=1,protocol=\"TCP\"]");
 	cf_arena_release(&a);
 }
 
