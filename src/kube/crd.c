@@ -1869,7 +1869,8 @@ static void check_root_metadata(struct crd_ctx *c, const cf_node *s)
 
 	if (!md)
 		return;
-	for (uint32_t i = 0; i < cf_node_count(props); i++) {
+	for (uint32_t i = 0; cf_node_is(props, CF_NODE_MAP) && i < props->len;
+	    i++) {
 		const char *k = props->v.pairs[i].key;
 
 		if (strcmp(k, "name") && strcmp(k, "generateName"))
@@ -1975,7 +1976,11 @@ static void check_schema(struct crd_ctx *c, const cf_node *s, int where,
 		check_list_type(c, s, type ? type : "");
 	check_map_type_and_rules(c, s, type);
 
-	for (uint32_t i = 0; i < cf_node_count(props); i++) {
+	if (props && !cf_node_is(props, CF_NODE_MAP))
+		cause_invalid(c->out, path_plus(&c->path, "properties"), props,
+		    "must be an object");
+	for (uint32_t i = 0; cf_node_is(props, CF_NODE_MAP) && i < props->len;
+	    i++) {
 		size_t mark = path_sub(&c->path, "properties", props->v.pairs[i].key);
 
 		check_schema(c, props->v.pairs[i].val, AT_PROP, in_junctor);
@@ -2113,6 +2118,8 @@ static void check_status_root(struct crd_ctx *c, const cf_node *schema,
 		"x-kubernetes-validations" };
 	const char *type = cf_node_getp_str(schema, "type", NULL);
 
+	if (!cf_node_is(schema, CF_NODE_MAP))
+		return; /* already reported by check_schema */
 	if (type && strcmp(type, "object")) {
 		cause_invalid_s(c->out, cf_arena_printf(c->a,
 		    "%s.schema.openAPIV3Schema.type", base), type,

@@ -1109,6 +1109,82 @@ TEST(test_kube_crd__flux_samples_rejected)
 	cf_arena_release(&a);
 }
 
+/* Walk to the k-th node (pre-order) below *slot; k counts down. */
+static cf_node **nth_slot(cf_node **slot, size_t *k)
+{
+	cf_node *n = *slot;
+
+	if ((*k)-- == 0)
+		return slot;
+	for (uint32_t i = 0; n->type == CF_NODE_MAP && i < n->len; i++) {
+		cf_node **r = nth_slot(&n->v.pairs[i].val, k);
+
+		if (r)
+			return r;
+	}
+	for (uint32_t i = 0; n->type == CF_NODE_SEQ && i < n->len; i++) {
+		cf_node **r = nth_slot(&n->v.items[i], k);
+
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+/* Replace every node of the Kustomization CRD in turn by a value of the
+ * wrong shape: the validator must report or accept each variant without
+ * crashing, and whatever it accepts must compile and process objects.
+ * (Run under ASan, this is what found unchecked map walks.) */
+TEST(test_kube_crd__mutated_crds_are_handled)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *crds[4];
+	size_t n = load_crds(&a, "kustomize.toolkit.fluxcd.io.yaml", crds, 4);
+	size_t accepted = 0, refused = 0;
+
+	CHECK_INT(n, 1);
+	for (size_t m = 1;; m++) {
+		for (int kind = 0; kind < 2; kind++) {
+			cf_arena r = CF_ARENA_INIT;
+			cf_node *crd = cf_node_dup(&r, crds[0]);
+			cf_crd_causes c = CF_CRD_CAUSES_INIT(&r);
+			cf_crd_schema *s = NULL;
+			size_t k = m;
+			cf_node **slot = nth_slot(&crd, &k);
+
+			if (!slot) {
+				cf_arena_release(&r);
+				goto done;
+			}
+			*slot = kind ? J(&r, "[{}]") : cf_node_str(&r, "x");
+			if (cf_crd_validate(&c, crd, NULL) != 0) {
+				refused++;
+				CHECK(c.len > 0);
+				cf_arena_release(&r);
+				continue;
+			}
+			accepted++;
+			if (cf_crd_schema_compile(&s, cf_node_getp(cf_crd_version(crd,
+			    NULL), "schema", "openAPIV3Schema", NULL)) == 0) {
+				cf_node *o = J(&r, "{\"metadata\":{\"name\":\"a\"},"
+				    "\"spec\":{\"interval\":\"1m\",\"prune\":true,"
+				    "\"patches\":[{\"patch\":\"x\"}]},\"status\":{}}");
+
+				cf_crd_schema_decode(s, &r, o, CF_CRD_SCHEMA_WARN, NULL);
+				cf_crd_schema_validate(s, o, &c);
+				cf_crd_schema_free(s);
+			}
+			cf_arena_release(&r);
+		}
+	}
+done:
+	/* Most shape changes in a schema are errors, some are harmless
+	 * (a description turned into the string "x"). */
+	CHECK(refused > 100);
+	CHECK(accepted > 100);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_crd__valid_crd_passes),
     T(test_kube_crd__names_and_versions),
     T(test_kube_crd__structural_schema_rules),
@@ -1123,4 +1199,5 @@ TEST_MAIN(T(test_kube_crd__valid_crd_passes),
     T(test_kube_crd__printer_columns),
     T(test_kube_crd__flux_crds_are_valid),
     T(test_kube_crd__flux_samples_default_and_validate),
-    T(test_kube_crd__flux_samples_rejected))
+    T(test_kube_crd__flux_samples_rejected),
+    T(test_kube_crd__mutated_crds_are_handled))
