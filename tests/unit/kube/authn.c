@@ -7,6 +7,9 @@
 
 #include <stdio.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/buf.h"
@@ -257,6 +260,27 @@ TEST(test_kube_authn__admin_token_and_bad_keys)
 	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, "x.y.z"), CF_EINVALID);
 	CHECK_INT(cf_authn_key_load_pem(&k, junk, strlen(junk)), CF_EINVALID);
 	CHECK_INT(cf_authn_key_load_pem(&k, "", 0), CF_EINVALID);
+	/* Valid keys the JWS algorithms here cannot use: refused too. */
+	{
+		EVP_PKEY *bad[2] = { EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"),
+			EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024) };
+
+		for (int i = 0; i < 2; i++) {
+			BIO *bio = BIO_new(BIO_s_mem());
+			char *p;
+			long n;
+			int err;
+
+			CHECK(bad[i] && bio);
+			CHECK(PEM_write_bio_PrivateKey(bio, bad[i], NULL, NULL, 0,
+			    NULL, NULL));
+			n = BIO_get_mem_data(bio, &p);
+			err = cf_authn_key_load_pem(&k, p, (size_t)n);
+			BIO_free(bio);
+			EVP_PKEY_free(bad[i]);
+			CHECK_INT(err, CF_EINVALID);
+		}
+	}
 	cf_arena_release(&a);
 }
 
