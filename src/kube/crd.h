@@ -116,8 +116,10 @@ const cf_node *cf_crd_version(const cf_node *crd, const char *version);
 typedef struct cf_crd_column {
 	const char *name;        /* header, e.g. "Ready" */
 	const char *type;        /* integer|number|string|boolean|date */
-	const char *format;      /* "" or int32|int64|float|double|byte|date|date-time|password|name */
-	const char *json_path;   /* ".status.conditions[?(@.type==\"Ready\")].status" */
+	/* "" or int32|int64|float|double|byte|date|date-time|password */
+	const char *format;
+	/* ".status.conditions[?(@.type==\"Ready\")].status" */
+	const char *json_path;
 	const char *description;
 	int32_t priority;        /* > 0: only with -o wide */
 } cf_crd_column;
