@@ -2100,6 +2100,9 @@ static void check_columns(struct crd_ctx *c, const cf_node *cols,
 		if (!jp || !*jp)
 			cause_required(c->out, cf_arena_printf(c->a, "%s.JSONPath",
 			    f), NULL);
+		else if (jp[0] != '.')
+			cause_invalid_s(c->out, cf_arena_printf(c->a, "%s.JSONPath",
+			    f), jp, "must be a simple json path starting with .");
 	}
 }
 
@@ -2168,6 +2171,10 @@ static void check_subresources(struct crd_ctx *c, const cf_node *sub,
 	if (!spec || !*spec)
 		cause_required(c->out, cf_arena_printf(c->a,
 		    "%s.scale.specReplicasPath", base), NULL);
+	else if (spec[0] != '.')
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.scale.specReplicasPath", base), spec,
+		    "must be a simple json path starting with .");
 	else if (!has_prefix(spec, ".spec."))
 		cause_invalid_s(c->out, cf_arena_printf(c->a,
 		    "%s.scale.specReplicasPath", base), spec,
@@ -2175,6 +2182,10 @@ static void check_subresources(struct crd_ctx *c, const cf_node *sub,
 	if (!st || !*st)
 		cause_required(c->out, cf_arena_printf(c->a,
 		    "%s.scale.statusReplicasPath", base), NULL);
+	else if (st[0] != '.')
+		cause_invalid_s(c->out, cf_arena_printf(c->a,
+		    "%s.scale.statusReplicasPath", base), st,
+		    "must be a simple json path starting with .");
 	else if (!has_prefix(st, ".status."))
 		cause_invalid_s(c->out, cf_arena_printf(c->a,
 		    "%s.scale.statusReplicasPath", base), st,

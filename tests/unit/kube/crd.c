@@ -754,13 +754,17 @@ TEST(test_kube_crd__printer_columns)
 	/* Column declarations are validated with the CRD. */
 	cf_crd_causes c = CF_CRD_CAUSES_INIT(&a);
 	cf_node_set(&a, v, "additionalPrinterColumns", J(&a,
-	    "[{\"name\":\"X\",\"type\":\"text\",\"format\":\"hex\"}]"));
+	    "[{\"name\":\"X\",\"type\":\"text\",\"format\":\"hex\"},"
+	    "{\"name\":\"Y\",\"type\":\"string\",\"jsonPath\":\"spec.y\"}]"));
 	CHECK_INT(cf_crd_validate(&c, crd, NULL), CF_EINVALID);
 	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.versions[0]."
 	    "additionalPrinterColumns[0].type: Invalid value: \"text\": must be "
 	    "one of boolean,date,integer,number,string");
 	CHECK_CAUSE(&c, "FieldValueRequired", "spec.versions[0]."
 	    "additionalPrinterColumns[0].JSONPath: Required value");
+	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.versions[0]."
+	    "additionalPrinterColumns[1].JSONPath: Invalid value: \"spec.y\": "
+	    "must be a simple json path starting with .");
 	/* Scale paths must point into spec and status. */
 	cf_crd_causes sc = CF_CRD_CAUSES_INIT(&a);
 	cf_node_del(v, "additionalPrinterColumns");
