@@ -884,7 +884,11 @@ cf_node *cf_ssa_merge(cf_arena *a, const cf_schema *s, const cf_node *live,
 typedef struct cmp {
 	walk w;
 	cf_fieldset *added, *modified, *removed;
+	bool typed; /* a built-in kind: compare as Go's typed objects do */
 } cmp;
+
+static const cf_node empty_map = { .type = CF_NODE_MAP };
+static const cf_node empty_seq = { .type = CF_NODE_SEQ };
 
 /* Absent, null, {} or []: two such values compare as one leaf, so that
  * "present but empty" vs "absent" is still seen as a change. */
@@ -897,16 +901,42 @@ static bool emptyish(const cf_node *v)
 static void cmp_value(cmp *c, const cf_schema *s, const cf_node *l,
     const cf_node *r);
 
-/* After visiting a child: new nodes are Added, vanished ones Removed. A
- * built-in struct that exists in a Go zero value is never "new". */
-static void cmp_post(cmp *c, const cf_schema *cs, const cf_node *l,
-    const cf_node *r, bool item)
+/* After visiting a child: new nodes are Added, vanished ones Removed. */
+static void cmp_post(cmp *c, const cf_node *l, const cf_node *r)
 {
-	if (!l && (item || !cs || !(cs->flags & CF_SCHEMA_F_ALWAYS) ||
-	    emptyish(r)))
+	if (!l)
 		fs_insert(c->w.a, c->added, c->w.stack, c->w.depth);
-	else if (!r && l)
+	else if (!r)
 		fs_insert(c->w.a, c->removed, c->w.stack, c->w.depth);
+}
+
+/*
+ * The kube-apiserver compares built-in objects after a round trip through
+ * their Go types, which changes what "absent" means (and so where "." is
+ * recorded). Below a struct that exists, a non-pointer struct field or a
+ * list without omitempty is never absent: it holds its zero value ({} or
+ * null). And a null anywhere decodes to the zero value, which the encoder
+ * then omits. Custom resources are unstructured and compared as they are.
+ */
+static void typed_view(const cmp *c, const cf_schema *cs, const cf_node *lp,
+    const cf_node *rp, const cf_node **l, const cf_node **r)
+{
+	bool zero_present;
+
+	if (!c->typed)
+		return;
+	if (*l && (*l)->type == CF_NODE_NULL)
+		*l = NULL;
+	if (*r && (*r)->type == CF_NODE_NULL)
+		*r = NULL;
+	zero_present = cs && (cs->flags & CF_SCHEMA_F_ALWAYS) &&
+	    (cs->kind == CF_SCHEMA_MAP || cs->kind == CF_SCHEMA_LIST);
+	if (!zero_present)
+		return;
+	if (!*l && lp)
+		*l = cs->kind == CF_SCHEMA_MAP ? &empty_map : &empty_seq;
+	if (!*r && rp)
+		*r = cs->kind == CF_SCHEMA_MAP ? &empty_map : &empty_seq;
 }
 
 /* Keyed lists and sets: items are paired by path element, not position,
@@ -941,7 +971,7 @@ static void cmp_list(cmp *c, const cf_schema *s, const cf_node *l,
 		if (!lok[k] || !walk_push(&c->w, &lp[k]))
 			continue;
 		cmp_value(c, is, l->v.items[k], rv);
-		cmp_post(c, is, l->v.items[k], rv, true);
+		cmp_post(c, l->v.items[k], rv);
 		c->w.depth--;
 	}
 	for (uint32_t k = 0; k < rn; k++) {
@@ -949,7 +979,7 @@ static void cmp_list(cmp *c, const cf_schema *s, const cf_node *l,
 		    !walk_push(&c->w, &rp[k]))
 			continue;
 		cmp_value(c, is, NULL, r->v.items[k]);
-		cmp_post(c, is, NULL, r->v.items[k], true);
+		cmp_post(c, NULL, r->v.items[k]);
 		c->w.depth--;
 	}
 }
@@ -968,16 +998,17 @@ static void cmp_map(cmp *c, const cf_schema *s, const cf_node *l,
 			const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
 			pe p = { .kind = PE_FIELD, .name = kv->key };
 
+			const cf_node *lv = pass ? NULL : kv->val;
+			const cf_node *rv = pass ? kv->val : ov;
+
 			/* Pass 1 handles keys only the new object has. */
-			if ((pass && ov) || !walk_push(&c->w, &p))
+			if (pass && ov)
 				continue;
-			if (pass) {
-				cmp_value(c, cs, NULL, kv->val);
-				cmp_post(c, cs, NULL, kv->val, false);
-			} else {
-				cmp_value(c, cs, kv->val, ov);
-				cmp_post(c, cs, kv->val, ov, false);
-			}
+			typed_view(c, cs, l, r, &lv, &rv);
+			if ((!lv && !rv) || !walk_push(&c->w, &p))
+				continue;
+			cmp_value(c, cs, lv, rv);
+			cmp_post(c, lv, rv);
 			c->w.depth--;
 		}
 	}
@@ -1019,6 +1050,12 @@ static void compare(cmp *c, cf_arena *a, const cf_schema *s, const cf_node *l,
 	c->added = fs_new(a);
 	c->modified = fs_new(a);
 	c->removed = fs_new(a);
+	/* Built-in roots are structs; on create the old object is the
+	 * kind's zero value, not nothing. */
+	c->typed = s && s->kind == CF_SCHEMA_MAP &&
+	    (s->flags & CF_SCHEMA_F_STRUCT);
+	if (c->typed && !l)
+		l = &empty_map;
 	cmp_value(c, s, l, r);
 }
 

@@ -746,13 +746,16 @@ TEST(test_kube_ssa__create_deployment_like_kubectl)
 {
 	cf_arena a = CF_ARENA_INIT;
 	const cf_schema *s = cf_schema_builtin("apps", "Deployment");
+	/* As kubectl create sends it: null timestamps and empty status. */
 	cf_node *obj = J(&a, "{'apiVersion':'apps/v1','kind':'Deployment',"
-	    "'metadata':{'name':'d','labels':{'app':'web'}},'spec':{'replicas':1,"
+	    "'metadata':{'name':'d','creationTimestamp':null,'labels':{'app':'web'}},"
+	    "'spec':{'replicas':1,"
 	    "'selector':{'matchLabels':{'app':'web'}},"
 	    "'strategy':{'type':'RollingUpdate','rollingUpdate':{'maxSurge':'25%'}},"
-	    "'template':{'metadata':{'labels':{'app':'web'}},'spec':{'containers':["
+	    "'template':{'metadata':{'creationTimestamp':null,'labels':{'app':'web'}},"
+	    "'spec':{'containers':["
 	    "{'name':'nginx','image':'nginx','resources':{},"
-	    "'ports':[{'containerPort':80}]}]}}}}");
+	    "'ports':[{'containerPort':80}]}]}}},'status':{}}");
 	cf_ssa_opts o = { .manager = "kubectl-create", .api_version = "apps/v1",
 		.now = NOW1 };
 
@@ -955,6 +958,33 @@ TEST(test_kube_ssa__conflict_with_status_writer)
 	cf_arena_release(&a);
 }
 
+/* Inside a new list item nothing has a zero value yet: a struct there is
+ * recorded with "." like any new node; an empty one is a leaf. An empty
+ * zero-valued struct on an existing object is no change at all. */
+TEST(test_kube_ssa__typed_zero_values)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("apps", "Deployment");
+	cf_node *old = J(&a, "{'apiVersion':'apps/v1','kind':'Deployment',"
+	    "'metadata':{'name':'d','uid':'u','managedFields':[{'manager':'x',"
+	    "'operation':'Update','apiVersion':'apps/v1','time':'" NOW1 "',"
+	    "'fieldsType':'FieldsV1','fieldsV1':{'f:spec':{'f:replicas':{}}}}]},"
+	    "'spec':{'replicas':1}}");
+	cf_node *next = J(&a, "{'apiVersion':'apps/v1','kind':'Deployment',"
+	    "'metadata':{'name':'d','uid':'u'},'spec':{'replicas':1,"
+	    "'strategy':{},'paused':null,'template':{'spec':{'containers':[{"
+	    "'name':'c','resources':{'limits':{'cpu':'1'}},'securityContext':{}}]}}}}");
+	cf_ssa_opts o = { .manager = "m", .api_version = "apps/v1", .now = NOW2 };
+
+	CHECK(cf_ssa_update(next, &a, s, old, &o) == 0);
+	CHECK_STR(fields_of(&a, next, "m", "Update"),
+	    "{\"f:spec\":{\"f:template\":{\"f:spec\":{\"f:containers\":"
+	    "{\"k:{\\\"name\\\":\\\"c\\\"}\":{\".\":{},\"f:name\":{},"
+	    "\"f:resources\":{\".\":{},\"f:limits\":{\".\":{},\"f:cpu\":{}}},"
+	    "\"f:securityContext\":{}}}}}}}");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -982,4 +1012,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_malformed_keys),
     T(test_kube_ssa__deep_objects),
     T(test_kube_ssa__reapply_is_idempotent),
-    T(test_kube_ssa__conflict_with_status_writer))
+    T(test_kube_ssa__conflict_with_status_writer),
+    T(test_kube_ssa__typed_zero_values))
