@@ -328,11 +328,13 @@ struct gen {
 	cf_node *data, *bin; /* maps being filled */
 };
 
-static int gen_put(struct gen *g, const char *key, const char *val, size_t vlen)
+static int gen_put(struct gen *g, const char *key, const char *val, size_t vlen,
+    bool check_key)
 {
 	cf_arena *a = g->c->a;
 
-	if (!valid_data_key(key))
+	/* kustomize does not validate keys read from env files. */
+	if (check_key && !valid_data_key(key))
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': %s %s: \"%s\" is not a valid key name for a %s",
 		    g->k->path, g->secret ? "secret" : "configmap", g->name, key,
@@ -400,7 +402,7 @@ static int gen_env(struct gen *g, const char *path)
 		    (size_t)((eq ? eq : le) - s));
 		const char *val = eq ? eq + 1 : "";
 		size_t vlen = eq ? (size_t)(le - eq - 1) : 0;
-		err = gen_put(g, key, val, vlen);
+		err = gen_put(g, key, val, vlen, false);
 	}
 	free(text);
 	return err < 0 ? cf_error_wrap("env file '%s'", path) : 0;
@@ -427,7 +429,7 @@ static int gen_literal(struct gen *g, const char *lit)
 		val++;
 		vlen -= 2;
 	}
-	return gen_put(g, key, val, vlen);
+	return gen_put(g, key, val, vlen, true);
 }
 
 static int gen_file(struct gen *g, const char *spec)
@@ -456,7 +458,7 @@ static int gen_file(struct gen *g, const char *spec)
 	}
 	if ((err = kz_read_file(g->c, &text, &len, g->k->dir, path)) < 0)
 		return err;
-	err = gen_put(g, key, text, len);
+	err = gen_put(g, key, text, len, true);
 	free(text);
 	return err;
 }

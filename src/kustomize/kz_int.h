@@ -103,6 +103,8 @@ int kz_load_resources(kz_ctx *c, kz_resmap *m, const char *text, size_t len,
 const char *kz_realdir(kz_ctx *c, const char *dir);
 int kz_yaml_parse_stream(cf_arena *a, cf_node ***docs, size_t *n,
     const char *text, size_t len, const char *path);
+int kz_yaml_parse_stream11(cf_arena *a, cf_node ***docs, size_t *n,
+    const char *text, size_t len, const char *path);
 
 /* generate.c */
 int kz_generate(kz_ctx *c, kz_resmap *m, const kz_kust *k);

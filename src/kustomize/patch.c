@@ -631,6 +631,11 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': a JSON 6902 patch must be a list of operations", src);
 	if (is_json) {
+		cf_node **ops;
+		size_t nops;
+		if ((err = kz_yaml_parse_stream11(c->a, &ops, &nops, text, len, src)) < 0)
+			return err;
+		docs[0] = nops ? ops[0] : docs[0];
 		if (!target)
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 			    "'%s': unable to apply JSON 6902 patch: missing target",

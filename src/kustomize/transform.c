@@ -136,7 +136,10 @@ static void fs_walk(kz_ctx *c, cf_node *n, const char *path, bool create,
 	if (n->type != CF_NODE_MAP)
 		return;
 	if (!slash) {
-		fn(c, n, seg, arg);
+		/* The last field too is only created when the spec says so. */
+		cf_node *leaf = cf_node_get(n, seg);
+		if (create || (leaf && leaf->type != CF_NODE_NULL))
+			fn(c, n, seg, arg);
 		return;
 	}
 	cf_node *child = cf_node_get(n, seg);
