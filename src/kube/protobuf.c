@@ -24,6 +24,7 @@
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/json.h"
 
 /* What a field holds; decides both the wire type expected and the JSON. */
 enum pb_kind {
@@ -39,7 +40,9 @@ enum pb_kind {
 	PB_TIME,     /* metav1.Time {1 seconds, 2 nanos} */
 	PB_IOS,      /* intstr.IntOrString {1 type, 2 intVal, 3 strVal} */
 	PB_QTY,      /* resource.Quantity {1 string} */
-	PB_SKIP,     /* present in the proto, not decoded (raw JSON fields) */
+	PB_RAWJSON,  /* metav1.FieldsV1 {1 raw}: the bytes are JSON text */
+	PB_MAPTIME,  /* map[string]metav1.Time (PDB status.disruptedPods) */
+	PB_SKIP,     /* present in the proto, not decoded */
 };
 
 /* Go declaration facts that change the JSON output. */
@@ -758,7 +761,7 @@ static const struct pb_field m_policy_PodDisruptionBudgetSpec_f[] = {
 static const struct pb_msg m_policy_PodDisruptionBudgetSpec = { "PodDisruptionBudgetSpec", CF_ARRAY_SIZE(m_policy_PodDisruptionBudgetSpec_f), m_policy_PodDisruptionBudgetSpec_f };
 static const struct pb_field m_policy_PodDisruptionBudgetStatus_f[] = {
 	{ 1, PB_INT, PB_OMIT, "observedGeneration", NULL },
-	{ 2, PB_SKIP, PB_OMIT, "disruptedPods", NULL },
+	{ 2, PB_MAPTIME, PB_OMIT, "disruptedPods", NULL },
 	{ 3, PB_INT, 0, "disruptionsAllowed", NULL },
 	{ 4, PB_INT, 0, "currentHealthy", NULL },
 	{ 5, PB_INT, 0, "desiredHealthy", NULL },
@@ -781,7 +784,7 @@ static const struct pb_field m_meta_ManagedFieldsEntry_f[] = {
 	{ 3, PB_STR, PB_OMIT, "apiVersion", NULL },
 	{ 4, PB_TIME, PB_PTR|PB_OMIT, "time", NULL },
 	{ 6, PB_STR, PB_OMIT, "fieldsType", NULL },
-	{ 7, PB_SKIP, PB_PTR|PB_OMIT, "fieldsV1", NULL },
+	{ 7, PB_RAWJSON, PB_PTR|PB_OMIT, "fieldsV1", NULL },
 	{ 8, PB_STR, PB_OMIT, "subresource", NULL },
 };
 static const struct pb_msg m_meta_ManagedFieldsEntry = { "ManagedFieldsEntry", CF_ARRAY_SIZE(m_meta_ManagedFieldsEntry_f), m_meta_ManagedFieldsEntry_f };
@@ -2121,6 +2124,39 @@ static int decode_strlist(struct pb_ctx *c, cf_node **out, const uint8_t *p,
 static int decode_msg(struct pb_ctx *c, cf_node **out,
     const struct pb_msg *m, const uint8_t *p, size_t n, int depth);
 
+/* FieldsV1 carries managedFields' field set as JSON text (its
+ * MarshalJSON writes the raw bytes); an absent or empty raw is null. */
+static int decode_rawjson(struct pb_ctx *c, cf_node **out, const uint8_t *p,
+    size_t n)
+{
+	const uint8_t *end = p + n;
+	const uint8_t *rp = NULL;
+	size_t rn = 0;
+	struct pb_wire w;
+	cf_json_opts opts = { .max_depth = 64 };
+	int err;
+
+	while (p < end) {
+		if ((err = next_field(&p, end, &w)) < 0)
+			return err;
+		if (w.num != 1)
+			continue;
+		if ((err = want(&w, PB_WIRE_LEN)) < 0)
+			return err;
+		rp = w.p;
+		rn = w.n;
+	}
+	/* Parsed JSON costs about a node per few bytes: charge the bytes. */
+	c->nodes += rn / 2 + 1;
+	if (!rp || rn == 0) {
+		*out = cf_node_null(c->a);
+		return 0;
+	}
+	if (cf_json_parse(out, c->a, (const char *)rp, rn, &opts) < 0)
+		return pb_bad("fieldsV1 is not JSON");
+	return 0;
+}
+
 /* A map entry {1 key, 2 value}; a missing part is its zero value. */
 static int decode_entry(struct pb_ctx *c, cf_node *map, int kind,
     const uint8_t *p, size_t n)
@@ -2149,6 +2185,9 @@ static int decode_entry(struct pb_ctx *c, cf_node *map, int kind,
 		} else if (kind == PB_MAPQTY) {
 			if ((err = decode_qty(c, &val, w.p, w.n)) < 0)
 				return err;
+		} else if (kind == PB_MAPTIME) {
+			if ((err = decode_time(c, &val, w.p, w.n)) < 0)
+				return err;
 		} else if ((err = decode_strlist(c, &val, w.p, w.n)) < 0) {
 			return err;
 		}
@@ -2156,6 +2195,8 @@ static int decode_entry(struct pb_ctx *c, cf_node *map, int kind,
 	if (!val) {
 		if (kind == PB_MAPQTY)
 			val = mk_strn(c, "0", 1);
+		else if (kind == PB_MAPTIME)
+			val = cf_node_null(c->a);
 		else if (kind == PB_EXTRA)
 			val = mk_seq(c);
 		else
@@ -2176,7 +2217,7 @@ static const struct pb_field *find_field(const struct pb_msg *m, uint32_t num)
 static bool is_map_kind(int kind)
 {
 	return kind == PB_MAPSTR || kind == PB_MAPBYTES || kind == PB_MAPQTY ||
-	    kind == PB_EXTRA;
+	    kind == PB_EXTRA || kind == PB_MAPTIME;
 }
 
 /* Decode one occurrence of field f into its slot: scalars replace (last
@@ -2239,7 +2280,11 @@ static int decode_field(struct pb_ctx *c, const struct pb_field *f,
 	case PB_QTY:
 		err = decode_qty(c, &v, w->p, w->n);
 		break;
+	case PB_RAWJSON:
+		err = decode_rawjson(c, &v, w->p, w->n);
+		break;
 	case PB_MAPSTR:
+	case PB_MAPTIME:
 	case PB_MAPBYTES:
 	case PB_MAPQTY:
 	case PB_EXTRA:

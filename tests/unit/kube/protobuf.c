@@ -264,6 +264,64 @@ TEST(test_kube_protobuf__unknown_fields_time_and_negative_ints)
 	cf_buf_release(&json);
 }
 
+/* managedFields' fieldsV1 (raw JSON) and a map of times. */
+TEST(test_kube_protobuf__fields_v1_and_time_maps)
+{
+	cf_buf meta = CF_BUF_INIT, mf = CF_BUF_INIT, f1 = CF_BUF_INIT;
+	cf_buf st = CF_BUF_INIT, ent = CF_BUF_INIT, ts = CF_BUF_INIT;
+	cf_buf raw = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
+	const char *fields = "{\"f:spec\":{\"f:minAvailable\":{}}}";
+
+	put_bytes(&meta, 1, "p", 1);
+	put_bytes(&mf, 1, "kubectl", 7);
+	put_bytes(&mf, 2, "Apply", 5);
+	put_bytes(&mf, 6, "FieldsV1", 8);
+	put_bytes(&f1, 1, fields, strlen(fields));
+	put_bytes(&mf, 7, f1.buf, f1.len);
+	put_bytes(&meta, 17, mf.buf, mf.len);
+	put_bytes(&raw, 1, meta.buf, meta.len);
+	put_int(&ts, 1, 1700000000);
+	put_bytes(&ent, 1, "pod-b", 5);
+	put_bytes(&ent, 2, ts.buf, ts.len);
+	put_bytes(&st, 2, ent.buf, ent.len);
+	cf_buf_reset(&ent);
+	put_bytes(&ent, 1, "pod-a", 5);
+	put_bytes(&ent, 2, ts.buf, ts.len);
+	put_bytes(&st, 2, ent.buf, ent.len);
+	put_bytes(&raw, 3, st.buf, st.len);
+	envelope(&body, "policy/v1", "PodDisruptionBudget", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), 0);
+	CHECK_STR(json.buf, "{\"kind\":\"PodDisruptionBudget\",\"apiVersion\":"
+	    "\"policy/v1\",\"metadata\":{\"name\":\"p\",\"creationTimestamp\":null,"
+	    "\"managedFields\":[{\"manager\":\"kubectl\",\"operation\":\"Apply\","
+	    "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"f:spec\":{\"f:minAvailable\":"
+	    "{}}}}]},\"spec\":{},\"status\":{\"disruptedPods\":{\"pod-a\":"
+	    "\"2023-11-14T22:13:20Z\",\"pod-b\":\"2023-11-14T22:13:20Z\"},"
+	    "\"disruptionsAllowed\":0,\"currentHealthy\":0,\"desiredHealthy\":0,"
+	    "\"expectedPods\":0}}");
+	/* fieldsV1 that is not JSON is refused. */
+	cf_buf_reset(&f1);
+	cf_buf_reset(&mf);
+	cf_buf_reset(&meta);
+	cf_buf_reset(&raw);
+	cf_buf_reset(&body);
+	put_bytes(&f1, 1, "{nope", 5);
+	put_bytes(&mf, 7, f1.buf, f1.len);
+	put_bytes(&meta, 17, mf.buf, mf.len);
+	put_bytes(&raw, 1, meta.buf, meta.len);
+	envelope(&body, "v1", "ConfigMap", &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), CF_EINVALID);
+	cf_buf_release(&meta);
+	cf_buf_release(&mf);
+	cf_buf_release(&f1);
+	cf_buf_release(&st);
+	cf_buf_release(&ent);
+	cf_buf_release(&ts);
+	cf_buf_release(&raw);
+	cf_buf_release(&body);
+	cf_buf_release(&json);
+}
+
 TEST(test_kube_protobuf__envelope_errors)
 {
 	cf_buf raw = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
@@ -454,6 +512,7 @@ TEST(test_kube_protobuf__auth_can_i_reviews)
 TEST_MAIN(T(test_kube_protobuf__kubectl_bodies_match_json),
     T(test_kube_protobuf__truncated_bodies_fail),
     T(test_kube_protobuf__unknown_fields_time_and_negative_ints),
+    T(test_kube_protobuf__fields_v1_and_time_maps),
     T(test_kube_protobuf__envelope_errors),
     T(test_kube_protobuf__default_expansion_is_bounded),
     T(test_kube_protobuf__media_type),
