@@ -1573,6 +1573,8 @@ static const char dns1123_sub_msg[] =
     "character (e.g. 'example.com', regex used for validation is "
     "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
+static bool str_eq(const char *a, const char *b);
+
 static bool is_lower_alnum(char ch)
 {
 	return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
@@ -2323,6 +2325,28 @@ int cf_crd_validate(cf_crd_causes *out, const cf_node *crd, const cf_node *old)
 
 		cause_unsupported(out, "spec.conversion.strategy", NULL, strategy,
 		    st, 2);
+	}
+
+	/* A version that ever was the storage version may still have objects
+	 * stored in it; it can leave spec.versions only after a storage
+	 * migration removed it from status.storedVersions. */
+	const cf_node *stored = cf_node_getp(crd, "status", "storedVersions",
+	    NULL);
+	for (size_t i = 0; i < cf_node_count(stored); i++) {
+		const char *sv = cf_node_as_str(cf_node_at(stored, i));
+		bool found = false;
+
+		for (size_t k = 0; sv && k < cf_node_count(versions); k++)
+			found |= str_eq(cf_node_getp_str(cf_node_at(versions, k),
+			    "name", NULL), sv);
+		if (sv && !found)
+			cause_invalid_s(out, cf_arena_printf(c.a,
+			    "status.storedVersions[%zu]", i), sv, cf_arena_printf(c.a,
+			    "missing from spec.versions; %s was previously a "
+			    "storage version, and must remain in spec.versions "
+			    "until a storage migration ensures no data remains "
+			    "persisted in %s and removes %s from "
+			    "status.storedVersions", sv, sv, sv));
 	}
 
 	/* Update: group and scope are immutable (plural renames are allowed;

@@ -150,6 +150,21 @@ TEST(test_kube_crd__names_and_versions)
 	CHECK_INT(cf_crd_validate(&u, upd, old), CF_EINVALID);
 	CHECK_CAUSE(&u, "FieldValueInvalid", "spec.scope: Invalid value: "
 	    "\"Cluster\": field is immutable");
+
+	/* A former storage version cannot leave spec.versions. */
+	cf_crd_causes sv = CF_CRD_CAUSES_INIT(&a);
+	cf_node_set(&a, cf_node_set_map(&a, old, "status"), "storedVersions",
+	    J(&a, "[\"v1beta1\",\"v1\"]"));
+	cf_node_set(&a, upd, "status", cf_node_get(old, "status"));
+	cf_node_set(&a, cf_node_get(upd, "spec"), "scope",
+	    cf_node_str(&a, "Namespaced"));
+	CHECK_INT(cf_crd_validate(&sv, upd, old), CF_EINVALID);
+	CHECK_INT(sv.len, 1);
+	CHECK_CAUSE(&sv, "FieldValueInvalid", "status.storedVersions[0]: Invalid "
+	    "value: \"v1beta1\": missing from spec.versions; v1beta1 was "
+	    "previously a storage version, and must remain in spec.versions "
+	    "until a storage migration ensures no data remains persisted in "
+	    "v1beta1 and removes v1beta1 from status.storedVersions");
 	cf_arena_release(&a);
 }
 
