@@ -60,7 +60,8 @@ void cf_crd_causes_to_errs(cf_arena *a, struct cf_field_errs *out,
  * types with list-map keys required or defaulted, patterns that compile,
  * defaults that validate and survive pruning, the status-subresource root
  * rule, CEL rule shape but not CEL itself), scale paths, printer columns,
- * and on update the immutability of spec.group and spec.scope. Appends one
+ * every status.storedVersions entry still present in spec.versions, and
+ * on update the immutability of spec.group and spec.scope. Appends one
  * cause per problem to out, worded as kube-apiserver words them. Returns
  * 0, or CF_EINVALID with the first cause as the message.
  */
