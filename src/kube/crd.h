@@ -194,6 +194,9 @@ void cf_crd_schema_prune(const cf_crd_schema *s, cf_arena *a, cf_node *obj,
  * in a present parent gets a copy of the default; a null in a non-nullable
  * field is removed first (then defaulted when it has a default). Items of
  * arrays and values of additionalProperties maps are defaulted too.
+ * kube-apiserver defaults on every read from storage as well as on decode:
+ * with a status subresource, create drops status, so Flux's
+ * status.observedGeneration: -1 only appears through the read path.
  */
 void cf_crd_schema_default(const cf_crd_schema *s, cf_arena *a, cf_node *obj);
 
