@@ -747,6 +747,78 @@ int cf_ssa_fieldset(cf_fieldset **out, cf_arena *a, const cf_schema *s,
 	return 0;
 }
 
+/* ---- key lookups in big maps ---------------------------------------------- */
+
+/*
+ * Maps keep insertion order and cf_node_getn is a linear scan, which
+ * makes comparing or merging two n-key maps O(n^2): fine for specs, slow
+ * for a ConfigMap with thousands of keys. Past a few keys we look up in a
+ * sorted array of pair pointers instead.
+ */
+#define KEYIDX_MIN 16
+
+typedef struct keyidx {
+	const cf_node *m;
+	const cf_pair **ord; /* NULL: small map, scan it */
+} keyidx;
+
+static int pairp_cmp(const void *x, const void *y)
+{
+	const cf_pair *p = *(const cf_pair *const *)x;
+	const cf_pair *q = *(const cf_pair *const *)y;
+
+	return bytes_cmp(p->key, p->klen, q->key, q->klen);
+}
+
+static void keyidx_init(keyidx *k, cf_arena *a, const cf_node *m)
+{
+	k->m = cf_node_is(m, CF_NODE_MAP) ? m : NULL;
+	k->ord = NULL;
+	if (!k->m || m->len < KEYIDX_MIN)
+		return;
+	k->ord = cf_arena_alloc(a, m->len * sizeof(*k->ord));
+	for (uint32_t i = 0; i < m->len; i++)
+		k->ord[i] = &m->v.pairs[i];
+	qsort(k->ord, m->len, sizeof(*k->ord), pairp_cmp);
+}
+
+/* Index of key in the map, or -1. */
+static int keyidx_find(const keyidx *k, const char *key, size_t klen)
+{
+	uint32_t lo = 0, hi;
+
+	if (!k->m)
+		return -1;
+	if (!k->ord) {
+		for (uint32_t i = 0; i < k->m->len; i++)
+			if (k->m->v.pairs[i].klen == klen &&
+			    !memcmp(k->m->v.pairs[i].key, key, klen))
+				return (int)i;
+		return -1;
+	}
+	hi = k->m->len;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const cf_pair *p = k->ord[mid];
+		int c = bytes_cmp(p->key, p->klen, key, klen);
+
+		if (!c)
+			return (int)(p - k->m->v.pairs);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static const cf_node *keyidx_get(const keyidx *k, const char *key, size_t klen)
+{
+	int i = keyidx_find(k, key, klen);
+
+	return i < 0 ? NULL : k->m->v.pairs[i].val;
+}
+
 /* ---- merge ------------------------------------------------------------------ */
 
 static cf_node *merge_value(cf_arena *a, const cf_schema *s, const cf_node *l,
@@ -856,13 +928,38 @@ static cf_node *merge_value(cf_arena *a, const cf_schema *s, const cf_node *l,
 		return cf_node_dup(a, r);
 	if (kind == CF_SCHEMA_LIST)
 		return merge_list(a, s, l, r);
-	out = cf_node_dup(a, l);
-	for (uint32_t i = 0; i < r->len; i++) {
-		const cf_pair *kv = &r->v.pairs[i];
-		const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
+	/* Live keys in live order, then config-only keys in config order;
+	 * built directly so big maps do not pay a scan per key. */
+	{
+		keyidx li;
+		uint32_t n = 0;
 
-		cf_node_setn(a, out, kv->key, kv->klen, merge_value(a, cs,
-		    cf_node_getn(l, kv->key, kv->klen), kv->val));
+		keyidx_init(&li, a, l);
+		out = cf_node_map(a);
+		out->alloc = l->len + r->len;
+		out->v.pairs = cf_arena_alloc(a, (out->alloc + 1) * sizeof(cf_pair));
+		for (uint32_t i = 0; i < l->len; i++) {
+			out->v.pairs[n].key = cf_arena_strndup(a, l->v.pairs[i].key,
+			    l->v.pairs[i].klen);
+			out->v.pairs[n].klen = l->v.pairs[i].klen;
+			out->v.pairs[n++].val = cf_node_dup(a, l->v.pairs[i].val);
+		}
+		for (uint32_t i = 0; i < r->len; i++) {
+			const cf_pair *kv = &r->v.pairs[i];
+			const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
+			int at = keyidx_find(&li, kv->key, kv->klen);
+			cf_node *v = merge_value(a, cs, at < 0 ? NULL :
+			    l->v.pairs[at].val, kv->val);
+
+			if (at >= 0) {
+				out->v.pairs[at].val = v;
+				continue;
+			}
+			out->v.pairs[n].key = cf_arena_strndup(a, kv->key, kv->klen);
+			out->v.pairs[n].klen = kv->klen;
+			out->v.pairs[n++].val = v;
+		}
+		out->len = n;
 	}
 	return out;
 }
@@ -991,10 +1088,12 @@ static void cmp_map(cmp *c, const cf_schema *s, const cf_node *l,
 {
 	for (uint32_t pass = 0; pass < 2; pass++) {
 		const cf_node *src = pass ? r : l, *other = pass ? l : r;
+		keyidx oi;
 
+		keyidx_init(&oi, c->w.a, other);
 		for (uint32_t i = 0; src && i < src->len; i++) {
 			const cf_pair *kv = &src->v.pairs[i];
-			const cf_node *ov = cf_node_getn(other, kv->key, kv->klen);
+			const cf_node *ov = keyidx_get(&oi, kv->key, kv->klen);
 			const cf_schema *cs = cf_schema_child(s, kv->key, NULL);
 			pe p = { .kind = PE_FIELD, .name = kv->key };
 
