@@ -985,6 +985,43 @@ TEST(test_kube_ssa__typed_zero_values)
 	cf_arena_release(&a);
 }
 
+/* Maps past the indexed-lookup threshold merge and compare like small ones:
+ * live order kept, new keys appended, changes found. */
+TEST(test_kube_ssa__big_maps)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const cf_schema *s = cf_schema_builtin("", "ConfigMap");
+	cf_node *live = configmap(&a, "{}"), *cfg = configmap(&a, "{}"), *m;
+	cf_ssa_opts o = { .manager = "m", .api_version = "v1", .now = NOW1 };
+	cf_ssa_result r;
+
+	for (int i = 39; i >= 0; i--)
+		cf_node_set(&a, cf_node_get(live, "data"),
+		    cf_arena_printf(&a, "k%02d", i), cf_node_str(&a, "old"));
+	cf_node_set(&a, cf_node_get(cfg, "data"), "k07", cf_node_str(&a, "new"));
+	cf_node_set(&a, cf_node_get(cfg, "data"), "zz", cf_node_str(&a, "add"));
+	cf_node_set(&a, cf_node_get(cfg, "data"), "k33", cf_node_str(&a, "old"));
+	m = cf_ssa_merge(&a, s, live, cfg);
+	CHECK_INT(cf_node_count(cf_node_get(m, "data")), 41);
+	CHECK_STR(cf_node_getp_str(m, "data", "k07", NULL), "new");
+	CHECK_STR(cf_node_get(m, "data")->v.pairs[0].key, "k39");
+	CHECK_STR(cf_node_get(m, "data")->v.pairs[40].key, "zz");
+	/* The existing keys belong to before-first-apply: k07 conflicts. */
+	CHECK_INT(cf_ssa_apply(&r, &a, s, live, cfg, &o), CF_ECONFLICT);
+	CHECK_STR(r.message, "Apply failed with 1 conflict: conflict with "
+	    "\"before-first-apply\" using v1: .data.k07");
+	o.force = true;
+	CHECK(cf_ssa_apply(&r, &a, s, live, cfg, &o) == 0);
+	CHECK(r.changed);
+	CHECK(!strstr(fields_of(&a, r.obj, "before-first-apply", "Update"),
+	    "k07"));
+	CHECK(strstr(fields_of(&a, r.obj, "before-first-apply", "Update"),
+	    "\"f:k33\""));
+	CHECK_STR(fields_of(&a, r.obj, "m", "Apply"),
+	    "{\"f:data\":{\"f:k07\":{},\"f:k33\":{},\"f:zz\":{}}}");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__fieldsv1_decode_encode_round_trip),
     T(test_kube_ssa__fieldsv1_sibling_order),
@@ -1013,4 +1050,5 @@ TEST_MAIN(T(test_kube_ssa__fieldsv1_example_from_apply),
     T(test_kube_ssa__deep_objects),
     T(test_kube_ssa__reapply_is_idempotent),
     T(test_kube_ssa__conflict_with_status_writer),
-    T(test_kube_ssa__typed_zero_values))
+    T(test_kube_ssa__typed_zero_values),
+    T(test_kube_ssa__big_maps))
