@@ -41,6 +41,8 @@ void cf_fieldset_paths(cf_buf *out, const cf_fieldset *s);
 /*
  * The field set an apply of obj claims (§3.4): leaves, atomic lists and
  * maps as one leaf, associative-list items as nodes, map entries as nodes.
+ * *out is allocated from a and borrows names and values from obj, so it is
+ * valid while both live.
  * Returns 0, or CF_EINVALID for duplicate or key-less list items
  * (".spec.containers: duplicate entries for key [name=\"c1\"]").
  */
