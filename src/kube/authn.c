@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include <openssl/bio.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -191,6 +192,101 @@ bool cf_authn_secret_equal(const char *a, const char *b)
 	    !EVP_Digest(b, strlen(b), hb, NULL, EVP_sha256(), NULL))
 		return false;
 	return CRYPTO_memcmp(ha, hb, sizeof(ha)) == 0;
+}
+
+/* --- issuer discovery -------------------------------------------------- */
+
+static const char *issuer_of(const cf_authn_config *cfg);
+
+/* A big number as a JWK member: unsigned big-endian, base64url, padded to
+ * the curve size for EC coordinates (RFC 7518 §6.2.1.2), minimal for RSA. */
+static int jwk_bn(cf_node **out, cf_arena *a, const EVP_PKEY *pkey,
+    const char *param, int pad)
+{
+	BIGNUM *bn = NULL;
+	unsigned char buf[1024];
+	cf_buf b = CF_BUF_INIT;
+	int n;
+
+	if (!EVP_PKEY_get_bn_param(pkey, param, &bn))
+		return cf_error_set(CF_ERR_TLS, "cannot export the public key");
+	n = pad ? BN_bn2binpad(bn, buf, pad) :
+	    (BN_num_bytes(bn) <= (int)sizeof(buf) ? BN_bn2bin(bn, buf) : -1);
+	BN_free(bn);
+	if (n < 0)
+		return cf_error_set(CF_ERR_TLS, "cannot export the public key");
+	cf_base64_encode(&b, buf, (size_t)n, true);
+	*out = cf_node_strn(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return 0;
+}
+
+int cf_authn_jwks(cf_node **out, cf_arena *a, const cf_authn_config *cfg)
+{
+	const cf_authn_key *k = cfg->key;
+	cf_node *doc, *keys, *jwk, *v;
+	int err;
+
+	*out = NULL;
+	if (!k)
+		return cf_error_set(CF_ERR_KUBE,
+		    "service account token signing is not configured");
+	jwk = cf_node_map(a);
+	cf_node_set(a, jwk, "use", cf_node_str(a, "sig"));
+	if (k->alg == CF_AUTHN_ES256) {
+		cf_node_set(a, jwk, "kty", cf_node_str(a, "EC"));
+		cf_node_set(a, jwk, "kid", cf_node_str(a, k->kid));
+		cf_node_set(a, jwk, "crv", cf_node_str(a, "P-256"));
+		cf_node_set(a, jwk, "alg", cf_node_str(a, "ES256"));
+		if ((err = jwk_bn(&v, a, k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, 32)) < 0)
+			return err;
+		cf_node_set(a, jwk, "x", v);
+		if ((err = jwk_bn(&v, a, k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, 32)) < 0)
+			return err;
+		cf_node_set(a, jwk, "y", v);
+	} else {
+		cf_node_set(a, jwk, "kty", cf_node_str(a, "RSA"));
+		cf_node_set(a, jwk, "kid", cf_node_str(a, k->kid));
+		cf_node_set(a, jwk, "alg", cf_node_str(a, "RS256"));
+		if ((err = jwk_bn(&v, a, k->pkey, OSSL_PKEY_PARAM_RSA_N, 0)) < 0)
+			return err;
+		cf_node_set(a, jwk, "n", v);
+		if ((err = jwk_bn(&v, a, k->pkey, OSSL_PKEY_PARAM_RSA_E, 0)) < 0)
+			return err;
+		cf_node_set(a, jwk, "e", v);
+	}
+	doc = cf_node_map(a);
+	keys = cf_node_seq(a);
+	cf_node_push(a, keys, jwk);
+	cf_node_set(a, doc, "keys", keys);
+	*out = doc;
+	return 0;
+}
+
+/* The fields kube-apiserver serves at /.well-known/openid-configuration. */
+int cf_authn_openid_config(cf_node **out, cf_arena *a,
+    const cf_authn_config *cfg, const char *jwks_uri)
+{
+	cf_node *doc = cf_node_map(a), *v;
+
+	*out = NULL;
+	if (!cfg->key)
+		return cf_error_set(CF_ERR_KUBE,
+		    "service account token signing is not configured");
+	cf_node_set(a, doc, "issuer", cf_node_str(a, issuer_of(cfg)));
+	cf_node_set(a, doc, "jwks_uri", cf_node_str(a, jwks_uri ? jwks_uri :
+	    cf_arena_printf(a, "%s/openid/v1/jwks", issuer_of(cfg))));
+	v = cf_node_seq(a);
+	cf_node_push(a, v, cf_node_str(a, "id_token"));
+	cf_node_set(a, doc, "response_types_supported", v);
+	v = cf_node_seq(a);
+	cf_node_push(a, v, cf_node_str(a, "public"));
+	cf_node_set(a, doc, "subject_types_supported", v);
+	v = cf_node_seq(a);
+	cf_node_push(a, v, cf_node_str(a, alg_name(cfg->key->alg)));
+	cf_node_set(a, doc, "id_token_signing_alg_values_supported", v);
+	*out = doc;
+	return 0;
 }
 
 /* --- signatures ------------------------------------------------------- */

@@ -66,6 +66,19 @@ typedef struct cf_authn_identity {
 	cf_node *extra; /* map: key -> [values], or NULL */
 } cf_authn_identity;
 
+/*
+ * The service-account issuer discovery documents (for workload identity:
+ * a cloud STS fetches them to verify our tokens). cf_authn_jwks: *out is
+ * {"keys":[JWK]} for the public half of cfg->key (EC P-256 or RSA, with
+ * use "sig", alg and kid). cf_authn_openid_config: *out is the
+ * /.well-known/openid-configuration document for cfg's issuer, with
+ * jwks_uri = jwks_uri. Both allocated in a; return 0, or CF_ERROR when
+ * no key is configured or OpenSSL cannot export it.
+ */
+int cf_authn_jwks(cf_node **out, cf_arena *a, const cf_authn_config *cfg);
+int cf_authn_openid_config(cf_node **out, cf_arena *a,
+    const cf_authn_config *cfg, const char *jwks_uri);
+
 /* Constant-time comparison of two secrets (lengths may differ). */
 bool cf_authn_secret_equal(const char *a, const char *b);
 

@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include "core/alloc.h"
@@ -284,6 +286,138 @@ TEST(test_kube_authn__admin_token_and_bad_keys)
 	cf_arena_release(&a);
 }
 
+static BIGNUM *b64_bn(const char *s)
+{
+	cf_buf b = CF_BUF_INIT;
+	BIGNUM *bn = NULL;
+
+	if (s && cf_base64_decode(&b, s, strlen(s), true) == 0)
+		bn = BN_bin2bn((const unsigned char *)b.buf, (int)b.len, NULL);
+	cf_buf_release(&b);
+	return bn;
+}
+
+/* Rebuild a public key from the published JWK alone and check a token's
+ * signature with it, as a cloud STS would. */
+static int verify_with_jwk(const cf_node *jwk, const char *tok)
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *pkey = NULL;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const char *kty = cf_node_getp_str(jwk, "kty", NULL);
+	const char *dot = strrchr(tok, '.');
+	cf_buf sig = CF_BUF_INIT;
+	unsigned char pub[65], *der = NULL;
+	BIGNUM *x = NULL, *y = NULL;
+	int ok = 0, derlen = 0;
+
+	if (!strcmp(kty, "EC")) {
+		x = b64_bn(cf_node_getp_str(jwk, "x", NULL));
+		y = b64_bn(cf_node_getp_str(jwk, "y", NULL));
+		pub[0] = 4;
+		BN_bn2binpad(x, pub + 1, 32);
+		BN_bn2binpad(y, pub + 33, 32);
+		OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
+		    "P-256", 0);
+		OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY,
+		    pub, sizeof(pub));
+	} else {
+		x = b64_bn(cf_node_getp_str(jwk, "n", NULL));
+		y = b64_bn(cf_node_getp_str(jwk, "e", NULL));
+		OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, x);
+		OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, y);
+	}
+	params = OSSL_PARAM_BLD_to_param(bld);
+	pctx = EVP_PKEY_CTX_new_from_name(NULL, kty, NULL);
+	if (!pctx || EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		goto done;
+	cf_base64_decode(&sig, dot + 1, strlen(dot + 1), true);
+	if (!strcmp(kty, "EC")) {
+		/* JWS r||s back to DER for OpenSSL. */
+		ECDSA_SIG *es = ECDSA_SIG_new();
+
+		ECDSA_SIG_set0(es, BN_bin2bn((unsigned char *)sig.buf, 32, NULL),
+		    BN_bin2bn((unsigned char *)sig.buf + 32, 32, NULL));
+		derlen = i2d_ECDSA_SIG(es, &der);
+		ECDSA_SIG_free(es);
+	}
+	ok = EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey) == 1 &&
+	    EVP_DigestVerify(md, der ? der : (unsigned char *)sig.buf,
+	    der ? (size_t)derlen : sig.len, (const unsigned char *)tok,
+	    (size_t)(dot - tok)) == 1;
+done:
+	OPENSSL_free(der);
+	cf_buf_release(&sig);
+	BN_free(x);
+	BN_free(y);
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	return ok;
+}
+
+TEST(test_kube_authn__issuer_discovery)
+{
+	for (int alg = CF_AUTHN_ES256; alg <= CF_AUTHN_RS256; alg++) {
+		cf_arena a = CF_ARENA_INIT;
+		cf_authn_key *k;
+		cf_authn_config cfg = { .issuer = "https://cflux.local" };
+		cf_node *jwks, *oidc, *jwk;
+		const char *tok;
+		cf_buf b = CF_BUF_INIT;
+		int ok;
+
+		CHECK_INT(cf_authn_jwks(&jwks, &a, &cfg), CF_ERROR);
+		CHECK_INT(cf_authn_key_generate(&k, (enum cf_authn_alg)alg), 0);
+		cfg.key = k;
+		CHECK_INT(cf_authn_jwks(&jwks, &a, &cfg), 0);
+		jwk = cf_node_at(cf_node_get(jwks, "keys"), 0);
+		CHECK_STR(cf_node_getp_str(jwk, "kid", NULL), cf_authn_key_id(k));
+		CHECK_STR(cf_node_getp_str(jwk, "use", NULL), "sig");
+		CHECK_STR(cf_node_getp_str(jwk, "alg", NULL),
+		    alg == CF_AUTHN_ES256 ? "ES256" : "RS256");
+		if (alg == CF_AUTHN_ES256)
+			CHECK_INT(strlen(cf_node_getp_str(jwk, "x", NULL)), 43);
+		else
+			CHECK_STR(cf_node_getp_str(jwk, "e", NULL), "AQAB");
+		tok = mint(&a, &cfg, "{\"spec\":{}}");
+		CHECK(tok);
+		ok = verify_with_jwk(jwk, tok);
+		/* A token of another key must not verify with this JWK. */
+		{
+			cf_authn_key *k2;
+
+			CHECK_INT(cf_authn_key_generate(&k2, (enum cf_authn_alg)alg), 0);
+			cfg.key = k2;
+			tok = mint(&a, &cfg, "{\"spec\":{}}");
+			cfg.key = k;
+			CHECK(tok);
+			CHECK(!verify_with_jwk(jwk, tok));
+			cf_authn_key_free(k2);
+		}
+		CHECK(ok);
+		CHECK_INT(cf_authn_openid_config(&oidc, &a, &cfg, NULL), 0);
+		JW(&b, oidc);
+		CHECK_STR(b.buf, alg == CF_AUTHN_ES256 ?
+		    "{\"issuer\":\"https://cflux.local\",\"jwks_uri\":"
+		    "\"https://cflux.local/openid/v1/jwks\",\"response_types_supported\":"
+		    "[\"id_token\"],\"subject_types_supported\":[\"public\"],"
+		    "\"id_token_signing_alg_values_supported\":[\"ES256\"]}" :
+		    "{\"issuer\":\"https://cflux.local\",\"jwks_uri\":"
+		    "\"https://cflux.local/openid/v1/jwks\",\"response_types_supported\":"
+		    "[\"id_token\"],\"subject_types_supported\":[\"public\"],"
+		    "\"id_token_signing_alg_values_supported\":[\"RS256\"]}");
+		cf_buf_release(&b);
+		cf_authn_key_free(k);
+		cf_arena_release(&a);
+	}
+}
+
 static int imp(cf_authn_identity *id, bool *on, cf_arena *a, const cf_rbac *r,
     const cf_user_info *real, const cf_authn_header *h, size_t n)
 {
@@ -445,4 +579,5 @@ TEST_MAIN(T(test_kube_authn__secret_equal),
     T(test_kube_authn__rs256_tokens),
     T(test_kube_authn__tampering_and_audiences),
     T(test_kube_authn__admin_token_and_bad_keys),
+    T(test_kube_authn__issuer_discovery),
     T(test_kube_authn__impersonation))
