@@ -28,6 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Reader                                                              */
@@ -165,6 +168,39 @@ static int bad_char(const struct jp *j, const unsigned char *at,
 	return jp_fail(j, at, "invalid character %s %s", q, context);
 }
 
+/*
+ * Skip the bytes of a string that need nothing: stop at '"', '\\', a
+ * control byte, a byte >= 0x80 or the end. Strings are most of a
+ * Kubernetes object, so with SSE2 (every x86-64) this looks at 16 bytes
+ * per step; elsewhere it is the class table, one byte per step.
+ */
+static inline const unsigned char *skip_plain(const unsigned char *p,
+    const unsigned char *end)
+{
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i bslash = _mm_set1_epi8('\\');
+	const __m128i c1f = _mm_set1_epi8(0x1f);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* min(v, 0x1f) == v exactly when v <= 0x1f, unsigned */
+		__m128i ctrl = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+		    _mm_cmpeq_epi8(v, bslash)), ctrl);
+		/* movemask of v itself flags the bytes >= 0x80 */
+		unsigned m = (unsigned)_mm_movemask_epi8(hit) |
+		    (unsigned)_mm_movemask_epi8(v);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#endif
+	while (p < end && str_class[*p] == SC_PLAIN)
+		p++;
+	return p;
+}
+
 static inline const unsigned char *skip_ws(const unsigned char *p,
     const unsigned char *end)
 {
@@ -268,8 +304,7 @@ static int decode_string(struct jp *j, const unsigned char *s)
 		const unsigned char *run = p;
 		char u[4];
 
-		while (p < end && str_class[*p] == SC_PLAIN)
-			p++;
+		p = skip_plain(p, end);
 		cf_buf_add(b, run, (size_t)(p - run));
 		if (p >= end)
 			return bad_char(j, p, "in string literal");
@@ -352,8 +387,7 @@ static int parse_str(struct jp *j, const char **s, uint32_t *len)
 
 	/* Fast path: plain ASCII and valid UTF-8 are copied as they are. */
 	for (;;) {
-		while (p < end && str_class[*p] == SC_PLAIN)
-			p++;
+		p = skip_plain(p, end);
 		if (p >= end || str_class[*p] != SC_HIGH)
 			break;
 		n = utf8_valid(p, end);
