@@ -53,6 +53,7 @@ static char *next_token(cf_arena *a, const char **rest)
 }
 
 /* An array index: digits, no leading zero; -1 when not one. */
+/* RFC 6901: "01" is not an index; neither is "-1". */
 static long parse_index(const char *t)
 {
 	char *end;
@@ -65,6 +66,11 @@ static long parse_index(const char *t)
 }
 
 /* Resolve pointer down to the parent container of its last token. */
+/*
+ * Every operation works on the container that holds the last token, so
+ * resolve all but the last token and hand back the parent. Missing
+ * intermediate members are errors for every op (add included).
+ */
 static int split_parent(cf_arena *a, cf_node *doc, const char *ptr,
     cf_node **parent, char **last)
 {
@@ -120,6 +126,7 @@ cf_node *cf_json_pointer_get(const cf_node *doc, const char *pointer)
 	return out;
 }
 
+/* evanphx/json-patch's wording, which kube-apiserver passes through. */
 static int missing(const char *what, const char *path)
 {
 	return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
@@ -190,6 +197,8 @@ static cf_node *do_remove(cf_arena *a, cf_node *doc, const char *path,
 	return v;
 }
 
+/* replace = remove + add at the same place, but must find the target:
+ * a missing member is an error (unlike add). */
 static int do_replace(cf_arena *a, cf_node **doc, const char *path,
     cf_node *val)
 {
@@ -219,6 +228,12 @@ static int do_replace(cf_arena *a, cf_node **doc, const char *path,
 }
 
 /* Check one operation's shape; sets the error. */
+/*
+ * Shape checks are done before anything is applied so that a malformed
+ * patch is reported whole, even when an earlier op would also fail. The
+ * real server treats a missing "value" as null; we refuse it as RFC 6902
+ * requires, because a silent null is almost always a client bug.
+ */
 static int check_op(const cf_node *op, size_t idx, int *kind,
     const char **path, const char **from, const cf_node **value)
 {

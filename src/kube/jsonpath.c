@@ -75,6 +75,8 @@ static int bad(const char *what, size_t at, const char *expr)
 }
 
 /* Parse a filter literal: 'str', "str", true, false, or a number. */
+/* Filter literals: kubectl accepts both quote styles and bare numbers
+ * and booleans; anything else is a syntax error. */
 static cf_node *parse_literal(cf_arena *a, const char *s, size_t n)
 {
 	char *end, *tmp;
@@ -104,10 +106,18 @@ static cf_node *parse_literal(cf_arena *a, const char *s, size_t n)
 	return NULL;
 }
 
+/*
+ * Compile s[0..n) into steps. Paths are short (printer columns), so a
+ * straightforward scanner is enough; positions in errors refer to expr.
+ */
 static int compile_range(cf_jsonpath **out, cf_arena *a, const char *expr,
     const char *s, size_t n);
 
 /* [?(@<path> <op> <literal>)] with inner = text between "(" and ")". */
+/*
+ * A filter compares one relative path with a literal. The operator is
+ * found outside quotes so a value such as 'a==b' is not split.
+ */
 static int parse_filter(cf_arena *a, struct step *st, const char *expr,
     const char *inner, size_t n, size_t at)
 {
@@ -302,6 +312,8 @@ int cf_jsonpath_compile(cf_jsonpath **out, cf_arena *a, const char *expr)
 	return compile_range(out, a, expr, s, n);
 }
 
+/* Integers and floats compare as numbers, as Go's template comparison
+ * converts both sides. */
 static bool as_number(const cf_node *n, double *out)
 {
 	if (cf_node_is(n, CF_NODE_INT)) {
@@ -346,6 +358,7 @@ static bool compare(const cf_node *l, enum cmp op, const cf_node *r)
 	return true;
 }
 
+/* ..name: every member called name at any depth, in document order. */
 static void recurse(cf_arena *a, struct list *out, const cf_node *n,
     const char *name)
 {
@@ -427,6 +440,11 @@ static void apply_step(cf_arena *a, const struct step *st, const cf_node *n,
 	}
 }
 
+/*
+ * Each step maps the current node list to the next; an empty list ends
+ * the walk early. Missing members simply produce nothing, which is what
+ * AllowMissingKeys(true) gives the CRD table convertor.
+ */
 size_t cf_jsonpath_eval(const cf_node ***out, cf_arena *a,
     const cf_jsonpath *p, const cf_node *root)
 {
@@ -456,6 +474,7 @@ int cf_jsonpath_find(const cf_node ***out, cf_arena *a, const cf_node *root,
 	return (int)cf_jsonpath_eval(out, a, p, root);
 }
 
+/* PrintResults: compound values as JSON, scalars as fmt.Print would. */
 char *cf_jsonpath_text(cf_arena *a, const cf_node *v)
 {
 	char num[CF_JSON_FLOAT_MAX];

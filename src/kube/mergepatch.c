@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "kube/mergepatch.h"
 
+/*
+ * Applied in place because the API server always works on its own copy of
+ * the stored object; copying again here would double the work of every
+ * kubectl label/annotate/scale.
+ */
 cf_node *cf_mergepatch_apply(cf_arena *a, cf_node *target,
     const cf_node *patch)
 {
@@ -23,6 +28,8 @@ cf_node *cf_mergepatch_apply(cf_arena *a, cf_node *target,
 	return target;
 }
 
+/* Deletions are listed first, then additions and changes in modified's
+ * order; order has no meaning in a merge patch but keeps output stable. */
 cf_node *cf_mergepatch_create(cf_arena *a, const cf_node *original,
     const cf_node *modified)
 {

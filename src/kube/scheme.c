@@ -13,6 +13,8 @@ static const char *const verb_names[CF_VERB_COUNT] = {
 	"update", "watch",
 };
 
+/* Verbs are a bitmask so a resource's set costs one word and discovery
+ * can list them in the canonical order by walking the bits. */
 const char *cf_verb_name(unsigned bit_index)
 {
 	return bit_index < CF_VERB_COUNT ? verb_names[bit_index] : NULL;
@@ -250,6 +252,7 @@ const cf_resource_def *cf_scheme_builtins(size_t *n)
 	return builtins;
 }
 
+/* apiVersion as objects carry it: core resources have no group part. */
 const char *cf_resource_api_version(cf_arena *a, const cf_resource_def *r)
 {
 	if (!r->group || !*r->group)
@@ -302,6 +305,7 @@ cf_scheme *cf_scheme_new(void)
 	return s;
 }
 
+/* CRD entries own every string; these helpers mirror def_dup below. */
 static void free_strv(const char *const *v)
 {
 	for (size_t i = 0; v && v[i]; i++)
@@ -369,6 +373,11 @@ static const char *const *dup_strv(const char *const *v)
 	return (const char *const *)out;
 }
 
+/*
+ * Deep copy a caller's descriptor. Missing optional pieces get the values
+ * the CRD machinery would compute anyway (listKind = kind + "List", a
+ * field label's path = the label), so lookups never meet NULLs.
+ */
 static cf_resource_def *def_dup(const cf_resource_def *src)
 {
 	cf_resource_def *d = cf_xcalloc(1, sizeof(*d));
@@ -417,6 +426,7 @@ static cf_resource_def *def_dup(const cf_resource_def *src)
 	return d;
 }
 
+/* NULL and "" are the same group: callers pass either for core. */
 static bool str_eq(const char *a, const char *b)
 {
 	return !strcmp(a ? a : "", b ? b : "");
@@ -479,6 +489,8 @@ const cf_resource_def *cf_scheme_by_kind(cf_scheme *s, const char *group,
 	return found;
 }
 
+/* kubectl matches resource arguments case-insensitively against the
+ * plural, singular, short names and Kind; so do we. */
 static bool names_match(const cf_resource_def *d, const char *name, size_t n)
 {
 	if ((strlen(d->plural) == n && !strncasecmp(d->plural, name, n)) ||
@@ -508,6 +520,11 @@ static const cf_resource_def *find_named(cf_scheme *s, const char *name,
 	return found;
 }
 
+/*
+ * Resolution order mirrors kubectl's RESTMapper closely enough for the
+ * CLI: the bare name first (built-ins, core first, win ties such as "ev"),
+ * then "name.group", then "name.version.group".
+ */
 const cf_resource_def *cf_scheme_resolve(cf_scheme *s, const char *name)
 {
 	const cf_resource_def *found;
@@ -562,6 +579,10 @@ static void retire(cf_scheme *s, cf_resource_def *d)
 	s->retired[s->nretired++] = d;
 }
 
+/*
+ * The copy is made before taking the write lock so the lock is held only
+ * for the pointer swap; readers never wait on allocation.
+ */
 int cf_scheme_add(cf_scheme *s, const cf_resource_def *def)
 {
 	cf_resource_def *copy;

@@ -44,6 +44,11 @@ static bool is_special(char c)
 	return c && strchr("=!(),><", c) != NULL;
 }
 
+/*
+ * Tokenise everything up front, as the Go lexer does: identifiers run to
+ * the next blank or special character, and "in"/"notin" are keywords
+ * only where an operator is expected (see peek).
+ */
 static void lex(struct parser *p, const char *s)
 {
 	size_t alloc = 0;
@@ -118,6 +123,8 @@ static struct token next(struct parser *p, bool values)
 	return tk;
 }
 
+/* Parse errors are CF_EINVALID in the parse class; the server maps them
+ * to 400 BadRequest with this text. */
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
 {
@@ -131,6 +138,9 @@ static int fail(const char *fmt, ...)
 }
 
 /* validateLabelKey: Invalid(path, key, msgs joined by "; "). */
+/* The label parser validates keys with a nil field path, so Go prints
+ * the path as "<nil>"; NewRequirement uses the path "key". Both forms
+ * reach users, so the caller chooses. */
 static char *key_error(cf_arena *a, const char *path, const char *key)
 {
 	const char *msgs[CF_VALIDATE_MAX_MSGS];
@@ -252,6 +262,10 @@ static int new_requirement(cf_arena *a, cf_label_req *r, const char *key,
 }
 
 /* Values of "(a,b,,c)": identifiers and commas, empty slots allowed. */
+/*
+ * Value lists tolerate empty slots: "(a,,b)", "(,a)" and "()" all add
+ * the empty string, which then matches a label whose value is empty.
+ */
 static int parse_values(struct parser *p, const char ***out, size_t *n)
 {
 	struct token tk = next(p, true);
@@ -307,6 +321,11 @@ done:
 	return 0;
 }
 
+/*
+ * key [op values]: a bare key (or !key) ends at ',' or the end; anything
+ * else must be an operator. "!key=v" is not an error here but leaves
+ * "=" for the caller, which then reports it, as Go does.
+ */
 static int parse_requirement(struct parser *p, cf_label_req *r)
 {
 	struct token tk = next(p, true), op_tk;
@@ -416,6 +435,11 @@ int cf_label_selector_parse(cf_label_selector **out, cf_arena *a,
 	return 0;
 }
 
+/*
+ * LabelSelectorAsSelector: matchLabels become equality requirements and
+ * matchExpressions keep their operator; a null selector matches nothing,
+ * an empty one everything (Deployments rely on the difference).
+ */
 int cf_label_selector_from_node(cf_label_selector **out, cf_arena *a,
     const cf_node *sel)
 {
@@ -495,6 +519,8 @@ static bool has_value(const cf_label_req *r, const char *v)
 	return false;
 }
 
+/* Requirement.Matches: negative operators also match when the label is
+ * absent; gt/lt need an integer label. */
 static bool req_matches(const cf_label_req *r, const cf_node *labels)
 {
 	const char *v = cf_node_as_str(cf_node_get(labels, r->key));
@@ -577,6 +603,8 @@ char *cf_label_selector_string(cf_arena *a, const cf_label_selector *s)
 /* ---- field selectors ---- */
 
 /* Split text at commas not preceded by a backslash escape. */
+/* Field selectors have their own, much simpler grammar than labels:
+ * comma-separated key op value terms with backslash escapes. */
 static size_t split_terms(cf_arena *a, const char *text, const char ***out)
 {
 	size_t n = 1, k = 0;
@@ -626,6 +654,8 @@ static bool split_term(const char *t, size_t *at, size_t *oplen, bool *neg)
 	return false;
 }
 
+/* UnescapeValue: only \\, \, and \= are escapes; a bare ',' or '=' in a
+ * value is refused, so "a=b=c" is an error rather than a surprise. */
 static int unescape(cf_arena *a, const char *s, const char **out)
 {
 	size_t n = strlen(s), k = 0;
@@ -697,6 +727,8 @@ int cf_field_selector_parse(cf_field_selector **out, cf_arena *a,
 	return 0;
 }
 
+/* Field labels are checked per kind, like the scheme's field label
+ * conversion functions; metadata.name works everywhere. */
 int cf_field_selector_check(const cf_field_selector *s,
     const cf_resource_def *r)
 {
@@ -717,6 +749,7 @@ int cf_field_selector_check(const cf_field_selector *s,
 }
 
 /* Walk a dot path ("source.component") in obj. */
+/* Field label paths are plain dotted map paths (no arrays). */
 static const cf_node *walk_path(const cf_node *obj, const char *path)
 {
 	const cf_node *n = obj;
@@ -784,6 +817,8 @@ bool cf_field_selector_matches(const cf_field_selector *s,
 	return true;
 }
 
+/* kubectl and informers watch one object with metadata.name=N; the
+ * store can answer that with a point lookup instead of a scan. */
 const char *cf_field_selector_name(const cf_field_selector *s)
 {
 	if (!s || s->n != 1 || s->reqs[0].negate ||

@@ -6,6 +6,11 @@
 #include <string.h>
 
 /* "resource" or "resource.group": Go's GroupResource.String(). */
+/*
+ * Every message that names a resource uses Go's GroupResource.String():
+ * the plural alone for the core group, "plural.group" otherwise. kubectl
+ * users grep for these texts, so the shape must not drift.
+ */
 static char *qualified(cf_arena *a, const char *group, const char *name)
 {
 	if (group && *group)
@@ -13,11 +18,15 @@ static char *qualified(cf_arena *a, const char *group, const char *name)
 	return cf_arena_strdup(a, name ? name : "");
 }
 
+/* Empty strings behave like absent ones: Go's omitempty drops both, so
+ * storing NULL keeps the writer's checks to one test. */
 static const char *dup_or_null(cf_arena *a, const char *s)
 {
 	return s && *s ? cf_arena_strdup(a, s) : NULL;
 }
 
+/* The common part of every error constructor. The message is already in
+ * the arena; reason is a static string. */
 static cf_status *failure(cf_arena *a, int code, const char *reason,
     char *message)
 {
@@ -42,6 +51,8 @@ static void set_details(cf_arena *a, cf_status *st, const char *group,
 	st->name = dup_or_null(a, name);
 }
 
+/* NewNotFound: the name is quoted with Go's %q, so a name holding quotes
+ * or control bytes is escaped the same way the real server escapes it. */
 cf_status *cf_status_not_found(cf_arena *a, const char *group,
     const char *resource, const char *name)
 {
@@ -53,6 +64,8 @@ cf_status *cf_status_not_found(cf_arena *a, const char *group,
 	return st;
 }
 
+/* An unknown URL: kube-apiserver still answers with a Status, and its
+ * details object is present but empty. */
 cf_status *cf_status_no_route(cf_arena *a)
 {
 	cf_status *st = failure(a, 404, "NotFound", cf_arena_strdup(a,
@@ -89,6 +102,8 @@ cf_status *cf_status_conflict(cf_arena *a, const char *group,
 	return st;
 }
 
+/* Server-side apply conflicts carry no name or kind in details, only
+ * causes naming the conflicting managers and fields (see §3.5). */
 cf_status *cf_status_apply_conflict(cf_arena *a, const char *message)
 {
 	cf_status *st = failure(a, 409, "Conflict", cf_arena_strdup(a, message));
@@ -119,6 +134,8 @@ cf_status *cf_status_invalid(cf_arena *a, const char *group, const char *kind,
 	return st;
 }
 
+/* The three message forms follow NewForbidden: with a resource and a
+ * name, with a resource only (list, create), or with neither. */
 cf_status *cf_status_forbidden(cf_arena *a, const char *group,
     const char *resource, const char *name, const char *why)
 {
@@ -149,6 +166,8 @@ cf_status *cf_status_bad_request(cf_arena *a, const char *fmt, ...)
 	return failure(a, 400, "BadRequest", msg);
 }
 
+/* NewMethodNotSupported quotes the qualified resource as the "kind";
+ * details name the group and resource but no object. */
 cf_status *cf_status_method_not_allowed(cf_arena *a, const char *group,
     const char *resource, const char *verb)
 {
@@ -160,6 +179,7 @@ cf_status *cf_status_method_not_allowed(cf_arena *a, const char *group,
 	return st;
 }
 
+/* Media type lists are joined with ", " as the negotiation errors do. */
 static char *join(cf_arena *a, const char *const *types, size_t n)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -221,6 +241,8 @@ cf_status *cf_status_too_large(cf_arena *a, const char *fmt, ...)
 	    cf_arena_printf(a, "Request entity too large: %s", msg));
 }
 
+/* NewInternalError repeats the bare error text as the single cause, which
+ * is what clients show when the message is truncated. */
 cf_status *cf_status_internal(cf_arena *a, const char *fmt, ...)
 {
 	cf_status *st;
@@ -239,6 +261,8 @@ cf_status *cf_status_unauthorized(cf_arena *a, const char *msg)
 	    cf_arena_strdup(a, msg && *msg ? msg : "not authorized"));
 }
 
+/* Timeout and TooManyRequests always carry details, even when
+ * retryAfterSeconds is zero and the object ends up empty. */
 cf_status *cf_status_timeout(cf_arena *a, const char *msg, int64_t retry_after)
 {
 	cf_status *st = failure(a, 504, "Timeout",
@@ -260,6 +284,8 @@ cf_status *cf_status_too_many_requests(cf_arena *a, const char *msg,
 	return st;
 }
 
+/* A finished delete: no code, no message. The uid lets clients tell the
+ * object they deleted from one recreated under the same name. */
 cf_status *cf_status_deleted(cf_arena *a, const char *group,
     const char *resource, const char *name, const char *uid)
 {
@@ -271,6 +297,9 @@ cf_status *cf_status_deleted(cf_arena *a, const char *group,
 	return st;
 }
 
+/* One place that turns library error codes into the API's reasons, so
+ * handlers never pick codes by hand. The message of CF_EINVALID etc. is
+ * the library's own text; NotFound/AlreadyExists use the fixed wording. */
 cf_status *cf_status_from_error(cf_arena *a, int err, const char *group,
     const char *resource, const char *name)
 {
@@ -388,6 +417,11 @@ static int write_details(cf_buf *b, const cf_status *st)
 	return err;
 }
 
+/*
+ * Written by hand rather than through a node tree: the field order is
+ * part of the protocol (kubectl's golden outputs and our own tests compare
+ * bytes), and the writer needs no allocation beyond the output buffer.
+ */
 int cf_status_write(cf_buf *out, const cf_status *st)
 {
 	size_t start = out->len;

@@ -82,6 +82,7 @@ char *cf_human_duration(char out[32], int64_t s)
 	return out;
 }
 
+/* Fixed-width decimal field; -1 on any non-digit. */
 static int digits(const char *s, int n, int *out)
 {
 	int v = 0;
@@ -95,6 +96,11 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
+/*
+ * RFC 3339 as metav1.Time accepts it: date, 'T', time, optional fraction
+ * (ignored: ages are whole seconds) and Z or a numeric offset. Only the
+ * fixed layout is accepted; Go's parser is no more lenient here.
+ */
 int cf_time_parse(int64_t *out, const char *s)
 {
 	struct tm tm = { 0 };
@@ -141,6 +147,8 @@ bad:
 
 /* ---- row context and cell helpers ---- */
 
+/* One row being filled: the cell list grows as the printer pushes. now
+ * is fixed per table so every age in a listing uses the same clock. */
 struct row {
 	cf_arena *a;
 	cf_node *cells;
@@ -157,6 +165,8 @@ static void c_int(struct row *r, int64_t v)
 	cf_node_push(r->a, r->cells, cf_node_int(r->a, v));
 }
 
+/* Tiny accessors so printers read like the Go field chains they mirror:
+ * SP(o, "spec", "type") for a string, I(node, default) for an int. */
 static const char *S(const cf_node *obj, ...)
 {
 	va_list ap;
@@ -181,6 +191,8 @@ static int64_t I(const cf_node *n, int64_t dflt)
 #define SP(obj, ...) S((obj), __VA_ARGS__, NULL)
 
 /* translateTimestampSince: an age, or <unknown> for a missing time. */
+/* translateTimestampSince: an age, or "<unknown>" for a missing time
+ * (Go's zero time), so clients never see an empty AGE column. */
 static const char *since(struct row *r, const char *ts)
 {
 	char buf[32];
@@ -216,6 +228,7 @@ static const char *created_at(struct row *r, const cf_node *obj)
 
 /* Join the string field key of each item of seq (or the items
  * themselves when key is NULL) with sep; empty when none. */
+/* Containers and images are listed comma-separated in spec order. */
 static const char *join_field(struct row *r, const cf_node *seq,
     const char *key, const char *sep)
 {
@@ -243,6 +256,7 @@ static int cmp_pair(const void *x, const void *y)
 }
 
 /* labels.FormatLabels: "k=v,k2=v2" by key, "<none>" when empty. */
+/* Sorted like Go's labels.Set.String() so output is stable. */
 static const char *format_labels(struct row *r, const cf_node *m)
 {
 	size_t n = cf_node_count(m);
@@ -278,6 +292,7 @@ static const char *format_selector(struct row *r, const cf_node *sel)
 }
 
 /* IntOrString as Go prints it. */
+/* PDB minAvailable/maxUnavailable may be 2 or "50%". */
 static const char *int_or_string(struct row *r, const cf_node *v)
 {
 	if (cf_node_is(v, CF_NODE_STR))
@@ -286,6 +301,7 @@ static const char *int_or_string(struct row *r, const cf_node *v)
 }
 
 /* The Containers, Images (and optionally Selector) wide cells. */
+/* The wide columns shared by the workload printers. */
 static void c_pod_template(struct row *r, const cf_node *podspec,
     const cf_node *selector, bool with_selector)
 {
@@ -326,6 +342,12 @@ static void c_pod_template(struct row *r, const cf_node *podspec,
 	"Label selector for pods. Existing pods whose labels match this "  \
 	"selector are affected by changes to this object.")
 
+/*
+ * Column sets, Name first. Descriptions are short paraphrases of the API
+ * field docs (kube-apiserver sends the full swagger text; kubectl shows
+ * descriptions nowhere, so only names, types and priorities matter).
+ * cols_default is the generic convertor's; its Created At is a date.
+ */
 static const cf_table_column cols_default[] = {
 	COL_NAME, { "Created At", "date", "", CREATED_DESC, 0, NULL },
 };
@@ -511,6 +533,7 @@ static const cf_table_column cols_priorityclass[] = {
 
 /* ---- cells per kind ---- */
 
+/* Kinds without their own printer: only the creation time, RFC 3339. */
 static void cells_default(struct row *r, const cf_node *o)
 {
 	c_str(r, created_at(r, o));
@@ -522,6 +545,7 @@ static void cells_namespace(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* DATA counts data and binaryData keys together. */
 static void cells_configmap(struct row *r, const cf_node *o)
 {
 	c_int(r, (int64_t)(cf_node_count(cf_node_get(o, "data")) +
@@ -529,6 +553,8 @@ static void cells_configmap(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* An unset type is Opaque after defaulting, which the server applies
+ * before anyone reads the object. */
 static void cells_secret(struct row *r, const cf_node *o)
 {
 	const char *type = SP(o, "type");
@@ -538,6 +564,7 @@ static void cells_secret(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* SECRETS is the length of .secrets (0 for token-era accounts). */
 static void cells_sa(struct row *r, const cf_node *o)
 {
 	c_int(r, (int64_t)cf_node_count(cf_node_get(o, "secrets")));
@@ -545,6 +572,7 @@ static void cells_sa(struct row *r, const cf_node *o)
 }
 
 /* "80/TCP,443:30443/TCP" */
+/* makePortString: port[:nodePort]/protocol, TCP when unset. */
 static const char *port_string(struct row *r, const cf_node *ports)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -591,6 +619,11 @@ static const char *lb_ingress(struct row *r, const cf_node *lb)
 	return out;
 }
 
+/*
+ * getServiceExternalIP: depends on the type. LoadBalancer shows its
+ * ingress points (plus external IPs) or <pending> until it has one;
+ * ExternalName shows the DNS name.
+ */
 static const char *service_external_ip(struct row *r, const cf_node *o,
     const char *type)
 {
@@ -610,6 +643,8 @@ static const char *service_external_ip(struct row *r, const cf_node *o,
 	return "<unknown>";
 }
 
+/* clusterIPs[0] is preferred over clusterIP, as dual-stack services have
+ * both and the printer shows the primary. */
 static void cells_service(struct row *r, const cf_node *o)
 {
 	const char *type = SP(o, "spec", "type");
@@ -629,6 +664,8 @@ static void cells_service(struct row *r, const cf_node *o)
 	c_str(r, format_labels(r, P(o, "spec", "selector")));
 }
 
+/* formatEndpoints: ip:port pairs across subsets (IPv6 bracketed), or bare
+ * IPs for port-less headless subsets. */
 static void cells_endpoints(struct row *r, const cf_node *o)
 {
 	const cf_node *subsets = cf_node_get(o, "subsets");
@@ -672,6 +709,7 @@ static void cells_endpoints(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* A condition of type with exactly this status. */
 static bool has_condition(const cf_node *conds, const char *type,
     const char *status)
 {
@@ -686,6 +724,11 @@ static bool has_condition(const cf_node *conds, const char *type,
 }
 
 /* The pod's reason after its init containers; NULL when they are done. */
+/*
+ * printPod's init-container pass: the first init container that has not
+ * succeeded decides the status (Init:Error, Init:CrashLoopBackOff or
+ * Init:i/n while it runs). Restarts of init containers are counted too.
+ */
 static const char *pod_init_reason(struct row *r, const cf_node *o,
     int64_t *restarts)
 {
@@ -722,6 +765,13 @@ static const char *pod_init_reason(struct row *r, const cf_node *o,
 	return NULL;
 }
 
+/*
+ * printPod: STATUS starts from status.reason or the phase and is then
+ * overridden by container states (waiting reason, terminated reason or
+ * exit code), "Terminating" for a pod being deleted, and "Running" /
+ * "NotReady" when a completed container coexists with running ones.
+ * RESTARTS adds "(age ago)" of the last restart when there was one.
+ */
 static void cells_pod(struct row *r, const cf_node *o)
 {
 	const cf_node *cs = P(o, "status", "containerStatuses");
@@ -817,6 +867,7 @@ static void cells_pod(struct row *r, const cf_node *o)
 	}
 }
 
+/* OBJECT shows the kind lowercased: "kustomization/apps". */
 static char *lower(cf_arena *a, const char *s)
 {
 	char *o = cf_arena_strdup(a, s ? s : "");
@@ -826,6 +877,7 @@ static char *lower(cf_arena *a, const char *s)
 	return o;
 }
 
+/* Event messages are trimmed; controllers often end them with \n. */
 static char *trim(cf_arena *a, const char *s)
 {
 	size_t n;
@@ -895,6 +947,8 @@ static void cells_event_v1(struct row *r, const cf_node *o)
 	    SP(o, "reportingInstance"));
 }
 
+/* CAPACITY and ACCESS MODES stay empty until the claim is bound, and
+ * modes are abbreviated in a fixed order (RWO, ROX, RWX, RWOP). */
 static void cells_pvc(struct row *r, const cf_node *o)
 {
 	const char *vol = SP(o, "spec", "volumeName");
@@ -938,6 +992,8 @@ static void cells_pvc(struct row *r, const cf_node *o)
 	cf_buf_release(&b);
 }
 
+/* Quota lines are sorted by resource name; limits.* go to LIMIT and
+ * everything else to REQUEST, each as used/hard. */
 static void cells_quota(struct row *r, const cf_node *o)
 {
 	const cf_node *hard = P(o, "status", "hard"), *used = P(o, "status", "used");
@@ -964,6 +1020,7 @@ static void cells_quota(struct row *r, const cf_node *o)
 	cf_buf_release(&lim);
 }
 
+/* READY is ready/desired; desired defaults to 1 like spec.replicas. */
 static void cells_deployment(struct row *r, const cf_node *o)
 {
 	c_str(r, cf_arena_printf(r->a, "%" PRId64 "/%" PRId64,
@@ -1009,6 +1066,12 @@ static void cells_daemonset(struct row *r, const cf_node *o)
 	    P(o, "spec", "selector"), true);
 }
 
+/*
+ * STATUS follows the condition precedence of printJob (Complete, Failed,
+ * Terminating, FailureTarget, Suspended, SuccessCriteriaMet, Running);
+ * COMPLETIONS shows "n/1 of p" for parallel jobs without completions;
+ * DURATION runs until now while the job is still active.
+ */
 static void cells_job(struct row *r, const cf_node *o)
 {
 	const cf_node *conds = P(o, "status", "conditions");
@@ -1055,6 +1118,7 @@ static void cells_job(struct row *r, const cf_node *o)
 	    P(o, "spec", "selector"), true);
 }
 
+/* TIMEZONE and LAST SCHEDULE print <none> until set. */
 static void cells_cronjob(struct row *r, const cf_node *o)
 {
 	const char *tz = SP(o, "spec", "timeZone");
@@ -1073,6 +1137,7 @@ static void cells_cronjob(struct row *r, const cf_node *o)
 	    P(o, "spec", "jobTemplate", "spec", "selector"), true);
 }
 
+/* TARGETS lists up to three metrics as "name: current/target". */
 static void cells_hpa(struct row *r, const cf_node *o)
 {
 	const cf_node *metrics = P(o, "spec", "metrics");
@@ -1130,6 +1195,8 @@ static void cells_hpa(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* HOSTS: up to three rule hosts, "*" when none; PORTS gains 443 as soon
+ * as any TLS block exists. */
 static void cells_ingress(struct row *r, const cf_node *o)
 {
 	const cf_node *rules = P(o, "spec", "rules");
@@ -1180,6 +1247,8 @@ static void cells_pdb(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* Role is kind/name; the wide columns split subjects by kind, and
+ * service accounts print as namespace/name. */
 static void cells_binding(struct row *r, const cf_node *o)
 {
 	const cf_node *subj = cf_node_get(o, "subjects");
@@ -1218,6 +1287,7 @@ static void cells_lease(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* Defaults are the API's: Delete, Immediate, no expansion. */
 static void cells_storageclass(struct row *r, const cf_node *o)
 {
 	const char *rp = SP(o, "reclaimPolicy"), *vbm = SP(o, "volumeBindingMode");
@@ -1244,6 +1314,11 @@ static void cells_priorityclass(struct row *r, const cf_node *o)
 
 /* ---- the printer table ---- */
 
+/*
+ * The dispatch table: (group, plural) → columns and a cell function, in
+ * the style of the scheme table. Anything not listed (CRDs, reviews,
+ * custom resources without columns) gets the generic convertor.
+ */
 struct printer {
 	const char *group, *plural;
 	const cf_table_column *cols;
@@ -1333,6 +1408,8 @@ int cf_table_include_parse(enum cf_table_include *out, const char *s)
 
 /* ---- document assembly ---- */
 
+/* The Table skeleton. Column fields are never omitted (Go has no
+ * omitempty on them), so format "" and priority 0 are written. */
 static cf_node *table_new(cf_arena *a, const cf_table_column *cols,
     size_t n, const cf_table_column *name_col, const cf_table_opts *o)
 {
@@ -1368,6 +1445,11 @@ static cf_node *table_new(cf_arena *a, const cf_table_column *cols,
 
 /* Start a row; the caller fills cells, then row_finish attaches the
  * object as includeObject asks. */
+/*
+ * includeObject: Metadata (the default) embeds a PartialObjectMetadata,
+ * which kubectl needs for -A and --show-labels; Object embeds the whole
+ * object; None leaves null.
+ */
 static cf_node *row_object(cf_arena *a, const cf_node *obj,
     const cf_table_opts *o)
 {
@@ -1399,6 +1481,7 @@ static void push_row(cf_arena *a, cf_node *table, cf_node *cells,
 	cf_node_push(a, cf_node_get(table, "rows"), row);
 }
 
+/* NULL options mean defaults; a zero clock means now. */
 static void opts_default(cf_table_opts *o, const cf_table_opts *in)
 {
 	if (in)
@@ -1430,6 +1513,11 @@ cf_node *cf_table_build(cf_arena *a, const cf_resource_def *r,
 }
 
 /* cellForJSONValue: a printer column's value typed as declared. */
+/*
+ * cellForJSONValue: a value of the wrong JSON type for the column gives
+ * null (an empty cell), a date that does not parse "<invalid>". String
+ * columns accept any value and print it as kubectl's JSONPath would.
+ */
 static cf_node *custom_cell(struct row *r, const cf_table_column *c,
     const cf_node *v)
 {

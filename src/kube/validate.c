@@ -58,6 +58,8 @@ static const struct {
 	[CF_FIELD_TYPE_INVALID] = { "Invalid value", "FieldValueTypeInvalid" },
 };
 
+/* Bounds-checked lookups: an out-of-range type (a caller bug) prints as
+ * empty text rather than reading past the table. */
 const char *cf_field_err_type_text(enum cf_field_err_type t)
 {
 	return (size_t)t < CF_ARRAY_SIZE(err_types) ? err_types[t].text : "";
@@ -100,6 +102,11 @@ void cf_field_errs_add_str(cf_arena *a, cf_field_errs *l,
 	    detail);
 }
 
+/*
+ * field.Error.ErrorBody(): Required, Forbidden, TooLong and Internal
+ * never print the value (it is either absent or too large to be useful);
+ * every other type prints it, then the detail after ": ".
+ */
 char *cf_field_err_body(cf_arena *a, const cf_field_err *e)
 {
 	const char *t = cf_field_err_type_text(e->type);
@@ -123,6 +130,11 @@ char *cf_field_err_string(cf_arena *a, const cf_field_err *e)
 	return cf_arena_printf(a, "%s: %s", e->field, cf_field_err_body(a, e));
 }
 
+/*
+ * utilerrors.NewAggregate over field errors: duplicates are dropped (the
+ * same message from two checks reads as one), a single error is printed
+ * bare and several are wrapped in brackets, comma-separated.
+ */
 char *cf_field_errs_string(cf_arena *a, const cf_field_errs *l)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -185,6 +197,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return need;
 }
 
+/*
+ * strconv.Quote for the byte strings we meet: printable UTF-8 is kept,
+ * the usual short escapes are used, and everything else becomes \xNN.
+ * (Go also escapes non-printable Unicode such as U+00A0 as \u00a0; such
+ * names fail validation anyway, so the difference never reaches a user.)
+ */
 char *cf_go_quote(cf_arena *a, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -232,6 +250,8 @@ char *cf_go_quote(cf_arena *a, const char *s)
 
 /* ---- the IsX() checks ---- */
 
+/* The character classes below are ASCII-only on purpose: Kubernetes'
+ * regular expressions are, and locale-aware ctype would accept more. */
 static bool is_lower_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -264,11 +284,14 @@ static bool match_qname(const char *s, size_t n)
 	return true;
 }
 
+/* validation.MaxLenError. */
 static const char *max_len_msg(cf_arena *a, size_t max)
 {
 	return cf_arena_printf(a, "must be no more than %zu characters", max);
 }
 
+/* Both checks run and both messages are reported, as IsDNS1123Label
+ * does: a 70-character name with an underscore gets two errors. */
 size_t cf_validate_dns1123_label(cf_arena *a, const char *s, const char **msgs)
 {
 	size_t n = 0, len = strlen(s);
@@ -314,6 +337,8 @@ size_t cf_validate_dns1035_label(cf_arena *a, const char *s, const char **msgs)
 	return n;
 }
 
+/* IsValidPathSegmentName: RBAC names may hold ':' and capitals (e.g.
+ * system:controller:x), only what breaks a URL path is refused. */
 size_t cf_validate_path_segment(cf_arena *a, const char *s, const char **msgs)
 {
 	size_t n = 0;
@@ -330,6 +355,11 @@ size_t cf_validate_path_segment(cf_arena *a, const char *s, const char **msgs)
 	return n;
 }
 
+/*
+ * IsQualifiedName: more than one '/' is reported alone; otherwise the
+ * prefix (a DNS subdomain) and the name part are both checked and every
+ * problem is listed, each prefixed with which part it is about.
+ */
 size_t cf_validate_qualified_name(cf_arena *a, const char *s, const char **msgs)
 {
 	const char *slash = strchr(s, '/'), *name = s;
@@ -366,6 +396,7 @@ size_t cf_validate_qualified_name(cf_arena *a, const char *s, const char **msgs)
 	return n;
 }
 
+/* Label values may be empty; otherwise they follow the name-part rule. */
 size_t cf_validate_label_value(cf_arena *a, const char *s, const char **msgs)
 {
 	size_t n = 0, len = strlen(s);
@@ -477,6 +508,11 @@ size_t cf_validate_annotations(cf_arena *a, cf_field_errs *errs,
 	return errs->len - before;
 }
 
+/*
+ * The order of checks follows ValidateObjectMeta so that aggregated
+ * messages list problems in the order kube-apiserver lists them:
+ * generateName, name, namespace, labels, annotations.
+ */
 size_t cf_validate_object_meta(cf_arena *a, cf_field_errs *errs,
     const cf_node *obj, enum cf_name_rule rule, bool namespaced)
 {
