@@ -1736,6 +1736,18 @@ static void update_last_applied(cf_arena *a, cf_node *merged,
 	cf_buf_addch(&b, '\n');
 	cf_node_set(a, ann, LAST_APPLIED, cf_node_strn(a, b.buf, b.len));
 	cf_buf_release(&b);
+	/* Past the 256 KiB annotations limit the annotation is dropped
+	 * rather than failing the apply. */
+	{
+		size_t total = 0;
+
+		for (uint32_t i = 0; i < ann->len; i++)
+			total += ann->v.pairs[i].klen +
+			    (cf_node_is(ann->v.pairs[i].val, CF_NODE_STR)
+				? ann->v.pairs[i].val->len : 0);
+		if (total > 256 * 1024)
+			cf_node_del(ann, LAST_APPLIED);
+	}
 }
 
 /* ---- apply (§3.4-3.7) ------------------------------------------------------ */
