@@ -735,6 +735,21 @@ TEST(test_kube_ssa__kubectl_last_applied_migration)
 	CHECK_STR(la, "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"x\"},"
 	    "\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm\","
 	    "\"namespace\":\"ns\"}}\n");
+	/* An annotation that would pass 256 KiB is dropped instead. */
+	{
+		cf_node *big = configmap(&a, "{'a':'x'}");
+		char *v = cf_arena_alloc(&a, 300 * 1024 + 1);
+
+		memset(v, 'y', 300 * 1024);
+		v[300 * 1024] = '\0';
+		cf_node_set(&a, cf_node_get(big, "data"), "big", cf_node_str(&a, v));
+		o.force = true;
+		CHECK(cf_ssa_apply(&r, &a, s, r.obj, big, &o) == 0);
+		CHECK_INT(strlen(cf_node_getp_str(r.obj, "data", "big", NULL)),
+		    300 * 1024);
+		CHECK(!cf_node_getp(r.obj, "metadata", "annotations",
+		    "kubectl.kubernetes.io/last-applied-configuration", NULL));
+	}
 	cf_arena_release(&a);
 }
 
