@@ -1747,6 +1747,8 @@ static void update_last_applied(cf_arena *a, cf_node *merged,
 				? ann->v.pairs[i].val->len : 0);
 		if (total > 256 * 1024)
 			cf_node_del(ann, LAST_APPLIED);
+		if (!ann->len)
+			cf_node_del(cf_node_get(merged, "metadata"), "annotations");
 	}
 }
 
