@@ -87,7 +87,11 @@ struct jp {
 	cf_buf sbuf; /* decoded string scratch */
 };
 
-/* "line L, column C" of a byte offset: both 1-based, columns in bytes. */
+/*
+ * "line L, column C" of a byte offset: both 1-based, columns in bytes.
+ * Only the error path calls this, so a linear rescan from the start is
+ * cheaper overall than tracking lines while parsing.
+ */
 static void where(const struct jp *j, const unsigned char *at, size_t *line,
     size_t *col)
 {
@@ -103,6 +107,8 @@ static void where(const struct jp *j, const unsigned char *at, size_t *line,
 	*col = (size_t)(at - bol) + 1;
 }
 
+/* Set the error message, with the position appended in the one format
+ * every JSON error uses. Always returns CF_EINVALID. */
 __attribute__((format(printf, 3, 4)))
 static int jp_fail(const struct jp *j, const unsigned char *at,
     const char *fmt, ...)
@@ -239,6 +245,8 @@ static inline size_t utf8_valid(const unsigned char *p, const unsigned char *end
 	}
 }
 
+/* Encode cp (at most U+10FFFF, never a surrogate here) as UTF-8 at o;
+ * returns the byte count. */
 static size_t utf8_put(char *o, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -378,7 +386,11 @@ static int decode_string(struct jp *j, const unsigned char *s)
 	}
 }
 
-/* Parse a string literal at j->p (the opening quote) into *s, *len. */
+/*
+ * Parse a string literal at j->p (the opening quote) into *s, *len, an
+ * arena copy with a NUL after it (the bytes may hold NULs of their own, so
+ * callers must use the length).
+ */
 static int parse_str(struct jp *j, const char **s, uint32_t *len)
 {
 	const unsigned char *start = j->p + 1, *p = start, *end = j->end;
@@ -402,6 +414,8 @@ static int parse_str(struct jp *j, const char **s, uint32_t *len)
 		j->p = p + 1;
 		return 0;
 	}
+	/* Slow path: an escape, a control byte, bad UTF-8 or no closing
+	 * quote. decode_string reports the errors with Go's wording. */
 	if ((error = decode_string(j, p)) < 0)
 		return error;
 	/* The already scanned prefix is plain: decode_string started at p,
@@ -429,6 +443,8 @@ static void c_locale_init(void)
 		CF_BUG("cannot create the C locale");
 }
 
+/* strtod on s[0..n), which is not NUL-terminated in the input: copy to
+ * a stack buffer (a heap one for absurdly long numbers) first. */
 static double strtod_c(const char *s, size_t n)
 {
 	char small[64];
@@ -512,7 +528,14 @@ static inline bool is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
-/* A number at j->p, syntax checked the way Go's scanner checks it. */
+/*
+ * A number at j->p, syntax checked the way Go's scanner checks it: no
+ * leading '+', no leading zeros ("01" ends after the 0 and then fails as
+ * "after top-level value"), digits required after '.' and 'e'.
+ *
+ * Integers are accumulated while scanning so the common case (small ints,
+ * most of a Kubernetes object's numbers) never reaches strtod.
+ */
 static int parse_number(struct jp *j, cf_node **out)
 {
 	const unsigned char *s = j->p, *p = s, *end = j->end;
@@ -563,6 +586,8 @@ static int parse_number(struct jp *j, cf_node **out)
 	j->p = p;
 	n = CF_ARENA_NEW(j->a, cf_node);
 	*out = n;
+	/* int64 first, then uint64 for positive values above INT64_MAX
+	 * (resource versions and hashes do that), else a float. */
 	if (!isfloat && !overflow) {
 		n->type = CF_NODE_INT;
 		if (!neg && m <= (uint64_t)INT64_MAX) {
@@ -597,7 +622,8 @@ static int parse_number(struct jp *j, cf_node **out)
 	return 0;
 }
 
-/* true, false, null: the rest of the word after its first letter. */
+/* true, false, null: the rest of the word after its first letter. Go
+ * names the first wrong byte and the letter it expected there. */
 static int parse_literal(struct jp *j, const char *word)
 {
 	const unsigned char *p = j->p + 1;
@@ -623,6 +649,11 @@ static void push_item(struct jp *j, cf_node *n)
 	j->items[j->nitems++] = n;
 }
 
+/*
+ * An array at j->p ('['). Items collect on the shared scratch stack above
+ * base; nested arrays push above them and pop back before we continue,
+ * so one stack serves every level.
+ */
 static int parse_array(struct jp *j, cf_node **out)
 {
 	size_t base = j->nitems;
@@ -757,6 +788,11 @@ static int dedupe(struct jp *j, struct jmember *mem, size_t *n)
 	return 0;
 }
 
+/*
+ * An object at j->p ('{'). Members collect on the scratch stack like array
+ * items; repeated keys are resolved once, at the closing brace, instead
+ * of searching the members on every insert.
+ */
 static int parse_object(struct jp *j, cf_node **out)
 {
 	size_t base = j->nmem, cnt;
@@ -817,7 +853,8 @@ done:
 	return 0;
 }
 
-/* Any value at j->p (whitespace before it already skipped). */
+/* Any value at j->p (whitespace before it already skipped). The depth
+ * counter guards the C stack: each container level is one recursion. */
 static int parse_value(struct jp *j, cf_node **out)
 {
 	const unsigned char *p = j->p;
@@ -868,6 +905,8 @@ static void jp_release(struct jp *j)
 	cf_buf_release(&j->sbuf);
 }
 
+/* Both entry points: used == NULL means "exactly one value" (trailing
+ * bytes are an error), otherwise stop after the value and report where. */
 static int parse_common(cf_node **out, size_t *used, cf_arena *a,
     const char *text, size_t len, const cf_json_opts *opts)
 {
@@ -1043,6 +1082,7 @@ size_t cf_json_fmt_float(char out[CF_JSON_FLOAT_MAX], double f,
 		out[0] = '\0';
 		return 0;
 	}
+	/* Go prints -0 as "-0": the sign bit, not the comparison, decides. */
 	if (signbit(f))
 		out[w++] = '-';
 	f = fabs(f);
@@ -1075,6 +1115,8 @@ size_t cf_json_fmt_float(char out[CF_JSON_FLOAT_MAX], double f,
 		w += snprintf(out + w, (size_t)(CF_JSON_FLOAT_MAX - w), "%d", exp);
 		return (size_t)w;
 	}
+	/* Plain decimal: 0.000ddd, ddd000 or dd.ddd, depending on where the
+	 * decimal point falls relative to the digits. */
 	if (dp <= 0) {
 		out[w++] = '0';
 		out[w++] = '.';
@@ -1122,6 +1164,8 @@ static inline void putc_(struct jw *w, char c)
 		w->err = CF_ETOOLARGE;
 }
 
+/* Newline plus 4 spaces per level: json.MarshalIndent(v, "", "    "),
+ * which is what kubectl -o json prints. */
 static void put_indent(struct jw *w, unsigned depth)
 {
 	static const char spaces[] = "                                ";
@@ -1140,6 +1184,8 @@ static void put_str(struct jw *w, const char *s, size_t n)
 		w->err = CF_ETOOLARGE;
 }
 
+/* Decimal digits of u, built from the right; integers are frequent
+ * enough in objects that printf's parsing would show in profiles. */
 static void put_u64(struct jw *w, uint64_t u, bool neg)
 {
 	char tmp[24];
@@ -1204,6 +1250,8 @@ static void write_map(struct jw *w, const cf_node *n, unsigned depth)
 	free(order);
 }
 
+/* One value at the given nesting depth. Empty containers print as {}
+ * and [] on one line even when pretty, as Go does. */
 static void write_node(struct jw *w, const cf_node *n, unsigned depth)
 {
 	bool pretty = w->flags & CF_JSON_PRETTY;
@@ -1233,6 +1281,7 @@ static void write_node(struct jw *w, const cf_node *n, unsigned depth)
 			put(w, "false", 5);
 		break;
 	case CF_NODE_INT:
+		/* INT64_MIN has no positive int64: negate as unsigned. */
 		if (n->flags & CF_NODE_F_UINT)
 			put_u64(w, n->v.u, false);
 		else if (n->v.i < 0)
@@ -1278,6 +1327,8 @@ static void write_node(struct jw *w, const cf_node *n, unsigned depth)
 	}
 }
 
+/* The writer never leaves half a document behind: a caller that retries
+ * with a bigger buffer, or reports the error, sees out as it was. */
 int cf_json_write(cf_buf *out, const cf_node *n, unsigned flags)
 {
 	struct jw w = { out, flags, 0 };

@@ -36,6 +36,8 @@
 /* Scalar resolution (go-yaml's resolve())                            */
 /* ------------------------------------------------------------------ */
 
+/* Is s[0..n) exactly one of the NULL-terminated words in list? The
+ * lists are a handful of words, so a scan beats any table. */
 static bool is_one_of(const char *s, size_t n, const char *const *list)
 {
 	for (; *list; list++)
@@ -56,7 +58,8 @@ static const char *const pinfs[] = { ".inf", ".Inf", ".INF", "+.inf",
 	"+.Inf", "+.INF", NULL };
 static const char *const ninfs[] = { "-.inf", "-.Inf", "-.INF", NULL };
 
-/* What a scalar resolved to. */
+/* What a scalar resolved to: go-yaml's resolved tag and Go value, in
+ * one struct so the tag checks and the node building share it. */
 enum rkind { R_STR, R_NULL, R_BOOL, R_INT, R_UINT, R_FLOAT, R_TIME };
 
 struct rval {
@@ -178,7 +181,8 @@ static bool parse_float(const char *s, size_t n, double *out)
 	return ok;
 }
 
-/* Up to max decimal digits at *p, at least min; value in *v. */
+/* Up to max decimal digits at *p, at least min; value in *v. Go's
+ * layouts "1" and "2" accept one or two digits, "2006" exactly four. */
 static bool digits(const char **p, const char *e, int min, int max, int *v)
 {
 	int k = 0;
@@ -326,6 +330,8 @@ static void resolve_plain(const char *s, size_t n, enum cf_yaml_schema schema,
 			r->kind = R_FLOAT;
 		return;
 	}
+	/* go-yaml only tries numbers (and timestamps) when the scalar starts
+	 * with a digit or a sign: "_1" and "x1" stay strings. */
 	if (!(c == '+' || c == '-' || (c >= '0' && c <= '9')))
 		return;
 	if (schema == CF_YAML_12 && parse_timestamp(s, n, r->ts)) {
@@ -341,6 +347,8 @@ static void resolve_plain(const char *s, size_t n, enum cf_yaml_schema schema,
 			plain[pn++] = s[i];
 	plain[pn] = '\0';
 
+	/* ParseInt(plain, 0, 64), then ParseUint, then ParseFloat if the text
+	 * has the YAML float shape; "08" is not octal, so it ends up 8.0. */
 	uint64_t u;
 	bool neg = pn && plain[0] == '-', sign = pn && (neg || plain[0] == '+');
 	if (parse_uint_base0(plain + sign, pn - sign, &u)) {
@@ -366,6 +374,7 @@ static void resolve_plain(const char *s, size_t n, enum cf_yaml_schema schema,
 /* Parser state                                                        */
 /* ------------------------------------------------------------------ */
 
+/* A map entry while its map is open; merged entries carry the "<<" line. */
 struct ymember {
 	const char *key;
 	uint32_t klen;
@@ -374,6 +383,7 @@ struct ymember {
 	size_t line; /* 1-based, for duplicate-key errors */
 };
 
+/* One open sequence or map on the explicit stack. */
 struct frame {
 	cf_node *node;   /* the SEQ or MAP being built */
 	size_t base;     /* start of its children on the scratch stack */
@@ -387,6 +397,7 @@ struct frame {
 	size_t key_line;
 };
 
+/* Anchors live for one document; a name may be defined again later. */
 struct anchor {
 	const char *name;
 	cf_node *node; /* NULL while the anchored node is still open */
@@ -416,6 +427,8 @@ struct yp {
 	uint64_t decode_count, alias_count;
 };
 
+/* Set a "yaml: line N: msg" error (no line part when line is 0, as
+ * go-yaml does for errors found after parsing). Returns CF_EINVALID. */
 __attribute__((format(printf, 3, 4)))
 static int yfail(struct yp *y, size_t line, const char *fmt, ...)
 {
@@ -503,6 +516,8 @@ static cf_node *copy_node(struct yp *y, const cf_node *n)
 	return c;
 }
 
+/* Linear, newest first: documents have few anchors, and the alias
+ * budget (not this lookup) is what bounds hostile input. */
 static long anchor_find(const struct yp *y, const char *name)
 {
 	/* Newest first: a redefined anchor shadows the old one. */
@@ -512,6 +527,8 @@ static long anchor_find(const struct yp *y, const char *name)
 	return -1;
 }
 
+/* Register name for a node that is being built; its node stays NULL
+ * until the node is complete, which is how "*a" inside "&a" is caught. */
 static long anchor_open(struct yp *y, const char *name)
 {
 	if (!name)
@@ -648,6 +665,7 @@ static int key_string(struct yp *y, const cf_node *k, bool was_str,
 /* Building                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Queue one entry of the innermost open map. */
 static void push_member(struct yp *y, const char *key, uint32_t klen,
     cf_node *val, bool merged, size_t line)
 {
@@ -674,6 +692,8 @@ static int merge_into(struct yp *y, cf_node *v, size_t line)
 	}
 	if (v->type != CF_NODE_SEQ)
 		return yfail(y, 0, "%s", bad);
+	/* Check every item before queueing any, so an error leaves the
+	 * member stack as it was. */
 	for (uint32_t k = 0; k < v->len; k++)
 		if (!v->v.items[k] || v->v.items[k]->type != CF_NODE_MAP)
 			return yfail(y, 0, "%s", bad);
@@ -752,7 +772,11 @@ static int resolve_members(struct yp *y, struct ymember *mem, size_t *n)
 	return 0;
 }
 
-/* A finished node goes to its parent (or becomes the document root). */
+/*
+ * A finished node goes to its parent (or becomes the document root). In a
+ * map, nodes alternate between key and value; the key is turned into its
+ * string form at once, so only strings are kept on the member stack.
+ */
 static int add_value(struct yp *y, cf_node *n, unsigned height, size_t line,
     bool was_str, bool is_merge)
 {
@@ -796,6 +820,7 @@ static int add_value(struct yp *y, cf_node *n, unsigned height, size_t line,
 	return 0;
 }
 
+/* A sequence or map starts: check the depth cap before anything grows. */
 static int open_collection(struct yp *y, enum cf_node_type t,
     const char *anchor, size_t line)
 {
@@ -817,6 +842,8 @@ static int open_collection(struct yp *y, enum cf_node_type t,
 	return 0;
 }
 
+/* A sequence or map ends: copy its children off the scratch stack into
+ * exact-size arena arrays, resolve repeated keys, publish its anchor. */
 static int close_collection(struct yp *y)
 {
 	struct frame f = y->st[--y->nst];
@@ -900,6 +927,12 @@ static int decode_binary(struct yp *y, const char *s, size_t n, size_t line,
 	return error;
 }
 
+/*
+ * A scalar event. Quoted and block scalars without a tag are strings;
+ * plain ones and those with a standard tag go through go-yaml's resolver,
+ * and a tag that disagrees with the resolved type is an error worded as
+ * go-yaml words it ("cannot decode !!str `abc` as a !!int").
+ */
 static int on_scalar(struct yp *y, const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
@@ -982,6 +1015,7 @@ add:
 	return add_value(y, node, 0, line, was_str, is_merge);
 }
 
+/* "*name": a copy of the anchored node, charged to the alias budget. */
 static int on_alias(struct yp *y, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
@@ -1017,6 +1051,7 @@ static int on_document_start(struct yp *y, const yaml_event_t *ev)
 	return 0;
 }
 
+/* A document ends: record its root, or NULL when it had no content. */
 static void on_document_end(struct yp *y)
 {
 	if (y->ndocs == y->adocs)
@@ -1024,6 +1059,8 @@ static void on_document_end(struct yp *y)
 	y->docs[y->ndocs++] = y->root_empty ? NULL : y->root;
 }
 
+/* Pull libyaml events until the stream ends or something fails; each
+ * event is freed right after use, so libyaml never holds more than one. */
 static int run(struct yp *y)
 {
 	yaml_event_t ev;
@@ -1070,6 +1107,7 @@ static int run(struct yp *y)
 	return error;
 }
 
+/* Options, caps and libyaml set-up, then the event loop. */
 static int parse_stream(struct yp *y, cf_arena *a, const char *text,
     size_t len, const cf_yaml_opts *opts)
 {
