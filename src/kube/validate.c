@@ -4,6 +4,7 @@
 #include "core/buf.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -508,6 +509,121 @@ size_t cf_validate_annotations(cf_arena *a, cf_field_errs *errs,
 	return errs->len - before;
 }
 
+/* Go's %#v of a []string, the bad value of list-level finalizer errors. */
+static const char *go_string_slice(cf_arena *a, const cf_node *seq)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *out;
+
+	cf_buf_adds(&b, "[]string{");
+	for (size_t i = 0; i < cf_node_count(seq); i++) {
+		const char *v = cf_node_as_str(cf_node_at(seq, i));
+
+		cf_buf_addf(&b, "%s%s", i ? ", " : "", cf_go_quote(a, v ? v : ""));
+	}
+	cf_buf_addch(&b, '}');
+	out = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return out;
+}
+
+size_t cf_validate_finalizers(cf_arena *a, cf_field_errs *errs,
+    const cf_node *finalizers, const char *path)
+{
+	size_t before = errs->len;
+	bool orphan = false, foreground = false;
+
+	if (!finalizers || finalizers->type == CF_NODE_NULL)
+		return 0;
+	if (finalizers->type != CF_NODE_SEQ) {
+		cf_field_errs_add(a, errs, CF_FIELD_TYPE_INVALID, path, NULL,
+		    "must be a list of strings");
+		return errs->len - before;
+	}
+	for (size_t i = 0; i < finalizers->len; i++) {
+		const char *f = cf_node_as_str(finalizers->v.items[i]);
+		const char *msgs[CF_VALIDATE_MAX_MSGS];
+		size_t n;
+
+		if (!f) {
+			cf_field_errs_add(a, errs, CF_FIELD_TYPE_INVALID,
+			    cf_arena_printf(a, "%s[%zu]", path, i), NULL,
+			    "must be a string");
+			continue;
+		}
+		n = cf_validate_qualified_name(a, f, msgs);
+		for (size_t k = 0; k < n; k++)
+			cf_field_errs_add_str(a, errs, CF_FIELD_INVALID, path, f,
+			    msgs[k]);
+		orphan |= !strcmp(f, "orphan");
+		foreground |= !strcmp(f, "foregroundDeletion");
+	}
+	/* The garbage collector cannot both orphan and delete dependents. */
+	if (orphan && foreground)
+		cf_field_errs_add(a, errs, CF_FIELD_INVALID, path,
+		    go_string_slice(a, finalizers),
+		    "finalizer orphan and foregroundDeletion cannot be both set");
+	return errs->len - before;
+}
+
+size_t cf_validate_owner_refs(cf_arena *a, cf_field_errs *errs,
+    const cf_node *refs, const char *path)
+{
+	size_t before = errs->len;
+	const char *first = NULL;
+
+	if (!refs || refs->type == CF_NODE_NULL)
+		return 0;
+	if (refs->type != CF_NODE_SEQ) {
+		cf_field_errs_add(a, errs, CF_FIELD_TYPE_INVALID, path, NULL,
+		    "must be a list of owner references");
+		return errs->len - before;
+	}
+	/* Kubernetes reports these at the list's path plus the field name,
+	 * without the index: "metadata.ownerReferences.uid". */
+	for (size_t i = 0; i < refs->len; i++) {
+		const cf_node *r = refs->v.items[i];
+		const char *av = cf_node_getp_str(r, "apiVersion", NULL);
+		const char *kind = cf_node_getp_str(r, "kind", NULL);
+		const char *name = cf_node_getp_str(r, "name", NULL);
+		const char *uid = cf_node_getp_str(r, "uid", NULL);
+		const cf_node *ctl = cf_node_get(r, "controller");
+		const char *slash = av ? strchr(av, '/') : NULL;
+		bool no_version = !av || !*av || (slash && (!slash[1] ||
+		    strchr(slash + 1, '/')));
+
+		if (no_version)
+			cf_field_errs_add_str(a, errs, CF_FIELD_INVALID,
+			    cf_arena_printf(a, "%s.apiVersion", path), av,
+			    "version must not be empty");
+		if (!kind || !*kind)
+			cf_field_errs_add_str(a, errs, CF_FIELD_INVALID,
+			    cf_arena_printf(a, "%s.kind", path), kind,
+			    "kind must not be empty");
+		if (!name || !*name)
+			cf_field_errs_add_str(a, errs, CF_FIELD_INVALID,
+			    cf_arena_printf(a, "%s.name", path), name,
+			    "name must not be empty");
+		if (!uid || !*uid)
+			cf_field_errs_add_str(a, errs, CF_FIELD_INVALID,
+			    cf_arena_printf(a, "%s.uid", path), uid,
+			    "uid must not be empty");
+		if (!cf_node_is(ctl, CF_NODE_BOOL) || !ctl->v.b)
+			continue;
+		/* At most one owner may be the managing controller. */
+		if (first)
+			cf_field_errs_add(a, errs, CF_FIELD_INVALID, path, NULL,
+			    cf_arena_printf(a, "Only one reference can have "
+			    "Controller set to true. Found \"true\" in references "
+			    "for %s and %s/%s", first, kind ? kind : "",
+			    name ? name : ""));
+		else
+			first = cf_arena_printf(a, "%s/%s", kind ? kind : "",
+			    name ? name : "");
+	}
+	return errs->len - before;
+}
+
 /*
  * The order of checks follows ValidateObjectMeta so that aggregated
  * messages list problems in the order kube-apiserver lists them:
@@ -522,6 +638,7 @@ size_t cf_validate_object_meta(cf_arena *a, cf_field_errs *errs,
 	const char *ns = cf_node_getp_str(md, "namespace", NULL);
 	const char *msgs[CF_VALIDATE_MAX_MSGS];
 	size_t before = errs->len, n;
+	int64_t gen_n;
 
 	if (gen && *gen) {
 		n = cf_validate_name(a, rule, gen, true, msgs);
@@ -550,10 +667,18 @@ size_t cf_validate_object_meta(cf_arena *a, cf_field_errs *errs,
 		cf_field_errs_add(a, errs, CF_FIELD_FORBIDDEN,
 		    "metadata.namespace", NULL, "not allowed on this type");
 	}
+	if (cf_node_as_int(cf_node_get(md, "generation"), &gen_n) && gen_n < 0)
+		cf_field_errs_add(a, errs, CF_FIELD_INVALID, "metadata.generation",
+		    cf_arena_printf(a, "%" PRId64, gen_n),
+		    "must be greater than or equal to 0");
 	cf_validate_labels(a, errs, cf_node_get(md, "labels"),
 	    "metadata.labels");
 	cf_validate_annotations(a, errs, cf_node_get(md, "annotations"),
 	    "metadata.annotations");
+	cf_validate_owner_refs(a, errs, cf_node_get(md, "ownerReferences"),
+	    "metadata.ownerReferences");
+	cf_validate_finalizers(a, errs, cf_node_get(md, "finalizers"),
+	    "metadata.finalizers");
 	return errs->len - before;
 }
 

@@ -109,7 +109,9 @@ size_t cf_validate_name(cf_arena *a, enum cf_name_rule rule, const char *s,
 /*
  * ValidateObjectMeta for a create or update: metadata.generateName and
  * name under rule, metadata.namespace (required when namespaced, Forbidden
- * otherwise), labels, annotations (keys and the 256 KiB total). Errors
+ * otherwise), generation >= 0, labels, annotations (keys and the 256 KiB
+ * total), ownerReferences and finalizers (managedFields are left to the
+ * apply code). Errors
  * are appended to errs; returns the number added.
  */
 size_t cf_validate_object_meta(cf_arena *a, cf_field_errs *errs,
@@ -120,6 +122,16 @@ size_t cf_validate_labels(cf_arena *a, cf_field_errs *errs,
     const cf_node *labels, const char *path);
 size_t cf_validate_annotations(cf_arena *a, cf_field_errs *errs,
     const cf_node *annotations, const char *path);
+
+/* metadata.finalizers: each a qualified name, and not both "orphan" and
+ * "foregroundDeletion". */
+size_t cf_validate_finalizers(cf_arena *a, cf_field_errs *errs,
+    const cf_node *finalizers, const char *path);
+/* metadata.ownerReferences: apiVersion with a version, kind, name and uid
+ * set; at most one with controller: true. (Go prints the whole list as
+ * the bad value of the controller error; we leave the value out.) */
+size_t cf_validate_owner_refs(cf_arena *a, cf_field_errs *errs,
+    const cf_node *refs, const char *path);
 
 /*
  * The name the server gives a generateName object: base cut to 58 bytes

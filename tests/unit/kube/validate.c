@@ -146,6 +146,61 @@ TEST(test_kube_validate__object_meta)
 	cf_arena_release(&a);
 }
 
+TEST(test_kube_validate__finalizers_and_owner_refs)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_field_errs e = CF_FIELD_ERRS_INIT;
+	cf_node *o = meta_obj(&a, "web", "default");
+	cf_node *md = cf_node_get(o, "metadata");
+	cf_node *fin = cf_node_seq(&a), *refs = cf_node_seq(&a), *r1, *r2;
+
+	cf_node_push(&a, fin, cf_node_str(&a, "finalizers.fluxcd.io"));
+	cf_node_push(&a, fin, cf_node_str(&a, "kubernetes"));
+	cf_node_set(&a, md, "finalizers", fin);
+	CHECK_INT(cf_validate_object_meta(&a, &e, o, CF_NAME_DNS1123_SUBDOMAIN,
+	    true), 0);
+	cf_node_push(&a, fin, cf_node_str(&a, "orphan"));
+	cf_node_push(&a, fin, cf_node_str(&a, "foregroundDeletion"));
+	cf_node_push(&a, fin, cf_node_str(&a, "bad/fin/x"));
+	CHECK_INT(cf_validate_object_meta(&a, &e, o, CF_NAME_DNS1123_SUBDOMAIN,
+	    true), 2);
+	CHECK_STR(e.items[0].field, "metadata.finalizers");
+	CHECK_STR(e.items[0].value, "\"bad/fin/x\"");
+	CHECK_STR(cf_field_err_string(&a, &e.items[1]), "metadata.finalizers: "
+	    "Invalid value: []string{\"finalizers.fluxcd.io\", \"kubernetes\", "
+	    "\"orphan\", \"foregroundDeletion\", \"bad/fin/x\"}: finalizer "
+	    "orphan and foregroundDeletion cannot be both set");
+	cf_node_del(md, "finalizers");
+
+	e.len = 0;
+	r1 = cf_node_map(&a);
+	cf_node_set(&a, r1, "apiVersion", cf_node_str(&a, "apps/v1"));
+	cf_node_set(&a, r1, "kind", cf_node_str(&a, "ReplicaSet"));
+	cf_node_set(&a, r1, "name", cf_node_str(&a, "rs1"));
+	cf_node_set(&a, r1, "uid", cf_node_str(&a, "u1"));
+	cf_node_set(&a, r1, "controller", cf_node_bool(&a, true));
+	r2 = cf_node_dup(&a, r1);
+	cf_node_set(&a, r2, "name", cf_node_str(&a, "rs2"));
+	cf_node_set(&a, r2, "apiVersion", cf_node_str(&a, "apps/"));
+	cf_node_del(r2, "uid");
+	cf_node_push(&a, refs, r1);
+	cf_node_push(&a, refs, r2);
+	cf_node_set(&a, md, "ownerReferences", refs);
+	cf_node_set(&a, md, "generation", cf_node_int(&a, -1));
+	CHECK_INT(cf_validate_object_meta(&a, &e, o, CF_NAME_DNS1123_SUBDOMAIN,
+	    true), 4);
+	CHECK_STR(cf_field_err_string(&a, &e.items[0]), "metadata.generation: "
+	    "Invalid value: -1: must be greater than or equal to 0");
+	CHECK_STR(cf_field_err_string(&a, &e.items[1]), "metadata.ownerReferences."
+	    "apiVersion: Invalid value: \"apps/\": version must not be empty");
+	CHECK_STR(cf_field_err_string(&a, &e.items[2]), "metadata.ownerReferences."
+	    "uid: Invalid value: \"\": uid must not be empty");
+	CHECK_STR(cf_field_err_string(&a, &e.items[3]), "metadata.ownerReferences: "
+	    "Invalid value: Only one reference can have Controller set to true. "
+	    "Found \"true\" in references for ReplicaSet/rs1 and ReplicaSet/rs2");
+	cf_arena_release(&a);
+}
+
 TEST(test_kube_validate__annotation_size)
 {
 	cf_arena a = CF_ARENA_INIT;
@@ -196,5 +251,6 @@ TEST(test_kube_validate__go_quote_and_generate)
 
 TEST_MAIN(T(test_kube_validate__dns_names),
     T(test_kube_validate__label_keys_and_values),
-    T(test_kube_validate__object_meta), T(test_kube_validate__annotation_size),
+    T(test_kube_validate__object_meta),
+    T(test_kube_validate__finalizers_and_owner_refs), T(test_kube_validate__annotation_size),
     T(test_kube_validate__go_quote_and_generate))
