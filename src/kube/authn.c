@@ -781,29 +781,29 @@ static int hexval(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Header keys are percent-decoded (url.PathUnescape) and lowercased. */
-static int extra_key(char **out, cf_arena *a, const char *s)
+/* The key of an Impersonate-Extra- header: lowercased first, then
+ * percent-decoded (url.PathUnescape), so escaped bytes keep their case. A
+ * malformed escape keeps the lowercased text as is, as kube-apiserver
+ * does rather than refusing the request. */
+static char *extra_key(cf_arena *a, const char *s)
 {
 	size_t n = strlen(s), j = 0;
-	char *k = cf_arena_alloc(a, n + 1);
+	char *low = cf_arena_alloc(a, n + 1), *k = cf_arena_alloc(a, n + 1);
 
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)s[i]);
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-
-			if (hi < 0 || lo < 0)
-				return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
-				    "invalid escape in an Impersonate-Extra- header");
-			k[j++] = (char)tolower(hi << 4 | lo);
-			i += 2;
-		} else {
-			k[j++] = (char)tolower((unsigned char)s[i]);
+		if (low[i] != '%') {
+			k[j++] = low[i];
+			continue;
 		}
+		if (i + 2 >= n || hexval(low[i + 1]) < 0 || hexval(low[i + 2]) < 0)
+			return low;
+		k[j++] = (char)(hexval(low[i + 1]) << 4 | hexval(low[i + 2]));
+		i += 2;
 	}
 	k[j] = '\0';
-	*out = k;
-	return 0;
+	return k;
 }
 
 /* Authorize one impersonation item for the real user; on denial the
@@ -867,18 +867,20 @@ int cf_authn_impersonate(cf_authn_identity *out, bool *impersonating,
 	for (size_t i = 0; i < nhdrs; i++) {
 		const char *n = hdrs[i].name, *v = hdrs[i].value ? hdrs[i].value : "";
 
+		/* First User/Uid header wins (Header.Get); empty ones do not
+		 * count, as in kube-apiserver. */
 		if (!strcasecmp(n, "Impersonate-User")) {
-			user = v;
+			if (!user && *v)
+				user = v;
 		} else if (!strcasecmp(n, "Impersonate-Group")) {
 			groups[ngroups++] = v;
 		} else if (!strcasecmp(n, "Impersonate-Uid")) {
-			uid = v;
+			if (!uid && *v)
+				uid = v;
 		} else if (has_prefix_ci(n, "Impersonate-Extra-")) {
-			char *key = NULL;
+			char *key = extra_key(a, n + strlen("Impersonate-Extra-"));
 			cf_node *vals;
 
-			if ((err = extra_key(&key, a, n + strlen("Impersonate-Extra-"))) < 0)
-				return err;
 			if (!extra)
 				extra = cf_node_map(a);
 			if (!(vals = cf_node_get(extra, key))) {
@@ -889,8 +891,8 @@ int cf_authn_impersonate(cf_authn_identity *out, bool *impersonating,
 		} else {
 			continue;
 		}
-		any = true;
 	}
+	any = user || uid || ngroups || extra;
 	if (!any) {
 		out->user = *real;
 		return 0;
@@ -936,7 +938,8 @@ int cf_authn_impersonate(cf_authn_identity *out, bool *impersonating,
 		has_auth |= !strcmp(groups[i], "system:authenticated");
 		has_unauth |= !strcmp(groups[i], "system:unauthenticated");
 	}
-	if (strcmp(user, "system:anonymous") && !has_auth)
+	/* A caller naming system:unauthenticated means it. */
+	if (strcmp(user, "system:anonymous") && !has_auth && !has_unauth)
 		groups[ngroups++] = "system:authenticated";
 	else if (!strcmp(user, "system:anonymous") && !has_unauth)
 		groups[ngroups++] = "system:unauthenticated";

@@ -545,11 +545,34 @@ TEST(test_kube_authn__impersonation)
 		CHECK_STR(id.user.name, "root");
 		CHECK_INT(id.user.ngroups, 1);
 	}
+	/* A malformed escape keeps the key as sent (lowercased); escaped
+	 * bytes keep their case; the first Impersonate-User counts. */
 	{
 		const cf_authn_header h[] = { { "Impersonate-User", "bob" },
-			{ "Impersonate-Extra-%zz", "x" } };
+			{ "Impersonate-User", "carol" },
+			{ "Impersonate-Extra-%zz", "x" },
+			{ "Impersonate-Extra-A%42", "y" } };
 
-		CHECK_INT(imp(&id, &on, &a, r, &alice, h, 2), CF_EINVALID);
+		CHECK_INT(imp(&id, &on, &a, NULL, &alice, h, 4), 0);
+		CHECK_STR(id.user.name, "bob");
+		cf_buf_reset(&b);
+		JW(&b, id.extra);
+		CHECK_STR(b.buf, "{\"%zz\":[\"x\"],\"aB\":[\"y\"]}");
+	}
+	/* Empty headers are no request; system:unauthenticated is kept
+	 * without system:authenticated. */
+	{
+		const cf_authn_header h[] = { { "Impersonate-User", "" },
+			{ "Impersonate-Uid", "" } };
+		const cf_authn_header h2[] = { { "Impersonate-User", "bob" },
+			{ "Impersonate-Group", "system:unauthenticated" } };
+
+		CHECK_INT(imp(&id, &on, &a, r, &alice, h, 2), 0);
+		CHECK(!on);
+		CHECK_STR(id.user.name, "alice");
+		CHECK_INT(imp(&id, &on, &a, NULL, &alice, h2, 2), 0);
+		CHECK_INT(id.user.ngroups, 1);
+		CHECK_STR(id.user.groups[0], "system:unauthenticated");
 	}
 	/* kubectl auth whoami sees the impersonated identity. */
 	{
