@@ -177,6 +177,21 @@ static size_t sort_unique(const char **v, size_t n)
 	return k + 1;
 }
 
+/* Go's %#v of the value list, the bad value of count errors. */
+static const char *go_strings(cf_arena *a, const char **v, size_t n)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *out;
+
+	cf_buf_adds(&b, "[]string{");
+	for (size_t i = 0; i < n; i++)
+		cf_buf_addf(&b, "%s%s", i ? ", " : "", cf_go_quote(a, v[i]));
+	cf_buf_addch(&b, '}');
+	out = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return out;
+}
+
 /*
  * NewRequirement: check the key, the value count for the operator and
  * each value; every problem is collected and reported as one aggregate,
@@ -191,33 +206,35 @@ static int new_requirement(cf_arena *a, cf_label_req *r, const char *key,
 	cf_buf b = CF_BUF_INIT;
 	int ret;
 
+	const char *vs = go_strings(a, values, n);
+
 	if ((e = key_error(a, "key", key)) != NULL)
 		errs[ne++] = e;
 	switch (op) {
 	case CF_SEL_IN:
 	case CF_SEL_NOTIN:
 		if (n == 0)
-			errs[ne++] = "values: Invalid value: []string{}: for 'in', "
-			    "'notin' operators, values set can't be empty";
+			errs[ne++] = cf_arena_printf(a, "values: Invalid value: %s: for "
+			    "'in', 'notin' operators, values set can't be empty", vs);
 		break;
 	case CF_SEL_EQ:
 	case CF_SEL_DEQ:
 	case CF_SEL_NE:
 		if (n != 1)
-			errs[ne++] = "values: Invalid value: []string{}: "
-			    "exact-match compatibility requires one single value";
+			errs[ne++] = cf_arena_printf(a, "values: Invalid value: %s: "
+			    "exact-match compatibility requires one single value", vs);
 		break;
 	case CF_SEL_EXISTS:
 	case CF_SEL_NOT_EXISTS:
 		if (n != 0)
-			errs[ne++] = "values: Invalid value: []string{}: values set "
-			    "must be empty for exists and does not exist";
+			errs[ne++] = cf_arena_printf(a, "values: Invalid value: %s: values "
+			    "set must be empty for exists and does not exist", vs);
 		break;
 	case CF_SEL_GT:
 	case CF_SEL_LT:
 		if (n != 1)
-			errs[ne++] = "values: Invalid value: []string{}: for 'Gt', "
-			    "'Lt' operators, exactly one value is required";
+			errs[ne++] = cf_arena_printf(a, "values: Invalid value: %s: for "
+			    "'Gt', 'Lt' operators, exactly one value is required", vs);
 		for (size_t i = 0; i < n && ne < 8; i++) {
 			char *end;
 

@@ -3,6 +3,7 @@
 #include "kube/scheme.h"
 #include "core/error.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static bool has_str(const char *const *v, const char *s)
@@ -221,6 +222,54 @@ TEST(test_kube_scheme__crd_entries)
 	cf_scheme_free(s);
 }
 
+struct churn {
+	cf_scheme *s;
+	int found;
+};
+
+/* Readers keep resolving while a writer adds and removes a CRD entry;
+ * every pointer they get must stay readable (retired, not freed). */
+static void *reader(void *arg)
+{
+	struct churn *c = arg;
+
+	for (int i = 0; i < 2000; i++) {
+		const cf_resource_def *r = cf_scheme_resolve(c->s, "wd");
+
+		if (r && !strcmp(r->kind, "Widget"))
+			c->found++;
+		if (!cf_scheme_by_resource(c->s, "", "v1", "pods"))
+			c->found = -1000000;
+	}
+	return NULL;
+}
+
+TEST(test_kube_scheme__concurrent_churn)
+{
+	cf_scheme *s = cf_scheme_new();
+	struct churn c = { s, 0 };
+	cf_resource_def def = {
+		.group = "example.com", .version = "v1", .kind = "Widget",
+		.plural = "widgets", .singular = "widget", .namespaced = true,
+		.verbs = CF_VERBS_ALL, .short_names = (const char *[]){ "wd", NULL },
+	};
+	pthread_t th;
+	uint64_t g = cf_scheme_generation(s);
+
+	CHECK_INT(pthread_create(&th, NULL, reader, &c), 0);
+	for (int i = 0; i < 300; i++) {
+		CHECK_INT(cf_scheme_add(s, &def), 0);
+		if (i % 2)
+			CHECK_INT(cf_scheme_remove(s, "example.com", "v1", "widgets"),
+			    0);
+	}
+	pthread_join(th, NULL);
+	CHECK(c.found >= 0);
+	CHECK_INT(cf_scheme_generation(s), g + 300 + 150);
+	cf_scheme_free(s);
+}
+
 TEST_MAIN(T(test_kube_scheme__builtin_facts),
     T(test_kube_scheme__table_is_consistent),
-    T(test_kube_scheme__resolve_names), T(test_kube_scheme__crd_entries))
+    T(test_kube_scheme__resolve_names), T(test_kube_scheme__crd_entries),
+    T(test_kube_scheme__concurrent_churn))

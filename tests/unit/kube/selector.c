@@ -127,7 +127,13 @@ TEST(test_kube_selector__from_node_and_string)
 	CHECK_INT(cf_label_selector_from_node(&s, &a, J(&a,
 	    "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"In\"}]}")),
 	    CF_EINVALID);
-	CHECK(strstr(cf_error_msg(), "values set can't be empty") != NULL);
+	CHECK_STR(cf_error_msg(), "values: Invalid value: []string{}: for 'in', "
+	    "'notin' operators, values set can't be empty");
+	CHECK_INT(cf_label_selector_from_node(&s, &a, J(&a,
+	    "{\"matchExpressions\":[{\"key\":\"a\",\"operator\":\"Exists\","
+	    "\"values\":[\"y\",\"x\"]}]}")), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "values: Invalid value: []string{\"x\", \"y\"}: "
+	    "values set must be empty for exists and does not exist");
 
 	CHECK_INT(cf_label_selector_parse(&s, &a, "b notin (y,x), a, c==1"), 0);
 	CHECK_STR(cf_label_selector_string(&a, s), "a,b notin (x,y),c==1");
