@@ -541,9 +541,20 @@ struct visit {
 
 static void add_error(struct visit *v, const char *msg)
 {
-	/* utilerrors.NewAggregate de-duplicates messages */
-	if (v->nerrors && strstr(v->errors.buf, msg))
-		return;
+	size_t ml = strlen(msg);
+
+	/* utilerrors.NewAggregate prints each distinct message once. Match
+	 * whole entries: "role... not found" is a substring of
+	 * "clusterrole... not found" yet a different error. Object names
+	 * never contain ", ", so it separates entries safely. */
+	for (const char *p = v->errors.buf; v->nerrors && *p;) {
+		const char *sep = strstr(p, ", ");
+		size_t n = sep ? (size_t)(sep - p) : strlen(p);
+
+		if (n == ml && !memcmp(p, msg, n))
+			return;
+		p += n + (sep ? 2 : 0);
+	}
 	if (v->nerrors)
 		cf_buf_adds(&v->errors, ", ");
 	cf_buf_adds(&v->errors, msg);

@@ -274,6 +274,19 @@ TEST(test_kube_rbac__reasons)
 	CHECK(!cf_rbac_authorize(r, &at, &why));
 	CHECK_STR(why.buf, "RBAC: [clusterrole.rbac.authorization.k8s.io \"gone\" "
 	    "not found, role.rbac.authorization.k8s.io \"missing\" not found]");
+	/* The same error twice is reported once; a Role and a ClusterRole of
+	 * the same name are two errors. */
+	load(r, &a, "RoleBinding", "{\"metadata\":{\"name\":\"rb2\",\"namespace\":\"ns\"},"
+	    "\"roleRef\":{\"kind\":\"Role\",\"name\":\"missing\"},"
+	    "\"subjects\":[{\"kind\":\"Group\",\"name\":\"system:serviceaccounts\"}]}");
+	load(r, &a, "ClusterRoleBinding", "{\"metadata\":{\"name\":\"d2\"},"
+	    "\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"missing\"},"
+	    "\"subjects\":[{\"kind\":\"Group\",\"name\":\"system:authenticated\"}]}");
+	cf_buf_reset(&why);
+	CHECK(!cf_rbac_authorize(r, &at, &why));
+	CHECK_STR(why.buf, "RBAC: [clusterrole.rbac.authorization.k8s.io \"gone\" "
+	    "not found, clusterrole.rbac.authorization.k8s.io \"missing\" not found, "
+	    "role.rbac.authorization.k8s.io \"missing\" not found]");
 	load(r, &a, "Role", "{\"metadata\":{\"name\":\"missing\",\"namespace\":\"ns\"},"
 	    "\"rules\":[{\"verbs\":[\"get\"],\"apiGroups\":[\"\"],\"resources\":[\"pods\"]}]}");
 	cf_buf_reset(&why);
