@@ -155,6 +155,22 @@ cf_status *cf_status_forbidden(cf_arena *a, const char *group,
 	return st;
 }
 
+/* The namespace lifecycle admission answer (§2.7): an ordinary Forbidden
+ * whose cause lets clients such as the namespace controller recognise it
+ * without parsing the message. */
+cf_status *cf_status_namespace_terminating(cf_arena *a, const char *group,
+    const char *resource, const char *name, const char *ns)
+{
+	cf_status *st = cf_status_forbidden(a, group, resource, name,
+	    cf_arena_printf(a, "unable to create new content in namespace %s "
+	    "because it is being terminated", ns));
+
+	cf_status_add_cause(a, st, "NamespaceTerminating",
+	    cf_arena_printf(a, "namespace %s is being terminated", ns),
+	    "metadata.namespace");
+	return st;
+}
+
 cf_status *cf_status_bad_request(cf_arena *a, const char *fmt, ...)
 {
 	va_list ap;

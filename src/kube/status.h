@@ -70,6 +70,11 @@ cf_status *cf_status_invalid(cf_arena *a, const char *group, const char *kind,
  * without a name, `forbidden: <why>` without a resource). */
 cf_status *cf_status_forbidden(cf_arena *a, const char *group,
     const char *resource, const char *name, const char *why);
+/* 403 for a create in a namespace being deleted: Forbidden "unable to
+ * create new content in namespace <ns> because it is being terminated",
+ * with a NamespaceTerminating cause on metadata.namespace. */
+cf_status *cf_status_namespace_terminating(cf_arena *a, const char *group,
+    const char *resource, const char *name, const char *ns);
 /* 400 BadRequest with the message as given. */
 cf_status *cf_status_bad_request(cf_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

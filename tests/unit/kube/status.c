@@ -123,6 +123,15 @@ TEST(test_kube_status__other_reasons)
 	    "configmaps is forbidden: no");
 	CHECK_STR(cf_status_forbidden(&a, NULL, NULL, NULL, "no")->message,
 	    "forbidden: no");
+	st = cf_status_namespace_terminating(&a, "", "configmaps", "cm", "gone");
+	CHECK_STR(json(&a, st), "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{},\"status\":\"Failure\",\"message\":\"configmaps "
+	    "\\\"cm\\\" is forbidden: unable to create new content in namespace "
+	    "gone because it is being terminated\",\"reason\":\"Forbidden\","
+	    "\"details\":{\"name\":\"cm\",\"kind\":\"configmaps\",\"causes\":"
+	    "[{\"reason\":\"NamespaceTerminating\",\"message\":\"namespace gone "
+	    "is being terminated\",\"field\":\"metadata.namespace\"}]},"
+	    "\"code\":403}");
 	st = cf_status_bad_request(&a, "the name of the object (%s) does not "
 	    "match the name on the URL (%s)", "a", "b");
 	CHECK_STR(json(&a, st), "{\"kind\":\"Status\",\"apiVersion\":\"v1\","
