@@ -861,7 +861,8 @@ int cf_rbac_review_access(cf_node **out, cf_arena *a, const cf_rbac *r,
 	}
 
 	if (self) {
-		u = *caller;
+		if (caller)
+			u = *caller;
 	} else {
 		const cf_node *gs = cf_node_get(spec, "groups");
 		size_t n = cf_node_count(gs);
@@ -955,7 +956,8 @@ int cf_rbac_review_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
 	v.allowed_by = (cf_buf)CF_BUF_INIT;
 	v.res_rules = cf_node_seq(a);
 	v.nonres_rules = cf_node_seq(a);
-	visit_rules_for(r, caller, ns, &v);
+	if (caller)
+		visit_rules_for(r, caller, ns, &v);
 
 	res = cf_node_dup(a, review);
 	status = cf_node_map(a);
