@@ -10,6 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A compiled path is a flat list of steps applied left to right to a
+ * set of current nodes; filters hold their own compiled sub-path for the
+ * @-relative side. Everything lives in the caller's arena, so a Table
+ * build compiles each printer column once and frees nothing by hand.
+ */
 enum step_kind { S_FIELD, S_WILDCARD, S_INDEX, S_SLICE, S_RECURSE, S_FILTER };
 enum cmp { C_EXISTS, C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE };
 
@@ -35,6 +41,8 @@ struct list {
 	size_t n, alloc;
 };
 
+/* Result lists are small (one node per row for printer columns), so the
+ * arena's abandoned blocks cost less than a free-list would. */
 static void list_push(cf_arena *a, struct list *l, const cf_node *n)
 {
 	if (l->n == l->alloc) {
@@ -68,6 +76,8 @@ static struct step *add_step(cf_arena *a, cf_jsonpath *p, enum step_kind k)
 	return s;
 }
 
+/* Errors carry the byte offset so a CRD author can find the mistake in
+ * a long additionalPrinterColumns jsonPath. */
 static int bad(const char *what, size_t at, const char *expr)
 {
 	return cf_error_setc(CF_EINVALID, CF_ERR_PARSE, "%s at %zu in '%s'",
@@ -172,6 +182,8 @@ static int parse_filter(cf_arena *a, struct step *st, const char *expr,
 
 /* Length of a field name at s: up to '.', '[' or the end (or a space or
  * an operator inside a filter, which the caller has cut off already). */
+/* Field names in dot form stop at the next step; names holding dots or
+ * brackets need the ['...'] form, as in kubectl. */
 static size_t name_len(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -295,6 +307,8 @@ static int compile_range(cf_jsonpath **out, cf_arena *a, const char *expr,
 	return 0;
 }
 
+/* kubectl's templates may wrap the path in braces and start with $;
+ * both are accepted and dropped here. */
 int cf_jsonpath_compile(cf_jsonpath **out, cf_arena *a, const char *expr)
 {
 	const char *s = expr;
@@ -331,6 +345,8 @@ static bool as_number(const cf_node *n, double *out)
 /* Filter comparison: numbers numerically, strings bytewise, bools for
  * (in)equality only; mismatched types never match (Go's template
  * comparison errors there, which drops the element). */
+/* Only the comparisons kubectl users write in filters are supported;
+ * anything else is treated as no match instead of an error. */
 static bool compare(const cf_node *l, enum cmp op, const cf_node *r)
 {
 	double x, y;
@@ -375,6 +391,8 @@ static void recurse(cf_arena *a, struct list *out, const cf_node *n,
 	}
 }
 
+/* An element is kept when any value of its relative path matches (for
+ * the bare form, when the path exists at all). */
 static bool filter_keeps(cf_arena *a, const struct step *st,
     const cf_node *item)
 {
@@ -389,6 +407,8 @@ static bool filter_keeps(cf_arena *a, const struct step *st,
 	return false;
 }
 
+/* One step on one node. Out-of-range indexes and non-container nodes
+ * produce nothing, which the table code turns into an empty cell. */
 static void apply_step(cf_arena *a, const struct step *st, const cf_node *n,
     struct list *out)
 {

@@ -155,6 +155,8 @@ struct row {
 	int64_t now;
 };
 
+/* Cells are JSON values: strings for most columns, integers and booleans
+ * where the column type says so, so clients can sort numerically. */
 static void c_str(struct row *r, const char *s)
 {
 	cf_node_push(r->a, r->cells, cf_node_str(r->a, s ? s : ""));
@@ -209,6 +211,7 @@ static const char *age(struct row *r, const cf_node *obj)
 }
 
 /* creationTimestamp re-printed as RFC 3339 UTC (the "Created At" cell). */
+/* gmtime_r, not gmtime: tables are built on request threads. */
 static const char *created_at(struct row *r, const cf_node *obj)
 {
 	const char *ts = SP(obj, "metadata", "creationTimestamp");
@@ -280,6 +283,8 @@ static const char *format_labels(struct row *r, const cf_node *m)
 
 /* metav1.FormatLabelSelector: the selector's text, "<none>" when it
  * selects everything or nothing, "<error>" when it does not parse. */
+/* Reusing the selector module keeps the canonical text identical to
+ * what `kubectl get -l` echoes back. */
 static const char *format_selector(struct row *r, const cf_node *sel)
 {
 	cf_label_selector *s;
@@ -598,6 +603,7 @@ static const char *port_string(struct row *r, const cf_node *ports)
 }
 
 /* Load-balancer ingress points: ip, else hostname, joined by ",". */
+/* Shared by Services and Ingresses: their status shapes match. */
 static const char *lb_ingress(struct row *r, const cf_node *lb)
 {
 	const cf_node *ing = cf_node_get(lb, "ingress");
@@ -894,6 +900,11 @@ static char *trim(cf_arena *a, const char *s)
 
 /* core/v1 events; events.k8s.io events are mapped onto the same fields
  * (regarding → involvedObject, note → message, deprecated* → legacy). */
+/*
+ * printEvent: LAST SEEN prefers the series' last observation, then
+ * lastTimestamp, then the first time; FIRST SEEN falls back to eventTime
+ * for events.k8s.io-style events; SOURCE joins component and host.
+ */
 static void cells_event_common(struct row *r, const cf_node *o,
     const cf_node *inv, const char *message, const char *first_ts,
     const char *last_ts, int64_t count, const cf_node *source,
@@ -1227,6 +1238,7 @@ static void cells_ingress(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* POD-SELECTOR <none> means all pods of the namespace. */
 static void cells_netpol(struct row *r, const cf_node *o)
 {
 	const cf_node *ps = P(o, "spec", "podSelector");
@@ -1236,6 +1248,7 @@ static void cells_netpol(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* N/A for whichever of min/max is not set. */
 static void cells_pdb(struct row *r, const cf_node *o)
 {
 	const cf_node *mina = P(o, "spec", "minAvailable");
@@ -1281,6 +1294,7 @@ static void cells_binding(struct row *r, const cf_node *o)
 	cf_buf_release(&sas);
 }
 
+/* HOLDER is what leader election writes: "<pod>_<uuid>". */
 static void cells_lease(struct row *r, const cf_node *o)
 {
 	c_str(r, SP(o, "spec", "holderIdentity"));
@@ -1300,6 +1314,7 @@ static void cells_storageclass(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
+/* The pod admission default, PreemptLowerPriority, when unset. */
 static void cells_priorityclass(struct row *r, const cf_node *o)
 {
 	const cf_node *gd = cf_node_get(o, "globalDefault");
@@ -1373,6 +1388,8 @@ static const struct printer fallback = {
 	true,
 };
 
+/* CRD-defined resources never use a built-in printer, even if they
+ * reuse a built-in plural in their own group. */
 static const struct printer *find_printer(const cf_resource_def *r)
 {
 	for (size_t i = 0; r && !(r->flags & CF_RES_CUSTOM) &&
@@ -1391,6 +1408,8 @@ size_t cf_table_columns(const cf_table_column **out, const cf_resource_def *r)
 	return p->ncols;
 }
 
+/* The server's message for a bad includeObject value is a validation
+ * error on the query parameter. */
 int cf_table_include_parse(enum cf_table_include *out, const char *s)
 {
 	if (!s || !*s || !strcmp(s, "Metadata"))
@@ -1471,6 +1490,7 @@ static cf_node *row_object(cf_arena *a, const cf_node *obj,
 	return pom;
 }
 
+/* Row conditions are never set by kube-apiserver's printers. */
 static void push_row(cf_arena *a, cf_node *table, cf_node *cells,
     const cf_node *obj, const cf_table_opts *o)
 {
@@ -1492,6 +1512,8 @@ static void opts_default(cf_table_opts *o, const cf_table_opts *in)
 		o->now = (int64_t)time(NULL);
 }
 
+/* Name is the first cell except for events, whose printer puts it
+ * last (and only in the wide set). */
 cf_node *cf_table_build(cf_arena *a, const cf_resource_def *r,
     const cf_node *const *objs, size_t n, const cf_table_opts *opts)
 {
