@@ -363,8 +363,38 @@ TEST(test_kube_table__custom_resource_columns)
 	cf_arena_release(&a);
 }
 
+/* Every printer fills exactly one cell per column, whatever the object
+ * lacks: a short row would shift kubectl's columns. */
+TEST(test_kube_table__cells_match_columns)
+{
+	cf_arena a = CF_ARENA_INIT;
+	size_t n;
+	const cf_resource_def *b = cf_scheme_builtins(&n);
+	const cf_node *objs[] = {
+		J(&a, "{\"metadata\":{\"name\":\"x\"}}"),
+		J(&a, "{}"),
+		J(&a, "{\"metadata\":{\"name\":\"x\",\"deletionTimestamp\":"
+		    "\"2026-01-02T03:04:05Z\"},\"spec\":{\"metrics\":[{},{},{},{}],"
+		    "\"ports\":[{}],\"rules\":[{},{\"host\":\"h\"}]},"
+		    "\"status\":{\"containerStatuses\":[{\"state\":{\"terminated\":"
+		    "{\"exitCode\":1}}}],\"initContainerStatuses\":[{\"state\":{}}]}}"),
+	};
+	cf_table_opts o = { .now = NOW };
+
+	for (size_t i = 0; i < n; i++) {
+		cf_node *t = cf_table_build(&a, &b[i], objs, CF_ARRAY_SIZE(objs), &o);
+		size_t ncols = cf_node_count(cf_node_get(t, "columnDefinitions"));
+
+		for (size_t k = 0; k < CF_ARRAY_SIZE(objs); k++)
+			CHECK_INT(cf_node_count(cf_node_getp(cf_node_at(
+			    cf_node_get(t, "rows"), k), "cells", NULL)), ncols);
+	}
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_table__human_duration),
     T(test_kube_table__column_headers), T(test_kube_table__core_cells),
     T(test_kube_table__workload_and_cluster_cells),
     T(test_kube_table__document_and_include_object),
-    T(test_kube_table__custom_resource_columns))
+    T(test_kube_table__custom_resource_columns),
+    T(test_kube_table__cells_match_columns))
