@@ -415,9 +415,16 @@ static void new_uuid(char out[37])
 /* Claims as kube-apiserver's bound tokens carry them (minus the pod/node
  * binding, which has no meaning here). Keys are written sorted, which is
  * the order Go's map-backed claim encoding produces. */
+/* A Pod or Secret a token is bound to ("kubernetes.io".pod / .secret). */
+struct bound {
+	const char *kind; /* "Pod", "Secret" or NULL */
+	const char *name;
+	char uid[128];
+};
+
 static int mint(cf_buf *tok, const cf_authn_config *cfg, const char *ns,
     const char *name, const char *uid, const cf_node *auds, int64_t now,
-    int64_t exp)
+    int64_t exp, const struct bound *bo)
 {
 	cf_arena a = CF_ARENA_INIT;
 	cf_node *hdr = cf_node_map(&a), *cl = cf_node_map(&a), *k8s, *sa;
@@ -436,6 +443,13 @@ static int mint(cf_buf *tok, const cf_authn_config *cfg, const char *ns,
 	cf_node_set(&a, cl, "jti", cf_node_str(&a, jti));
 	k8s = cf_node_set_map(&a, cl, "kubernetes.io");
 	cf_node_set(&a, k8s, "namespace", cf_node_str(&a, ns));
+	if (bo->kind) {
+		cf_node *o = cf_node_set_map(&a, k8s,
+		    !strcmp(bo->kind, "Pod") ? "pod" : "secret");
+
+		cf_node_set(&a, o, "name", cf_node_str(&a, bo->name));
+		cf_node_set(&a, o, "uid", cf_node_str(&a, bo->uid));
+	}
 	sa = cf_node_set_map(&a, k8s, "serviceaccount");
 	cf_node_set(&a, sa, "name", cf_node_str(&a, name));
 	cf_node_set(&a, sa, "uid", cf_node_str(&a, uid));
@@ -476,6 +490,52 @@ static void rfc3339(char out[32], int64_t secs)
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Resolve spec.boundObjectRef: only Pods and Secrets of the SA's own
+ * namespace (apiVersion v1), which must exist now; a uid given by the
+ * client must be the object's, so a token cannot be bound to a
+ * predecessor of the same name. */
+static int bound_object(struct bound *bo, const cf_authn_config *cfg,
+    const char *ns, const cf_node *ref)
+{
+	const char *kind, *name, *av, *want;
+
+	bo->kind = NULL;
+	if (!ref || cf_node_is(ref, CF_NODE_NULL))
+		return 0;
+	kind = cf_node_getp_str(ref, "kind", NULL);
+	name = cf_node_getp_str(ref, "name", NULL);
+	av = cf_node_getp_str(ref, "apiVersion", NULL);
+	want = cf_node_getp_str(ref, "uid", NULL);
+	if (!kind || (strcmp(kind, "Pod") && strcmp(kind, "Secret")))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.boundObjectRef.kind: Unsupported value: \"%.64s\": "
+		    "supported values: \"Pod\", \"Secret\"", kind ? kind : "");
+	if (av && *av && strcmp(av, "v1"))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.boundObjectRef.apiVersion: Unsupported value: \"%.64s\": "
+		    "supported values: \"v1\"", av);
+	if (!name || !*name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.boundObjectRef.name: Required value");
+	if (!cfg->object_lookup)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
+		    "spec.boundObjectRef: Forbidden: bound tokens are not supported");
+	bo->kind = kind;
+	bo->name = name;
+	if (cfg->object_lookup(kind, ns, name, bo->uid, sizeof(bo->uid),
+	    cfg->payload) != 0)
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_KUBE,
+		    "%s \"%.253s\" not found", !strcmp(kind, "Pod") ? "pods" :
+		    "secrets", name);
+	bo->uid[sizeof(bo->uid) - 1] = '\0';
+	if (want && *want && strcmp(want, bo->uid))
+		return cf_error_setc(CF_ECONFLICT, CF_ERR_KUBE,
+		    "the UID in the bound object reference (%.64s) does not match "
+		    "the UID in record. The object might have been deleted and "
+		    "then recreated", want);
+	return 0;
+}
+
 /* Validation follows the TokenRequest registry: the lifetime bounds and
  * audiences defaulting to the server's API audiences. The request is
  * echoed back with the defaulted spec, as the real endpoint does, so
@@ -491,6 +551,7 @@ int cf_authn_token_request(cf_node **out, cf_arena *a,
 	const cf_node *auds = cf_node_getp(request, "spec", "audiences", NULL);
 	int64_t exp_secs = DEFAULT_EXPIRATION, now = now_of(cfg);
 	cf_node *res, *spec, *status;
+	struct bound bo = { 0 };
 	cf_buf tok = CF_BUF_INIT;
 	char ts[32];
 	int err;
@@ -519,8 +580,12 @@ int cf_authn_token_request(cf_node **out, cf_arena *a,
 		if (!cf_node_as_str(cf_node_at(auds, i)))
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
 			    "spec.audiences[%zu]: Invalid value: must be a string", i);
+	if ((err = bound_object(&bo, cfg, ns, cf_node_getp(request, "spec",
+	    "boundObjectRef", NULL))) < 0)
+		return err;
 
-	if ((err = mint(&tok, cfg, ns, name, uid, auds, now, now + exp_secs)) < 0)
+	if ((err = mint(&tok, cfg, ns, name, uid, auds, now, now + exp_secs,
+	    &bo)) < 0)
 		return err;
 
 	res = request ? cf_node_dup(a, request) : cf_node_map(a);
@@ -577,6 +642,17 @@ static void set_groups(cf_authn_identity *id, cf_arena *a,
 		v[i] = cf_arena_strdup(a, g[i]);
 	id->user.groups = v;
 	id->user.ngroups = n;
+}
+
+static void add_extra(cf_arena *a, cf_authn_identity *id, const char *key,
+    const char *val)
+{
+	cf_node *seq = cf_node_seq(a);
+
+	if (!id->extra)
+		id->extra = cf_node_map(a);
+	cf_node_push(a, seq, cf_node_str(a, val));
+	cf_node_set(a, id->extra, key, seq);
 }
 
 /* Check a JWT of ours: header, signature, then claims. *auds_out gets
@@ -644,6 +720,26 @@ static int verify_sa_token(cf_authn_identity *out, cf_node **auds_out,
 	/* A token outlives nothing: a deleted or re-created SA voids it. */
 	if (cfg->sa_lookup && cfg->sa_lookup(ns, name, uid, cfg->payload) != 0)
 		return bad_token("service account no longer exists");
+	/* Nor its bound Pod or Secret. */
+	for (int i = 0; i < 2; i++) {
+		static const char *const key[] = { "pod", "secret" };
+		static const char *const kind[] = { "Pod", "Secret" };
+		const char *bn = cf_node_getp_str(cl, "kubernetes.io", key[i],
+		    "name", NULL);
+		const char *bu = cf_node_getp_str(cl, "kubernetes.io", key[i],
+		    "uid", NULL);
+		char have[128];
+
+		if (!cf_node_getp(cl, "kubernetes.io", key[i], NULL))
+			continue;
+		if (!bn || !bu || !cfg->object_lookup ||
+		    cfg->object_lookup(kind[i], ns, bn, have, sizeof(have),
+		    cfg->payload) != 0)
+			return bad_token("bound object no longer exists");
+		have[sizeof(have) - 1] = '\0';
+		if (strcmp(have, bu))
+			return bad_token("bound object was replaced");
+	}
 
 	{
 		const char *g[] = { "system:serviceaccounts",
@@ -654,7 +750,23 @@ static int verify_sa_token(cf_authn_identity *out, cf_node **auds_out,
 		out->user.uid = uid;
 		set_groups(out, a, g, 3);
 	}
+	/* The extras kube-apiserver attaches to service account users. */
 	out->extra = NULL;
+	{
+		const char *jti = cf_node_getp_str(cl, "jti", NULL);
+		const char *pn = cf_node_getp_str(cl, "kubernetes.io", "pod",
+		    "name", NULL);
+		const char *pu = cf_node_getp_str(cl, "kubernetes.io", "pod",
+		    "uid", NULL);
+
+		if (jti)
+			add_extra(a, out, "authentication.kubernetes.io/credential-id",
+			    cf_arena_printf(a, "JTI=%s", jti));
+		if (pn && pu) {
+			add_extra(a, out, "authentication.kubernetes.io/pod-name", pn);
+			add_extra(a, out, "authentication.kubernetes.io/pod-uid", pu);
+		}
+	}
 	if (auds_out)
 		*auds_out = got;
 	return 0;
@@ -721,6 +833,8 @@ int cf_authn_token_review(cf_node **out, cf_arena *a,
 		for (size_t i = 0; i < id.user.ngroups; i++)
 			cf_node_push(a, groups, cf_node_str(a, id.user.groups[i]));
 		cf_node_set(a, user, "groups", groups);
+		if (cf_node_count(id.extra))
+			cf_node_set(a, user, "extra", id.extra);
 		cf_node_set(a, status, "user", user);
 		cf_node_set(a, status, "audiences", got ? got : cf_node_dup(a, want));
 	} else {

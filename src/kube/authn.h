@@ -46,6 +46,14 @@ const char *cf_authn_key_id(const cf_authn_key *k);
 typedef int (*cf_authn_sa_lookup_fn)(const char *ns, const char *name,
     const char *uid, void *payload);
 
+/*
+ * Find the Pod or Secret ns/name a token is bound to: copy its
+ * metadata.uid into uid (uidlen bytes, NUL-terminated) and return 0, or
+ * return CF_ENOTFOUND.
+ */
+typedef int (*cf_authn_object_lookup_fn)(const char *kind, const char *ns,
+    const char *name, char *uid, size_t uidlen, void *payload);
+
 /* Borrowed configuration; zero fields mean "off" or the default. */
 typedef struct cf_authn_config {
 	const char *admin_token;       /* NULL: no admin token */
@@ -56,7 +64,9 @@ typedef struct cf_authn_config {
 	const char *const *audiences;  /* API audiences; default { issuer } */
 	size_t naudiences;
 	cf_authn_sa_lookup_fn sa_lookup; /* NULL: skip the existence check */
-	void *payload;
+	/* NULL: bound tokens can be neither minted nor accepted */
+	cf_authn_object_lookup_fn object_lookup;
+	void *payload;                 /* for both lookups */
 	int64_t now;                   /* Unix seconds; 0: the clock */
 } cf_authn_config;
 
@@ -97,9 +107,12 @@ int cf_authn_authenticate(cf_authn_identity *out, cf_arena *a,
  * from a TokenRequest body: spec.expirationSeconds (default 3600, at least
  * 600, at most 2^32) and spec.audiences (default cfg's). *out is the
  * TokenRequest answer: the request with the defaulted spec and status
- * {token, expirationTimestamp}. Returns 0, CF_EINVALID with the API
- * server's field message, or CF_ERROR when signing fails.
- * spec.boundObjectRef is accepted but not bound.
+ * {token, expirationTimestamp}. spec.boundObjectRef (a Pod or Secret in
+ * the SA's namespace) binds the token to that object: it stops working
+ * when the object is deleted. Returns 0; CF_EINVALID with the API server's
+ * field message; CF_ENOTFOUND when the bound object does not exist;
+ * CF_ECONFLICT when its uid differs from boundObjectRef.uid; CF_ERROR
+ * when signing fails.
  */
 int cf_authn_token_request(cf_node **out, cf_arena *a,
     const cf_authn_config *cfg, const cf_node *request, const cf_node *sa);

@@ -39,6 +39,25 @@ static int lookup(const char *ns, const char *name, const char *uid,
 	return CF_ENOTFOUND;
 }
 
+/* The Pods and Secrets the server would find in its store. */
+static int secret_exists;
+
+static int objects(const char *kind, const char *ns, const char *name,
+    char *uid, size_t uidlen, void *payload)
+{
+	(void)payload;
+	if (secret_exists && !strcmp(kind, "Secret") && !strcmp(ns, "team") &&
+	    !strcmp(name, "s1")) {
+		snprintf(uid, uidlen, "%s", secret_exists == 1 ? "uid-s1" : "uid-s1b");
+		return 0;
+	}
+	if (!strcmp(kind, "Pod") && !strcmp(ns, "team") && !strcmp(name, "p1")) {
+		snprintf(uid, uidlen, "uid-p1");
+		return 0;
+	}
+	return CF_ENOTFOUND;
+}
+
 static const char *mint(cf_arena *a, const cf_authn_config *cfg,
     const char *request)
 {
@@ -225,11 +244,15 @@ TEST(test_kube_authn__tampering_and_audiences)
 	    "{\"kind\":\"TokenReview\",\"spec\":{\"token\":\"%s\"}}", tok))), 0);
 	cf_buf_reset(&body);
 	JW(&body, cf_node_get(out, "status"));
-	CHECK_STR(body.buf, "{\"authenticated\":true,\"user\":{\"username\":"
+	cf_buf_reset(&forged);
+	cf_buf_addf(&forged, "{\"authenticated\":true,\"user\":{\"username\":"
 	    "\"system:serviceaccount:team:robot\",\"uid\":"
 	    "\"0b3c6f4e-1111-4a2b-9c3d-222222222222\",\"groups\":["
 	    "\"system:serviceaccounts\",\"system:serviceaccounts:team\","
-	    "\"system:authenticated\"]},\"audiences\":[\"api\"]}");
+	    "\"system:authenticated\"],\"extra\":{"
+	    "\"authentication.kubernetes.io/credential-id\":[\"JTI=%s\"]}},"
+	    "\"audiences\":[\"api\"]}", cf_node_getp_str(claims(&a, tok), "jti", NULL));
+	CHECK_STR(body.buf, forged.buf);
 	CHECK_INT(cf_authn_token_review(&out, &a, &cfg, J(&a,
 	    "{\"kind\":\"TokenReview\",\"spec\":{\"token\":\"nope\"}}")), 0);
 	CHECK(!cf_node_getp(out, "status", "authenticated", NULL));
@@ -418,6 +441,70 @@ TEST(test_kube_authn__issuer_discovery)
 	}
 }
 
+TEST(test_kube_authn__bound_tokens)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_authn_key *k;
+	cf_authn_config cfg = { .now = NOW };
+	cf_authn_identity id;
+	cf_node *out, *cl;
+	const char *tok;
+	cf_buf b = CF_BUF_INIT;
+
+	CHECK_INT(cf_authn_key_generate(&k, CF_AUTHN_ES256), 0);
+	cfg.key = k;
+	/* Without an object lookup, bound tokens are refused. */
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Secret\",\"apiVersion\":"
+	    "\"v1\",\"name\":\"s1\"}}}"), J(&a, sa_json)), CF_EINVALID);
+	cfg.object_lookup = objects;
+	secret_exists = 1;
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Secret\",\"apiVersion\":"
+	    "\"v1\",\"name\":\"s1\"}}}"), J(&a, sa_json)), 0);
+	tok = cf_node_getp_str(out, "status", "token", NULL);
+	cl = claims(&a, tok);
+	CHECK_STR(cf_node_getp_str(cl, "kubernetes.io", "secret", "uid", NULL),
+	    "uid-s1");
+	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, tok), 0);
+	JW(&b, id.extra);
+	CHECK(!strncmp(b.buf, "{\"authentication.kubernetes.io/credential-id\":"
+	    "[\"JTI=", 50));
+	/* Deleting or re-creating the Secret voids the token. */
+	secret_exists = 2;
+	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, tok), CF_EINVALID);
+	secret_exists = 0;
+	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, tok), CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "bound object"));
+	/* Pod-bound tokens carry the pod in the user's extras. */
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":"
+	    "\"v1\",\"name\":\"p1\",\"uid\":\"uid-p1\"}}}"), J(&a, sa_json)), 0);
+	tok = cf_node_getp_str(out, "status", "token", NULL);
+	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, tok), 0);
+	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_get(id.extra,
+	    "authentication.kubernetes.io/pod-name"), 0)), "p1");
+	CHECK_STR(cf_node_as_str(cf_node_at(cf_node_get(id.extra,
+	    "authentication.kubernetes.io/pod-uid"), 0)), "uid-p1");
+	/* Refusals: a stale uid, a missing object, an unsupported kind. */
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Pod\",\"name\":\"p1\","
+	    "\"uid\":\"old\"}}}"), J(&a, sa_json)), CF_ECONFLICT);
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"Pod\",\"name\":\"p2\"}}}"),
+	    J(&a, sa_json)), CF_ENOTFOUND);
+	CHECK_STR(cf_error_msg(), "pods \"p2\" not found");
+	CHECK_INT(cf_authn_token_request(&out, &a, &cfg, J(&a,
+	    "{\"spec\":{\"boundObjectRef\":{\"kind\":\"ConfigMap\",\"name\":\"c\"}}}"),
+	    J(&a, sa_json)), CF_EINVALID);
+	/* A bound token cannot be checked by a server without the lookup. */
+	cfg.object_lookup = NULL;
+	CHECK_INT(cf_authn_authenticate(&id, &a, &cfg, tok), CF_EINVALID);
+	cf_buf_release(&b);
+	cf_authn_key_free(k);
+	cf_arena_release(&a);
+}
+
 static int imp(cf_authn_identity *id, bool *on, cf_arena *a, const cf_rbac *r,
     const cf_user_info *real, const cf_authn_header *h, size_t n)
 {
@@ -603,4 +690,5 @@ TEST_MAIN(T(test_kube_authn__secret_equal),
     T(test_kube_authn__tampering_and_audiences),
     T(test_kube_authn__admin_token_and_bad_keys),
     T(test_kube_authn__issuer_discovery),
+    T(test_kube_authn__bound_tokens),
     T(test_kube_authn__impersonation))
