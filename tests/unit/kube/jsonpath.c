@@ -103,6 +103,39 @@ TEST(test_kube_jsonpath__syntax_errors)
 	cf_arena_release(&a);
 }
 
+/* Random paths from the dialect's alphabet compile or fail cleanly, and
+ * evaluating what compiles never crashes (run under ASan/UBSan). */
+TEST(test_kube_jsonpath__random_inputs)
+{
+	static const char *const parts[] = {
+		".", "..", "a", "status", "[", "]", "?(", ")", "@", "==", "'x'",
+		"\"", "*", "0", "-1", ":", "{", "}", "$", " ", "conditions",
+	};
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *root = J(&a, doc);
+	uint32_t seed = 777;
+
+	for (int i = 0; i < 5000; i++) {
+		char text[160] = "";
+		int n = (int)(seed % 10) + 1;
+		const cf_node **res;
+
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(text, parts[(seed >> 16) % (sizeof(parts) /
+			    sizeof(parts[0]))]);
+		}
+		if (cf_jsonpath_find(&res, &a, root, text) < 0)
+			CHECK(*cf_error_msg());
+		if (i % 500 == 0) {
+			cf_arena_release(&a);
+			root = J(&a, doc);
+		}
+	}
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_jsonpath__flux_printer_columns),
     T(test_kube_jsonpath__indexes_wildcards_filters),
-    T(test_kube_jsonpath__syntax_errors))
+    T(test_kube_jsonpath__syntax_errors),
+    T(test_kube_jsonpath__random_inputs))

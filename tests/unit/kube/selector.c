@@ -199,7 +199,48 @@ TEST(test_kube_selector__field_selectors)
 	cf_arena_release(&a);
 }
 
+/* Random inputs from the grammar's alphabet never crash the parsers and
+ * always end in a match result or a message (run under ASan/UBSan). */
+TEST(test_kube_selector__random_inputs)
+{
+	static const char *const parts[] = {
+		"a", "b", "=", "==", "!=", "!", "(", ")", ",", " ", "in", "notin",
+		">", "<", "1", "-", "\\", "x.y/z", "",
+	};
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *labels = cf_node_map(&a);
+	uint32_t seed = 12345;
+
+	cf_node_set(&a, labels, "a", cf_node_str(&a, "1"));
+	for (int i = 0; i < 5000; i++) {
+		char text[128] = "";
+		int n = (int)(seed % 9) + 1;
+		cf_label_selector *ls;
+		cf_field_selector *fs;
+
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			strcat(text, parts[(seed >> 16) % (sizeof(parts) /
+			    sizeof(parts[0]))]);
+		}
+		if (cf_label_selector_parse(&ls, &a, text) == 0)
+			(void)cf_label_selector_matches(ls, labels);
+		else
+			CHECK(*cf_error_msg());
+		if (cf_field_selector_parse(&fs, &a, text) == 0)
+			(void)cf_field_selector_matches(fs, NULL, labels);
+		else
+			CHECK(*cf_error_msg());
+		if (i % 500 == 0) {
+			cf_arena_release(&a);
+			labels = cf_node_map(&a);
+		}
+	}
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_kube_selector__label_match),
     T(test_kube_selector__label_errors),
     T(test_kube_selector__from_node_and_string),
-    T(test_kube_selector__field_selectors))
+    T(test_kube_selector__field_selectors),
+    T(test_kube_selector__random_inputs))
