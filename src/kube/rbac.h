@@ -73,7 +73,9 @@ int cf_rbac_remove(cf_rbac *r, enum cf_rbac_kind kind, const char *ns,
     const char *name);
 
 /*
- * Decide a request. Returns true if some rule bound to the user allows it.
+ * Decide a request. Returns true if the user is in system:masters (as
+ * kube-apiserver's privileged-groups authorizer ahead of RBAC; no reason
+ * then) or some rule bound to the user allows it.
  * When reason is non-NULL it receives what kube-apiserver reports: on
  * allow "RBAC: allowed by ClusterRoleBinding \"b\" of ClusterRole \"r\" to
  * User \"u\"", on deny "" or "RBAC: <missing role errors>".

@@ -338,6 +338,15 @@ TEST(test_kube_rbac__bootstrap_policy)
 	CHECK(can(r, &root, "delete", "apiextensions.k8s.io",
 	    "customresourcedefinitions", NULL, NULL, "x"));
 	CHECK(can_path(r, &root, "get", "/metrics"));
+	/* system:masters does not depend on the cluster-admin binding. */
+	CHECK_INT(cf_rbac_remove(r, CF_RBAC_CLUSTER_ROLE_BINDING, NULL,
+	    "cluster-admin"), 0);
+	CHECK(can(r, &root, "delete", "", "namespaces", NULL, NULL, "x"));
+	{
+		USER(other, "other", "system:authenticated", "devs");
+
+		CHECK(!can(r, &other, "delete", "", "namespaces", NULL, NULL, "x"));
+	}
 	cf_rbac_free(r);
 	cf_arena_release(&a);
 }
