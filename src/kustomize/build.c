@@ -21,7 +21,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"replacements", "vars", "crds", "configurations", "openapi",
+	"vars", "crds", "configurations", "openapi",
 	"generators", "transformers", "validators", "helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };

@@ -118,6 +118,14 @@ int kz_patches(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field);
 int kz_smp_merge(kz_ctx *c, cf_node *dst, const cf_node *patch,
     const char *group, const char *kind);
 
+/* Does selector sel (group, version, kind, name, namespace as anchored
+ * regexes; labelSelector, annotationSelector) pick r? */
+int kz_select(kz_ctx *c, const cf_node *sel, kz_res *r, bool *out,
+    const char *src);
+
+/* replace.c */
+int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k);
+
 /* nameref.c */
 int kz_fix_namerefs(kz_ctx *c, kz_resmap *m);
 

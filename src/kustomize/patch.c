@@ -467,7 +467,7 @@ static int selector_match(kz_ctx *c, const char *sel, const cf_node *m,
 	return 0;
 }
 
-static int target_selects(kz_ctx *c, const cf_node *t, kz_res *r, bool *out,
+int kz_select(kz_ctx *c, const cf_node *t, kz_res *r, bool *out,
     const char *src)
 {
 	kz_id id;
@@ -575,9 +575,11 @@ static bool patch_addresses(const cf_node *p, const kz_res *r)
 	const char *ns = cf_node_getp_str(p, "metadata", "namespace", NULL);
 	const char *av = cf_node_as_str(cf_node_get(p, "apiVersion"));
 
-	kz_id_of(&cur, r->obj);
-	if (!kind || !name || strcmp(kind, cur.kind))
+	/* Cheap rejections first: this runs for every patch x object. */
+	const char *okind = cf_node_as_str(cf_node_get(r->obj, "kind"));
+	if (!kind || !name || !okind || strcmp(kind, okind))
 		return false;
+	kz_id_of(&cur, r->obj);
 	if (av) {
 		const char *sl = strchr(av, '/');
 		const char *g = sl ? av : "";
@@ -642,7 +644,7 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 			    src);
 		for (size_t i = 0; i < m->n; i++) {
 			bool sel;
-			if ((err = target_selects(c, target, m->v[i], &sel, src)) < 0)
+			if ((err = kz_select(c, target, m->v[i], &sel, src)) < 0)
 				return err;
 			if (!sel)
 				continue;
@@ -664,7 +666,7 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 		const char *dir = directive(docs[0]);
 		for (size_t i = 0; i < m->n; i++) {
 			bool sel;
-			if ((err = target_selects(c, target, m->v[i], &sel, src)) < 0)
+			if ((err = kz_select(c, target, m->v[i], &sel, src)) < 0)
 				return err;
 			if (!sel)
 				continue;

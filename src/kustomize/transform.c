@@ -578,5 +578,5 @@ int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		return err;
 	if ((err = do_images(c, m, k)) < 0)
 		return err;
-	return 0;
+	return kz_replacements(c, m, k);
 }
