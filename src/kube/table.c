@@ -351,13 +351,12 @@ static void c_pod_template(struct row *r, const cf_node *podspec,
  * Column sets, Name first. Descriptions are short paraphrases of the API
  * field docs (kube-apiserver sends the full swagger text; kubectl shows
  * descriptions nowhere, so only names, types and priorities matter).
- * cols_default is the generic convertor's; its Created At is a date.
+ * cols_default is the generic convertor's (its Created At is a date);
+ * kube-apiserver registers no printer for LimitRange, Role and
+ * ClusterRole, so they use it too.
  */
 static const cf_table_column cols_default[] = {
 	COL_NAME, { "Created At", "date", "", CREATED_DESC, 0, NULL },
-};
-static const cf_table_column cols_created[] = {
-	COL_NAME, { "Created At", "string", "", CREATED_DESC, 0, NULL },
 };
 static const cf_table_column cols_namespace[] = {
 	COL_NAME,
@@ -429,9 +428,10 @@ static const cf_table_column cols_pvc[] = {
 	COL("VolumeMode", "string", 1, "volumeMode defines what type of volume is required by the claim."),
 };
 static const cf_table_column cols_quota[] = {
-	COL_NAME, COL_AGE,
+	COL_NAME,
 	COL("Request", "string", 0, "Request represents a minimum amount of cpu/memory that a container may consume."),
 	COL("Limit", "string", 0, "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node."),
+	COL_AGE,
 };
 static const cf_table_column cols_deployment[] = {
 	COL_NAME,
@@ -483,8 +483,8 @@ static const cf_table_column cols_hpa[] = {
 	COL("Reference", "string", 0, "reference to scaled resource; horizontal pod autoscaler will learn the current resource consumption and will set the desired number of pods by using its Scale subresource."),
 	COL("Targets", "string", 0, "metrics contains the specifications for which to use to calculate the desired replica count."),
 	COL("MinPods", "string", 0, "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down."),
-	COL("MaxPods", "integer", 0, "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."),
-	COL("Replicas", "integer", 0, "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
+	COL("MaxPods", "string", 0, "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up."),
+	COL("Replicas", "string", 0, "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."),
 	COL_AGE,
 };
 static const cf_table_column cols_ingress[] = {
@@ -1004,7 +1004,7 @@ static void cells_pvc(struct row *r, const cf_node *o)
 }
 
 /* Quota lines are sorted by resource name; limits.* go to LIMIT and
- * everything else to REQUEST, each as used/hard. */
+ * everything else to REQUEST, each as used/hard; AGE comes last. */
 static void cells_quota(struct row *r, const cf_node *o)
 {
 	const cf_node *hard = P(o, "status", "hard"), *used = P(o, "status", "used");
@@ -1024,9 +1024,9 @@ static void cells_quota(struct row *r, const cf_node *o)
 		cf_buf_addf(w, "%s%s: %s/%s", w->len ? ", " : "", pairs[i].key,
 		    u ? u : "0", cf_jsonpath_text(r->a, pairs[i].val));
 	}
-	c_str(r, age(r, o));
 	c_str(r, req.buf);
 	c_str(r, lim.buf);
+	c_str(r, age(r, o));
 	cf_buf_release(&req);
 	cf_buf_release(&lim);
 }
@@ -1314,7 +1314,7 @@ static void cells_storageclass(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
-/* The pod admission default, PreemptLowerPriority, when unset. */
+/* PREEMPTIONPOLICY is empty when unset (the API defaults it anyway). */
 static void cells_priorityclass(struct row *r, const cf_node *o)
 {
 	const cf_node *gd = cf_node_get(o, "globalDefault");
@@ -1324,7 +1324,7 @@ static void cells_priorityclass(struct row *r, const cf_node *o)
 	cf_node_push(r->a, r->cells, cf_node_bool(r->a,
 	    cf_node_is(gd, CF_NODE_BOOL) && gd->v.b));
 	c_str(r, age(r, o));
-	c_str(r, pp ? pp : "PreemptLowerPriority");
+	c_str(r, pp);
 }
 
 /* ---- the printer table ---- */
@@ -1355,7 +1355,6 @@ static const struct printer printers[] = {
 	{ "", "events", cols_event, CF_ARRAY_SIZE(cols_event), cells_event,
 	    false },
 	PR("", "persistentvolumeclaims", cols_pvc, cells_pvc),
-	PR("", "limitranges", cols_created, cells_default),
 	PR("", "resourcequotas", cols_quota, cells_quota),
 	PR("apps", "deployments", cols_deployment, cells_deployment),
 	PR("apps", "replicasets", cols_replicaset, cells_replicaset),
@@ -1369,9 +1368,6 @@ static const struct printer printers[] = {
 	PR("networking.k8s.io", "ingresses", cols_ingress, cells_ingress),
 	PR("networking.k8s.io", "networkpolicies", cols_netpol, cells_netpol),
 	PR("policy", "poddisruptionbudgets", cols_pdb, cells_pdb),
-	PR("rbac.authorization.k8s.io", "roles", cols_created, cells_default),
-	PR("rbac.authorization.k8s.io", "clusterroles", cols_created,
-	    cells_default),
 	PR("rbac.authorization.k8s.io", "rolebindings", cols_binding,
 	    cells_binding),
 	PR("rbac.authorization.k8s.io", "clusterrolebindings", cols_binding,

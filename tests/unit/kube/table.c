@@ -196,7 +196,8 @@ TEST(test_kube_table__core_cells)
 	CHECK_STR(cells(&a, sc, "", "resourcequotas", "{" MD ",\"status\":{"
 	    "\"hard\":{\"pods\":\"10\",\"limits.cpu\":\"2\",\"cpu\":\"1\"},"
 	    "\"used\":{\"pods\":\"3\"}}}"),
-	    "[\"x\",\"3h5m\",\"cpu: 0/1, pods: 3/10\",\"limits.cpu: 0/2\"]");
+	    "[\"x\",\"cpu: 0/1, pods: 3/10\",\"limits.cpu: 0/2\",\"3h5m\"]");
+	CHECK_STR(headers(&a, sc, "", "resourcequotas"), "Name,Request,Limit,Age");
 	CHECK_STR(cells(&a, sc, "", "persistentvolumeclaims", "{" MD ",\"spec\":{"
 	    "\"volumeName\":\"pv1\",\"storageClassName\":\"std\"},\"status\":{"
 	    "\"phase\":\"Bound\",\"accessModes\":[\"ReadWriteOnce\"],"
