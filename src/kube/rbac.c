@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "core/error.h"
+#include "kube/selector.h"
 
 #define RBAC_GROUP "rbac.authorization.k8s.io"
 
@@ -223,75 +224,30 @@ static int parse_binding(struct entry *e)
 	return 0;
 }
 
-/* --- label selectors (metav1.LabelSelector), for aggregation ---------- */
+/* --- aggregation -------------------------------------------------------- */
 
-/* metav1.LabelSelector: every matchLabels pair and every expression must
- * hold; an empty selector matches everything, as LabelSelectorAsSelector
- * makes it. In/NotIn compare against values; NotIn and DoesNotExist hold
- * for a missing label. A malformed expression sets *err and matches
- * nothing, so a bad aggregationRule never grants by accident. */
-static bool selector_matches(const cf_node *sel, const cf_node *labels,
-    int *err)
-{
-	const cf_node *ml = cf_node_get(sel, "matchLabels");
-	const cf_node *me = cf_node_get(sel, "matchExpressions");
-
-	for (size_t i = 0; i < cf_node_count(ml); i++) {
-		const cf_pair *p = &ml->v.pairs[i];
-		const char *have = cf_node_as_str(cf_node_get(labels, p->key));
-
-		if (!have || !streq(have, cf_node_as_str(p->val)))
-			return false;
-	}
-	for (size_t i = 0; i < cf_node_count(me); i++) {
-		const cf_node *x = cf_node_at(me, i);
-		const char *key = cf_node_getp_str(x, "key", NULL);
-		const char *op = cf_node_getp_str(x, "operator", NULL);
-		const cf_node *vals = cf_node_get(x, "values");
-		const char *have = key ? cf_node_as_str(cf_node_get(labels, key)) :
-		    NULL;
-		bool in = false;
-
-		for (size_t j = 0; have && j < cf_node_count(vals); j++)
-			if (streq(have, cf_node_as_str(cf_node_at(vals, j))))
-				in = true;
-		if (!key || !op) {
-			*err = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
-			    "invalid label selector: a matchExpression needs a key and an operator");
-			return false;
-		}
-		if (!strcmp(op, "In")) {
-			if (!in)
-				return false;
-		} else if (!strcmp(op, "NotIn")) {
-			if (in)
-				return false;
-		} else if (!strcmp(op, "Exists")) {
-			if (!have)
-				return false;
-		} else if (!strcmp(op, "DoesNotExist")) {
-			if (have)
-				return false;
-		} else {
-			*err = cf_error_setc(CF_EINVALID, CF_ERR_KUBE,
-			    "invalid label selector operator '%s'", op);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Does ClusterRole obj match any of agg's clusterRoleSelectors? */
-static bool agg_selects(const cf_node *agg_role, const cf_node *obj, int *err)
+/* Does ClusterRole obj match any of agg_role's clusterRoleSelectors (ORed
+ * metav1.LabelSelectors, through kube/selector.h: {} selects everything,
+ * null nothing)? A malformed selector selects nothing here, so a bad
+ * aggregationRule never grants by accident; cf_rbac_aggregate_rules
+ * reports it. */
+static bool agg_selects(const cf_node *agg_role, const cf_node *obj)
 {
 	const cf_node *sels = cf_node_getp(agg_role, "aggregationRule",
 	    "clusterRoleSelectors", NULL);
 	const cf_node *labels = cf_node_getp(obj, "metadata", "labels", NULL);
+	cf_arena a = CF_ARENA_INIT;
+	bool hit = false;
 
-	for (size_t i = 0; i < cf_node_count(sels); i++)
-		if (selector_matches(cf_node_at(sels, i), labels, err))
-			return true;
-	return false;
+	for (size_t i = 0; i < cf_node_count(sels) && !hit; i++) {
+		cf_label_selector *sel;
+
+		hit = cf_label_selector_from_node(&sel, &a,
+		    cf_node_at(sels, i)) == 0 &&
+		    cf_label_selector_matches(sel, labels);
+	}
+	cf_arena_release(&a);
+	return hit;
 }
 
 static bool rule_equal(const struct rule *a, const struct rule *b)
@@ -309,8 +265,6 @@ static bool rule_equal(const struct rule *a, const struct rule *b)
 static void collect_agg(const cf_rbac *r, const struct entry *role,
     bool *seen, const struct rule ***list, size_t *n, size_t *alloc)
 {
-	int err = 0;
-
 	if (!role->aggregated) {
 		for (size_t i = 0; i < role->nrules; i++) {
 			bool dup = false;
@@ -327,7 +281,7 @@ static void collect_agg(const cf_rbac *r, const struct entry *role,
 	for (size_t i = 0; i < r->n[CF_RBAC_CLUSTER_ROLE]; i++) {
 		const struct entry *o = r->e[CF_RBAC_CLUSTER_ROLE][i];
 
-		if (seen[i] || o == role || !agg_selects(role->obj, o->obj, &err))
+		if (seen[i] || o == role || !agg_selects(role->obj, o->obj))
 			continue;
 		seen[i] = true;
 		collect_agg(r, o, seen, list, n, alloc);
@@ -1011,9 +965,12 @@ int cf_rbac_aggregate_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
 	}
 	/* Refuse a bad selector up front instead of matching nothing. */
 	for (size_t i = 0; i < cf_node_count(sels); i++) {
-		selector_matches(cf_node_at(sels, i), NULL, &err);
-		if (err < 0)
-			return err;
+		cf_label_selector *sel;
+
+		if ((err = cf_label_selector_from_node(&sel, a,
+		    cf_node_at(sels, i))) < 0)
+			return cf_error_wrap("aggregationRule.clusterRoleSelectors[%zu]",
+			    i);
 	}
 	tmp.aggregated = true;
 	tmp.obj = cluster_role;

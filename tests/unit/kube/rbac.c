@@ -588,6 +588,8 @@ TEST(test_kube_rbac__aggregate_rules_output_and_expressions)
 	    "{\"clusterRoleSelectors\":[{\"matchExpressions\":[{\"key\":\"tier\","
 	    "\"operator\":\"Near\"}]}]}}");
 	CHECK_INT(cf_rbac_aggregate_rules(&rules, &a, r, agg), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "aggregationRule.clusterRoleSelectors[0]: "
+	    "\"Near\" is not a valid label selector operator");
 	/* Two aggregated roles selecting each other terminate. */
 	load(r, &a, "ClusterRole", "{\"metadata\":{\"name\":\"x\",\"labels\":"
 	    "{\"loop\":\"y\"}},\"aggregationRule\":{\"clusterRoleSelectors\":"
