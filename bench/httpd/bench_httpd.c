@@ -2,10 +2,12 @@
 /*
  * Load-test server for bench/httpd/run.sh: serves a small JSON body (the
  * size of a /version answer) from a trivial handler, so wrk measures the
- * HTTP layer alone. Usage: httpd_bench PORT [CERT KEY]. Prints the port
+ * HTTP layer alone. Usage: httpd_bench PORT [PKI_DIR]; with PKI_DIR it
+ * serves TLS with certificates from cf_pki_ensure there. Prints the port
  * and serves until SIGINT/SIGTERM.
  */
 #include "core/error.h"
+#include "httpd/pki.h"
 #include "httpd/server.h"
 
 #include <signal.h>
@@ -34,16 +36,21 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
+	static cf_pki_paths pki;
 	char listen[64];
 
-	if (argc != 2 && argc != 4) {
-		fprintf(stderr, "usage: httpd_bench PORT [CERT KEY]\n");
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: httpd_bench PORT [PKI_DIR]\n");
 		return 2;
+	}
+	if (argc == 3 && cf_pki_ensure(&pki, argv[2], "bench", NULL) < 0) {
+		fprintf(stderr, "httpd_bench: %s\n", cf_error_msg());
+		return 1;
 	}
 	snprintf(listen, sizeof(listen), "127.0.0.1:%s", argv[1]);
 	if (cf_httpd_new(&srv, &(cf_httpd_opts){ .listen = listen,
-	    .cert_file = argc == 4 ? argv[2] : NULL,
-	    .key_file = argc == 4 ? argv[3] : NULL, .handler = handler }) < 0) {
+	    .cert_file = argc == 3 ? pki.cert : NULL,
+	    .key_file = argc == 3 ? pki.key : NULL, .handler = handler }) < 0) {
 		fprintf(stderr, "httpd_bench: %s\n", cf_error_msg());
 		return 1;
 	}

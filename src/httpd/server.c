@@ -38,6 +38,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -54,6 +55,7 @@
 /* A watcher that lets this much pile up is not reading: drop it rather
  * than grow without bound. */
 #define STREAM_MAX_PENDING (16u << 20)
+#define STREAM_MAX_INPUT (64u << 10)
 
 enum req_state {
 	REQ_NEW,       /* in the handler, not answered yet */
@@ -564,6 +566,10 @@ cf_httpd_stream *cf_httpd_stream_start(cf_httpd_req *r, int code,
 	/* A watch is quiet for minutes: drop the idle read timeout, keep the
 	 * write one so a client that stops reading is still noticed. */
 	bufferevent_set_timeouts(bev, NULL, &r->h->idle);
+	/* Reading stays on only to see the hang-up; whatever the client
+	 * sends meanwhile (a pipelined request) waits in the input buffer,
+	 * which must not grow without bound. */
+	bufferevent_setwatermark(bev, EV_READ, 0, STREAM_MAX_INPUT);
 	evhttp_connection_set_closecb(r->conn, on_conn_close, r);
 	live_link(r);
 	return &r->stream;
@@ -638,6 +644,7 @@ void cf_httpd_stream_end(cf_httpd_stream *s)
 	 * into this (soon freed) stream, and idle timeouts apply again. */
 	evhttp_connection_set_closecb(r->conn, NULL, NULL);
 	bufferevent_set_timeouts(bev, &r->h->idle, &r->h->idle);
+	bufferevent_setwatermark(bev, EV_READ, 0, 0);
 	evhttp_send_reply_end(r->ev);
 	r->ev = NULL;
 	live_unlink(r);
@@ -1008,6 +1015,17 @@ int cf_httpd_new(cf_httpd **out, const cf_httpd_opts *opts)
 		    opts->listen ? opts->listen : "127.0.0.1:0",
 		    strerror(errno));
 		goto fail;
+	}
+	/*
+	 * Replies leave as several writes (TLS records, watch chunks); with
+	 * Nagle on, the second one waits for the peer's delayed ACK, 40 ms a
+	 * time. Accepted sockets inherit the option from the listener on
+	 * Linux.
+	 */
+	{
+		int one = 1;
+		setsockopt(evhttp_bound_socket_get_fd(sock), IPPROTO_TCP,
+		    TCP_NODELAY, &one, sizeof(one));
 	}
 	if ((h->port = bound_port(sock)) < 0) {
 		err = h->port;

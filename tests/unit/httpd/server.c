@@ -470,6 +470,41 @@ TEST(test_httpd_server__stream_end_keeps_connection)
 	cf_buf_release(&b);
 }
 
+static void end_stream(void *arg)
+{
+	(void)arg;
+	if (stream)
+		cf_httpd_stream_end(stream);
+	stream = NULL;
+}
+
+/* A client that pipelines a request behind an open watch gets it served
+ * once the stream ends, on the same connection. */
+TEST(test_httpd_server__pipelined_request_waits_for_stream_end)
+{
+	struct srv s;
+	cf_buf a = CF_BUF_INIT;
+	int fd;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	fd = dial(s.port);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(fd, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(read_until(fd, &a, "first\n", 3000));
+	CHECK_INT(send_str(fd, "GET /echo?after HTTP/1.1\r\nHost: x\r\n\r\n"),
+	    0);
+	usleep(50000);
+	CHECK_INT(atomic_load(&handled), 1); /* not yet: the watch is open */
+	cf_httpd_post(s.h, end_stream, NULL);
+	CHECK(read_until(fd, &a, "param after=\n", 3000));
+	close(fd);
+	srv_stop(&s);
+	CHECK(strstr(a.buf, "\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n"));
+	CHECK_INT(atomic_load(&closed), 0);
+	CHECK_INT(atomic_load(&handled), 2);
+	cf_buf_release(&a);
+}
+
 TEST(test_httpd_server__open_stream_is_closed_by_free)
 {
 	struct srv s;
@@ -706,6 +741,7 @@ TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
     T(test_httpd_server__bad_chunk_framing_is_refused),
     T(test_httpd_server__stream_chunks_and_disconnect),
     T(test_httpd_server__stream_end_keeps_connection),
+    T(test_httpd_server__pipelined_request_waits_for_stream_end),
     T(test_httpd_server__open_stream_is_closed_by_free),
     T(test_httpd_server__deferred_reply),
     T(test_httpd_server__post_from_other_threads_runs_on_loop),
