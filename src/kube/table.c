@@ -1148,7 +1148,7 @@ static void cells_cronjob(struct row *r, const cf_node *o)
 	    P(o, "spec", "jobTemplate", "spec", "selector"), true);
 }
 
-/* TARGETS lists up to three metrics as "name: current/target". */
+/* TARGETS lists up to two metrics as "name: current/target". */
 static void cells_hpa(struct row *r, const cf_node *o)
 {
 	const cf_node *metrics = P(o, "spec", "metrics");
@@ -1162,41 +1162,40 @@ static void cells_hpa(struct row *r, const cf_node *o)
 	    SP(o, "spec", "scaleTargetRef", "kind") : "",
 	    SP(o, "spec", "scaleTargetRef", "name") ?
 	    SP(o, "spec", "scaleTargetRef", "name") : ""));
-	/* Resource metrics only; other metric types print "<unknown>". */
-	for (size_t i = 0; i < n && i < 3; i++) {
+	/* Resource metrics only; other metric types print "<unknown type>".
+	 * The status entry is matched by position, as formatHPAMetrics does. */
+	for (size_t i = 0; i < n && i < 2; i++) {
 		const cf_node *m = cf_node_at(metrics, i);
+		const cf_node *st = P(cf_node_at(current, i), "resource", "current");
 		const char *type = SP(m, "type");
 		const char *res = SP(m, "resource", "name");
+		const char *avg = SP(m, "resource", "target", "averageValue");
 		const cf_node *util = P(m, "resource", "target",
 		    "averageUtilization");
-		const char *cur = "<unknown>";
+		const char *cur = "<unknown>", *target = "<auto>";
 
 		if (i)
 			cf_buf_adds(&b, ", ");
 		if (!type || strcmp(type, "Resource") || !res) {
-			cf_buf_adds(&b, "<unknown>");
+			cf_buf_adds(&b, "<unknown type>");
 			continue;
 		}
-		for (size_t k = 0; k < cf_node_count(current); k++) {
-			const cf_node *c = cf_node_at(current, k);
-			const cf_node *cu = P(c, "resource", "current",
-			    "averageUtilization");
-
-			if (SP(c, "resource", "name") &&
-			    !strcmp(SP(c, "resource", "name"), res) && cu)
+		if (avg) {
+			if (SP(st, "averageValue"))
+				cur = SP(st, "averageValue");
+			target = avg;
+		} else {
+			if (P(st, "averageUtilization"))
 				cur = cf_arena_printf(r->a, "%" PRId64 "%%",
-				    I(cu, 0));
+				    I(P(st, "averageUtilization"), 0));
+			if (util)
+				target = cf_arena_printf(r->a, "%" PRId64 "%%",
+				    I(util, 0));
 		}
-		if (util)
-			cf_buf_addf(&b, "%s: %s/%" PRId64 "%%", res, cur, I(util, 0));
-		else
-			cf_buf_addf(&b, "%s: %s/%s", res, cur,
-			    SP(m, "resource", "target", "averageValue") ?
-			    SP(m, "resource", "target", "averageValue") :
-			    "<unknown>");
+		cf_buf_addf(&b, "%s: %s/%s", res, cur, target);
 	}
-	if (n > 3)
-		cf_buf_addf(&b, " + %zu more...", n - 3);
+	if (n > 2)
+		cf_buf_addf(&b, " + %zu more...", n - 2);
 	c_str(r, n ? b.buf : "<none>");
 	cf_buf_release(&b);
 	c_str(r, minr ? cf_arena_printf(r->a, "%" PRId64, I(minr, 1)) :
@@ -1206,8 +1205,6 @@ static void cells_hpa(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
-/* HOSTS: up to three rule hosts, "*" when none; PORTS gains 443 as soon
- * as any TLS block exists. */
 static void cells_ingress(struct row *r, const cf_node *o)
 {
 	const cf_node *rules = P(o, "spec", "rules");

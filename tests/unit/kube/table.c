@@ -247,9 +247,15 @@ TEST(test_kube_table__workload_and_cluster_cells)
 	    ",\"spec\":{\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":"
 	    "\"web\"},\"maxReplicas\":5,\"metrics\":[{\"type\":\"Resource\","
 	    "\"resource\":{\"name\":\"cpu\",\"target\":{\"type\":\"Utilization\","
-	    "\"averageUtilization\":80}}}]},\"status\":{\"currentReplicas\":2}}"),
-	    "[\"x\",\"Deployment/web\",\"cpu: \\u003cunknown\\u003e/80%\","
-	    "\"\\u003cunset\\u003e\",5,2,\"3h5m\"]");
+	    "\"averageUtilization\":80}}},{\"type\":\"Resource\",\"resource\":"
+	    "{\"name\":\"memory\",\"target\":{\"type\":\"AverageValue\","
+	    "\"averageValue\":\"1Gi\"}}},{\"type\":\"Pods\"}]},\"status\":{"
+	    "\"currentReplicas\":2,\"currentMetrics\":[{\"type\":\"Resource\","
+	    "\"resource\":{\"name\":\"cpu\",\"current\":{\"averageUtilization\":"
+	    "41}}}]}}"),
+	    "[\"x\",\"Deployment/web\",\"cpu: 41%/80%, memory: "
+	    "\\u003cunknown\\u003e/1Gi + 1 more...\",\"\\u003cunset\\u003e\",5,2,"
+	    "\"3h5m\"]");
 	CHECK_STR(cells(&a, sc, "rbac.authorization.k8s.io", "rolebindings",
 	    "{" MD ",\"roleRef\":{\"kind\":\"ClusterRole\",\"name\":\"view\"},"
 	    "\"subjects\":[{\"kind\":\"User\",\"name\":\"u1\"},{\"kind\":"
