@@ -1455,7 +1455,7 @@ static const struct rule full_authority = {
 };
 
 int cf_rbac_check_escalation(const cf_rbac *r, const cf_user_info *u,
-    enum cf_rbac_kind kind, const cf_node *obj)
+    enum cf_rbac_kind kind, const cf_node *obj, bool create)
 {
 	const char *name = cf_node_getp_str(obj, "metadata", "name", NULL);
 	const char *ns = namespaced(kind) ?
@@ -1474,7 +1474,9 @@ int cf_rbac_check_escalation(const cf_rbac *r, const cf_user_info *u,
 		return 0;
 
 	if (kind == CF_RBAC_ROLE || kind == CF_RBAC_CLUSTER_ROLE) {
-		if (may(r, u, "escalate", plural[kind], ns, name))
+		/* The request's attributes: a create has no name yet, so an
+		 * escalate rule limited by resourceNames cannot cover it. */
+		if (may(r, u, "escalate", plural[kind], ns, create ? NULL : name))
 			return 0;
 		if (kind == CF_RBAC_CLUSTER_ROLE &&
 		    cf_node_is(cf_node_get(obj, "aggregationRule"), CF_NODE_MAP)) {

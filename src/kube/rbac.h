@@ -93,9 +93,10 @@ void cf_rbac_forbidden_message(cf_buf *out, const cf_authz_attrs *at,
     const char *reason);
 
 /*
- * Escalation prevention for a create or update of obj (kind as given) by
- * u, as kube-apiserver's RBAC storage does it. Roles: allowed when u is in
- * system:masters, may "escalate" roles/clusterroles, or already holds
+ * Escalation prevention for a create (create true) or update of obj
+ * (kind as given) by u, as kube-apiserver's RBAC storage does it. Roles: allowed when u is in
+ * system:masters, may "escalate" roles/clusterroles (checked without a
+ * name on create, as the request has none), or already holds
  * every rule of obj (in its namespace; a ClusterRole with an
  * aggregationRule needs full authority). Bindings: allowed when u is in
  * system:masters, may "bind" the referenced role, or holds all its rules
@@ -106,7 +107,7 @@ void cf_rbac_forbidden_message(cf_buf *out, const cf_authz_attrs *at,
  * for an object without name or roleRef.
  */
 int cf_rbac_check_escalation(const cf_rbac *r, const cf_user_info *u,
-    enum cf_rbac_kind kind, const cf_node *obj);
+    enum cf_rbac_kind kind, const cf_node *obj, bool create);
 
 /*
  * Evaluate a SelfSubjectAccessReview, SubjectAccessReview or

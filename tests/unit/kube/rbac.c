@@ -478,7 +478,7 @@ static int esc(cf_rbac *r, cf_arena *a, const cf_user_info *u,
     const char *kind, const char *json)
 {
 	return cf_rbac_check_escalation(r, u, cf_rbac_kind_from_name(kind),
-	    J(a, json));
+	    J(a, json), true);
 }
 
 TEST(test_kube_rbac__escalation_prevention)
@@ -565,6 +565,24 @@ TEST(test_kube_rbac__escalation_prevention)
 	CHECK_INT(esc(r, &a, &alice, "Role", "{\"metadata\":{\"name\":\"x\","
 	    "\"namespace\":\"ns1\"},\"rules\":[{\"verbs\":[\"*\"],\"apiGroups\":"
 	    "[\"*\"],\"resources\":[\"*\"]}]}"), CF_EFORBIDDEN);
+	/* escalate limited to one role name: updates of it only. */
+	load(r, &a, "Role", "{\"metadata\":{\"name\":\"esc1\",\"namespace\":"
+	    "\"ns1\"},\"rules\":[{\"verbs\":[\"escalate\"],\"apiGroups\":"
+	    "[\"rbac.authorization.k8s.io\"],\"resources\":[\"roles\"],"
+	    "\"resourceNames\":[\"wide\"]}]}");
+	load(r, &a, "RoleBinding", "{\"metadata\":{\"name\":\"esc1\",\"namespace\":"
+	    "\"ns1\"},\"roleRef\":{\"kind\":\"Role\",\"name\":\"esc1\"},"
+	    "\"subjects\":[{\"kind\":\"User\",\"name\":\"alice\"}]}");
+	{
+		const char *wide = "{\"metadata\":{\"name\":\"wide\",\"namespace\":"
+		    "\"ns1\"},\"rules\":[{\"verbs\":[\"*\"],\"apiGroups\":[\"*\"],"
+		    "\"resources\":[\"*\"]}]}";
+
+		CHECK_INT(cf_rbac_check_escalation(r, &alice, CF_RBAC_ROLE,
+		    J(&a, wide), true), CF_EFORBIDDEN);
+		CHECK_INT(cf_rbac_check_escalation(r, &alice, CF_RBAC_ROLE,
+		    J(&a, wide), false), 0);
+	}
 	cf_rbac_free(r);
 	cf_arena_release(&a);
 }
