@@ -78,7 +78,8 @@ static int add_resource(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	size_t len;
 	if ((err = kz_read_file(c, &text, &len, k->dir, entry)) < 0)
 		return cf_error_wrap("'%s': resources[%zu]", k->path, idx);
-	err = kz_load_resources(c, m, text, len, path);
+	const char *real = kz_realdir(c, path);
+	err = kz_load_resources(c, m, text, len, real ? real : path);
 	free(text);
 	return err;
 }
@@ -176,7 +177,8 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 	if (!component && (list = cf_node_get(k.k, "buildMetadata")))
 		for (uint32_t i = 0; cf_node_is(list, CF_NODE_SEQ) && i < list->len; i++) {
 			const char *bm = cf_node_as_str(list->v.items[i]);
-			if (!bm || strcmp(bm, "managedByLabel")) {
+			if (!bm || (strcmp(bm, "managedByLabel") &&
+			    strcmp(bm, "originAnnotations"))) {
 				err = cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 				    "'%s': buildMetadata '%s' is not supported by "
 				    "cflux yet", k.path, bm ? bm : "");
@@ -205,6 +207,63 @@ static void managed_by(kz_ctx *c, kz_resmap *m, const cf_node *top)
 		cf_node_set(c->a, cf_node_set_map(c->a, md, "labels"),
 		    "app.kubernetes.io/managed-by",
 		    cf_node_str(c->a, "kustomize-(devel)"));
+	}
+}
+
+/* Path of target relative to the directory base (both real paths). */
+static const char *relpath(cf_arena *a, const char *base, const char *target)
+{
+	size_t i = 0, common = 0;
+	cf_buf b = CF_BUF_INIT;
+
+	/* Longest common directory prefix. */
+	while (base[i] && target[i] && base[i] == target[i]) {
+		if (base[i] == '/')
+			common = i;
+		i++;
+	}
+	if (!base[i] && (target[i] == '/' || !target[i]))
+		common = i;
+	const char *up = base + common;
+	while (*up) {
+		if (*up == '/')
+			cf_buf_adds(&b, "../");
+		up++;
+	}
+	cf_buf_adds(&b, target[common] == '/' ? target + common + 1 : target + common);
+	char *r = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return r;
+}
+
+/* buildMetadata: originAnnotations, as kustomize writes it (a YAML block
+ * naming the source file, or the kustomization and generator). */
+static void origins(kz_ctx *c, kz_resmap *m, const cf_node *top,
+    const char *root)
+{
+	cf_node *bm = cf_node_get(top, "buildMetadata");
+	bool want = false;
+
+	for (uint32_t i = 0; cf_node_is(bm, CF_NODE_SEQ) && i < bm->len; i++)
+		want |= cf_node_as_str(bm->v.items[i]) &&
+		    !strcmp(bm->v.items[i]->v.s, "originAnnotations");
+	if (!want || !root)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		kz_res *r = m->v[i];
+		const char *text;
+		if (r->origin_kust)
+			text = cf_arena_printf(c->a, "configuredIn: %s\n"
+			    "configuredBy:\n  apiVersion: builtin\n  kind: %s\n",
+			    relpath(c->a, root, r->origin_kust), r->origin_gen);
+		else if (r->origin_file)
+			text = cf_arena_printf(c->a, "path: %s\n",
+			    relpath(c->a, root, r->origin_file));
+		else
+			continue;
+		cf_node *md = cf_node_set_map(c->a, r->obj, "metadata");
+		cf_node_set(c->a, cf_node_set_map(c->a, md, "annotations"),
+		    "config.kubernetes.io/origin", cf_node_str(c->a, text));
 	}
 }
 
@@ -276,6 +335,7 @@ int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
 	if (legacy)
 		kz_sort_legacy(&m, sort);
 	managed_by(&c, &m, top);
+	origins(&c, &m, top, kz_realdir(&c, dir));
 
 	out->objs = cf_arena_alloc(a, (m.n + 1) * sizeof(cf_node *));
 	for (size_t i = 0; i < m.n; i++)

@@ -642,6 +642,8 @@ static int gen_one(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 			    "'%s': id %s exists; behavior must be merge or replace",
 			    k->path, g.name);
 		kz_res *r = kz_res_new(c, obj);
+		r->origin_kust = k->path;
+		r->origin_gen = secret ? "SecretGenerator" : "ConfigMapGenerator";
 		r->generated = true;
 		r->needs_hash = !nohash;
 		return kz_resmap_append(c, m, r, k->path);

@@ -37,6 +37,9 @@ typedef struct kz_res {
 	size_t nprev, aprev;
 	kz_strs prefixes; /* namePrefix values applied, innermost first */
 	kz_strs suffixes;
+	const char *origin_file; /* real path of the file it came from */
+	const char *origin_kust; /* or the kustomization that generated it */
+	const char *origin_gen;  /* ... and the generator kind */
 	bool needs_hash;  /* generated and hash not disabled */
 	bool generated;
 } kz_res;

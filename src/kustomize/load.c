@@ -287,7 +287,9 @@ static int add_doc(kz_ctx *c, kz_resmap *m, cf_node *obj, const char *path,
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': missing metadata.name in object of kind '%s'", path,
 		    kind);
-	return kz_resmap_append(c, m, kz_res_new(c, obj), path);
+	kz_res *r = kz_res_new(c, obj);
+	r->origin_file = path;
+	return kz_resmap_append(c, m, r, path);
 }
 
 int kz_parse_docs(kz_ctx *c, cf_node ***docs, size_t *n, const char *text,
