@@ -459,8 +459,13 @@ static bool rule_allows(const struct rule *ru, const cf_authz_attrs *at)
 
 			if (!strcmp(u, "*") || !strcmp(u, path))
 				return true;
-			if (ul && u[ul - 1] == '*' && !strncmp(path, u, ul - 1))
-				return true;
+			/* strings.TrimRight(url, "*"): every trailing star goes. */
+			if (ul && u[ul - 1] == '*') {
+				while (ul && u[ul - 1] == '*')
+					ul--;
+				if (!strncmp(path, u, ul))
+					return true;
+			}
 		}
 		return false;
 	}
@@ -470,9 +475,11 @@ static bool rule_allows(const struct rule *ru, const cf_authz_attrs *at)
 		return false;
 	if (!resource_matches(ru, at))
 		return false;
+	/* A request without a name only matches rules without names
+	 * (validation keeps "" out of resourceNames). */
 	if (ru->names.n == 0)
 		return true;
-	return at->name && *at->name && strv_has(&ru->names, at->name);
+	return strv_has(&ru->names, nz(at->name));
 }
 
 /* The visitor walks every rule that applies to the user; it returns false

@@ -161,6 +161,11 @@ TEST(test_kube_rbac__non_resource_urls)
 	CHECK(can_path(r, &u, "get", "/apis/apps/v1"));
 	CHECK(can_path(r, &u, "get", "/apis/"));
 	CHECK(!can_path(r, &u, "get", "/apis"));
+	load(r, &a, "ClusterRole", "{\"metadata\":{\"name\":\"nr\"},\"rules\":["
+	    "{\"verbs\":[\"get\"],\"nonResourceURLs\":[\"/logs**\"]}]}");
+	CHECK(can_path(r, &u, "get", "/logs"));
+	CHECK(can_path(r, &u, "get", "/logs/x"));
+	CHECK(!can_path(r, &u, "get", "/healthz"));
 	/* Non-resource rules of a ClusterRole bound by a RoleBinding do not
 	 * apply: non-resource requests have no namespace. */
 	load(r, &a, "ClusterRole", "{\"metadata\":{\"name\":\"all\"},\"rules\":["
