@@ -1252,7 +1252,11 @@ static bool url_covers(const char *owner, const char *url)
 
 	if (!strcmp(owner, url))
 		return true;
-	return n && owner[n - 1] == '*' && !strncmp(url, owner, n - 1);
+	if (!n || owner[n - 1] != '*')
+		return false;
+	while (n && owner[n - 1] == '*')
+		n--;
+	return !strncmp(url, owner, n);
 }
 
 /* rbac validation's ruleCovers for a single atom. A requested rule
