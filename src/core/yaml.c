@@ -425,7 +425,20 @@ struct yp {
 	bool root_empty;
 	/* go-yaml's alias budget, per document */
 	uint64_t decode_count, alias_count;
+	/*
+	 * Error order. go-yaml parses a whole document before it decodes it,
+	 * and sigs.k8s.io/yaml converts keys only after that: so a syntax
+	 * error anywhere in a document beats a typing error before it, which
+	 * beats a key conversion error. A later-phase error is kept here
+	 * while the rest of the document is still read.
+	 */
+	int phase;      /* of the error being returned: enum yphase */
+	int pend_phase; /* of the kept error, 0 if none */
+	bool skipping;  /* a decode error is kept: only scan to the end */
+	char pend_msg[CF_ERROR_MSG_MAX];
 };
+
+enum yphase { PH_NONE = 0, PH_CONVERT, PH_DECODE, PH_PARSE };
 
 /* Set a "yaml: line N: msg" error (no line part when line is 0, as
  * go-yaml does for errors found after parsing). Returns CF_EINVALID. */
@@ -438,6 +451,7 @@ static int yfail(struct yp *y, size_t line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	y->phase = PH_DECODE;
 	if (line)
 		return cf_error_setc(CF_EINVALID, CF_ERR_PARSE,
 		    "yaml: line %zu: %s", line, msg);
@@ -460,9 +474,12 @@ static int libyaml_fail(struct yp *y)
 		line = p->context_mark.line;
 	}
 	if (p->error == YAML_MEMORY_ERROR)
-		return yfail(y, 0, "out of memory");
-	return yfail(y, line, "%s", p->problem ? p->problem :
-	    "unknown problem parsing YAML content");
+		yfail(y, 0, "out of memory");
+	else
+		yfail(y, line, "%s", p->problem ? p->problem :
+		    "unknown problem parsing YAML content");
+	y->phase = PH_PARSE;
+	return CF_EINVALID;
 }
 
 /* go-yaml's allowedAliasRatio: 99% of nodes may come from aliases in
@@ -617,6 +634,17 @@ static void float32_key(char out[40], double f)
 	*o = '\0';
 }
 
+/* A key sigs.k8s.io/yaml cannot convert: it finds that only after go-yaml
+ * decoded the whole document, so keep the message (the first one) and go
+ * on; any go-yaml error in the document still takes precedence. */
+static void convert_fail(struct yp *y, const char *msg)
+{
+	if (!y->pend_phase) {
+		snprintf(y->pend_msg, sizeof(y->pend_msg), "yaml: %s", msg);
+		y->pend_phase = PH_CONVERT;
+	}
+}
+
 /*
  * The string a map key becomes (sigs.k8s.io/yaml's convertToJSONableObject)
  * and whether it was a string to begin with.
@@ -634,7 +662,7 @@ static int key_string(struct yp *y, const cf_node *k, bool was_str,
 		return 0;
 	case CF_NODE_NULL:
 		if (y->o->schema == CF_YAML_11)
-			return yfail(y, 0, "unsupported map key of type: <nil>");
+			convert_fail(y, "unsupported map key of type: <nil>");
 		snprintf(tmp, sizeof(tmp), "null");
 		break;
 	case CF_NODE_BOOL:
@@ -643,7 +671,7 @@ static int key_string(struct yp *y, const cf_node *k, bool was_str,
 	case CF_NODE_INT:
 		/* sigs.k8s.io/yaml knows int and int64 keys, not uint64 */
 		if ((k->flags & CF_NODE_F_UINT) && y->o->schema == CF_YAML_11)
-			return yfail(y, 0, "unsupported map key of type: uint64");
+			convert_fail(y, "unsupported map key of type: uint64");
 		if (k->flags & CF_NODE_F_UINT)
 			snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)k->v.u);
 		else
@@ -772,6 +800,15 @@ static int resolve_members(struct yp *y, struct ymember *mem, size_t *n)
 	return 0;
 }
 
+/* The depth cap is a resource limit: stop at once (go-yaml v3 checks it
+ * while parsing, too), rather than read on for a better error. */
+static int depth_fail(struct yp *y, size_t line)
+{
+	yfail(y, line, "exceeded max depth of %u", y->max_depth);
+	y->phase = PH_PARSE;
+	return CF_EINVALID;
+}
+
 /*
  * A finished node goes to its parent (or becomes the document root). In a
  * map, nodes alternate between key and value; the key is turned into its
@@ -790,7 +827,7 @@ static int add_value(struct yp *y, cf_node *n, unsigned height, size_t line,
 	f = &y->st[y->nst - 1];
 	/* Copies of anchors can be deeper than the events that made them. */
 	if (y->nst + height > y->max_depth)
-		return yfail(y, line, "exceeded max depth of %u", y->max_depth);
+		return depth_fail(y, line);
 	if (height + 1 > f->height)
 		f->height = height + 1;
 	if (f->node->type == CF_NODE_SEQ) {
@@ -827,7 +864,7 @@ static int open_collection(struct yp *y, enum cf_node_type t,
 	struct frame *f;
 
 	if (y->nst + 1 > y->max_depth)
-		return yfail(y, line, "exceeded max depth of %u", y->max_depth);
+		return depth_fail(y, line);
 	if (y->nst == y->ast)
 		CF_GROW(y->st, y->ast, y->nst + 1);
 	f = &y->st[y->nst++];
@@ -1023,8 +1060,14 @@ static int on_alias(struct yp *y, const yaml_event_t *ev)
 	long i = anchor_find(y, name);
 	cf_node *c;
 
-	if (i < 0)
-		return yfail(y, 0, "unknown anchor '%s' referenced", name);
+	if (i < 0) {
+		/* go-yaml's parser finds this one, so it is a parse error */
+		yfail(y, 0, "unknown anchor '%s' referenced", name);
+		y->phase = PH_PARSE;
+		return CF_EINVALID;
+	}
+	if (y->skipping)
+		return 0;
 	if (!y->anchors[i].node)
 		return yfail(y, 0, "anchor '%s' value contains itself", name);
 	y->decode_count++; /* the alias node itself, as go-yaml counts it */
@@ -1040,11 +1083,15 @@ static int on_document_start(struct yp *y, const yaml_event_t *ev)
 	    ev->data.document_start.version_directive;
 
 	if (v && !(v->major == 1 && (v->minor == 1 ||
-	    (v->minor == 2 && y->o->allow_version_12))))
-		return yfail(y, ev->start_mark.line,
-		    "found incompatible YAML document");
-	/* Anchors and the alias budget are per document. */
+	    (v->minor == 2 && y->o->allow_version_12)))) {
+		yfail(y, ev->start_mark.line, "found incompatible YAML document");
+		y->phase = PH_PARSE;
+		return CF_EINVALID;
+	}
+	/* Anchors, the alias budget and kept errors are per document. */
 	y->nanch = 0;
+	y->pend_phase = PH_NONE;
+	y->skipping = false;
 	y->decode_count = y->alias_count = 0;
 	y->root = NULL;
 	y->root_empty = false;
@@ -1052,11 +1099,44 @@ static int on_document_start(struct yp *y, const yaml_event_t *ev)
 }
 
 /* A document ends: record its root, or NULL when it had no content. */
-static void on_document_end(struct yp *y)
+static int on_document_end(struct yp *y)
 {
+	if (y->pend_phase) {
+		y->phase = PH_PARSE; /* final: nothing can beat it any more */
+		return cf_error_setc(CF_EINVALID, CF_ERR_PARSE, "%s", y->pend_msg);
+	}
 	if (y->ndocs == y->adocs)
 		CF_GROW(y->docs, y->adocs, y->ndocs + 1);
 	y->docs[y->ndocs++] = y->root_empty ? NULL : y->root;
+	return 0;
+}
+
+/* After a kept decode error: no more building, but anchors still count,
+ * since an unknown one later in the document is a parse error. */
+static int skip_event(struct yp *y, const yaml_event_t *ev)
+{
+	const char *anchor = NULL;
+
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		anchor = (const char *)ev->data.scalar.anchor;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		anchor = (const char *)ev->data.sequence_start.anchor;
+		break;
+	case YAML_MAPPING_START_EVENT:
+		anchor = (const char *)ev->data.mapping_start.anchor;
+		break;
+	case YAML_ALIAS_EVENT:
+		return on_alias(y, ev);
+	case YAML_DOCUMENT_END_EVENT:
+		return on_document_end(y);
+	default:
+		return 0;
+	}
+	if (anchor)
+		anchor_open(y, anchor);
+	return 0;
 }
 
 /* Pull libyaml events until the stream ends or something fails; each
@@ -1071,6 +1151,12 @@ static int run(struct yp *y)
 		if (!yaml_parser_parse(&y->parser, &ev))
 			return libyaml_fail(y);
 		size_t line = ev.start_mark.line + 1;
+		yaml_event_type_t type = ev.type;
+		if (y->skipping) {
+			error = skip_event(y, &ev);
+			yaml_event_delete(&ev);
+			continue;
+		}
 		switch (ev.type) {
 		case YAML_STREAM_END_EVENT:
 			done = true;
@@ -1079,7 +1165,7 @@ static int run(struct yp *y)
 			error = on_document_start(y, &ev);
 			break;
 		case YAML_DOCUMENT_END_EVENT:
-			on_document_end(y);
+			error = on_document_end(y);
 			break;
 		case YAML_SCALAR_EVENT:
 			error = on_scalar(y, &ev);
@@ -1103,6 +1189,16 @@ static int run(struct yp *y)
 			break;
 		}
 		yaml_event_delete(&ev);
+		if (error < 0 && y->phase == PH_DECODE && !y->skipping &&
+		    type != YAML_DOCUMENT_END_EVENT) {
+			/* Keep it (over a key conversion error) and read on:
+			 * a syntax error later in the document wins. */
+			snprintf(y->pend_msg, sizeof(y->pend_msg), "%s",
+			    cf_error_msg());
+			y->pend_phase = PH_DECODE;
+			y->skipping = true;
+			error = 0;
+		}
 	}
 	return error;
 }

@@ -361,6 +361,22 @@ TEST(test_core_yaml__errors_with_line_numbers)
 	    "ERR yaml: !!binary value contains invalid base64 data");
 }
 
+/* go-yaml parses a whole document, then decodes it, and sigs.k8s.io/yaml
+ * converts keys last: the reported error follows that order, not the
+ * order of the text. (Expected strings taken from go-yaml v2.) */
+TEST(test_core_yaml__error_order_follows_go)
+{
+	CHECK_YAML(CF_YAML_11, "a: !!int x\nb: [1\n",
+	    "ERR yaml: line 2: did not find expected ',' or ']'");
+	CHECK_YAML(CF_YAML_11, "~: 1\nb: !!int x\n",
+	    "ERR yaml: cannot decode !!str `x` as a !!int");
+	CHECK_YAML(CF_YAML_11, "a: &x [1, *x]\nb: *nope\n",
+	    "ERR yaml: unknown anchor 'nope' referenced");
+	/* Documents are parsed and decoded one at a time. */
+	CHECK_YAML(CF_YAML_11, "a: !!int x\n---\nb: [1\n",
+	    "ERR yaml: cannot decode !!str `x` as a !!int");
+}
+
 TEST(test_core_yaml__version_directive)
 {
 	cf_arena a = CF_ARENA_INIT;
@@ -472,6 +488,7 @@ TEST_MAIN(
 	T(test_core_yaml__non_string_keys),
 	T(test_core_yaml__duplicate_keys),
 	T(test_core_yaml__errors_with_line_numbers),
+	T(test_core_yaml__error_order_follows_go),
 	T(test_core_yaml__version_directive),
 	T(test_core_yaml__depth_is_capped),
 	T(test_core_yaml__alias_bomb_refused_fast),
