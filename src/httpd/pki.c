@@ -43,6 +43,8 @@ static const char *const fixed_names[] = {
 	"kubernetes.default.svc", "kubernetes.default.svc.cluster.local", NULL,
 };
 
+/* OpenSSL keeps a per-thread error queue: take the first entry for the
+ * message and clear the rest so a later failure is not blamed on it. */
 static int ossl_error(const char *what)
 {
 	char msg[256] = "unknown error";
@@ -54,6 +56,8 @@ static int ossl_error(const char *what)
 	return cf_error_set(CF_ERR_TLS, "%s: %s", what, msg);
 }
 
+/* IP literals go in as iPAddress SANs: Go's verifier does not match an
+ * IP against a DNS entry. */
 static bool is_ip(const char *s)
 {
 	unsigned char tmp[16];
@@ -84,6 +88,7 @@ static int write_pem(const char *path, mode_t mode, X509 *cert, EVP_PKEY *key)
 	FILE *f;
 	int fd, ok;
 
+	/* A stale .tmp from a crash would make O_EXCL fail for ever. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	unlink(tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
@@ -110,6 +115,8 @@ static int write_pem(const char *path, mode_t mode, X509 *cert, EVP_PKEY *key)
 	return 0;
 }
 
+/* Readers return NULL for missing and for unreadable files alike: either
+ * way the caller issues new material. */
 static X509 *read_cert(const char *path)
 {
 	FILE *f = fopen(path, "re");
@@ -138,6 +145,8 @@ static EVP_PKEY *read_key(const char *path)
 
 /* ---- issuing -------------------------------------------------------------- */
 
+/* Extensions from OpenSSL's config syntax ("critical,CA:TRUE"): the
+ * issuer is needed for authorityKeyIdentifier. */
 static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
 	X509V3_CTX ctx;
@@ -164,7 +173,9 @@ static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *issuer, int days)
 		X509_free(c);
 		return NULL;
 	}
-	serial[0] &= 0x7f; /* positive */
+	/* RFC 5280: serials are positive and unique per CA; 127 random bits
+	 * make a collision with an earlier certificate negligible. */
+	serial[0] &= 0x7f;
 	bn = BN_bin2bn(serial, sizeof(serial), NULL);
 	X509_set_version(c, 2); /* v3 */
 	BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c));
@@ -178,6 +189,12 @@ static X509 *new_cert(EVP_PKEY *key, const char *cn, X509 *issuer, int days)
 	return c;
 }
 
+/*
+ * A new self-signed CA: P-256 (what Go and OpenSSL verify fastest, and
+ * what kube's own tooling generates), CA:TRUE marked critical so it can
+ * sign, keyCertSign/cRLSign for the same reason. On success the caller
+ * owns *out_ca and *out_key.
+ */
 static int issue_ca(const cf_pki_paths *p, X509 **out_ca, EVP_PKEY **out_key)
 {
 	EVP_PKEY *key = EVP_EC_gen("P-256");
@@ -213,6 +230,8 @@ done:
 	return err;
 }
 
+/* A new serving key and certificate signed by ca, carrying the fixed
+ * names and extra as SANs; the CN is name (informational only). */
 static int issue_serving(const cf_pki_paths *p, X509 *ca, EVP_PKEY *ca_key,
     const char *name, const char *const *extra)
 {
@@ -224,6 +243,8 @@ static int issue_serving(const cf_pki_paths *p, X509 *ca, EVP_PKEY *ca_key,
 
 	if (!key)
 		return ossl_error("cannot generate the serving key");
+	/* Names were validated by cf_pki_ensure, so none can carry a ','
+	 * that would add a SAN of the caller's choosing. */
 	for (int l = 0; l < 2; l++)
 		for (const char *const *n = lists[l]; n && *n; n++)
 			cf_buf_addf(&san, "%s%s:%s", san.len ? "," : "",
@@ -257,6 +278,7 @@ done:
 
 /* ---- reuse ---------------------------------------------------------------- */
 
+/* Exact match only: a wildcard must not count as covering a name. */
 static bool covers(X509 *c, const char *n)
 {
 	if (is_ip(n))
@@ -264,7 +286,12 @@ static bool covers(X509 *c, const char *n)
 	return X509_check_host(c, n, 0, X509_CHECK_FLAG_NO_WILDCARDS, NULL) == 1;
 }
 
-/* Is the serving pair on disk usable as is? */
+/*
+ * Is the serving pair on disk usable as is? It must be a matching pair,
+ * signed by this CA (a CA re-made after its key was lost invalidates it),
+ * valid for at least RENEW_BEFORE_DAYS more, and carry every name asked
+ * for now (a new --tls-san must not need the files deleted by hand).
+ */
 static bool serving_ok(const cf_pki_paths *p, EVP_PKEY *ca_key,
     const char *const *extra)
 {
@@ -309,6 +336,8 @@ int cf_pki_ensure(cf_pki_paths *p, const char *dir, const char *name,
 	snprintf(p->cert, sizeof(p->cert), "%s/%s.crt", dir, name);
 	snprintf(p->key, sizeof(p->key), "%s/%s.key", dir, name);
 
+	/* The CA is the long-lived identity clients pin; replace it only
+	 * when it cannot be used at all. */
 	ca = read_cert(p->ca_cert);
 	ca_key = read_key(p->ca_key);
 	if (!ca || !ca_key || X509_check_private_key(ca, ca_key) != 1) {
@@ -340,6 +369,7 @@ int cf_pki_read_base64(cf_buf *out, const char *path)
 
 	if (!f)
 		return cf_error_os("cannot open '%s'", path);
+	/* Cap before allocating: the path may come from a user's flag. */
 	if (fstat(fileno(f), &st) < 0 || st.st_size > (off_t)MAX_PEM_FILE) {
 		fclose(f);
 		return cf_error_setc(CF_ETOOLARGE, CF_ERR_TLS,
@@ -354,6 +384,8 @@ int cf_pki_read_base64(cf_buf *out, const char *path)
 		return cf_error_setc(CF_ETOOLARGE, CF_ERR_TLS,
 		    "'%s' is larger than 1 MiB", path);
 	}
+	/* EVP_EncodeBlock writes 4 bytes per 3 and a NUL, no newlines:
+	 * exactly kubeconfig's format. */
 	if ((err = cf_buf_grow(out, 4 * ((n + 2) / 3) + 1)) == 0) {
 		int len = EVP_EncodeBlock((unsigned char *)out->buf + out->len,
 		    raw, (int)n);

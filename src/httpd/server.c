@@ -27,6 +27,7 @@
 #include "httpd/server.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/log.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -128,6 +129,11 @@ struct cf_httpd {
 
 /* ---- small helpers -------------------------------------------------------- */
 
+/*
+ * The live list holds every request that outlives its handler call
+ * (deferred answers and open streams), so cf_httpd_free can find them:
+ * evhttp frees its own half on shutdown, ours would leak.
+ */
 static void live_link(cf_httpd_req *r)
 {
 	if (r->live)
@@ -169,6 +175,8 @@ static void req_finish(cf_httpd_req *r)
 		req_free(r);
 }
 
+/* evhttp's own table stops at 417 and would call 422 "Unknown Status
+ * Class"; curl shows the phrase, so give the usual ones. */
 static const char *reason_phrase(int code)
 {
 	switch (code) {
@@ -197,6 +205,7 @@ static const char *reason_phrase(int code)
 	}
 }
 
+/* Only the methods allowed in cf_httpd_new can reach a handler. */
 static const char *method_name(enum evhttp_cmd_type t)
 {
 	switch (t) {
@@ -266,6 +275,8 @@ static int req_parse(cf_httpd_req *r)
 	struct evbuffer *in;
 
 	r->method = method_name(evhttp_request_get_command(r->ev));
+	/* evhttp parsed the request target already (origin or absolute
+	 * form); both pieces are still percent-encoded. */
 	r->raw_path = p && *p ? p : "/";
 	r->query = q ? q : "";
 	r->path = url_decode(&r->arena, r->raw_path, strlen(r->raw_path), false);
@@ -298,6 +309,8 @@ static void parse_params(cf_httpd_req *r)
 	const char *s = r->query;
 	size_t cap = 1;
 
+	/* One slot per '&' (plus one) is an upper bound on the pairs, so
+	 * the array is sized once, in the request arena. */
 	r->params_parsed = true;
 	for (const char *c = s; *c; c++)
 		cap += *c == '&';
@@ -366,6 +379,11 @@ const char *cf_httpd_query_param(const cf_httpd_req *r, const char *key)
 	return NULL;
 }
 
+/*
+ * Headers are read in place from evhttp's list, in arrival order, with
+ * repeated names kept as separate entries -- which is what
+ * Impersonate-Group needs. A linear walk is fine: a request has a dozen.
+ */
 static struct evkeyval *headers_first(const cf_httpd_req *r)
 {
 	return evhttp_request_get_input_headers(r->ev)->tqh_first;
@@ -423,6 +441,7 @@ const char *cf_httpd_peer(const cf_httpd_req *cr)
 	char *addr = NULL;
 	ev_uint16_t port = 0;
 
+	/* Formatted on first use: most handlers never ask. */
 	if (r->peer[0] || !r->conn)
 		return r->peer;
 	evhttp_connection_get_peer(r->conn, &addr, &port);
@@ -445,6 +464,8 @@ cf_arena *cf_httpd_arena(cf_httpd_req *r)
 
 /* ---- answers -------------------------------------------------------------- */
 
+/* Answering twice, or after a stream started, is a caller bug that
+ * would corrupt evhttp's connection state: stop loudly. */
 static void check_answerable(const cf_httpd_req *r, const char *what)
 {
 	if (r->state != REQ_NEW && r->state != REQ_DEFERRED)
@@ -480,6 +501,8 @@ static void send_reply(cf_httpd_req *r, int code, const char *content_type,
 	req_finish(r);
 }
 
+/* The scratch buffer is only a carrier: evhttp moves its contents out,
+ * so it is empty again when send_reply returns. */
 void cf_httpd_reply(cf_httpd_req *r, int code, const char *content_type,
     const void *body, size_t len)
 {
@@ -540,6 +563,8 @@ static void on_conn_close(struct evhttp_connection *conn, void *arg)
 
 	(void)conn;
 	live_unlink(r);
+	/* The owner hears of it before anything is freed, so it can drop
+	 * its pointer to the stream. */
 	if (r->state == REQ_STREAMING && s->on_close)
 		s->on_close(s->arg);
 	if (r->ev && !evhttp_request_get_connection(r->ev))
@@ -575,6 +600,8 @@ cf_httpd_stream *cf_httpd_stream_start(cf_httpd_req *r, int code,
 	return &r->stream;
 }
 
+/* Back-pressure: a watcher that stopped reading would otherwise make
+ * the server buffer every event for it forever. */
 static int stream_check_room(const cf_httpd_stream *s)
 {
 	if (cf_httpd_stream_pending(s) > STREAM_MAX_PENDING)
@@ -618,6 +645,7 @@ int cf_httpd_stream_write_take(cf_httpd_stream *s, cf_buf *buf)
 	return 0;
 }
 
+/* What evhttp queued on the bufferevent (TLS: before encryption). */
 size_t cf_httpd_stream_pending(const cf_httpd_stream *s)
 {
 	struct bufferevent *bev;
@@ -661,12 +689,17 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	r->h = h;
 	r->ev = ev;
 	r->conn = evhttp_request_get_connection(ev);
+	/* Requests evhttp could not parse never get here (it answers 400 or
+	 * 413 itself); what remains to refuse is a path that does not
+	 * decode. */
 	if (req_parse(r) < 0) {
 		evhttp_send_error(ev, 400, NULL);
 		req_free(r);
 		return;
 	}
 
+	/* in_handler keeps an answer given inside the handler from freeing
+	 * r under the handler's feet; it is freed here instead. */
 	r->in_handler = true;
 	h->handler(r, h->payload);
 	r->in_handler = false;
@@ -722,6 +755,8 @@ static int tls_setup(cf_httpd *h, const char *cert, const char *key)
 	if (!ctx)
 		return tls_error("cannot create TLS context for", cert);
 	h->ssl = ctx;
+	/* TLS 1.2 is the oldest Go 1.18+ clients and kubectl offer by
+	 * default; renegotiation is a DoS lever we have no use for. */
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE);
@@ -754,6 +789,8 @@ static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
 
 /* ---- wake-ups: stop and post ---------------------------------------------- */
 
+/* Take the whole queue under the lock and run it outside, so posted
+ * functions may post again without deadlocking. Runs in FIFO order. */
 static void run_posted(cf_httpd *h)
 {
 	struct post_item *it;
@@ -821,6 +858,8 @@ void cf_httpd_post(cf_httpd *h, void (*fn)(void *), void *arg)
 
 /* ---- timers --------------------------------------------------------------- */
 
+/* Timers sit on a list of their own so cf_httpd_free can release the
+ * ones still pending (one-shots that never fired). */
 static void timer_destroy(cf_httpd_timer *t)
 {
 	if (t->prev)
@@ -868,6 +907,8 @@ cf_httpd_timer *cf_httpd_timer_add(cf_httpd *h, int64_t ms, bool repeat,
 	t->fn = fn;
 	t->arg = arg;
 	t->repeat = repeat;
+	/* A persistent timeout event re-arms itself with the same interval:
+	 * libevent's own periodic timer. */
 	t->ev = event_new(h->base, -1, repeat ? EV_PERSIST : 0, on_timer, t);
 	if (!t->ev || event_add(t->ev, &tv) < 0)
 		CF_BUG("cannot add a timer to the event loop");
@@ -882,6 +923,7 @@ void cf_httpd_timer_cancel(cf_httpd_timer *t)
 {
 	if (!t)
 		return;
+	/* From inside its own callback: on_timer frees it afterwards. */
 	if (t->firing) {
 		t->cancelled = true;
 		event_del(t->ev);
@@ -891,6 +933,22 @@ void cf_httpd_timer_cancel(cf_httpd_timer *t)
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
+
+/* libevent prints its warnings to stderr by default; library code here
+ * never prints, so they go to our log (errors as errors, the rest as
+ * debug). */
+static void on_event_log(int severity, const char *msg)
+{
+	cf_logf(severity >= EVENT_LOG_ERR ? CF_LOG_ERROR : CF_LOG_DEBUG,
+	    "libevent: %s", msg);
+}
+
+static pthread_once_t log_once = PTHREAD_ONCE_INIT;
+
+static void route_event_log(void)
+{
+	event_set_log_callback(on_event_log);
+}
 
 /* Split "HOST:PORT" / "[V6]:PORT" / ":PORT". An empty host is loopback:
  * exposing the server beyond this machine must be asked for by name. */
@@ -932,6 +990,8 @@ bad:
 	    "invalid listen address '%s' (want HOST:PORT)", listen);
 }
 
+/* With port 0 the kernel chose; tests and the daemon's kubeconfig need
+ * the real number. */
 static int bound_port(struct evhttp_bound_socket *sock)
 {
 	struct sockaddr_storage ss;
@@ -964,6 +1024,7 @@ int cf_httpd_new(cf_httpd **out, const cf_httpd_opts *opts)
 	/* A client that hangs up mid-write must cost an EPIPE, not the
 	 * process. */
 	signal(SIGPIPE, SIG_IGN);
+	pthread_once(&log_once, route_event_log);
 
 	h = cf_xcalloc(1, sizeof(*h));
 	h->handler = opts->handler;
@@ -1001,7 +1062,11 @@ int cf_httpd_new(cf_httpd **out, const cf_httpd_opts *opts)
 	    opts->max_body : CF_HTTPD_DEFAULT_MAX_BODY));
 	evhttp_set_max_headers_size(h->http, (ev_ssize_t)(opts->max_header ?
 	    opts->max_header : DEFAULT_MAX_HEADER));
+	/* One timeout for idle keep-alive connections and slow senders; open
+	 * streams swap it for a write-only one (cf_httpd_stream_start). */
 	evhttp_set_timeout_tv(h->http, &h->idle);
+	/* evhttp's default set lacks PATCH and OPTIONS, which kubectl uses;
+	 * anything else gets 405/501 from evhttp. */
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
@@ -1045,6 +1110,8 @@ int cf_httpd_port(const cf_httpd *h)
 
 int cf_httpd_run(cf_httpd *h)
 {
+	/* A stop that came before run (a fast signal, a test) still wins;
+	 * the eventfd would also break the loop, one turn later. */
 	if (atomic_load(&h->stopping))
 		return 0;
 	if (event_base_loop(h->base, 0) < 0)
@@ -1070,6 +1137,8 @@ void cf_httpd_free(cf_httpd *h)
 			r->stream.on_close(r->stream.arg);
 		req_free(r);
 	}
+	/* Owners cancel their repeating timers first (the API server does);
+	 * whatever is left is ours to release. */
 	while (h->timers)
 		timer_destroy(h->timers);
 	if (h->http)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -35,6 +36,7 @@ struct srv {
 
 static atomic_int handled;       /* handler calls */
 static atomic_int closed;        /* stream on_close calls */
+static atomic_int released;      /* per-request arenas released */
 static cf_httpd_stream *stream;  /* the open /stream (loop thread only) */
 static struct srv *cur;
 
@@ -64,6 +66,12 @@ static void deferred_reply(void *arg)
  * /stream starts a chunked reply kept open; /stream-end sends two chunks
  * and ends; /defer answers from a timer.
  */
+static void count_release(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&released, 1);
+}
+
 static void handler(cf_httpd_req *r, void *payload)
 {
 	const char *path = cf_httpd_path(r);
@@ -75,6 +83,7 @@ static void handler(cf_httpd_req *r, void *payload)
 
 	(void)payload;
 	atomic_fetch_add(&handled, 1);
+	cf_arena_defer(cf_httpd_arena(r), count_release, NULL);
 	if (!strcmp(path, "/stream")) {
 		stream = cf_httpd_stream_start(r, 200, "application/json",
 		    on_stream_close, NULL);
@@ -104,20 +113,22 @@ static void handler(cf_httpd_req *r, void *payload)
 	for (size_t i = 0; i < n; i++)
 		cf_buf_addf(&out, "group=%s\n", groups[i]);
 	body = cf_httpd_body(r, &blen);
+	cf_buf_addf(&out, "ua=%s\n", cf_httpd_header(r, "user-AGENT") ?
+	    cf_httpd_header(r, "user-AGENT") : "(none)");
 	cf_buf_addf(&out, "peer=%s\nbody=%zu:%s\n", cf_httpd_peer(r), blen, body);
 	cf_httpd_add_header(r, "X-Test", "yes");
 	cf_httpd_reply_take(r, 200, "text/plain", &out);
 }
 
-static int srv_start(struct srv *s, const char *cert, const char *key,
-    size_t max_body)
+static int srv_start_idle(struct srv *s, const char *cert, const char *key,
+    size_t max_body, int idle_s)
 {
 	int err;
 
 	memset(s, 0, sizeof(*s));
 	err = cf_httpd_new(&s->h, &(cf_httpd_opts){ .listen = "127.0.0.1:0",
 	    .cert_file = cert, .key_file = key, .max_body = max_body,
-	    .handler = handler });
+	    .idle_timeout_s = idle_s, .handler = handler });
 	if (err < 0) {
 		fprintf(stderr, "    cf_httpd_new: %s\n", cf_error_msg());
 		return err;
@@ -126,9 +137,16 @@ static int srv_start(struct srv *s, const char *cert, const char *key,
 	cur = s;
 	atomic_store(&handled, 0);
 	atomic_store(&closed, 0);
+	atomic_store(&released, 0);
 	stream = NULL;
 	pthread_create(&s->thread, NULL, loop_main, s);
 	return 0;
+}
+
+static int srv_start(struct srv *s, const char *cert, const char *key,
+    size_t max_body)
+{
+	return srv_start_idle(s, cert, key, max_body, 0);
 }
 
 static void srv_stop(struct srv *s)
@@ -242,6 +260,8 @@ TEST(test_httpd_server__keepalive_two_requests_one_connection)
 	CHECK(strcasestr(a.buf, "\r\nContent-Type: text/plain\r\n"));
 	CHECK(strcasestr(a.buf, "\r\nX-Test: yes\r\n"));
 	CHECK(strstr(b.buf, "param second=\n"));
+	CHECK(strstr(a.buf, "\nua=(none)\n"));
+	CHECK_INT(atomic_load(&released), 2);
 	/* Same connection: the server saw the same peer port twice. */
 	CHECK(strstr(a.buf, "peer=127.0.0.1:"));
 	CHECK(strstr(b.buf, "peer="));
@@ -296,6 +316,7 @@ TEST(test_httpd_server__repeated_headers_and_body)
 	fd = dial(s.port);
 	CHECK(fd >= 0);
 	CHECK_INT(send_str(fd, "POST /echo HTTP/1.1\r\nHost: x\r\n"
+	    "User-Agent: raw/1\r\n"
 	    "Impersonate-Group: system:masters\r\nIMPERSONATE-GROUP: devs\r\n"
 	    "Transfer-Encoding: chunked\r\n\r\n"
 	    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"), 0);
@@ -303,6 +324,7 @@ TEST(test_httpd_server__repeated_headers_and_body)
 	close(fd);
 	srv_stop(&s);
 	CHECK(strstr(a.buf, "\nmethod=POST\n"));
+	CHECK(strstr(a.buf, "\nua=raw/1\n"));
 	CHECK(strstr(a.buf, "\ngroup=system:masters\ngroup=devs\n"));
 	CHECK(strstr(a.buf, "\nbody=11:hello world\n"));
 	cf_buf_release(&a);
@@ -440,8 +462,10 @@ TEST(test_httpd_server__stream_chunks_and_disconnect)
 	cf_httpd_post(s.h, write_second, NULL);
 	CHECK(read_until(fd, &a, "7\r\nsecond\n\r\n", 3000));
 	CHECK_INT(atomic_load(&closed), 0);
+	CHECK_INT(atomic_load(&released), 0); /* arena lives with the stream */
 	close(fd);
 	CHECK(wait_for(&closed, 1, 3000));
+	CHECK(wait_for(&released, 1, 3000));
 	/* Writing after the close is the handler's no-op, not a crash. */
 	cf_httpd_post(s.h, write_second, NULL);
 	srv_stop(&s);
@@ -466,6 +490,7 @@ TEST(test_httpd_server__stream_end_keeps_connection)
 	srv_stop(&s);
 	CHECK(!strncmp(b.buf, "HTTP/1.1 200 OK\r\n", 17));
 	CHECK_INT(atomic_load(&closed), 0);
+	CHECK_INT(atomic_load(&released), 2);
 	cf_buf_release(&a);
 	cf_buf_release(&b);
 }
@@ -523,6 +548,35 @@ TEST(test_httpd_server__open_stream_is_closed_by_free)
 		;
 	close(fd);
 	cf_buf_release(&a);
+}
+
+/* Keep-alive connections close after the idle timeout; an open stream
+ * that is quiet for longer does not (watches are quiet for minutes). */
+TEST(test_httpd_server__idle_timeout_spares_quiet_streams)
+{
+	struct srv s;
+	cf_buf a = CF_BUF_INIT, b = CF_BUF_INIT;
+	int fa, fb, eof;
+
+	CHECK_INT(srv_start_idle(&s, NULL, NULL, 0, 1), 0);
+	fa = dial(s.port);
+	fb = dial(s.port);
+	CHECK(fa >= 0 && fb >= 0);
+	CHECK_INT(send_str(fa, "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(read_response(fa, &a));
+	CHECK_INT(send_str(fb, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(read_until(fb, &b, "first\n", 3000));
+	usleep(2500000);
+	cf_httpd_post(s.h, write_second, NULL);
+	CHECK(read_until(fb, &b, "second\n", 3000));
+	eof = read_some(fa, &a, 3000);
+	close(fa);
+	close(fb);
+	CHECK(wait_for(&closed, 1, 3000));
+	srv_stop(&s);
+	CHECK_INT(eof, 0); /* the idle keep-alive connection was closed */
+	cf_buf_release(&a);
+	cf_buf_release(&b);
 }
 
 TEST(test_httpd_server__deferred_reply)
@@ -626,6 +680,32 @@ TEST(test_httpd_server__timers_once_periodic_cancel)
 	CHECK_INT(atomic_load(&once), 1);
 }
 
+static struct srv *sig_srv;
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	cf_httpd_stop(sig_srv->h);
+}
+
+TEST(test_httpd_server__stop_from_signal_handler)
+{
+	struct srv s;
+	struct sigaction sa, old;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	sig_srv = &s;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigusr1;
+	sigaction(SIGUSR1, &sa, &old);
+	usleep(20000);
+	pthread_kill(s.thread, SIGUSR1);
+	/* run returns by itself: join without calling cf_httpd_stop. */
+	pthread_join(s.thread, NULL);
+	sigaction(SIGUSR1, &old, NULL);
+	cf_httpd_free(s.h);
+}
+
 TEST(test_httpd_server__bad_listen_and_stop_before_run)
 {
 	cf_httpd *h;
@@ -705,6 +785,36 @@ TEST(test_httpd_server__tls_with_generated_ca_and_wrong_ca)
 	cf_buf_release(&bad);
 }
 
+/* curl announces a 4 MiB upload with Expect: 100-continue; the server
+ * must refuse it before the body is sent. */
+TEST(test_httpd_server__curl_large_upload_gets_413)
+{
+	char path[512], blk[1024];
+	struct srv s;
+	cf_buf out = CF_BUF_INIT;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/big.bin", cf_test_tmpdir());
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	memset(blk, 'x', sizeof(blk));
+	for (int i = 0; i < 4096; i++) /* 4 MiB */
+		fwrite(blk, 1, sizeof(blk), f);
+	fclose(f);
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	rc = run(&out, "curl -s --noproxy '*' -o /dev/null -w '%%{http_code} "
+	    "%%{size_upload}' -H 'Expect: 100-continue' -T '%s' "
+	    "'http://127.0.0.1:%d/echo'", path, s.port);
+	srv_stop(&s);
+	CHECK_INT(rc, 0);
+	CHECK(!strncmp(out.buf, "413 ", 4));
+	/* Nothing (or far less than the file) went up. */
+	CHECK(strtol(out.buf + 4, NULL, 10) < 1000000);
+	CHECK_INT(atomic_load(&handled), 0);
+	cf_buf_release(&out);
+}
+
 TEST(test_httpd_server__tls_413_and_stream)
 {
 	char dir[512];
@@ -743,9 +853,12 @@ TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
     T(test_httpd_server__stream_end_keeps_connection),
     T(test_httpd_server__pipelined_request_waits_for_stream_end),
     T(test_httpd_server__open_stream_is_closed_by_free),
+    T(test_httpd_server__idle_timeout_spares_quiet_streams),
     T(test_httpd_server__deferred_reply),
     T(test_httpd_server__post_from_other_threads_runs_on_loop),
     T(test_httpd_server__timers_once_periodic_cancel),
+    T(test_httpd_server__stop_from_signal_handler),
     T(test_httpd_server__bad_listen_and_stop_before_run),
     T(test_httpd_server__tls_with_generated_ca_and_wrong_ca),
+    T(test_httpd_server__curl_large_upload_gets_413),
     T(test_httpd_server__tls_413_and_stream))
