@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Watches: one long GET ?watch=true read as a stream of JSON events, one
+ * per line. The loop resumes from the last resourceVersion it saw when
+ * the server ends a stream (timeoutSeconds, restarts), follows BOOKMARKs,
+ * and on 410 Expired tells the caller to list again. The informer built
+ * on this (list, then watch, then re-list on RELIST) lives elsewhere.
+ */
+#ifndef CF_CLIENT_WATCH_H
+#define CF_CLIENT_WATCH_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "client/client.h"
+
+#define CF_WATCH_MAX_EVENT (16u << 20) /* one event line */
+
+enum cf_watch_event {
+	CF_WATCH_ADDED = 0,
+	CF_WATCH_MODIFIED,
+	CF_WATCH_DELETED,
+	CF_WATCH_BOOKMARK, /* obj carries only metadata.resourceVersion */
+	CF_WATCH_RELIST,   /* 410: history is gone; obj is the Status */
+};
+
+/* "ADDED" ... "RELIST". */
+const char *cf_watch_event_name(enum cf_watch_event ev);
+
+/* Return 0 to go on, CF_WATCH_STOP to end the watch (cf_client_watch then
+ * returns 0), or a negative error code to end it with that code. obj and
+ * everything under it is freed when the callback returns: cf_node_dup
+ * what you keep. */
+#define CF_WATCH_STOP 1
+typedef int (*cf_watch_fn)(enum cf_watch_event ev, const cf_node *obj,
+    void *payload);
+
+/* Zero means default for every field. */
+typedef struct cf_watch_opts {
+	const char *label_selector;
+	const char *field_selector;
+	/* Start after this version (a list's metadata.resourceVersion).
+	 * NULL, "" or "0": the server first sends ADDED for every object. */
+	const char *resource_version;
+	bool no_bookmarks;   /* do not ask for allowWatchBookmarks */
+	long timeout_seconds; /* per stream; 0 = random 300..599 (informers) */
+	int max_streams;     /* stop after this many streams; 0 = never */
+	const atomic_int *cancel; /* set non-zero to end the watch */
+} cf_watch_opts;
+
+/*
+ * Watch a kind (ns NULL or "" = all namespaces), calling fn for every
+ * event in order. A stream that ends, or a connection that drops, is
+ * opened again from the last resourceVersion seen (with backoff when it
+ * failed). Returns 0 when cancelled, stopped by fn or after max_streams;
+ * CF_EGONE after a RELIST callback (list again, then watch from the new
+ * list's resourceVersion); CF_ETOOLARGE for an event line over
+ * CF_WATCH_MAX_EVENT; fn's negative value; otherwise the error that
+ * outlasted the client's retries (see cf_client_do).
+ */
+int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
+    const char *ns, const cf_watch_opts *opts, cf_watch_fn fn,
+    void *payload);
+
+#endif
