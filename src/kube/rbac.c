@@ -9,6 +9,12 @@
  * upsert time so authorizing a request only compares strings. Aggregated
  * ClusterRoles get their effective rule list recomputed whenever any
  * ClusterRole changes: rule pointers then never outlive their owners.
+ *
+ * The same visitor walk serves four readers: authorization (stop at the
+ * first allowing rule), the rules review (collect everything), escalation
+ * checks (collect what the writer holds, then test coverage rule by rule)
+ * and the reasons kube-apiserver reports (which binding allowed, which
+ * roles could not be resolved).
  */
 #include "kube/rbac.h"
 
