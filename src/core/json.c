@@ -85,6 +85,11 @@ struct jp {
 	uint32_t *htab; /* duplicate detection for large objects */
 	size_t hcap;
 	cf_buf sbuf; /* decoded string scratch */
+	/* The first number beyond float64: Go checks the syntax of the whole
+	 * text before it converts numbers, so this is reported only if the
+	 * rest of the text is well-formed. */
+	const unsigned char *range_at;
+	size_t range_len;
 };
 
 /*
@@ -615,10 +620,10 @@ static int parse_number(struct jp *j, cf_node **out)
 		n->num = cf_arena_strndup(j->a, (const char *)s,
 		    (size_t)(p - s));
 	}
-	if (!isfinite(n->v.f))
-		return jp_fail(j, s,
-		    "json: cannot unmarshal number %.*s into Go value of type float64",
-		    (int)((p - s) > 40 ? 40 : (p - s)), (const char *)s);
+	if (!isfinite(n->v.f) && !j->range_at) {
+		j->range_at = s;
+		j->range_len = (size_t)(p - s);
+	}
 	return 0;
 }
 
@@ -942,6 +947,13 @@ static int parse_common(cf_node **out, size_t *used, cf_arena *a,
 		*used = (size_t)(j.p - j.start);
 	} else if (j.p < j.end) {
 		error = bad_char(&j, j.p, "after top-level value");
+		goto done;
+	}
+	if (j.range_at) {
+		error = jp_fail(&j, j.range_at, "json: cannot unmarshal number "
+		    "%.*s into Go value of type float64",
+		    (int)(j.range_len > 40 ? 40 : j.range_len),
+		    (const char *)j.range_at);
 		goto done;
 	}
 	*out = n;

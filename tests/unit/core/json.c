@@ -121,7 +121,11 @@ TEST(test_core_json__floats_read_exactly)
 			    cases[i].in, n->v.f);
 		CHECK(n->num == NULL);
 	}
-	/* Beyond float64 is refused, as Go refuses it. */
+	/* Beyond float64 is refused, as Go refuses it, but only once the
+	 * whole text is known to be well-formed, as in Go. */
+	CHECK_INT(parse(&a, "[1e400, x]", &n), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "invalid character 'x' looking for beginning of "
+	    "value at line 1, column 9");
 	CHECK_INT(parse(&a, "1e400", &n), CF_EINVALID);
 	CHECK_STR(cf_error_msg(),
 	    "json: cannot unmarshal number 1e400 into Go value of type float64"
