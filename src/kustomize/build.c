@@ -21,7 +21,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"vars", "crds", "configurations", "openapi",
+	"crds", "configurations", "openapi",
 	"generators", "transformers", "validators", "helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };
@@ -172,6 +172,25 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 	if ((err = kz_transform(c, m, &k)) < 0)
 		goto done;
 
+	/* vars are collected here and resolved once, at the very end. */
+	list = cf_node_get(k.k, "vars");
+	for (uint32_t i = 0; cf_node_is(list, CF_NODE_SEQ) && i < list->len; i++) {
+		if (!cf_node_is(list->v.items[i], CF_NODE_MAP)) {
+			err = cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "invalid Kustomization '%s': vars[%u] must be a map",
+			    k.path, i);
+			goto done;
+		}
+		if (c->vars.n == c->vars.alloc) {
+			size_t na = c->vars.alloc ? c->vars.alloc * 2 : 8;
+			const cf_node **nv = cf_arena_alloc(c->a, na * sizeof(*nv));
+			if (c->vars.n)
+				memcpy(nv, c->vars.v, c->vars.n * sizeof(*nv));
+			c->vars.v = nv;
+			c->vars.alloc = na;
+		}
+		c->vars.v[c->vars.n++] = list->v.items[i];
+	}
 	if (top)
 		*top = k.k;
 	if (!component && (list = cf_node_get(k.k, "buildMetadata")))
@@ -317,6 +336,8 @@ int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
 		    "%s-%s", cf_node_getp_str(r->obj, "metadata", "name", NULL), h)));
 	}
 	if ((err = kz_fix_namerefs(&c, &m)) < 0)
+		goto done;
+	if ((err = kz_resolve_vars(&c, &m)) < 0)
 		goto done;
 
 	size_t kept = 0;

@@ -689,8 +689,10 @@ static int gen_one(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 			cf_node_set(c->a, nobj, dfields[f], u);
 		}
 	}
+	/* The hash survives only if both sides want it (measured: merging
+	 * into a plain or unhashed object never adds one). */
 	old->obj = nobj;
-	old->needs_hash = !nohash;
+	old->needs_hash = old->needs_hash && !nohash;
 	old->generated = true;
 	return 0;
 }

@@ -64,6 +64,10 @@ typedef struct kz_ctx {
 	cf_kustomize_opts opts;
 	kz_strs chain;
 	kz_strs warnings;
+	struct {
+		const cf_node **v; /* var definitions of every layer */
+		size_t n, alloc;
+	} vars;
 	int depth;
 } kz_ctx;
 
@@ -131,6 +135,9 @@ int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k);
 
 /* nameref.c */
 int kz_fix_namerefs(kz_ctx *c, kz_resmap *m);
+
+/* vars.c: expand $(VAR) references (after name references) */
+int kz_resolve_vars(kz_ctx *c, kz_resmap *m);
 
 /* order.c */
 void kz_sort_legacy(kz_resmap *m, const cf_node *sort_opts);
