@@ -232,28 +232,39 @@ static int parse_binding(struct entry *e)
 
 /* --- aggregation -------------------------------------------------------- */
 
-/* Does ClusterRole obj match any of agg_role's clusterRoleSelectors (ORed
+/* The clusterRoleSelectors of an aggregated role (ORed
  * metav1.LabelSelectors, through kube/selector.h: {} selects everything,
- * null nothing)? A malformed selector selects nothing here, so a bad
- * aggregationRule never grants by accident; cf_rbac_aggregate_rules
- * reports it. */
-static bool agg_selects(const cf_node *agg_role, const cf_node *obj)
+ * null nothing), parsed once per walk into tmp. A malformed selector is
+ * left out, so a bad aggregationRule never grants by accident;
+ * cf_rbac_aggregate_rules reports it. */
+struct agg_sels {
+	cf_label_selector **v;
+	size_t n;
+};
+
+static struct agg_sels agg_parse(cf_arena *tmp, const cf_node *agg_role)
 {
 	const cf_node *sels = cf_node_getp(agg_role, "aggregationRule",
 	    "clusterRoleSelectors", NULL);
+	struct agg_sels as = { NULL, 0 };
+	size_t n = cf_node_count(sels);
+
+	as.v = cf_arena_alloc(tmp, (n ? n : 1) * sizeof(*as.v));
+	for (size_t i = 0; i < n; i++)
+		if (cf_label_selector_from_node(&as.v[as.n], tmp,
+		    cf_node_at(sels, i)) == 0)
+			as.n++;
+	return as;
+}
+
+static bool agg_selects(const struct agg_sels *as, const cf_node *obj)
+{
 	const cf_node *labels = cf_node_getp(obj, "metadata", "labels", NULL);
-	cf_arena a = CF_ARENA_INIT;
-	bool hit = false;
 
-	for (size_t i = 0; i < cf_node_count(sels) && !hit; i++) {
-		cf_label_selector *sel;
-
-		hit = cf_label_selector_from_node(&sel, &a,
-		    cf_node_at(sels, i)) == 0 &&
-		    cf_label_selector_matches(sel, labels);
-	}
-	cf_arena_release(&a);
-	return hit;
+	for (size_t i = 0; i < as->n; i++)
+		if (cf_label_selector_matches(as->v[i], labels))
+			return true;
+	return false;
 }
 
 static bool rule_equal(const struct rule *a, const struct rule *b)
@@ -269,8 +280,11 @@ static bool rule_equal(const struct rule *a, const struct rule *b)
  * transitively (seen[] breaks cycles such as two roles selecting each
  * other). */
 static void collect_agg(const cf_rbac *r, const struct entry *role,
-    bool *seen, const struct rule ***list, size_t *n, size_t *alloc)
+    bool *seen, const struct rule ***list, size_t *n, size_t *alloc,
+    cf_arena *tmp)
 {
+	struct agg_sels as;
+
 	if (!role->aggregated) {
 		for (size_t i = 0; i < role->nrules; i++) {
 			bool dup = false;
@@ -284,13 +298,14 @@ static void collect_agg(const cf_rbac *r, const struct entry *role,
 		}
 		return;
 	}
+	as = agg_parse(tmp, role->obj);
 	for (size_t i = 0; i < r->n[CF_RBAC_CLUSTER_ROLE]; i++) {
 		const struct entry *o = r->e[CF_RBAC_CLUSTER_ROLE][i];
 
-		if (seen[i] || o == role || !agg_selects(role->obj, o->obj))
+		if (seen[i] || o == role || !agg_selects(&as, o->obj))
 			continue;
 		seen[i] = true;
-		collect_agg(r, o, seen, list, n, alloc);
+		collect_agg(r, o, seen, list, n, alloc, tmp);
 	}
 }
 
@@ -302,6 +317,7 @@ static void recompute_aggregation(cf_rbac *r)
 {
 	size_t n = r->n[CF_RBAC_CLUSTER_ROLE];
 	bool *seen = cf_xcalloc(n ? n : 1, sizeof(*seen));
+	cf_arena tmp = CF_ARENA_INIT;
 
 	for (size_t i = 0; i < n; i++) {
 		struct entry *e = r->e[CF_RBAC_CLUSTER_ROLE][i];
@@ -314,8 +330,9 @@ static void recompute_aggregation(cf_rbac *r)
 		e->nagg = 0;
 		memset(seen, 0, n * sizeof(*seen));
 		seen[i] = true;
-		collect_agg(r, e, seen, &e->agg, &e->nagg, &alloc);
+		collect_agg(r, e, seen, &e->agg, &e->nagg, &alloc, &tmp);
 	}
+	cf_arena_release(&tmp);
 	free(seen);
 }
 
@@ -991,7 +1008,7 @@ int cf_rbac_aggregate_rules(cf_node **out, cf_arena *a, const cf_rbac *r,
 	for (size_t i = 0; i < n; i++)
 		if (streq(r->e[CF_RBAC_CLUSTER_ROLE][i]->name, self))
 			seen[i] = true;
-	collect_agg(r, &tmp, seen, &list, &cnt, &alloc);
+	collect_agg(r, &tmp, seen, &list, &cnt, &alloc, a);
 	for (size_t i = 0; i < cnt; i++)
 		cf_node_push(a, *out, cf_node_dup(a, list[i]->node));
 	free(list);
