@@ -921,13 +921,13 @@ static int close_collection(struct yp *y)
 }
 
 /* The scalar tag's short form ("!!int"), or the tag itself. */
-static const char *short_tag(const char *tag)
+static const char *short_tag(const char *tag, char buf[64])
 {
 	static const char prefix[] = "tag:yaml.org,2002:";
-	static char buf[64];
 
+	/* The caller's buffer keeps parsing thread-safe. */
 	if (tag && !strncmp(tag, prefix, sizeof(prefix) - 1)) {
-		snprintf(buf, sizeof(buf), "!!%s", tag + sizeof(prefix) - 1);
+		snprintf(buf, 64, "!!%s", tag + sizeof(prefix) - 1);
 		return buf;
 	}
 	return tag;
@@ -974,7 +974,8 @@ static int on_scalar(struct yp *y, const yaml_event_t *ev)
 {
 	const char *s = (const char *)ev->data.scalar.value;
 	size_t n = ev->data.scalar.length, line = ev->start_mark.line + 1;
-	const char *tag = short_tag((const char *)ev->data.scalar.tag);
+	char tagbuf[64];
+	const char *tag = short_tag((const char *)ev->data.scalar.tag, tagbuf);
 	bool plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	bool is_merge = false, was_str = false;
 	struct rval r = { R_STR };
