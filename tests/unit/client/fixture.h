@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Helpers for the client tests: start and stop a child process by PID
+ * (the scripted Python server, cfluxd), run a shell command, and make a
+ * self-signed certificate with the openssl CLI.
+ */
+#ifndef CF_TEST_CLIENT_FIXTURE_H
+#define CF_TEST_CLIENT_FIXTURE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct fx_proc {
+	pid_t pid;
+	int port; /* from the server's "PORT n" line, if any */
+} fx_proc;
+
+/* Start argv[0] with argv (NULL-terminated); with want_port, wait up to
+ * 10 s for a "PORT <n>" line on its stdout. Returns 0 or -1. */
+int fx_start(fx_proc *p, char *const argv[], int want_port);
+/* SIGTERM, then SIGKILL after 5 s; reaps the child. */
+void fx_stop(fx_proc *p);
+
+/* The scripted server (fake_server.py); cert/key/client_ca may be NULL. */
+int fx_fake_server(fx_proc *p, const char *cert, const char *key,
+    const char *client_ca);
+
+/* Run a shell command quietly; its exit status. */
+int fx_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* dir/<name>.pem and dir/<name>.key: a self-signed P-256 certificate for
+ * CN=cn with subjectAltName IP:127.0.0.1. Returns the exit status. */
+int fx_make_cert(const char *dir, const char *name, const char *cn);
+
+/* Read a whole file into a malloc'd NUL-terminated string (or NULL). */
+char *fx_slurp(const char *path, size_t *len);
+
+#endif
