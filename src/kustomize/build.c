@@ -21,7 +21,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"crds", "configurations", "openapi",
+	"crds", "openapi",
 	"generators", "transformers", "validators", "helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };
@@ -150,11 +150,15 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 	if (m->n != before && (err = kz_resmap_check_unique(c, m, k.path)) < 0)
 		goto done;
 
-	/* 2. generators, absorbed by id. */
+	/* 2. configurations: extra field specs for the transformers. */
+	if ((err = kz_load_configurations(c, &k)) < 0)
+		goto done;
+
+	/* 3. generators, absorbed by id. */
 	if ((err = kz_generate(c, m, &k)) < 0)
 		goto done;
 
-	/* 3. components, in place on this list. */
+	/* 4. components, in place on this list. */
 	if ((err = string_items(&k, "components", &list)) < 0)
 		goto done;
 	for (uint32_t i = 0; list && i < list->len; i++) {
@@ -168,7 +172,7 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 	if ((err = kz_resmap_check_unique(c, m, k.path)) < 0)
 		goto done;
 
-	/* 4. transformers, in kustomize's fixed order. */
+	/* 5. transformers, in kustomize's fixed order. */
 	if ((err = kz_transform(c, m, &k)) < 0)
 		goto done;
 

@@ -57,6 +57,24 @@ typedef struct kz_resmap {
 	size_t n, alloc;
 } kz_resmap;
 
+/* A field spec from a configurations file: which objects (empty =
+ * any) and the '/'-separated path ("[]" marks a list). */
+typedef struct kz_fs {
+	const char *group, *kind, *path;
+	bool create;
+	const char *referred; /* nameReference: the kind referred to */
+} kz_fs;
+
+typedef struct kz_fss {
+	kz_fs *v;
+	size_t n, alloc;
+} kz_fss;
+
+/* Field specs added by `configurations`, merged with the built-in ones. */
+typedef struct kz_cfg {
+	kz_fss labels, annotations, images, varref, nameref, replicas;
+} kz_cfg;
+
 /* One build: options, the arena, the chain of directories being built
  * (for cycle detection) and collected warnings. */
 typedef struct kz_ctx {
@@ -68,6 +86,7 @@ typedef struct kz_ctx {
 		const cf_node **v; /* var definitions of every layer */
 		size_t n, alloc;
 	} vars;
+	kz_cfg cfg;
 	int depth;
 } kz_ctx;
 
@@ -129,6 +148,9 @@ int kz_smp_merge(kz_ctx *c, cf_node *dst, const cf_node *patch,
  * regexes; labelSelector, annotationSelector) pick r? */
 int kz_select(kz_ctx *c, const cf_node *sel, kz_res *r, bool *out,
     const char *src);
+
+/* config.c: load a kustomization's configurations files */
+int kz_load_configurations(kz_ctx *c, const kz_kust *k);
 
 /* replace.c */
 int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k);

@@ -340,6 +340,15 @@ int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 			else
 				walk(&s, r->obj, other_refs[p].path);
 		}
+		/* References declared by configurations. */
+		for (size_t f = 0; f < c->cfg.nameref.n; f++) {
+			const kz_fs *fs = &c->cfg.nameref.v[f];
+			if ((fs->kind && strcmp(fs->kind, kind)) ||
+			    (fs->group && strcmp(fs->group, g)))
+				continue;
+			s.referred = fs->referred;
+			walk(&s, r->obj, fs->path);
+		}
 		if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
 			s.referred = "ServiceAccount";
 			fix_subjects(&s, r->obj);

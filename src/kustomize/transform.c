@@ -170,6 +170,17 @@ static void fs_apply(kz_ctx *c, kz_resmap *m, const fspec *tab, fs_fn fn,
 	}
 }
 
+/* Apply the field specs a configurations file added. */
+static void fs_apply_cfg(kz_ctx *c, kz_resmap *m, const kz_fss *l, fs_fn fn,
+    void *arg)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		fspec one[2] = { { .group = l->v[i].group, .kind = l->v[i].kind,
+			.path = l->v[i].path, .create = l->v[i].create }, { 0 } };
+		fs_apply(c, m, one, fn, arg);
+	}
+}
+
 /* ---- labels and annotations --------------------------------------------- */
 
 static void set_pairs(kz_ctx *c, cf_node *parent, const char *key, void *arg)
@@ -220,8 +231,10 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 			continue;
 		if ((err = string_map(k, "labels.pairs", pairs)) < 0)
 			return err;
-		if (cf_node_is(sel, CF_NODE_BOOL) && sel->v.b)
+		if (cf_node_is(sel, CF_NODE_BOOL) && sel->v.b) {
 			fs_apply(c, m, labels_tab, set_pairs, pairs);
+			fs_apply_cfg(c, m, &c->cfg.labels, set_pairs, pairs);
+		}
 		else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b)
 			fs_apply(c, m, templates_tab, set_pairs, pairs);
 		else
@@ -244,15 +257,19 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 	if (common && common->type != CF_NODE_NULL) {
 		if ((err = string_map(k, "commonLabels", common)) < 0)
 			return err;
-		if (common->len)
+		if (common->len) {
 			fs_apply(c, m, labels_tab, set_pairs, common);
+			fs_apply_cfg(c, m, &c->cfg.labels, set_pairs, common);
+		}
 	}
 	cf_node *ann = cf_node_get(k->k, "commonAnnotations");
 	if (ann && ann->type != CF_NODE_NULL) {
 		if ((err = string_map(k, "commonAnnotations", ann)) < 0)
 			return err;
-		if (ann->len)
+		if (ann->len) {
 			fs_apply(c, m, annotations_tab, set_pairs, ann);
+			fs_apply_cfg(c, m, &c->cfg.annotations, set_pairs, ann);
+		}
 	}
 	return 0;
 }
@@ -386,9 +403,10 @@ static void split_image(const char *img, size_t *nlen, const char **tag,
 	}
 }
 
-static void update_image(kz_ctx *c, cf_node *container, const cf_node *e)
+static void update_image_at(kz_ctx *c, cf_node *container, const char *key,
+    const cf_node *e)
 {
-	cf_node *img = cf_node_get(container, "image");
+	cf_node *img = cf_node_get(container, key);
 	const char *s = cf_node_as_str(img);
 	const char *name = cf_node_as_str(cf_node_get(e, "name"));
 	const char *nn = cf_node_as_str(cf_node_get(e, "newName"));
@@ -429,8 +447,18 @@ static void update_image(kz_ctx *c, cf_node *container, const cf_node *e)
 		if (dig)
 			cf_buf_addf(&b, "@%s", dig);
 	}
-	cf_node_set(c->a, container, "image", cf_node_strn(c->a, b.buf, b.len));
+	cf_node_set(c->a, container, key, cf_node_strn(c->a, b.buf, b.len));
 	cf_buf_release(&b);
+}
+
+static void update_image(kz_ctx *c, cf_node *container, const cf_node *e)
+{
+	update_image_at(c, container, "image", e);
+}
+
+static void image_leaf(kz_ctx *c, cf_node *parent, const char *key, void *arg)
+{
+	update_image_at(c, parent, key, arg);
 }
 
 /* Legacy pass: every containers/initContainers list anywhere. */
@@ -503,11 +531,18 @@ static int do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 					if (cf_node_is(lists[l]->v.items[j], CF_NODE_MAP))
 						update_image(c, lists[l]->v.items[j], e);
 		}
+		/* Image fields declared by configurations. */
+		fs_apply_cfg(c, m, &c->cfg.images, image_leaf, (void *)e);
 	}
 	return 0;
 }
 
 /* ---- replicas -------------------------------------------------------------- */
+
+static void set_int(kz_ctx *c, cf_node *parent, const char *key, void *arg)
+{
+	cf_node_set(c->a, parent, key, cf_node_dup(c->a, arg));
+}
 
 static int do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
@@ -537,6 +572,25 @@ static int do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 			cf_node_set(c->a, cf_node_set_map(c->a, m->v[r]->obj, "spec"),
 			    "replicas", cf_node_int(c->a, count->v.i));
 			hit = true;
+		}
+		/* Replica fields declared by configurations. */
+		for (size_t f = 0; f < c->cfg.replicas.n; f++) {
+			const kz_fs *fs = &c->cfg.replicas.v[f];
+			fspec one = { .group = fs->group, .kind = fs->kind,
+				.path = fs->path, .create = fs->create };
+			for (size_t r = 0; r < m->n; r++) {
+				kz_id id;
+				kz_id_of(&id, m->v[r]->obj);
+				char g[256];
+				snprintf(g, sizeof(g), "%s", id.group);
+				id.group = g;
+				if (!fs_selects(&one, &id) || (strcmp(id.name, name) &&
+				    strcmp(m->v[r]->orig.name, name)))
+					continue;
+				fs_walk(c, m->v[r]->obj, fs->path, fs->create,
+				    set_int, (void *)count);
+				hit = true;
+			}
 		}
 		if (!hit)
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,

@@ -259,6 +259,11 @@ int kz_resolve_vars(kz_ctx *c, kz_resmap *m)
 		for (size_t f = 0; f < CF_ARRAY_SIZE(other_fields); f++)
 			if (!other_fields[f].kind || !strcmp(other_fields[f].kind, kind))
 				walk(&s, m->v[r]->obj, other_fields[f].path);
+		for (size_t f = 0; f < c->cfg.varref.n; f++) {
+			const kz_fs *fs = &c->cfg.varref.v[f];
+			if (!fs->kind || !strcmp(fs->kind, kind))
+				walk(&s, m->v[r]->obj, fs->path);
+		}
 	}
 	return err;
 }
