@@ -100,6 +100,11 @@ static void handler(cf_httpd_req *r, void *payload)
 		cf_httpd_stream_end(s);
 		return;
 	}
+	if (!strcmp(path, "/code")) {
+		const char *c = cf_httpd_query_param(r, "c");
+		cf_httpd_reply(r, c ? (int)strtol(c, NULL, 10) : 500, NULL, NULL, 0);
+		return;
+	}
 	if (!strcmp(path, "/defer")) {
 		cf_httpd_timer_add(cur->h, 30, false, deferred_reply, r);
 		return;
@@ -109,6 +114,8 @@ static void handler(cf_httpd_req *r, void *payload)
 	kv = cf_httpd_query_params(r, &n);
 	for (size_t i = 0; i < n; i++)
 		cf_buf_addf(&out, "param %s=%s\n", kv[i].key, kv[i].value);
+	if (cf_httpd_query_param(r, "x"))
+		cf_buf_addf(&out, "first x=%s\n", cf_httpd_query_param(r, "x"));
 	groups = cf_httpd_header_list(r, "impersonate-group", &n);
 	for (size_t i = 0; i < n; i++)
 		cf_buf_addf(&out, "group=%s\n", groups[i]);
@@ -299,6 +306,7 @@ TEST(test_httpd_server__path_and_query_decoding)
 	CHECK(strstr(a.buf, "\nparam labelSelector=app=web\nparam x=1\n"
 	    "param x=2\nparam sp=a b\nparam empty=\nparam k&=v=\n"));
 	CHECK(!strstr(a.buf, "param bad"));
+	CHECK(strstr(a.buf, "\nfirst x=1\n"));
 	CHECK(!strstr(a.buf, "param semi"));
 	CHECK(!strncmp(bad.buf, "HTTP/1.1 400 ", 13));
 	CHECK_INT(atomic_load(&handled), 1);
@@ -528,6 +536,79 @@ TEST(test_httpd_server__pipelined_request_waits_for_stream_end)
 	CHECK_INT(atomic_load(&closed), 0);
 	CHECK_INT(atomic_load(&handled), 2);
 	cf_buf_release(&a);
+}
+
+/* A client that does not read: the stream refuses more once 16 MiB are
+ * queued, instead of buffering for ever. */
+static atomic_int refused_at_mib;
+
+static void flood(void *arg)
+{
+	static char blk[1 << 16];
+
+	(void)arg;
+	for (int i = 0; stream && i < 1024; i++) /* up to 64 MiB */
+		if (cf_httpd_stream_write(stream, blk, sizeof(blk)) < 0) {
+			atomic_store(&refused_at_mib, (i + 1) / 16);
+			cf_httpd_stream_end(stream);
+			stream = NULL;
+			return;
+		}
+}
+
+TEST(test_httpd_server__slow_stream_reader_is_refused)
+{
+	struct srv s;
+	cf_buf a = CF_BUF_INIT;
+	int fd;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	atomic_store(&refused_at_mib, 0);
+	fd = dial(s.port);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(fd, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(read_until(fd, &a, "first\n", 3000));
+	cf_httpd_post(s.h, flood, NULL);
+	for (int i = 0; i < 300 && !atomic_load(&refused_at_mib); i++)
+		usleep(10000);
+	close(fd);
+	srv_stop(&s);
+	/* Refused just past 16 MiB (the socket may have taken a little). */
+	CHECK(atomic_load(&refused_at_mib) >= 16);
+	CHECK(atomic_load(&refused_at_mib) <= 24);
+	cf_buf_release(&a);
+}
+
+TEST(test_httpd_server__status_phrases)
+{
+	static const struct { const char *code, *line; } cases[] = {
+		{ "422", "HTTP/1.1 422 Unprocessable Entity\r\n" },
+		{ "429", "HTTP/1.1 429 Too Many Requests\r\n" },
+		{ "201", "HTTP/1.1 201 Created\r\n" },
+	};
+	struct srv s;
+	int fd;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	fd = dial(s.port);
+	CHECK(fd >= 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char req[128];
+		cf_buf a = CF_BUF_INIT;
+		bool ok;
+
+		snprintf(req, sizeof(req), "GET /code?c=%s HTTP/1.1\r\n"
+		    "Host: x\r\n\r\n", cases[i].code);
+		send_str(fd, req);
+		ok = read_response(fd, &a) && !strncmp(a.buf, cases[i].line,
+		    strlen(cases[i].line)) &&
+		    strcasestr(a.buf, "\r\nContent-Length: 0\r\n") &&
+		    !strcasestr(a.buf, "Content-Type");
+		cf_buf_release(&a);
+		CHECK(ok);
+	}
+	close(fd);
+	srv_stop(&s);
 }
 
 TEST(test_httpd_server__open_stream_is_closed_by_free)
@@ -852,6 +933,8 @@ TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
     T(test_httpd_server__stream_chunks_and_disconnect),
     T(test_httpd_server__stream_end_keeps_connection),
     T(test_httpd_server__pipelined_request_waits_for_stream_end),
+    T(test_httpd_server__slow_stream_reader_is_refused),
+    T(test_httpd_server__status_phrases),
     T(test_httpd_server__open_stream_is_closed_by_free),
     T(test_httpd_server__idle_timeout_spares_quiet_streams),
     T(test_httpd_server__deferred_reply),
