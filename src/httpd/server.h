@@ -41,6 +41,15 @@ typedef struct cf_httpd_kv {
  */
 typedef void (*cf_httpd_handler)(cf_httpd_req *req, void *payload);
 
+/*
+ * What never reaches a handler (evhttp answers itself): unparsable
+ * request lines or headers (400), methods other than GET, HEAD, POST,
+ * PUT, PATCH, DELETE and OPTIONS (405/501), bodies over max_body (413,
+ * unread), and broken chunk framing (413 as well: evhttp does not tell it
+ * apart from an over-long chunked body). A path with a bad %-escape gets
+ * 400 here.
+ */
+
 #define CF_HTTPD_DEFAULT_MAX_BODY (3u << 20)
 
 typedef struct cf_httpd_opts {
@@ -64,8 +73,10 @@ typedef struct cf_httpd_opts {
  * TLS failure, message set).
  */
 int cf_httpd_new(cf_httpd **out, const cf_httpd_opts *opts);
-/* Close every connection (open streams' on_close runs first), run work
- * still posted, free pending timers and the server. Not while running. */
+/* Run work still posted, call on_close of every open stream, close every
+ * connection, free pending timers and the server. Not while running.
+ * Requests whose answer is still deferred are freed with it: answer them
+ * before. */
 void cf_httpd_free(cf_httpd *h);
 /* The bound port (the real one when 0 was asked for). */
 int cf_httpd_port(const cf_httpd *h);

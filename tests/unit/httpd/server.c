@@ -896,6 +896,47 @@ TEST(test_httpd_server__curl_large_upload_gets_413)
 	cf_buf_release(&out);
 }
 
+/*
+ * A Go client: kubectl offers h2 and http/1.1 through ALPN and must
+ * settle on 1.1, and Go's verifier (stricter than curl's: SANs only) must
+ * accept the generated certificate for 127.0.0.1.
+ */
+TEST(test_httpd_server__tls_kubectl_as_go_client)
+{
+	static const char *const bins[] = {
+		"/usr/lib/google-cloud-sdk/bin/kubectl.1.32", "/usr/bin/kubectl",
+	};
+	const char *kubectl = NULL;
+	char dir[512];
+	cf_pki_paths p;
+	struct srv s;
+	cf_buf out = CF_BUF_INIT;
+	int rc;
+
+	for (size_t i = 0; i < sizeof(bins) / sizeof(bins[0]) && !kubectl; i++)
+		if (access(bins[i], X_OK) == 0)
+			kubectl = bins[i];
+	if (!kubectl) {
+		/* The machine image ships kubectl; say so rather than pass. */
+		fprintf(stderr, "    kubectl not found: Go client not tested\n");
+		CHECK(kubectl != NULL);
+	}
+	snprintf(dir, sizeof(dir), "%s/tls3", cf_test_tmpdir());
+	CHECK_INT(cf_pki_ensure(&p, dir, "apiserver", NULL), 0);
+	CHECK_INT(srv_start(&s, p.cert, p.key, 0), 0);
+	rc = run(&out, "KUBECONFIG=/dev/null HOME='%s' '%s' "
+	    "--server=https://127.0.0.1:%d --certificate-authority='%s' "
+	    "--token=t --request-timeout=10s get --raw '/echo?from=go' 2>&1",
+	    cf_test_tmpdir(), kubectl, s.port, p.ca_cert);
+	srv_stop(&s);
+	if (rc != 0)
+		fprintf(stderr, "    kubectl: %s\n", out.buf);
+	CHECK_INT(rc, 0);
+	CHECK(strstr(out.buf, "param from=go\n"));
+	CHECK(strstr(out.buf, "\nua=kubectl"));
+	cf_buf_release(&out);
+}
+
 TEST(test_httpd_server__tls_413_and_stream)
 {
 	char dir[512];
@@ -944,4 +985,5 @@ TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
     T(test_httpd_server__bad_listen_and_stop_before_run),
     T(test_httpd_server__tls_with_generated_ca_and_wrong_ca),
     T(test_httpd_server__curl_large_upload_gets_413),
+    T(test_httpd_server__tls_kubectl_as_go_client),
     T(test_httpd_server__tls_413_and_stream))
