@@ -10,6 +10,7 @@ pkgs=(
   libpcre2-dev zlib1g-dev libarchive-dev
   # tests and benchmarks: real servers and clients started on 127.0.0.1
   git openssl curl python3 jq wrk sqlite3 time
+  golang-go golang-gopkg-yaml.v2-dev  # Go oracle of tests/fuzz/differential.sh
 )
 
 missing=()
