@@ -1218,6 +1218,8 @@ static int parse_stream(struct yp *y, cf_arena *a, const char *text,
 	if (len >= UINT32_MAX)
 		return cf_error_setc(CF_ETOOLARGE, CF_ERR_PARSE,
 		    "YAML input of %zu bytes is too large", len);
+	if (!text)
+		text = ""; /* libyaml asserts on a NULL input, even when empty */
 	if (!yaml_parser_initialize(&y->parser))
 		CF_BUG("out of memory initialising libyaml");
 	yaml_parser_set_input_string(&y->parser, (const unsigned char *)text,

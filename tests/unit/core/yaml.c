@@ -194,6 +194,8 @@ TEST(test_core_yaml__multi_document_stream)
 	CHECK_INT(n, 0);
 	CHECK_INT(cf_yaml_parse(&docs, &n, &a, "", 0, NULL), 0);
 	CHECK_INT(n, 0);
+	CHECK_INT(cf_yaml_parse(&docs, &n, &a, NULL, 0, NULL), 0);
+	CHECK_INT(n, 0);
 	CHECK_INT(cf_yaml_parse(&docs, &n, &a, "---\n", 4, NULL), 0);
 	CHECK_INT(n, 1);
 	CHECK(docs[0] == NULL);
