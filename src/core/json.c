@@ -923,6 +923,8 @@ static int parse_common(cf_node **out, size_t *used, cf_arena *a,
 	if (len >= UINT32_MAX)
 		return cf_error_setc(CF_ETOOLARGE, CF_ERR_PARSE,
 		    "JSON input of %zu bytes is too large", len);
+	if (!text)
+		text = ""; /* NULL + 0 is undefined; an empty text is not */
 	j.start = j.p = (const unsigned char *)text;
 	j.end = j.start + len;
 	j.a = a;

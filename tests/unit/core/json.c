@@ -192,6 +192,12 @@ TEST(test_core_json__errors_like_go_with_position)
 	CHECK_STR(parse_err("[1, 2,, 3]"),
 	    "invalid character ',' looking for beginning of value at line 1, column 7");
 	CHECK_STR(parse_err(""), "unexpected end of JSON input at line 1, column 1");
+	{
+		cf_arena a = CF_ARENA_INIT;
+		cf_node *n;
+		CHECK_INT(cf_json_parse(&n, &a, NULL, 0, NULL), CF_EINVALID);
+		cf_arena_release(&a);
+	}
 	CHECK_STR(parse_err("{\"a\":1"),
 	    "unexpected end of JSON input at line 1, column 7");
 	CHECK_STR(parse_err("{\"a\" 1}"),
