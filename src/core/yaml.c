@@ -851,8 +851,16 @@ static int add_value(struct yp *y, cf_node *n, unsigned height, size_t line,
 		return 0;
 	}
 	f->have_key = false;
-	if (f->key_merge)
+	if (f->key_merge) {
+		/* Keys merged in keep their "was not a string" mark. */
+		if (n->type == CF_NODE_MAP)
+			f->node->flags |= n->flags & CF_YAML_F_NONSTR_KEYS;
+		for (uint32_t i = 0; n->type == CF_NODE_SEQ && i < n->len; i++)
+			if (n->v.items[i])
+				f->node->flags |= n->v.items[i]->flags &
+				    CF_YAML_F_NONSTR_KEYS;
 		return merge_into(y, n, f->key_line);
+	}
 	push_member(y, f->key, f->klen, n, false, f->key_line);
 	return 0;
 }

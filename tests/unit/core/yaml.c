@@ -299,6 +299,10 @@ TEST(test_core_yaml__non_string_keys)
 	CHECK(cf_node_get(n, "a")->flags & CF_YAML_F_NONSTR_KEYS);
 	CHECK_INT(cf_yaml_parse_one(&n, &a, "'1': x\n", 7, NULL), 0);
 	CHECK(!(n->flags & CF_YAML_F_NONSTR_KEYS));
+	/* A merge brings the mark along with the keys. */
+	CHECK_INT(cf_yaml_parse_one(&n, &a, "b: &b {1: x}\nm: {<<: [*b]}\n", 27,
+	    &o12), 0);
+	CHECK(cf_node_get(n, "m")->flags & CF_YAML_F_NONSTR_KEYS);
 	/* Float keys as float32 'g', like sigs.k8s.io/yaml. */
 	CHECK_INT(cf_yaml_parse_one(&n, &a, "{0.1: a, 1e7: b, 1e-5: c, .inf: d}",
 	    34, NULL), 0);
