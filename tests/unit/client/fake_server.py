@@ -201,8 +201,15 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_any
 
 
+class Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # Clients that stop reading a watch early are expected here.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def main():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = Server(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     args = sys.argv[1:]
     if args and args[0] == "--tls":

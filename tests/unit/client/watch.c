@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Watch streams against the scripted server: chunk joining, several
+ * events per chunk, resuming from the last resourceVersion, bookmarks,
+ * 410 -> RELIST, and stopping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client/watch.h"
+#include "core/error.h"
+#include "fixture.h"
+#include "test.h"
+
+static fx_proc srv = { -1, 0 };
+
+static void stop_srv(void)
+{
+	fx_stop(&srv);
+}
+
+static cf_client *client(void)
+{
+	char server[64];
+	cf_client *c = NULL;
+
+	if (srv.pid <= 0) {
+		if (fx_fake_server(&srv, NULL, NULL, NULL) < 0)
+			return NULL;
+		atexit(stop_srv);
+	}
+	snprintf(server, sizeof(server), "http://127.0.0.1:%d", srv.port);
+	if (cf_client_new(&c, &(cf_rest_config){ .server = server },
+	    &(cf_client_opts){ .backoff_base_ms = 1, .backoff_max_ms = 5 }) < 0)
+		return NULL;
+	return c;
+}
+
+struct log {
+	char text[1024];
+	int n;
+	int stop_after; /* return CF_WATCH_STOP after this many; 0 = never */
+	int fail_after; /* return an error after this many */
+};
+
+static int record(enum cf_watch_event ev, const cf_node *obj, void *payload)
+{
+	struct log *l = payload;
+	size_t len = strlen(l->text);
+
+	snprintf(l->text + len, sizeof(l->text) - len, "%s%s@%s",
+	    len ? " " : "", cf_watch_event_name(ev),
+	    ev == CF_WATCH_RELIST ? cf_node_getp_str(obj, "reason", NULL) :
+	    cf_node_getp_str(obj, "metadata", "resourceVersion", NULL));
+	l->n++;
+	if (l->stop_after && l->n >= l->stop_after)
+		return CF_WATCH_STOP;
+	if (l->fail_after && l->n >= l->fail_after)
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUBE, "callback says no");
+	return 0;
+}
+
+TEST(test_client_watch__resumes_until_relist)
+{
+	struct log l = { { 0 } };
+	cf_client *c = client();
+
+	CHECK(c);
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .timeout_seconds = 5 }, record, &l), CF_EGONE);
+	/* Stream 1 from "", stream 2 from the bookmark's 5, stream 3 from
+	 * the DELETED event's 6 gets the 410. */
+	CHECK_STR(l.text, "ADDED@1 MODIFIED@2 BOOKMARK@5 DELETED@6 "
+	    "RELIST@Expired");
+	CHECK(strstr(cf_error_msg(), "list again"));
+	cf_client_free(c);
+}
+
+TEST(test_client_watch__max_streams_and_start_version)
+{
+	struct log l = { { 0 } };
+	cf_client *c = client();
+
+	CHECK(c);
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .max_streams = 1, .timeout_seconds = 5 }, record,
+	    &l), 0);
+	CHECK_STR(l.text, "ADDED@1 MODIFIED@2 BOOKMARK@5");
+	memset(&l, 0, sizeof(l));
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "5", .max_streams = 1,
+	    .no_bookmarks = true, .label_selector = "app=x" }, record, &l), 0);
+	CHECK_STR(l.text, "DELETED@6");
+	cf_client_free(c);
+}
+
+TEST(test_client_watch__callback_stops_or_fails)
+{
+	struct log l = { { 0 } };
+	cf_client *c = client();
+
+	CHECK(c);
+	l.stop_after = 2;
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default", NULL,
+	    record, &l), 0);
+	CHECK_STR(l.text, "ADDED@1 MODIFIED@2");
+	memset(&l, 0, sizeof(l));
+	l.fail_after = 1;
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default", NULL,
+	    record, &l), CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "callback says no");
+	CHECK_STR(l.text, "ADDED@1");
+	cf_client_free(c);
+}
+
+TEST(test_client_watch__errors)
+{
+	struct log l = { { 0 } };
+	cf_client *c = client();
+	atomic_int cancel = 1;
+
+	CHECK(c);
+	/* A kind the server does not serve. */
+	CHECK_INT(cf_client_watch(c, "example.com/v1", "Nope", NULL, NULL,
+	    record, &l), CF_ENOTFOUND);
+	/* Already cancelled: returns at once. */
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .cancel = &cancel }, record, &l), 0);
+	CHECK_INT(l.n, 0);
+	/* A 404 answer ends the watch with the server's message. */
+	CHECK_INT(cf_client_watch(c, "v1", "Secret", "default", NULL, record,
+	    &l), CF_ENOTFOUND);
+	CHECK_STR(cf_watch_event_name(CF_WATCH_BOOKMARK), "BOOKMARK");
+	cf_client_free(c);
+}
+
+TEST_MAIN(T(test_client_watch__resumes_until_relist),
+    T(test_client_watch__max_streams_and_start_version),
+    T(test_client_watch__callback_stops_or_fails),
+    T(test_client_watch__errors))
