@@ -265,6 +265,21 @@ TEST(test_core_json__depth_is_capped)
 	CHECK_INT(cf_json_parse(&n, &a, deep + 1, 2000, NULL), 0);
 	CHECK_INT(cf_json_parse(&n, &a, deep, 2002, NULL), CF_EINVALID);
 	CHECK_STR(cf_error_msg(), "exceeded max depth of 1000 at line 1, column 1001");
+	/* The largest cap parses and writes back on an ordinary stack, and
+	 * one level more is refused. */
+	{
+		cf_json_opts big = { .max_depth = 1u << 30 }; /* clamped */
+		cf_buf d = CF_BUF_INIT, out = CF_BUF_INIT;
+		for (int i = 0; i < CF_JSON_DEPTH_MAX + 1; i++)
+			cf_buf_addch(&d, '[');
+		for (int i = 0; i < CF_JSON_DEPTH_MAX + 1; i++)
+			cf_buf_addch(&d, ']');
+		CHECK_INT(cf_json_parse(&n, &a, d.buf + 1, d.len - 2, &big), 0);
+		CHECK_INT(cf_json_write(&out, n, CF_JSON_PRETTY), 0);
+		CHECK_INT(cf_json_parse(&n, &a, d.buf, d.len, &big), CF_EINVALID);
+		cf_buf_release(&out);
+		cf_buf_release(&d);
+	}
 	CHECK_INT(cf_json_parse(&n, &a, "[[[[[1]]]]]", 11, &o), 0);
 	CHECK_INT(cf_json_parse(&n, &a, "[[[{\"a\":[[1]]}]]]", 17, &o),
 	    CF_EINVALID);
