@@ -11,7 +11,9 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "kube/crd.h"
+#include "kube/scheme.h"
 #include "kube/ssa.h"
+#include "kube/validate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,52 +24,14 @@ static bool is(const api_req *r, const char *group, const char *plural)
 	return !strcmp(r->res.group, group) && !strcmp(r->res.plural, plural);
 }
 
-/* DNS-1123 label (namespaces) or subdomain (most kinds). */
-static const char *name_problem(const char *n, bool label)
-{
-	size_t len = strlen(n), max = label ? 63 : 253;
-
-	if (len > max)
-		return label ? "must be no more than 63 characters" :
-		    "must be no more than 253 characters";
-	for (size_t i = 0; i < len; i++) {
-		char c = n[i];
-		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-		if (alnum)
-			continue;
-		if (c == '-' && i && i + 1 < len)
-			continue;
-		if (c == '.' && !label && i && i + 1 < len && n[i - 1] != '.' &&
-		    n[i - 1] != '-' && n[i + 1] != '-')
-			continue;
-		return label ?
-		    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')" :
-		    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-	}
-	return NULL;
-}
-
 int api_assign_name(api_req *r, cf_node *obj)
 {
 	cf_node *md = cf_node_set_map(r->a, obj, "metadata");
 	const char *name = cf_node_as_str(cf_node_get(md, "name"));
 	const char *gen = cf_node_as_str(cf_node_get(md, "generateName"));
-	const char *problem;
 
 	if ((!name || !*name) && gen && *gen) {
-		/* kube's alphabet: no vowels, no confusable digits. */
-		static const char alpha[] = "bcdfghjklmnpqrstvwxz2456789";
-		unsigned char rnd[5];
-		char suffix[6];
-		size_t glen = strlen(gen);
-		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-			memset(rnd, 7, sizeof(rnd));
-		for (int i = 0; i < 5; i++)
-			suffix[i] = alpha[rnd[i] % (sizeof(alpha) - 1)];
-		suffix[5] = '\0';
-		if (glen > 58)
-			glen = 58;
-		name = cf_arena_printf(r->a, "%.*s%s", (int)glen, gen, suffix);
+		name = cf_name_generate(r->a, gen);
 		cf_node_set(r->a, md, "name", cf_node_str(r->a, name));
 	}
 	if (!name || !*name) {
@@ -75,13 +39,21 @@ int api_assign_name(api_req *r, cf_node *obj)
 		    "Required value: name or generateName is required");
 		return CF_EINVALID;
 	}
-	problem = name_problem(name, is(r, "", "namespaces"));
-	if (problem) {
-		api_fail_invalid(r, name, "metadata.name", "FieldValueInvalid",
-		    cf_arena_printf(r->a, "Invalid value: \"%s\": %s", name, problem));
-		return CF_EINVALID;
-	}
 	return 0;
+}
+
+/* ObjectMeta rules every kind shares: name under the kind's rule, labels,
+ * annotations, finalizers, ownerReferences (kube/validate.h). */
+static int validate_meta(api_req *r, const cf_node *obj)
+{
+	cf_field_errs errs = CF_FIELD_ERRS_INIT;
+	const cf_resource_def *d = r->res.entry;
+
+	if (!cf_validate_object_meta(r->a, &errs, obj, d->name_rule,
+	    r->res.namespaced))
+		return 0;
+	api_fail_errs(r, cf_node_getp_str(obj, "metadata", "name", NULL), &errs);
+	return CF_EINVALID;
 }
 
 static void set_default(cf_arena *a, cf_node *map, const char *key, cf_node *v)
@@ -242,6 +214,32 @@ static void admit_service(api_req *r, cf_node *obj, const cf_node *old)
 	}
 }
 
+/* What the apiextensions defaulting fills in before validation. */
+static void admit_crd(api_req *r, cf_node *obj, const cf_node *old)
+{
+	cf_arena *a = r->a;
+	cf_node *spec = cf_node_set_map(a, obj, "spec");
+	cf_node *names = cf_node_set_map(a, spec, "names");
+	const char *kind = cf_node_as_str(cf_node_get(names, "kind"));
+	cf_node *conv;
+
+	if (kind && !cf_node_get(names, "listKind"))
+		cf_node_set(a, names, "listKind", cf_node_str(a,
+		    cf_arena_printf(a, "%sList", kind)));
+	if (kind && !cf_node_get(names, "singular")) {
+		char *s = cf_arena_strdup(a, kind);
+		for (char *p = s; *p; p++)
+			*p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		cf_node_set(a, names, "singular", cf_node_str(a, s));
+	}
+	conv = cf_node_set_map(a, spec, "conversion");
+	set_default(a, conv, "strategy", cf_node_str(a, "None"));
+	/* Removing the CRD must first remove its custom resources. */
+	if (!old)
+		cf_meta_add_finalizer(a, obj,
+		    "customresourcecleanup.apiextensions.k8s.io");
+}
+
 /* Custom resources: prune, default and validate against the CRD. */
 static int admit_custom(api_req *r, cf_node *obj)
 {
@@ -277,6 +275,8 @@ static int admit_custom(api_req *r, cf_node *obj)
 
 int api_admit(api_req *r, cf_node *obj, const cf_node *old)
 {
+	if (validate_meta(r, obj) < 0)
+		return CF_EINVALID;
 	if (r->res.is_crd)
 		return admit_custom(r, obj);
 	if (is(r, "", "namespaces"))
@@ -289,6 +289,7 @@ int api_admit(api_req *r, cf_node *obj, const cf_node *old)
 		admit_deployment(r, obj);
 	else if (is(r, "apiextensions.k8s.io", "customresourcedefinitions")) {
 		cf_crd_causes causes = CF_CRD_CAUSES_INIT(r->a);
+		admit_crd(r, obj, old);
 		if (cf_crd_validate(&causes, obj, old) < 0 || causes.len) {
 			api_fail_causes(r, cf_node_getp_str(obj, "metadata", "name", NULL),
 			    &causes);

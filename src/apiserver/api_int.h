@@ -97,6 +97,7 @@ typedef struct api_req {
 	bool quiet;               /* record the outcome, send nothing */
 	bool capture;             /* keep the reply for api_reply_last */
 	bool responded;
+	bool streaming;
 	int code;                 /* status of the last reply */
 	cf_buf captured;
 	const char *content_type; /* override for the next reply */
@@ -105,6 +106,8 @@ typedef struct api_req {
 } api_req;
 
 /* ---- server.c ---------------------------------------------------------- */
+/* Decode %XX escapes (arena copy). */
+char *cf_api_unescape(cf_arena *a, const char *s);
 void api_handle(api_req *r);
 
 /* ---- http.c: transport, replies, streams, timers ---------------------- */
@@ -144,6 +147,8 @@ void api_fail_invalid(api_req *r, const char *name, const char *field,
 void api_fail_causes(api_req *r, const char *name,
     const struct cf_crd_causes *causes);
 void api_fail_apply_conflict(api_req *r, const struct cf_ssa_result *res);
+struct cf_field_errs;
+void api_fail_errs(api_req *r, const char *name, const struct cf_field_errs *errs);
 void api_reply_delete_status(api_req *r, const char *name, const char *uid);
 void api_status_json(cf_buf *out, int code, const char *reason,
     const char *msg);
@@ -201,6 +206,8 @@ void api_write_object(api_req *r, cf_node *obj, const cf_node *old,
     int64_t old_rev, int64_t expect, int created_code);
 void api_finish_update(api_req *r, cf_node *obj, const cf_node *old,
     int64_t old_rev, int64_t expect, bool status_write);
+/* Remove obj for good. code 0: answer as DELETE does; otherwise answer
+ * with the object and that code. */
 int api_remove_object(api_req *r, cf_node *obj, int64_t old_rev, int code);
 void api_delete_one(api_req *r, cf_node *obj, const char *name);
 bool api_has_spec_finalizers(const api_req *r, const cf_node *obj);

@@ -14,6 +14,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "kube/crd.h"
+#include "kube/rbac.h"
 #include "store/store.h"
 
 #include <stdio.h>
@@ -343,8 +344,12 @@ static void cleanup_crd(cf_apiserver *srv, cf_arena *a, cf_node *crd)
 		if (!cf_meta_deleting(c.v[i]) && api_sys_req(&r, srv, a, key, c.v[i]) == 0)
 			api_delete_one(&r, c.v[i], cf_node_getp_str(c.v[i],
 			    "metadata", "name", NULL));
-	if (c.n)
+	if (c.n) {
+		/* Come back once their own finalizers let them go. */
+		srv->crds_dirty = true;
+		api_kick_controllers(srv);
 		return;
+	}
 	cf_meta_remove_finalizer(crd, CRD_CLEANUP_FINALIZER);
 	if (api_sys_req(&r, srv, a, "apiextensions.k8s.io/customresourcedefinitions",
 	    crd) < 0)
@@ -368,6 +373,31 @@ static void run_crds(cf_apiserver *srv, cf_arena *a)
 	}
 }
 
+/* ---- RBAC aggregation ----------------------------------------------------- */
+
+/* ClusterRoles with an aggregationRule get the union of the rules of the
+ * roles their selectors match (admin, edit and view among them). */
+static void run_aggregation(cf_apiserver *srv, cf_arena *a)
+{
+	struct collect c = { .a = a, .needle = "aggregationRule" };
+
+	collect(&c, srv, "rbac.authorization.k8s.io/clusterroles", NULL);
+	for (size_t i = 0; i < c.n; i++) {
+		cf_node *role = c.v[i], *rules;
+		const cf_node *cur = cf_node_get(role, "rules");
+		api_req r;
+		if (!cf_node_get(role, "aggregationRule") ||
+		    cf_rbac_aggregate_rules(&rules, a, srv->rbac, role) < 0)
+			continue;
+		if (cur && cf_node_equal(cur, rules))
+			continue;
+		cf_node_set(a, role, "rules", rules);
+		if (api_sys_req(&r, srv, a, "rbac.authorization.k8s.io/clusterroles",
+		    role) == 0)
+			api_store_raw(&r, role, cf_meta_rv(role));
+	}
+}
+
 /* ---- driver ------------------------------------------------------------ */
 
 /*
@@ -386,6 +416,10 @@ void api_run_controllers(cf_apiserver *srv)
 		if (srv->crds_dirty) {
 			srv->crds_dirty = false;
 			run_crds(srv, &a);
+		}
+		if (srv->rbac_dirty) {
+			srv->rbac_dirty = false;
+			run_aggregation(srv, &a);
 		}
 		cf_arena_release(&a);
 	}

@@ -88,8 +88,11 @@ int api_remove_object(api_req *r, cf_node *obj, int64_t old_rev, int code)
 		if (!r->opts.dry_run && uid)
 			api_gc_owner_gone(r->srv, uid,
 			    r->opts.propagation == CF_PROP_ORPHAN);
-		if (r->res.delete_returns_object)
-			api_reply_node(r, code, obj);
+		/* A DELETE (code 0) answers with a Status, or the object for
+		 * the kinds that do; an update that released the last
+		 * finalizer answers with the object's final state. */
+		if (code || r->res.delete_returns_object)
+			api_reply_node(r, code ? code : 200, obj);
 		else
 			api_reply_delete_status(r, name, uid);
 	}
@@ -127,7 +130,7 @@ static void delete_obj(api_req *r, cf_node *obj, int64_t rev)
 	else if (r->opts.propagation == CF_PROP_ORPHAN)
 		cf_meta_add_finalizer(r->a, obj, "orphan");
 	if (cf_meta_finalizer_count(obj) == 0 && !api_has_spec_finalizers(r, obj)) {
-		api_remove_object(r, obj, rev, 200);
+		api_remove_object(r, obj, rev, 0);
 		return;
 	}
 	/* Graceful: set the timestamp once; a repeated DELETE changes nothing

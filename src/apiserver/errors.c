@@ -130,6 +130,12 @@ void api_fail_causes(api_req *r, const char *name,
 	cf_buf_release(&m);
 }
 
+void api_fail_errs(api_req *r, const char *name, const struct cf_field_errs *errs)
+{
+	send_status(r, cf_status_invalid(r->a, r->res.group, r->res.kind,
+	    name ? name : "", errs));
+}
+
 void api_fail_apply_conflict(api_req *r, const cf_ssa_result *res)
 {
 	cf_status *st = cf_status_apply_conflict(r->a, res->message);

@@ -183,7 +183,7 @@ static int check_finalizers(const cf_node *obj, const cf_node *old)
 		const char *f = cf_node_as_str(cf_node_at(l, i));
 		if (f && !cf_meta_has_finalizer(old, f))
 			return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
-			    "metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\"%s\"}",
+			    "Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{\"%s\"}",
 			    f);
 	}
 	return 0;

@@ -210,3 +210,12 @@ void api_handle_patch(api_req *r)
 	}
 	api_finish_update(r, obj, old, old_rev, 0, status_write);
 }
+
+int api_json_patch(api_req *r, cf_node **obj, const cf_node *patch)
+{
+	if (cf_jsonpatch_apply(r->a, obj, patch) < 0) {
+		api_fail(r, 422, "Invalid", "%s", cf_error_msg());
+		return CF_EINVALID;
+	}
+	return 0;
+}

@@ -370,3 +370,12 @@ void api_registry_free(cf_apiserver *srv)
 	}
 	cf_scheme_free(srv->scheme);
 }
+
+const cf_node *api_crd_openapi_schema(cf_apiserver *srv,
+    const cf_resource_def *d)
+{
+	const struct api_crd *c = find_crd(srv, d->group, d->version, d->plural);
+	const cf_node *v = c ? cf_crd_version(c->crd, c->version) : NULL;
+
+	return v ? cf_node_getp(v, "schema", "openAPIV3Schema", NULL) : NULL;
+}

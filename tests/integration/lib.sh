@@ -21,6 +21,7 @@ fi
 
 TEST_NAME=$(basename "$0" .sh)
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/cf-$TEST_NAME.XXXXXX")
+cd "$TEST_TMP" || exit 1
 test_passed=0
 test_failed=0
 test_pids=()

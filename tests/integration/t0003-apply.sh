@@ -52,23 +52,24 @@ test_expect_success '--force-conflicts takes the field over' '
 '
 
 test_expect_success 'fields dropped from a config are removed when nobody else owns them' '
-	cat >cm3.yaml <<-EOT &&
-	apiVersion: v1
-	kind: ConfigMap
-	metadata:
-	  name: cfg
-	  namespace: default
-	data:
-	  k2: two
-	EOT
-	k apply --server-side -f cm3.yaml &&
-	test -z "$(k get cm cfg -o jsonpath="{.metadata.labels.team}")" &&
+	sed "s/k2: two/k2: two\n  k3: three/" cm2.yaml >cm4.yaml &&
+	k apply --server-side -f cm4.yaml &&
+	test "$(k get cm cfg -o jsonpath="{.data.k3}")" = three &&
+	k apply --server-side -f cm2.yaml &&
+	test -z "$(k get cm cfg -o jsonpath="{.data.k3}")" &&
+	test "$(k get cm cfg -o jsonpath="{.data.k1}")" = uno
+'
+
+test_expect_success 'fields another manager still owns stay when dropped' '
+	sed "/k1: uno/d" cm2.yaml >cm5.yaml &&
+	k apply --server-side -f cm5.yaml &&
 	test "$(k get cm cfg -o jsonpath="{.data.k1}")" = uno
 '
 
 test_expect_success 'dry-run=server changes nothing' '
 	rv1=$(k get cm cfg -o jsonpath="{.metadata.resourceVersion}") &&
-	sed "s/k2: two/k2: deux/" cm3.yaml | k apply --server-side --dry-run=server -f - | grep -q "(server dry run)" &&
+	sed "s/k2: two/k2: deux/" cm5.yaml >dry.yaml &&
+	k apply --server-side --force-conflicts --dry-run=server -f dry.yaml | grep -q "(server dry run)" &&
 	test "$(k get cm cfg -o jsonpath="{.data.k2}")" = two &&
 	expect_eq "$(k get cm cfg -o jsonpath="{.metadata.resourceVersion}")" "$rv1"
 '

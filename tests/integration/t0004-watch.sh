@@ -8,14 +8,15 @@ cd "$TEST_TMP" || exit 1
 test_expect_success 'get -w shows the list, then changes' '
 	k create configmap w1 >/dev/null &&
 	(timeout 5 "$KUBECTL" --kubeconfig "$KUBECONFIG" --cache-dir "$TEST_TMP/kube-cache" \
-		get cm -w --output-watch-events -o name >watch.out 2>&1 &) &&
+		get cm -w --output-watch-events >watch.out 2>&1 &) &&
 	sleep 1.5 &&
 	k create configmap w2 >/dev/null &&
 	k delete configmap w1 >/dev/null &&
 	sleep 1.5 &&
-	grep -q "ADDED.*configmap/w1" watch.out &&
-	grep -q "ADDED.*configmap/w2" watch.out &&
-	grep -q "DELETED.*configmap/w1" watch.out
+	grep -Eq "^EVENT +NAME +DATA +AGE" watch.out &&
+	grep -Eq "^ADDED +w1 " watch.out &&
+	grep -Eq "^ADDED +w2 " watch.out &&
+	grep -Eq "^DELETED +w1 " watch.out
 '
 
 test_expect_success 'a raw watch from a revision replays later events in order' '
@@ -48,7 +49,7 @@ test_expect_success 'delete with a finalizer waits for its removal' '
 	sleep 1 &&
 	k patch cm held --type merge -p "{\"metadata\":{\"finalizers\":null}}" &&
 	for i in $(seq 50); do kill -0 $(cat wait.pid) 2>/dev/null || break; sleep 0.1; done &&
-	grep -q "deleted" wait.out &&
+	grep -q "condition met" wait.out &&
 	! k get cm held 2>/dev/null
 '
 

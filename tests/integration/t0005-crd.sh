@@ -58,7 +58,7 @@ EOT
 test_expect_success 'a CRD becomes Established and served' '
 	k apply -f crd.yaml &&
 	k wait --for=condition=Established crd/widgets.example.com --timeout=5s &&
-	k api-resources --api-group=example.com | grep -q "^widgets +wd +example.com/v1 +true +Widget"
+	k api-resources --api-group=example.com | grep -Eq "^widgets +wd +example.com/v1 +true +Widget"
 '
 
 test_expect_success 'custom resources are created with defaults and pruned' '
@@ -94,7 +94,7 @@ test_expect_success 'schema validation gives 422 with the field' '
 
 test_expect_success 'printer columns show in kubectl get' '
 	out=$(k get widgets) &&
-	expect_match "$out" "^NAME +SIZE +READY +AGE" &&
+	expect_match "$out" "^NAME +SIZE +READY$" &&
 	expect_match "$out" "^w1 +3 "
 '
 
@@ -104,7 +104,7 @@ test_expect_success 'status goes through the subresource only' '
 	k patch wd w1 --subresource=status --type merge -p "{\"status\":{\"observedGeneration\":1,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}" &&
 	test "$(k get wd w1 -o jsonpath="{.status.observedGeneration}")" = 1 &&
 	test "$(k get wd w1 -o jsonpath="{.metadata.generation}")" = 1 &&
-	k get widgets | grep -q "^w1 +3 +True"
+	k get widgets | grep -Eq "^w1 +3 +True"
 '
 
 test_expect_success 'strategic merge patches are refused for custom resources' '

@@ -49,7 +49,7 @@ test_expect_success 'a token stops working when its ServiceAccount is deleted' '
 	k -n dev delete serviceaccount robot &&
 	! "$KUBECTL" --server "$CF_SERVER" --certificate-authority "$CF_DATA/ca.crt" \
 		--token "$tok" --cache-dir "$TEST_TMP/kc3" -n dev get configmaps 2>err &&
-	grep -qi "unauthorized" err
+	grep -Eqi "unauthorized|provide credentials" err
 '
 
 test_expect_success 'impersonation needs the impersonate verb' '
