@@ -70,9 +70,16 @@ typedef struct cf_yaml_opts {
  * !!binary (base64, decoded to a string of bytes) are honoured; unknown
  * scalar tags leave the text a string.
  *
- * Non-string keys become strings: see CF_YAML_F_NONSTR_KEYS. A null key is
- * an error with CF_YAML_11 (sigs.k8s.io/yaml refuses it), the key "null"
- * with CF_YAML_12. Sequence and map keys are errors.
+ * Non-string keys become strings: see CF_YAML_F_NONSTR_KEYS. Null and
+ * uint64 keys are errors with CF_YAML_11 (sigs.k8s.io/yaml refuses them),
+ * the keys "null" and "18446744073709551615" with CF_YAML_12. Sequence and
+ * map keys are errors. Integers too big for uint64 become floats, with no
+ * n->num text (go-yaml keeps none either).
+ *
+ * When a document has several problems, the one reported is the one Go
+ * would report: a syntax error anywhere in the document first, then a
+ * typing error (bad tag value, merge, alias budget), then a key that
+ * sigs.k8s.io/yaml cannot convert. Documents are handled one at a time.
  *
  * Returns 0, or CF_EINVALID with go-yaml's message form, e.g. "yaml: line
  * 3: mapping values are not allowed in this context", "yaml: document
