@@ -494,6 +494,19 @@ struct analysis {
 	bool block_ok;
 };
 
+enum { C_FIRST_IND = 1, C_FLOW_IND = 2 };
+
+/* Indicator classes of ASCII characters, looked up per character. */
+static const unsigned char cls[128] = {
+	['#'] = C_FIRST_IND, [','] = C_FIRST_IND | C_FLOW_IND,
+	['['] = C_FIRST_IND | C_FLOW_IND, [']'] = C_FIRST_IND | C_FLOW_IND,
+	['{'] = C_FIRST_IND | C_FLOW_IND, ['}'] = C_FIRST_IND | C_FLOW_IND,
+	['&'] = C_FIRST_IND, ['*'] = C_FIRST_IND, ['!'] = C_FIRST_IND,
+	['|'] = C_FIRST_IND, ['>'] = C_FIRST_IND, ['\''] = C_FIRST_IND,
+	['"'] = C_FIRST_IND, ['%'] = C_FIRST_IND, ['@'] = C_FIRST_IND,
+	['`'] = C_FIRST_IND, ['?'] = C_FLOW_IND,
+};
+
 static void analyze(struct analysis *an, const char *s, size_t n)
 {
 	bool block_ind = false, flow_ind = false, line_breaks = false;
@@ -511,6 +524,23 @@ static void analyze(struct analysis *an, const char *s, size_t n)
 	if (n >= 3 && (!memcmp(s, "---", 3) || !memcmp(s, "...", 3)))
 		block_ind = flow_ind = true;
 
+	/* Fast path: a string of letters, digits and harmless punctuation
+	 * has no indicators, breaks or special characters at all. */
+	bool simple = true;
+	for (size_t i = 0; i < n && simple; i++) {
+		unsigned char c = (unsigned char)s[i];
+		simple = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '/' || c == '_' ||
+		    (c == '-' && i > 0) || c == '=' || c == '+' || c == '(' ||
+		    c == ')' || c == '$' || c == '^' || c == '~' || c == ';' ||
+		    c == '<' || c == '\\';
+	}
+	if (simple && !block_ind) {
+		*an = (struct analysis){ .multiline = false, .flow_plain = true,
+		    .block_plain = true, .single_ok = true, .block_ok = true };
+		return;
+	}
+
 	followed_ws = is_blankz_at(s, n, u8_width((unsigned char)s[0]));
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];
@@ -518,9 +548,8 @@ static void analyze(struct analysis *an, const char *s, size_t n)
 		uint32_t cp = u8_decode((const unsigned char *)s + i, w);
 
 		if (i == 0) {
-			if (strchr("#,[]{}&*!|>'\"%@`", c) && c) {
+			if (c < 0x80 && (cls[c] & C_FIRST_IND))
 				flow_ind = block_ind = true;
-			}
 			if (c == '?' || c == ':') {
 				flow_ind = true;
 				if (followed_ws)
@@ -529,7 +558,7 @@ static void analyze(struct analysis *an, const char *s, size_t n)
 			if (c == '-' && followed_ws)
 				flow_ind = block_ind = true;
 		} else {
-			if (c && strchr(",?[]{}", c))
+			if (c < 0x80 && (cls[c] & C_FLOW_IND))
 				flow_ind = true;
 			if (c == ':') {
 				flow_ind = true;
@@ -677,7 +706,18 @@ static void write_plain(struct em *e, const char *s, size_t n, bool allow_breaks
 		} else {
 			if (breaks)
 				write_indent(e);
-			i += write_ch(e, s, i);
+			/* A run of plain ASCII goes out in one piece. */
+			size_t j = i;
+			while (j < n && (unsigned char)s[j] > ' ' &&
+			    (unsigned char)s[j] < 0x7f)
+				j++;
+			if (j > i + 1) {
+				cf_buf_add(e->out, s + i, j - i);
+				e->column += (int)(j - i);
+				i = j;
+			} else {
+				i += write_ch(e, s, i);
+			}
 			e->indention = false;
 			spaces = breaks = false;
 		}
@@ -829,7 +869,20 @@ static void write_literal(struct em *e, const char *s, size_t n)
 		} else {
 			if (breaks)
 				write_indent(e);
-			i += write_ch(e, s, i);
+			/* Up to the next line break in one piece. */
+			size_t j = i, chars = 0;
+			while (j < n && s[j] != '\n' && s[j] != '\r' &&
+			    (unsigned char)s[j] < 0x80) {
+				j++;
+				chars++;
+			}
+			if (chars > 1) {
+				cf_buf_add(e->out, s + i, j - i);
+				e->column += (int)chars;
+				i = j;
+			} else {
+				i += write_ch(e, s, i);
+			}
 			e->indention = false;
 			breaks = false;
 		}
@@ -1213,8 +1266,11 @@ static int emit_map(struct em *e, const cf_node *n, bool mapping, int depth)
 	}
 	for (uint32_t i = 0; i < n->len; i++)
 		total += n->v.pairs[i].klen + 1;
-	keys = cf_xmalloc(n->len * sizeof(*keys));
-	runes = cf_xmalloc(total * sizeof(*runes));
+	/* Most maps are small: sort them in stack arrays. */
+	struct skey kbuf[32];
+	uint32_t rbuf[1024];
+	keys = n->len <= 32 ? kbuf : cf_xmalloc(n->len * sizeof(*keys));
+	runes = total <= 1024 ? rbuf : cf_xmalloc(total * sizeof(*runes));
 	for (uint32_t i = 0; i < n->len; i++) {
 		const cf_pair *p = &n->v.pairs[i];
 		keys[i].r = runes + at;
@@ -1248,8 +1304,10 @@ static int emit_map(struct em *e, const cf_node *n, bool mapping, int depth)
 		err = emit_node(e, p->val, false, true, false, depth);
 	}
 	e->indent = old;
-	free(runes);
-	free(keys);
+	if (runes != rbuf)
+		free(runes);
+	if (keys != kbuf)
+		free(keys);
 	return err;
 }
 

@@ -11,6 +11,7 @@
 #include "kustomize/kz_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/yaml.h"
 #include "core/yaml_emit.h"
 
 #include <stdio.h>
@@ -290,6 +291,26 @@ static void origins(kz_ctx *c, kz_resmap *m, const cf_node *top,
 	}
 }
 
+/* kubectl prints through encoding/json, which cannot marshal a map whose
+ * source had a non-string key (true:, 1:): such objects fail the build. */
+static bool has_nonstring_keys(const cf_node *n, int depth)
+{
+	if (!n || depth > CF_YAML_DEPTH_MAX)
+		return false;
+	if (n->type == CF_NODE_MAP) {
+		if (n->flags & CF_YAML_F_NONSTR_KEYS)
+			return true;
+		for (uint32_t i = 0; i < n->len; i++)
+			if (has_nonstring_keys(n->v.pairs[i].val, depth + 1))
+				return true;
+	} else if (n->type == CF_NODE_SEQ) {
+		for (uint32_t i = 0; i < n->len; i++)
+			if (has_nonstring_keys(n->v.items[i], depth + 1))
+				return true;
+	}
+	return false;
+}
+
 static bool is_local_config(const cf_node *obj)
 {
 	cf_node *v = cf_node_getp(obj, "metadata", "annotations",
@@ -362,6 +383,15 @@ int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
 	managed_by(&c, &m, top);
 	origins(&c, &m, top, kz_realdir(&c, dir));
 
+	for (size_t i = 0; i < m.n; i++)
+		if (has_nonstring_keys(m.v[i]->obj, 0)) {
+			err = cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "%s '%s': json: unsupported type: map[interface {}]"
+			    "interface {} (a map key is not a string)",
+			    cf_node_getp_str(m.v[i]->obj, "kind", NULL),
+			    cf_node_getp_str(m.v[i]->obj, "metadata", "name", NULL));
+			goto done;
+		}
 	out->objs = cf_arena_alloc(a, (m.n + 1) * sizeof(cf_node *));
 	for (size_t i = 0; i < m.n; i++)
 		out->objs[i] = m.v[i]->obj;

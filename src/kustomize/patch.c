@@ -12,6 +12,7 @@
 #include "kustomize/kz_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/yaml.h"
 #include "kube/schema.h"
 
 #include <regex.h>
@@ -603,6 +604,22 @@ static bool patch_addresses(const cf_node *p, const kz_res *r)
 	return false;
 }
 
+/* sigs.k8s.io/yaml turns non-string keys of the op list into strings
+ * (n: becomes "false"), so they are ordinary keys from here on. */
+static void clear_key_flags(cf_node *n, int depth)
+{
+	if (!n || depth > CF_YAML_DEPTH_MAX)
+		return;
+	if (n->type == CF_NODE_MAP) {
+		n->flags &= (uint8_t)~CF_YAML_F_NONSTR_KEYS;
+		for (uint32_t i = 0; i < n->len; i++)
+			clear_key_flags(n->v.pairs[i].val, depth + 1);
+	} else if (n->type == CF_NODE_SEQ) {
+		for (uint32_t i = 0; i < n->len; i++)
+			clear_key_flags(n->v.items[i], depth + 1);
+	}
+}
+
 static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const char *text, size_t len, const char *src, const cf_node *target,
     const cf_node *opts, bool json_only)
@@ -638,6 +655,7 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 		if ((err = kz_yaml_parse_stream11(c->a, &ops, &nops, text, len, src)) < 0)
 			return err;
 		docs[0] = nops ? ops[0] : docs[0];
+		clear_key_flags(docs[0], 0);
 		if (!target)
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 			    "'%s': unable to apply JSON 6902 patch: missing target",

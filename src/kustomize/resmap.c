@@ -29,34 +29,53 @@ void kz_strs_push(kz_ctx *c, kz_strs *s, const char *v)
 	s->v[s->n++] = v;
 }
 
-static const char *str_or_empty(const char *s)
+static bool key_is(const cf_pair *p, const char *k, uint32_t n)
 {
-	return s ? s : "";
+	return p->klen == n && !memcmp(p->key, k, n);
 }
 
+/*
+ * The identity of obj. One pass over the top-level keys and one over
+ * metadata: this runs for every object in most stages, so it avoids the
+ * repeated scans of cf_node_getp. The group is copied to a per-thread
+ * buffer (apiVersion holds "group/version"): callers copy it before the
+ * next call.
+ */
 void kz_id_of(kz_id *out, const cf_node *obj)
 {
-	const char *av = str_or_empty(cf_node_getp_str(obj, "apiVersion", NULL));
-	const char *slash = strchr(av, '/');
 	static __thread char gbuf[256];
+	const char *av = "";
+	const cf_node *md = NULL;
 
+	out->kind = out->name = out->ns = "";
+	for (uint32_t i = 0; obj && obj->type == CF_NODE_MAP && i < obj->len; i++) {
+		const cf_pair *p = &obj->v.pairs[i];
+		if (p->val->type == CF_NODE_STR && key_is(p, "apiVersion", 10))
+			av = p->val->v.s;
+		else if (p->val->type == CF_NODE_STR && key_is(p, "kind", 4))
+			out->kind = p->val->v.s;
+		else if (key_is(p, "metadata", 8))
+			md = p->val;
+	}
+	for (uint32_t i = 0; md && md->type == CF_NODE_MAP && i < md->len; i++) {
+		const cf_pair *p = &md->v.pairs[i];
+		if (p->val->type != CF_NODE_STR)
+			continue;
+		if (key_is(p, "name", 4))
+			out->name = p->val->v.s;
+		else if (key_is(p, "namespace", 9))
+			out->ns = p->val->v.s;
+	}
+	const char *slash = strchr(av, '/');
 	if (slash && (size_t)(slash - av) < sizeof(gbuf)) {
-		/* The group is copied into the node's string on demand: keep a
-		 * view instead by pointing into apiVersion and cutting later. */
 		memcpy(gbuf, av, (size_t)(slash - av));
 		gbuf[slash - av] = 0;
-		out->group = NULL; /* filled by the caller's arena copy below */
+		out->group = gbuf;
 		out->version = slash + 1;
 	} else {
-		gbuf[0] = 0;
 		out->group = "";
 		out->version = av;
 	}
-	if (!out->group)
-		out->group = gbuf;
-	out->kind = str_or_empty(cf_node_getp_str(obj, "kind", NULL));
-	out->name = str_or_empty(cf_node_getp_str(obj, "metadata", "name", NULL));
-	out->ns = str_or_empty(cf_node_getp_str(obj, "metadata", "namespace", NULL));
 }
 
 /* A stable copy of the id of obj, owned by a. */
