@@ -1066,7 +1066,7 @@ int cf_httpd_new(cf_httpd **out, const cf_httpd_opts *opts)
 	 * streams swap it for a write-only one (cf_httpd_stream_start). */
 	evhttp_set_timeout_tv(h->http, &h->idle);
 	/* evhttp's default set lacks PATCH and OPTIONS, which kubectl uses;
-	 * anything else gets 405/501 from evhttp. */
+	 * anything else gets 501 from evhttp. */
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);

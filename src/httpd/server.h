@@ -44,7 +44,7 @@ typedef void (*cf_httpd_handler)(cf_httpd_req *req, void *payload);
 /*
  * What never reaches a handler (evhttp answers itself): unparsable
  * request lines or headers (400), methods other than GET, HEAD, POST,
- * PUT, PATCH, DELETE and OPTIONS (405/501), bodies over max_body (413,
+ * PUT, PATCH, DELETE and OPTIONS (501), bodies over max_body (413,
  * unread), and broken chunk framing (413 as well: evhttp does not tell it
  * apart from an over-long chunked body). A path with a bad %-escape gets
  * 400 here.
