@@ -659,11 +659,18 @@ static void write_indent(struct em *e)
 {
 	int indent = e->indent < 0 ? 0 : e->indent;
 
+	static const char spaces[] = "                                ";
+
 	if (!e->indention || e->column > indent ||
 	    (e->column == indent && !e->whitespace))
 		put_break(e);
-	while (e->column < indent)
-		put(e, ' ');
+	while (e->column < indent) {
+		int k = indent - e->column;
+		if (k > (int)sizeof(spaces) - 1)
+			k = (int)sizeof(spaces) - 1;
+		cf_buf_add(e->out, spaces, (size_t)k);
+		e->column += k;
+	}
 	e->whitespace = true;
 	e->indention = true;
 }
