@@ -281,6 +281,53 @@ TEST(test_httpd_server__keepalive_two_requests_one_connection)
 	cf_buf_release(&b);
 }
 
+/* Two requests in one write: answered in order on the same connection. */
+TEST(test_httpd_server__pipelined_requests)
+{
+	struct srv s;
+	cf_buf a = CF_BUF_INIT;
+	int fd;
+	const char *second;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	fd = dial(s.port);
+	CHECK(fd >= 0);
+	CHECK_INT(send_str(fd, "GET /echo?n=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+	    "GET /echo?n=2 HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+	CHECK(read_until(fd, &a, "param n=2\n", 3000));
+	close(fd);
+	srv_stop(&s);
+	second = strstr(a.buf + 1, "HTTP/1.1 200 OK\r\n");
+	CHECK(second != NULL);
+	CHECK(strstr(a.buf, "param n=1\n") < second);
+	CHECK_INT(atomic_load(&handled), 2);
+	cf_buf_release(&a);
+}
+
+/* Headers past the 64 KiB default are refused, not buffered. */
+TEST(test_httpd_server__oversized_headers_refused)
+{
+	struct srv s;
+	cf_buf a = CF_BUF_INIT, req = CF_BUF_INIT;
+	int fd;
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	cf_buf_adds(&req, "GET /echo HTTP/1.1\r\nHost: x\r\n");
+	for (int i = 0; i < 1000; i++)
+		cf_buf_addf(&req, "X-Filler-%d: %0100d\r\n", i, i);
+	cf_buf_adds(&req, "\r\n");
+	fd = dial(s.port);
+	CHECK(fd >= 0);
+	send_str(fd, req.buf);
+	CHECK(read_until(fd, &a, "\r\n\r\n", 3000));
+	close(fd);
+	srv_stop(&s);
+	CHECK(!strncmp(a.buf, "HTTP/1.1 400 ", 13));
+	CHECK_INT(atomic_load(&handled), 0);
+	cf_buf_release(&a);
+	cf_buf_release(&req);
+}
+
 TEST(test_httpd_server__path_and_query_decoding)
 {
 	struct srv s;
@@ -965,6 +1012,8 @@ TEST(test_httpd_server__tls_413_and_stream)
 }
 
 TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
+    T(test_httpd_server__pipelined_requests),
+    T(test_httpd_server__oversized_headers_refused),
     T(test_httpd_server__path_and_query_decoding),
     T(test_httpd_server__repeated_headers_and_body),
     T(test_httpd_server__413_on_big_content_length_without_reading_body),
