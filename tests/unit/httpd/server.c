@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,29 @@ static void count_release(void *arg)
 	atomic_fetch_add(&released, 1);
 }
 
+/* /multi streams, for fan-out: slots cleared by their on_close. */
+#define NMULTI 40
+static cf_httpd_stream *multi[NMULTI];
+static atomic_int multi_open;
+
+static void on_multi_close(void *arg)
+{
+	multi[(intptr_t)arg] = NULL;
+	atomic_fetch_add(&closed, 1);
+}
+
+static void start_multi(cf_httpd_req *r)
+{
+	for (intptr_t i = 0; i < NMULTI; i++)
+		if (!multi[i]) {
+			multi[i] = cf_httpd_stream_start(r, 200, NULL,
+			    on_multi_close, (void *)i);
+			atomic_fetch_add(&multi_open, 1);
+			return;
+		}
+	cf_httpd_reply(r, 503, NULL, NULL, 0);
+}
+
 static void handler(cf_httpd_req *r, void *payload)
 {
 	const char *path = cf_httpd_path(r);
@@ -98,6 +122,10 @@ static void handler(cf_httpd_req *r, void *payload)
 		cf_buf_adds(&b, "two\n");
 		cf_httpd_stream_write_take(s, &b);
 		cf_httpd_stream_end(s);
+		return;
+	}
+	if (!strcmp(path, "/multi")) {
+		start_multi(r);
 		return;
 	}
 	if (!strcmp(path, "/code")) {
@@ -658,6 +686,61 @@ TEST(test_httpd_server__status_phrases)
 	srv_stop(&s);
 }
 
+/* Fan-out as the API server does it: work posted to the loop writes an
+ * event to every open stream while clients come and go. Every hang-up must be
+ * reported once, and writes must never reach a stream already closed. */
+static atomic_int fanout_ticks;
+
+static void fan_out(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&fanout_ticks, 1);
+	for (int i = 0; i < NMULTI; i++)
+		if (multi[i])
+			cf_httpd_stream_write(multi[i], "{\"type\":\"ADDED\"}\n", 17);
+}
+
+TEST(test_httpd_server__fan_out_while_clients_come_and_go)
+{
+	struct srv s;
+	int fds[NMULTI];
+
+	CHECK_INT(srv_start(&s, NULL, NULL, 0), 0);
+	memset(multi, 0, sizeof(multi));
+	atomic_store(&multi_open, 0);
+	atomic_store(&fanout_ticks, 0);
+	for (int i = 0; i < NMULTI; i++) {
+		fds[i] = dial(s.port);
+		CHECK(fds[i] >= 0);
+		CHECK_INT(send_str(fds[i], "GET /multi HTTP/1.1\r\nHost: x\r\n"
+		    "\r\n"), 0);
+	}
+	CHECK(wait_for(&multi_open, NMULTI, 5000));
+	for (int round = 0; round < 5; round++) {
+		cf_buf b = CF_BUF_INIT;
+		int before = atomic_load(&fanout_ticks);
+		cf_httpd_post(s.h, fan_out, NULL);
+		CHECK(wait_for(&fanout_ticks, before + 1, 3000));
+		/* Every still-open client got the event. */
+		for (int i = round * 8; i < NMULTI; i++) {
+			cf_buf_reset(&b);
+			CHECK(read_until(fds[i], &b, "ADDED", 3000));
+		}
+		/* Eight clients hang up, abruptly, between fan-outs. */
+		for (int i = round * 8; i < round * 8 + 8; i++) {
+			struct linger lg = { 1, 0 }; /* RST, not FIN */
+			if (i % 2)
+				setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &lg,
+				    sizeof(lg));
+			close(fds[i]);
+		}
+		cf_buf_release(&b);
+	}
+	CHECK(wait_for(&closed, NMULTI, 5000));
+	srv_stop(&s);
+	CHECK_INT(atomic_load(&closed), NMULTI);
+}
+
 TEST(test_httpd_server__open_stream_is_closed_by_free)
 {
 	struct srv s;
@@ -1025,6 +1108,7 @@ TEST_MAIN(T(test_httpd_server__keepalive_two_requests_one_connection),
     T(test_httpd_server__pipelined_request_waits_for_stream_end),
     T(test_httpd_server__slow_stream_reader_is_refused),
     T(test_httpd_server__status_phrases),
+    T(test_httpd_server__fan_out_while_clients_come_and_go),
     T(test_httpd_server__open_stream_is_closed_by_free),
     T(test_httpd_server__idle_timeout_spares_quiet_streams),
     T(test_httpd_server__deferred_reply),
