@@ -53,7 +53,8 @@ typedef void (*cf_httpd_handler)(cf_httpd_req *req, void *payload);
 #define CF_HTTPD_DEFAULT_MAX_BODY (3u << 20)
 
 typedef struct cf_httpd_opts {
-	const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; port 0 picks one */
+	const char *listen;    /* "HOST:PORT" or "[V6]:PORT"; port 0 picks one;
+	                        * ":PORT" and NULL mean 127.0.0.1 */
 	const char *cert_file; /* PEM chain; NULL together with key_file: plain */
 	const char *key_file;
 	size_t max_body;       /* bigger bodies get 413 unread; 0 = 3 MiB */
