@@ -22,8 +22,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"crds", "openapi",
-	"generators", "transformers", "validators", "helmCharts",
+	"crds", "openapi", "helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };
 
@@ -156,7 +155,8 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 		goto done;
 
 	/* 3. generators, absorbed by id. */
-	if ((err = kz_generate(c, m, &k)) < 0)
+	if ((err = kz_generate(c, m, &k)) < 0 ||
+	    (err = kz_plugins(c, m, &k, "generators")) < 0)
 		goto done;
 
 	/* 4. components, in place on this list. */
@@ -174,7 +174,9 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 		goto done;
 
 	/* 5. transformers, in kustomize's fixed order. */
-	if ((err = kz_transform(c, m, &k)) < 0)
+	if ((err = kz_transform(c, m, &k)) < 0 ||
+	    (err = kz_plugins(c, m, &k, "transformers")) < 0 ||
+	    (err = kz_plugins(c, m, &k, "validators")) < 0)
 		goto done;
 
 	/* vars are collected here and resolved once, at the very end. */

@@ -139,6 +139,17 @@ void kz_hash_obj(char out[11], const cf_node *obj);
 /* transform.c */
 int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k);
 
+/* Single transformers, for builtin plugin configs (plugins.c). */
+int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns);
+void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf);
+int kz_do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k);
+int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k);
+int kz_apply_pairs(kz_ctx *c, kz_resmap *m, const cf_node *pairs,
+    const cf_node *fss, const char *src);
+
+/* plugins.c: the generators, transformers and validators fields */
+int kz_plugins(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field);
+
 /* patch.c */
 int kz_patches(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field);
 int kz_smp_merge(kz_ctx *c, cf_node *dst, const cf_node *patch,

@@ -276,7 +276,7 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 
 /* ---- namespace ------------------------------------------------------------ */
 
-static int do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
+int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		kz_res *r = m->v[i];
@@ -322,7 +322,7 @@ static int do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 
 /* ---- namePrefix / nameSuffix ---------------------------------------------- */
 
-static void do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
+void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		kz_res *r = m->v[i];
@@ -486,7 +486,7 @@ static void images_everywhere(kz_ctx *c, cf_node *n, const cf_node *e, int depth
 	}
 }
 
-static int do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+int kz_do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *images = cf_node_get(k->k, "images");
 
@@ -544,7 +544,7 @@ static void set_int(kz_ctx *c, cf_node *parent, const char *key, void *arg)
 	cf_node_set(c->a, parent, key, cf_node_dup(c->a, arg));
 }
 
-static int do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
+int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *reps = cf_node_get(k->k, "replicas");
 	static const char *const kinds[] = { "Deployment",
@@ -614,23 +614,50 @@ int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		return err;
 	if ((err = kz_patches(c, m, k, "patches")) < 0)
 		return err;
-	if (ns && *ns && (err = do_namespace(c, m, ns)) < 0)
+	if (ns && *ns && (err = kz_do_namespace(c, m, ns)) < 0)
 		return err;
 	if ((pre && *pre) || (suf && *suf)) {
 		/* kustomize runs the prefix and suffix transformers
 		 * separately; both only touch metadata.name. */
 		if (pre && *pre)
-			do_affix(c, m, pre, NULL);
+			kz_do_affix(c, m, pre, NULL);
 		if (suf && *suf)
-			do_affix(c, m, NULL, suf);
+			kz_do_affix(c, m, NULL, suf);
 	}
 	if ((err = do_labels(c, m, k)) < 0)
 		return err;
 	if ((err = kz_patches(c, m, k, "patchesJson6902")) < 0)
 		return err;
-	if ((err = do_replicas(c, m, k)) < 0)
+	if ((err = kz_do_replicas(c, m, k)) < 0)
 		return err;
-	if ((err = do_images(c, m, k)) < 0)
+	if ((err = kz_do_images(c, m, k)) < 0)
 		return err;
 	return kz_replacements(c, m, k);
+}
+
+/* Set the pairs of map `pairs` at every field spec of fss (a list of
+ * {path, group, kind, create} maps), as LabelTransformer and
+ * AnnotationsTransformer plugin configs do. */
+int kz_apply_pairs(kz_ctx *c, kz_resmap *m, const cf_node *pairs,
+    const cf_node *fss, const char *src)
+{
+	for (uint32_t i = 0; cf_node_is(fss, CF_NODE_SEQ) && i < fss->len; i++) {
+		const cf_node *f = fss->v.items[i];
+		cf_node *cr = cf_node_get(f, "create");
+		fspec one[2] = { {
+			.group = cf_node_as_str(cf_node_get(f, "group")),
+			.kind = cf_node_as_str(cf_node_get(f, "kind")),
+			.path = cf_node_as_str(cf_node_get(f, "path")),
+			.create = cf_node_is(cr, CF_NODE_BOOL) && cr->v.b,
+		}, { 0 } };
+		if (!one[0].path)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': fieldSpecs[%u] needs a path", src, i);
+		if (one[0].group && !*one[0].group)
+			one[0].group = NULL;
+		if (one[0].kind && !*one[0].kind)
+			one[0].kind = NULL;
+		fs_apply(c, m, one, set_pairs, (void *)pairs);
+	}
+	return 0;
 }
