@@ -368,8 +368,12 @@ static int send_req(cf_client *c, const char *method, const char *path,
 		cf_client__pace(c);
 		err = cf_http_do(c->http, &req, resp);
 		if (err < 0)
-			retry = err != CF_ETOOLARGE &&
-			    (resp->not_sent || idem);
+			/* Not after a cap, a timeout (the deadline is the
+			 * caller's) or a TLS failure (it will fail again). */
+			retry = resp->not_sent || (idem &&
+			    err != CF_ETOOLARGE && err != CF_ETIMEOUT &&
+			    !resp->cancelled &&
+			    cf_error_last()->klass != CF_ERR_TLS);
 		else if (resp->status == 429)
 			retry = true;
 		else if (resp->status >= 500)

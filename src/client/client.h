@@ -78,8 +78,9 @@ int cf_client_status_error(long http_status, const char *body, size_t len);
 /*
  * One request to path ("/api/v1/namespaces", query included) with
  * retries: 429 for every verb (nothing was done), 5xx and connection
- * errors for GET, HEAD, PUT, DELETE and apply patches, and connection
- * refusals for every verb. A 2xx JSON body is parsed into *out (out may
+ * errors (not timeouts or TLS failures) for GET, HEAD, PUT, DELETE and
+ * apply patches, and connection refusals for every verb. Waits follow
+ * Retry-After when sent, else exponential backoff with jitter. A 2xx JSON body is parsed into *out (out may
  * be NULL); its size is capped at cap (0 = CF_CLIENT_MAX_OBJECT). Errors
  * as cf_client_status_error, or the transport's.
  */

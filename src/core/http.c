@@ -539,9 +539,9 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 		case CURLE_PEER_FAILED_VERIFICATION:
 		case CURLE_SSL_CERTPROBLEM:
 		case CURLE_SSL_CACERT_BADFILE:
+			/* Not marked not_sent: a certificate that fails
+			 * verification will fail again, retrying is useless. */
 			klass = CF_ERR_TLS;
-			/* Nothing reached the server before the handshake. */
-			resp->not_sent = true;
 			break;
 		default:
 			break;
