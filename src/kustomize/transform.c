@@ -276,6 +276,17 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 
 /* ---- namespace ------------------------------------------------------------ */
 
+static int namespace_conflicts(kz_ctx *c, kz_resmap *m)
+{
+	if (kz_resmap_check_unique(c, m, "namespace") == 0)
+		return 0;
+	/* Two objects that differed only by namespace now collide. */
+	const char *id = strstr(cf_error_msg(), "id: ");
+	return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+	    "namespace transformation produces ID conflict: %s",
+	    id ? id + 4 : "");
+}
+
 int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -317,7 +328,7 @@ int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 			}
 		}
 	}
-	return 0;
+	return namespace_conflicts(c, m);
 }
 
 /* ---- namePrefix / nameSuffix ---------------------------------------------- */
