@@ -44,7 +44,8 @@ typedef struct kz_res {
 	bool generated;
 } kz_res;
 
-/* Open-addressing string -> index map. */
+/* Open-addressing string -> index map. Keys are borrowed (arena
+ * strings that outlive the index). */
 typedef struct kz_index {
 	char **keys;
 	size_t *vals;

@@ -231,7 +231,7 @@ void kz_index_put(kz_index *ix, const char *key, size_t val)
 		}
 		j = (j + 1) & (ix->cap - 1);
 	}
-	ix->keys[j] = cf_xstrdup(key);
+	ix->keys[j] = (char *)key; /* borrowed: callers keep keys alive */
 	ix->vals[j] = val;
 	ix->n++;
 }
@@ -255,8 +255,6 @@ bool kz_index_get(const kz_index *ix, const char *key, size_t *val)
 
 void kz_index_release(kz_index *ix)
 {
-	for (size_t i = 0; i < ix->cap; i++)
-		free(ix->keys[i]);
 	free(ix->keys);
 	free(ix->vals);
 	*ix = (kz_index){ 0 };
