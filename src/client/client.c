@@ -48,6 +48,47 @@ static const char *adup_blob(cf_arena *a, const char *s, size_t n)
 	return r;
 }
 
+/* A header value must not be able to start a header of its own. */
+static int add_header(cf_client *c, const char *name, const char *value)
+{
+	size_t n;
+
+	for (const char *p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "%s must not contain control characters", name);
+	if (!*value)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "%s must not be empty", name);
+	CF_GROW(c->headers, c->headers_alloc, c->nheaders + 1);
+	n = strlen(name) + strlen(value) + 3;
+	c->headers[c->nheaders] = cf_xmalloc(n);
+	snprintf(c->headers[c->nheaders], n, "%s: %s", name, value);
+	c->nheaders++;
+	return 0;
+}
+
+static int add_impersonation(cf_client *c)
+{
+	int err = 0;
+
+	if (c->opts.impersonate_user)
+		err = add_header(c, "Impersonate-User",
+		    c->opts.impersonate_user);
+	for (size_t i = 0; err == 0 && c->opts.impersonate_groups &&
+	    c->opts.impersonate_groups[i]; i++)
+		err = add_header(c, "Impersonate-Group",
+		    c->opts.impersonate_groups[i]);
+	/* Groups alone mean nothing to the server: it refuses them. */
+	if (err == 0 && !c->opts.impersonate_user && c->nheaders > 0)
+		err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "impersonating groups needs a user");
+	/* The caller's strings need not outlive cf_client_new. */
+	c->opts.impersonate_user = NULL;
+	c->opts.impersonate_groups = NULL;
+	return err;
+}
+
 int cf_client_new(cf_client **out, const cf_rest_config *cfg,
     const cf_client_opts *opts)
 {
@@ -88,6 +129,11 @@ int cf_client_new(cf_client **out, const cf_rest_config *cfg,
 		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
 		    "client configuration has no server");
 	}
+	err = add_impersonation(c);
+	if (err < 0) {
+		cf_client_free(c);
+		return err;
+	}
 	err = cf_http_new(&c->http, &(cf_http_opts){
 	    .ca_pem = cfg->ca_pem, .ca_pem_len = cfg->ca_pem_len,
 	    .cert_pem = cfg->cert_pem, .cert_pem_len = cfg->cert_pem_len,
@@ -108,6 +154,9 @@ void cf_client_free(cf_client *c)
 	if (!c)
 		return;
 	cf_http_free(c->http);
+	for (size_t i = 0; i < c->nheaders; i++)
+		free(c->headers[i]);
+	free(c->headers);
 	if (c->cfg.key_pem)
 		explicit_bzero((char *)c->cfg.key_pem, c->cfg.key_pem_len);
 	cf_arena_release(&c->cfg_arena);
@@ -206,7 +255,7 @@ const char *cf_client__url(cf_arena *a, const cf_client *c, const char *path)
 	return cf_arena_printf(a, "%s%s", c->cfg.server, path);
 }
 
-void cf_client__pace(cf_client *c)
+void cf_client__pace(cf_client *c, bool force_token)
 {
 	int64_t now = cf_clock_mono_ns();
 
@@ -214,7 +263,7 @@ void cf_client__pace(cf_client *c)
 		/* Projected service account tokens rotate (about hourly);
 		 * re-read the file now and then, as client-go does. */
 		pthread_mutex_lock(&c->lock);
-		if (now - c->token_read_ns >= TOKEN_REFRESH_NS) {
+		if (force_token || now - c->token_read_ns >= TOKEN_REFRESH_NS) {
 			cf_buf b = CF_BUF_INIT;
 
 			c->token_read_ns = now;
@@ -356,17 +405,29 @@ static int send_req(cf_client *c, const char *method, const char *path,
 	bool idem = is_idempotent(method, ctype);
 	cf_http_request req = {
 		.method = method, .url = cf_client__url(&a, c, path),
+		.headers = (const char *const *)c->headers,
+		.nheaders = c->nheaders,
 		.body = body, .body_len = len, .content_type = ctype,
 		.max_body = cap ? cap : CF_CLIENT_MAX_OBJECT,
 	};
+	bool reread = false, reread_done = false;
 	int err;
 
 	for (int attempt = 0;; attempt++) {
 		bool retry;
 		int64_t delay;
 
-		cf_client__pace(c);
+		cf_client__pace(c, reread);
 		err = cf_http_do(c->http, &req, resp);
+		reread = false;
+		/* A 401 with a token file: the token may have rotated under
+		 * us; read it again and retry once, at once. */
+		if (err == 0 && resp->status == 401 && c->cfg.token_file &&
+		    !reread_done) {
+			reread = reread_done = true;
+			attempt--;
+			continue;
+		}
 		if (err < 0)
 			/* Not after a cap, a timeout (the deadline is the
 			 * caller's) or a TLS failure (it will fail again). */

@@ -35,9 +35,15 @@ typedef struct cf_client_opts {
 	int64_t backoff_max_ms;  /* 0 = 10 s; also caps Retry-After */
 	long timeout_ms;      /* per request; 0 = 60 s */
 	const char *user_agent; /* NULL = "cflux/<version>" */
+	/* Act as this user (Impersonate-User), e.g. a Kustomization's
+	 * "system:serviceaccount:<ns>:<name>", with these groups
+	 * (NULL-terminated; one Impersonate-Group header each). */
+	const char *impersonate_user;
+	const char *const *impersonate_groups;
 } cf_client_opts;
 
-/* A client for cfg (copied). Owned: cf_client_free(). Returns 0 or
+/* A client for cfg (copied). Owned: cf_client_free(). Returns 0,
+ * CF_EINVALID for an impersonation name holding control characters, or
  * CF_ERROR when the HTTP session cannot be set up. */
 int cf_client_new(cf_client **out, const cf_rest_config *cfg,
     const cf_client_opts *opts);

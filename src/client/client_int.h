@@ -7,6 +7,7 @@
 #define CF_CLIENT_CLIENT_INT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
 #include "client/client.h"
 #include "client/ratelimit.h"
@@ -28,6 +29,8 @@ struct cf_client {
 	cf_rest_config cfg;
 	cf_client_opts opts;  /* defaults filled in */
 	cf_ratelimit rl;
+	char **headers;       /* impersonation headers sent on every request */
+	size_t nheaders, headers_alloc;
 
 	pthread_mutex_t lock; /* guards everything below */
 	cf_arena cache_arena; /* discovery results, kept until free */
@@ -56,7 +59,8 @@ void cf_client__query(cf_buf *path, const char *k, const char *v);
 /* The full URL of path (server prefix + path), as an arena string. */
 const char *cf_client__url(cf_arena *a, const cf_client *c, const char *path);
 
-/* Wait for the rate limiter and refresh a rotated token file. */
-void cf_client__pace(cf_client *c);
+/* Wait for the rate limiter and refresh a rotated token file (at once
+ * when force is set: the server said 401). */
+void cf_client__pace(cf_client *c, bool force_token);
 
 #endif

@@ -225,9 +225,11 @@ int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
 		cf_buf_reset(&w.line);
 		w.err = 0;
 		w.events = 0;
-		cf_client__pace(c);
+		cf_client__pace(c, false);
 		err = cf_http_do(c->http, &(cf_http_request){
 		    .url = cf_client__url(&a, c, path.buf),
+		    .headers = (const char *const *)c->headers,
+		    .nheaders = c->nheaders,
 		    /* The server ends the stream at timeoutSeconds; the extra
 		     * half minute only catches a dead connection. */
 		    .timeout_ms = (timeout + 30) * 1000,

@@ -6,6 +6,7 @@ Listens on 127.0.0.1 (port 0), prints "PORT <n>" on stdout once ready and
 serves until it is killed. Endpoints:
 
   /echo                      method, path, headers, body, client port, peer CN
+  /auth                      401 unless the token is "new-token"
   /status/<code>             a metav1.Status with that code
   /plain/<code>              a non-JSON error body
   /flaky/<key>/<n>/<code>    <code> (Retry-After: 0) for the first n calls
@@ -129,7 +130,15 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         with lock:
             requests.append(self.command + " " + self.path)
+        if parts[0] == "auth":
+            if self.headers.get("Authorization") != "Bearer new-token":
+                return self.status(401, "Unauthorized", "Unauthorized")
+            return self.reply(200, {"ok": True})
         if parts[0] == "echo":
+            headers = {}
+            for k, v in self.headers.items():
+                k = k.lower()
+                headers[k] = headers[k] + ", " + v if k in headers else v
             cn = ""
             cert = self.connection.getpeercert() if hasattr(
                 self.connection, "getpeercert") else None
@@ -140,7 +149,7 @@ class Handler(BaseHTTPRequestHandler):
                             cn = v
             return self.reply(200, {
                 "method": self.command, "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "headers": headers,
                 "body": body.decode("utf-8", "replace"),
                 "port": self.client_address[1], "cn": cn})
         if parts[0] == "status":

@@ -275,7 +275,74 @@ TEST(test_client_rest__list_pages)
 	cf_arena_release(&a);
 }
 
+TEST(test_client_rest__impersonation)
+{
+	static const char *const groups[] = { "system:serviceaccounts",
+	    "tenant-a", NULL };
+	cf_arena a = CF_ARENA_INIT;
+	cf_client *c = client(0), *imp = NULL;
+	cf_rest_config cfg = { 0 };
+	cf_node *r = NULL;
+	char server[64];
+
+	CHECK(c);
+	cf_client_free(c);
+	snprintf(server, sizeof(server), "http://127.0.0.1:%d", srv.port);
+	cfg.server = server;
+	CHECK_INT(cf_client_new(&imp, &cfg, &(cf_client_opts){
+	    .impersonate_user = "system:serviceaccount:apps:deployer",
+	    .impersonate_groups = groups }), 0);
+	CHECK_INT(cf_client_do(&r, &a, imp, "GET", "/echo", NULL, NULL, 0, 0),
+	    0);
+	CHECK_STR(cf_node_getp_str(r, "headers", "impersonate-user", NULL),
+	    "system:serviceaccount:apps:deployer");
+	CHECK_STR(cf_node_getp_str(r, "headers", "impersonate-group", NULL),
+	    "system:serviceaccounts, tenant-a");
+	cf_client_free(imp);
+	imp = NULL;
+	/* No header smuggling through a name. */
+	CHECK_INT(cf_client_new(&imp, &cfg, &(cf_client_opts){
+	    .impersonate_user = "a\r\nAuthorization: Bearer x" }), CF_EINVALID);
+	CHECK(!imp);
+	CHECK_INT(cf_client_new(&imp, &cfg, &(cf_client_opts){
+	    .impersonate_groups = groups }), CF_EINVALID);
+	cf_arena_release(&a);
+}
+
+TEST(test_client_rest__rotated_token_file)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_client *c = client(0), *tc = NULL;
+	char server[64], path[600];
+	FILE *f;
+
+	CHECK(c);
+	cf_client_free(c);
+	snprintf(server, sizeof(server), "http://127.0.0.1:%d", srv.port);
+	snprintf(path, sizeof(path), "%s/token", cf_test_tmpdir());
+	f = fopen(path, "w");
+	CHECK(f);
+	fputs("new-token\n", f);
+	fclose(f);
+	/* Loaded with the old token; the file has the new one. */
+	CHECK_INT(cf_client_new(&tc, &(cf_rest_config){ .server = server,
+	    .token = "old-token", .token_file = path }, NULL), 0);
+	CHECK_INT(cf_client_do(NULL, &a, tc, "GET", "/auth", NULL, NULL, 0, 0),
+	    0);
+	cf_client_free(tc);
+	/* Without a file to re-read, the 401 stands. */
+	CHECK_INT(cf_client_new(&tc, &(cf_rest_config){ .server = server,
+	    .token = "old-token" }, NULL), 0);
+	CHECK_INT(cf_client_do(NULL, &a, tc, "GET", "/auth", NULL, NULL, 0, 0),
+	    CF_EFORBIDDEN);
+	CHECK_STR(cf_error_msg(), "Unauthorized");
+	cf_client_free(tc);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_client_rest__status_errors),
+    T(test_client_rest__impersonation),
+    T(test_client_rest__rotated_token_file),
     T(test_client_rest__retries),
     T(test_client_rest__refused_connection_retried),
     T(test_client_rest__mapping),
