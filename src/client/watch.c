@@ -160,6 +160,10 @@ static int on_data(const char *data, size_t len, void *payload)
 		    CF_WATCH_MAX_EVENT);
 		return w->err;
 	}
+	/* Only a newline in the new bytes can complete an event; checking
+	 * them alone keeps a large event from being scanned per chunk. */
+	if (!memchr(data, '\n', len))
+		return 0;
 	r = drain(w);
 	if (r < 0)
 		w->err = r;

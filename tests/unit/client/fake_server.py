@@ -89,6 +89,15 @@ class Handler(BaseHTTPRequestHandler):
                 "metadata": {"resourceVersion": "5"}}})
             # Two events in one chunk.
             self.chunk((two + "\n" + bm + "\n").encode())
+        elif rv == "huge":
+            # 17 MiB without a newline: past the client's event cap.
+            block = b"x" * (1 << 20)
+            try:
+                self.chunk(b'{"type":"ADDED","object":{"data":"')
+                for _ in range(17):
+                    self.chunk(block)
+            except ConnectionError:
+                return
         elif rv == "5":
             ev = json.dumps({"type": "DELETED", "object": cm("a", "6")})
             self.chunk((ev + "\n").encode())

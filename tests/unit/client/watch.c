@@ -130,6 +130,12 @@ TEST(test_client_watch__errors)
 	CHECK_INT(cf_client_watch(c, "v1", "Secret", "default", NULL, record,
 	    &l), CF_ENOTFOUND);
 	CHECK_STR(cf_watch_event_name(CF_WATCH_BOOKMARK), "BOOKMARK");
+	/* One event line past CF_WATCH_MAX_EVENT ends the watch. */
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "huge" }, record, &l),
+	    CF_ETOOLARGE);
+	CHECK(strstr(cf_error_msg(), "larger than 16777216 bytes"));
+	CHECK_INT(l.n, 0);
 	cf_client_free(c);
 }
 
