@@ -430,8 +430,12 @@ static bool looks_base60(const char *s, size_t n)
 
 static bool in_list(const char *s, size_t n, const char *const *list)
 {
+	/* Every word is at most 5 bytes: most strings never get here. */
+	if (n > 5)
+		return false;
 	for (; *list; list++)
-		if (strlen(*list) == n && !memcmp(*list, s, n))
+		if ((*list)[0] == s[0] && strlen(*list) == n &&
+		    !memcmp(*list, s, n))
 			return true;
 	return false;
 }

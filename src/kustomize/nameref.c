@@ -257,6 +257,18 @@ static void walk(struct nr *s, cf_node *n, const char *path)
 	walk(s, cf_node_getn(n, path, sl), slash + 1);
 }
 
+/* The node at a '/'-separated path of map keys, or NULL. */
+static cf_node *at_path(cf_node *n, const char *path)
+{
+	while (n && *path) {
+		const char *sl = strchr(path, '/');
+		size_t len = sl ? (size_t)(sl - path) : strlen(path);
+		n = cf_node_getn(n, path, len);
+		path = sl ? sl + 1 : path + len;
+	}
+	return n;
+}
+
 /* roleRef: only when its kind names the referred kind. */
 static void fix_roleref(struct nr *s, cf_node *obj)
 {
@@ -325,10 +337,10 @@ int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 		for (size_t b = 0; b < CF_ARRAY_SIZE(pod_bases); b++) {
 			if (strcmp(pod_bases[b].kind, kind))
 				continue;
-			for (size_t p = 0; p < CF_ARRAY_SIZE(pod_refs); p++) {
+			cf_node *spec = at_path(r->obj, pod_bases[b].base);
+			for (size_t p = 0; spec && p < CF_ARRAY_SIZE(pod_refs); p++) {
 				s.referred = pod_refs[p].referred;
-				walk(&s, r->obj, cf_arena_printf(c->a, "%s/%s",
-				    pod_bases[b].base, pod_refs[p].path));
+				walk(&s, spec, pod_refs[p].path);
 			}
 		}
 		for (size_t p = 0; p < CF_ARRAY_SIZE(other_refs); p++) {
