@@ -115,6 +115,7 @@ int cf_client_new(cf_client **out, const cf_rest_config *cfg,
 	c->cfg.key_pem_len = cfg->key_pem_len;
 	c->cfg.token_file = adup(a, cfg->token_file);
 	c->cfg.insecure = cfg->insecure;
+	c->cfg.tls_server_name = adup(a, cfg->tls_server_name);
 	c->cfg.proxy = adup(a, cfg->proxy);
 	c->cfg.namespace_ = adup(a, cfg->namespace_ && *cfg->namespace_ ?
 	    cfg->namespace_ : "default");
@@ -139,6 +140,7 @@ int cf_client_new(cf_client **out, const cf_rest_config *cfg,
 	    .cert_pem = cfg->cert_pem, .cert_pem_len = cfg->cert_pem_len,
 	    .key_pem = cfg->key_pem, .key_pem_len = cfg->key_pem_len,
 	    .bearer_token = cfg->token, .insecure = cfg->insecure,
+	    .tls_server_name = cfg->tls_server_name,
 	    .proxy = cfg->proxy, .user_agent = c->opts.user_agent,
 	    .timeout_ms = c->opts.timeout_ms });
 	if (err < 0) {

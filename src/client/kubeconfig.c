@@ -189,6 +189,7 @@ static int read_cluster(cf_rest_config *c, cf_arena *a,
 	const cf_node *skip = cf_node_get(cluster, "insecure-skip-tls-verify");
 	const char *server = cf_node_getp_str(cluster, "server", NULL);
 	const char *proxy = cf_node_getp_str(cluster, "proxy-url", NULL);
+	const char *sni = cf_node_getp_str(cluster, "tls-server-name", NULL);
 	int err;
 
 	if (!server || !*server)
@@ -206,6 +207,8 @@ static int read_cluster(cf_rest_config *c, cf_arena *a,
 		    "certificate authority and insecure-skip-tls-verify", cname);
 	if (proxy && *proxy)
 		c->proxy = cf_arena_strdup(a, proxy);
+	if (sni && *sni)
+		c->tls_server_name = cf_arena_strdup(a, sni);
 	return 0;
 }
 

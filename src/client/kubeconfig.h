@@ -28,6 +28,7 @@ typedef struct cf_rest_config {
 	const char *token;         /* bearer token; NULL = none */
 	const char *token_file;    /* re-read while running (rotated tokens) */
 	bool insecure;             /* insecure-skip-tls-verify */
+	const char *tls_server_name; /* verify the server as this name */
 	const char *proxy;         /* proxy-url; NULL = no proxy */
 	const char *namespace_;    /* the context's namespace, or "default" */
 	const char *context;       /* context name; NULL in-cluster */

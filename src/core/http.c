@@ -34,7 +34,7 @@
 struct cf_http {
 	char *ca_pem, *cert_pem, *key_pem;
 	size_t ca_pem_len, cert_pem_len, key_pem_len;
-	char *proxy, *user_agent;
+	char *proxy, *user_agent, *tls_server_name;
 	bool insecure;
 	long connect_timeout_ms, timeout_ms;
 
@@ -135,6 +135,8 @@ int cf_http_new(cf_http **out, const cf_http_opts *opts)
 	h->key_pem = dup_blob(opts->key_pem, opts->key_pem_len,
 	    &h->key_pem_len);
 	h->proxy = opts->proxy ? cf_xstrdup(opts->proxy) : NULL;
+	h->tls_server_name = opts->tls_server_name && *opts->tls_server_name ?
+	    cf_xstrdup(opts->tls_server_name) : NULL;
 	h->user_agent = cf_xstrdup(opts->user_agent ? opts->user_agent :
 	    "cflux/" CF_VERSION);
 	h->insecure = opts->insecure;
@@ -181,6 +183,7 @@ void cf_http_free(cf_http *h)
 	free(h->cert_pem);
 	free(h->ca_pem);
 	free(h->proxy);
+	free(h->tls_server_name);
 	free(h->user_agent);
 	free(h);
 }
@@ -415,6 +418,47 @@ static void set_tls(cf_http *h, CURL *eh)
 	}
 }
 
+/*
+ * tls-server-name: curl verifies the certificate against the URL's host,
+ * so put the server name in the URL and tell curl, through CONNECT_TO,
+ * to connect where the URL originally pointed. *url is curl-allocated
+ * (curl_free) and *connect_to a list to free; both stay NULL when the
+ * URL is not https or cannot be parsed (curl then reports the error).
+ */
+static void server_name_url(cf_http *h, const char *orig, char **url,
+    struct curl_slist **connect_to)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL, line[512];
+	CURLU *u = curl_url();
+
+	*url = NULL;
+	*connect_to = NULL;
+	if (!u)
+		return;
+	if (curl_url_set(u, CURLUPART_URL, orig, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    strcmp(scheme, "https") != 0 ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK ||
+	    curl_url_set(u, CURLUPART_HOST, h->tls_server_name, 0) !=
+	    CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		goto done;
+	snprintf(line, sizeof(line), "%s:%s:%s:%s", h->tls_server_name, port,
+	    host, port);
+	*connect_to = curl_slist_append(NULL, line);
+	if (!*connect_to) {
+		curl_free(*url);
+		*url = NULL;
+	}
+done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
 /* Build the header list; NULL only when curl cannot allocate. */
 static struct curl_slist *make_headers(cf_http *h, const cf_http_request *req)
 {
@@ -455,7 +499,8 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 {
 	char errbuf[CURL_ERROR_SIZE];
 	struct xfer x = { 0 };
-	struct curl_slist *hdrs;
+	struct curl_slist *hdrs, *connect_to = NULL;
+	char *sni_url = NULL;
 	long timeout;
 	CURLcode rc;
 	CURL *eh;
@@ -481,7 +526,11 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 	x.cap = req->max_body ? req->max_body : CF_HTTP_MAX_BODY_DEFAULT;
 	errbuf[0] = '\0';
 
-	curl_easy_setopt(eh, CURLOPT_URL, req->url);
+	if (h->tls_server_name)
+		server_name_url(h, req->url, &sni_url, &connect_to);
+	curl_easy_setopt(eh, CURLOPT_URL, sni_url ? sni_url : req->url);
+	if (connect_to)
+		curl_easy_setopt(eh, CURLOPT_CONNECT_TO, connect_to);
 	curl_easy_setopt(eh, CURLOPT_SHARE, h->share);
 	curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, errbuf);
@@ -551,6 +600,8 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 	}
 done:
 	free_headers(hdrs);
+	curl_slist_free_all(connect_to);
+	curl_free(sni_url);
 	/* Drop pointers into this call's stack before the handle is reused. */
 	curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, NULL);
 	pool_put(h, eh);

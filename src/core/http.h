@@ -33,6 +33,9 @@ typedef struct cf_http_opts {
 	size_t key_pem_len;
 	const char *bearer_token; /* sent as "Authorization: Bearer ..." */
 	bool insecure;            /* skip server certificate checks */
+	/* Verify the server as this name (and send it as SNI and Host)
+	 * instead of the URL's host, which is still what we connect to. */
+	const char *tls_server_name;
 	const char *proxy;        /* proxy URL; NULL = never use a proxy */
 	const char *user_agent;   /* NULL = "cflux/<version>" */
 	long connect_timeout_ms;  /* 0 = 10 s */

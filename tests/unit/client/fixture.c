@@ -113,12 +113,13 @@ int fx_sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int fx_make_cert(const char *dir, const char *name, const char *cn)
+int fx_make_cert(const char *dir, const char *name, const char *cn,
+    const char *san)
 {
 	return fx_sh("openssl req -x509 -newkey ec -pkeyopt "
 	    "ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=%s "
-	    "-addext subjectAltName=IP:127.0.0.1 -keyout %s/%s.key "
-	    "-out %s/%s.pem >/dev/null 2>&1", cn, dir, name, dir, name);
+	    "-addext subjectAltName=%s -keyout %s/%s.key "
+	    "-out %s/%s.pem >/dev/null 2>&1", cn, san, dir, name, dir, name);
 }
 
 char *fx_slurp(const char *path, size_t *len)

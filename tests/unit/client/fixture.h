@@ -29,8 +29,10 @@ int fx_fake_server(fx_proc *p, const char *cert, const char *key,
 int fx_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* dir/<name>.pem and dir/<name>.key: a self-signed P-256 certificate for
- * CN=cn with subjectAltName IP:127.0.0.1. Returns the exit status. */
-int fx_make_cert(const char *dir, const char *name, const char *cn);
+ * CN=cn with the given subjectAltName ("IP:127.0.0.1"). Returns the exit
+ * status. */
+int fx_make_cert(const char *dir, const char *name, const char *cn,
+    const char *san);
 
 /* Read a whole file into a malloc'd NUL-terminated string (or NULL). */
 char *fx_slurp(const char *path, size_t *len);

@@ -13,7 +13,8 @@
 #include "fixture.h"
 #include "test.h"
 
-static fx_proc srv = { -1, 0 }, tls_srv = { -1, 0 }, mtls_srv = { -1, 0 };
+static fx_proc srv = { -1, 0 }, tls_srv = { -1, 0 }, mtls_srv = { -1, 0 },
+    dns_srv = { -1, 0 };
 static char certdir[512];
 
 static void stop_all(void)
@@ -21,6 +22,7 @@ static void stop_all(void)
 	fx_stop(&srv);
 	fx_stop(&tls_srv);
 	fx_stop(&mtls_srv);
+	fx_stop(&dns_srv);
 }
 
 static int plain_port(void)
@@ -325,15 +327,20 @@ static int tls_setup(void)
 	if (tls_srv.pid > 0)
 		return 0;
 	snprintf(certdir, sizeof(certdir), "%s", cf_test_tmpdir());
-	if (fx_make_cert(certdir, "server", "127.0.0.1") != 0 ||
-	    fx_make_cert(certdir, "client", "tester") != 0 ||
-	    fx_make_cert(certdir, "other", "stranger") != 0)
+	if (fx_make_cert(certdir, "server", "127.0.0.1", "IP:127.0.0.1") ||
+	    fx_make_cert(certdir, "client", "tester", "DNS:tester") ||
+	    fx_make_cert(certdir, "other", "stranger", "DNS:stranger") ||
+	    fx_make_cert(certdir, "named", "kube", "DNS:kube.internal"))
 		return -1;
 	snprintf(cert, sizeof(cert), "%s/server.pem", certdir);
 	snprintf(key, sizeof(key), "%s/server.key", certdir);
 	snprintf(ca, sizeof(ca), "%s/client.pem", certdir);
 	if (fx_fake_server(&tls_srv, cert, key, NULL) < 0 ||
 	    fx_fake_server(&mtls_srv, cert, key, ca) < 0)
+		return -1;
+	snprintf(cert, sizeof(cert), "%s/named.pem", certdir);
+	snprintf(key, sizeof(key), "%s/named.key", certdir);
+	if (fx_fake_server(&dns_srv, cert, key, NULL) < 0)
 		return -1;
 	plain_port();
 	return 0;
@@ -426,6 +433,38 @@ TEST(test_client_http__tls_client_certificate)
 	cf_arena_release(&a);
 }
 
+TEST(test_client_http__tls_server_name)
+{
+	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
+	cf_arena a = CF_ARENA_INIT;
+	cf_http *h = NULL;
+	cf_node *r = NULL;
+	size_t calen = 0;
+	char *ca, u[256];
+
+	CHECK_INT(tls_setup(), 0);
+	ca = certfile("named.pem", &calen);
+	CHECK(ca);
+	url(u, sizeof(u), "https", dns_srv.port, "/echo");
+	/* The certificate names kube.internal, not 127.0.0.1. */
+	CHECK_INT(cf_http_new(&h, &(cf_http_opts){ .ca_pem = ca,
+	    .ca_pem_len = calen }), 0);
+	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = u }, &resp),
+	    CF_ERROR);
+	cf_http_free(h);
+	CHECK_INT(cf_http_new(&h, &(cf_http_opts){ .ca_pem = ca,
+	    .ca_pem_len = calen, .tls_server_name = "kube.internal" }), 0);
+	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = u }, &resp), 0);
+	CHECK_INT(resp.status, 200);
+	CHECK_INT(cf_json_parse(&r, &a, resp.body.buf, resp.body.len, NULL),
+	    0);
+	CHECK_STR(cf_node_getp_str(r, "path", NULL), "/echo");
+	cf_http_free(h);
+	free(ca);
+	cf_http_response_release(&resp);
+	cf_arena_release(&a);
+}
+
 TEST(test_client_http__escape_and_redact)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -452,4 +491,5 @@ TEST_MAIN(T(test_client_http__get_sends_headers),
     T(test_client_http__cancel),
     T(test_client_http__tls_server_verification),
     T(test_client_http__tls_client_certificate),
+    T(test_client_http__tls_server_name),
     T(test_client_http__escape_and_redact))

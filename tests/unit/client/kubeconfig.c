@@ -28,6 +28,7 @@ TEST(test_client_kubeconfig__current_context)
 	CHECK_INT(c->ca_pem_len, 12);
 	CHECK_STR(c->token, "dev-token-value");
 	CHECK_STR(c->namespace_, "flux-system");
+	CHECK_STR(c->tls_server_name, "kube.internal");
 	CHECK(!c->cert_pem && !c->key_pem && !c->insecure && !c->proxy);
 	cf_arena_release(&a);
 }
