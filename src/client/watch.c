@@ -184,6 +184,114 @@ static bool cancelled(const cf_watch_opts *o)
 	return o->cancel && atomic_load(o->cancel) != 0;
 }
 
+/* What the loop does after a stream. */
+enum next {
+	NEXT_STREAM, /* ended normally: open the next one from w->rv */
+	NEXT_RETRY,  /* failed in a way worth retrying after a backoff */
+	NEXT_END,    /* the watch is over; *err holds its result */
+};
+
+/* The stream's URL path: base plus the watch parameters. */
+static void stream_path(cf_buf *path, const char *base,
+    const cf_watch_opts *o, const char *rv, long timeout)
+{
+	char tbuf[32];
+
+	cf_buf_adds(path, base);
+	cf_client__query(path, "watch", "true");
+	cf_client__query(path, "resourceVersion", rv);
+	if (!o->no_bookmarks)
+		cf_client__query(path, "allowWatchBookmarks", "true");
+	cf_client__query(path, "labelSelector", o->label_selector);
+	cf_client__query(path, "fieldSelector", o->field_selector);
+	snprintf(tbuf, sizeof(tbuf), "%ld", timeout);
+	cf_client__query(path, "timeoutSeconds", tbuf);
+}
+
+/* An HTTP answer other than a stream: 410 relists, throttling and server
+ * failures are retried, anything else ends the watch. */
+static enum next http_failure(struct wctx *w, const cf_http_response *resp,
+    int *err)
+{
+	if (resp->status == 410) {
+		cf_arena sa = CF_ARENA_INIT;
+		cf_node *st = NULL;
+		int r;
+
+		cf_json_parse(&st, &sa, resp->body.buf, resp->body.len, NULL);
+		r = w->fn(CF_WATCH_RELIST, st, w->payload);
+		cf_arena_release(&sa);
+		*err = r < 0 ? r : cf_client_status_error(resp->status,
+		    resp->body.buf, resp->body.len);
+		return NEXT_END;
+	}
+	*err = cf_client_status_error(resp->status, resp->body.buf,
+	    resp->body.len);
+	if (resp->status == 429 || resp->status >= 500)
+		return NEXT_RETRY;
+	return NEXT_END;
+}
+
+/* Open one stream from w->rv and read it to its end. */
+static enum next run_stream(cf_client *c, const char *base,
+    const cf_watch_opts *o, struct wctx *w, cf_http_response *resp,
+    int *err)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_buf path = CF_BUF_INIT;
+	long timeout = pick_timeout(o);
+	enum next next;
+	int r;
+
+	stream_path(&path, base, o, w->rv, timeout);
+	cf_buf_reset(&w->line);
+	w->err = 0;
+	w->events = 0;
+	cf_client__pace(c, false);
+	r = cf_http_do(c->http, &(cf_http_request){
+	    .url = cf_client__url(&a, c, path.buf),
+	    .headers = (const char *const *)c->headers,
+	    .nheaders = c->nheaders,
+	    /* The server ends the stream at timeoutSeconds; the extra half
+	     * minute only catches a dead connection. */
+	    .timeout_ms = (timeout + 30) * 1000,
+	    .on_data = on_data, .payload = w, .cancel = o->cancel,
+	    .max_body = CF_CLIENT_MAX_OBJECT }, resp);
+	if (r == 0 && resp->status >= 200 && resp->status < 300 &&
+	    w->line.len > 0) {
+		/* A last event without its newline. */
+		r = cf_buf_addch(&w->line, '\n') == 0 ? drain(w) : 0;
+		if (r < 0)
+			w->err = r;
+	}
+	*err = 0;
+	if (r == STOPPED) {
+		if (w->relist)
+			*err = cf_error_setc(CF_EGONE, CF_ERR_KUBE,
+			    "watch expired: the resource version is too "
+			    "old, list again");
+		next = NEXT_END;
+	} else if (r == 0 && (resp->status < 200 || resp->status >= 300)) {
+		next = http_failure(w, resp, err);
+	} else if (r < 0 && resp->cancelled) {
+		next = NEXT_END;
+	} else if (r < 0 && w->err == 0 && r != CF_ETOOLARGE) {
+		/* The connection dropped or stalled: resume from w->rv. */
+		cf_log(CF_LOG_DEBUG, "watch interrupted", "error",
+		    cf_error_msg(), (const char *)NULL);
+		*err = r;
+		next = NEXT_RETRY;
+	} else if (r < 0) {
+		*err = r; /* the callback's error, or an event too large */
+		next = NEXT_END;
+	} else {
+		next = NEXT_STREAM;
+	}
+	cf_buf_release(&path);
+	cf_arena_release(&a);
+	return next;
+}
+
 int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
     const char *ns, const cf_watch_opts *opts, cf_watch_fn fn,
     void *payload)
@@ -209,100 +317,27 @@ int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
 	cf_buf_init_capped(&w.line, CF_WATCH_MAX_EVENT);
 
 	while (!cancelled(o)) {
-		cf_arena a = CF_ARENA_INIT;
 		cf_http_response resp = CF_HTTP_RESPONSE_INIT;
-		cf_buf path = CF_BUF_INIT;
-		long timeout = pick_timeout(o);
 		int64_t started = cf_clock_mono_ns();
-		char tbuf[32];
+		enum next next = run_stream(c, base.buf, o, &w, &resp, &err);
+		long retry_after = resp.retry_after;
 
-		cf_buf_adds(&path, base.buf);
-		cf_client__query(&path, "watch", "true");
-		cf_client__query(&path, "resourceVersion", w.rv);
-		if (!o->no_bookmarks)
-			cf_client__query(&path, "allowWatchBookmarks", "true");
-		cf_client__query(&path, "labelSelector", o->label_selector);
-		cf_client__query(&path, "fieldSelector", o->field_selector);
-		snprintf(tbuf, sizeof(tbuf), "%ld", timeout);
-		cf_client__query(&path, "timeoutSeconds", tbuf);
-
-		cf_buf_reset(&w.line);
-		w.err = 0;
-		w.events = 0;
-		cf_client__pace(c, false);
-		err = cf_http_do(c->http, &(cf_http_request){
-		    .url = cf_client__url(&a, c, path.buf),
-		    .headers = (const char *const *)c->headers,
-		    .nheaders = c->nheaders,
-		    /* The server ends the stream at timeoutSeconds; the extra
-		     * half minute only catches a dead connection. */
-		    .timeout_ms = (timeout + 30) * 1000,
-		    .on_data = on_data, .payload = &w, .cancel = o->cancel,
-		    .max_body = CF_CLIENT_MAX_OBJECT }, &resp);
-		streams++;
-		if (err == 0 && resp.status >= 200 && resp.status < 300 &&
-		    w.line.len > 0) {
-			/* A last event without its newline. */
-			err = cf_buf_addch(&w.line, '\n') == 0 ? drain(&w) : 0;
-			if (err < 0)
-				w.err = err;
-		}
-		if (err == STOPPED) {
-			err = w.relist ? CF_EGONE : 0;
-			if (w.relist)
-				cf_error_setc(CF_EGONE, CF_ERR_KUBE,
-				    "watch expired: the resource version is "
-				    "too old, list again");
-		} else if (err == 0 && resp.status == 410) {
-			cf_arena sa = CF_ARENA_INIT;
-			cf_node *st = NULL;
-
-			cf_json_parse(&st, &sa, resp.body.buf, resp.body.len,
-			    NULL);
-			err = fn(CF_WATCH_RELIST, st, payload);
-			cf_arena_release(&sa);
-			if (err >= 0)
-				err = cf_client_status_error(resp.status,
-				    resp.body.buf, resp.body.len);
-		} else if (err == 0 && (resp.status < 200 ||
-		    resp.status >= 300)) {
-			err = cf_client_status_error(resp.status,
-			    resp.body.buf, resp.body.len);
-			/* Throttled or a failing server: wait and retry. */
-			if (resp.status == 429 || resp.status >= 500) {
-				if (++failures <= c->opts.max_retries) {
-					cf_sleep_ms(cf_backoff_delay(&b,
-					    resp.retry_after));
-					err = 1; /* go on */
-				}
-			}
-		} else if (err < 0 && resp.cancelled) {
-			err = 0;
-		} else if (err < 0 && w.err == 0 && err != CF_ETOOLARGE) {
-			/* The connection dropped: resume from w.rv. */
-			if (++failures <= c->opts.max_retries) {
-				cf_log(CF_LOG_DEBUG, "watch interrupted",
-				    "error", cf_error_msg(), (const char *)NULL);
-				cf_sleep_ms(cf_backoff_next(&b));
-				err = 1;
-			}
-		} else if (err == 0) {
-			/* A normal end: carry on from w.rv. */
-			if (w.events > 0) {
-				failures = 0;
-				b.attempt = 0;
-			} else if (cf_clock_mono_ns() - started < 1000000000) {
-				/* Ended at once with nothing in it: do not
-				 * spin against a server that does that. */
-				cf_sleep_ms(cf_backoff_next(&b));
-			}
-			err = 1;
-		}
 		cf_http_response_release(&resp);
-		cf_buf_release(&path);
-		cf_arena_release(&a);
-		if (err != 1)
+		streams++;
+		if (next == NEXT_END)
 			break;
+		if (next == NEXT_RETRY) {
+			if (++failures > c->opts.max_retries)
+				break; /* err holds the last failure */
+			cf_sleep_ms(cf_backoff_delay(&b, retry_after));
+		} else if (w.events > 0) {
+			failures = 0;
+			b.attempt = 0;
+		} else if (cf_clock_mono_ns() - started < 1000000000) {
+			/* Ended at once with nothing in it: do not spin
+			 * against a server that does that. */
+			cf_sleep_ms(cf_backoff_next(&b));
+		}
 		err = 0;
 		if (o->max_streams > 0 && streams >= o->max_streams)
 			break;

@@ -72,6 +72,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def watch(self, q):
         rv = q.get("resourceVersion", [""])[0]
+        if rv == "throttle":
+            with lock:
+                counts["throttle"] = counts.get("throttle", 0) + 1
+                c = counts["throttle"]
+            if c <= 2:
+                return self.status(429, "TooManyRequests", "slow down",
+                                   headers={"Retry-After": "0"})
+            rv = "4"  # then a stream with one event at 7
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Transfer-Encoding", "chunked")
@@ -89,6 +97,9 @@ class Handler(BaseHTTPRequestHandler):
                 "metadata": {"resourceVersion": "5"}}})
             # Two events in one chunk.
             self.chunk((two + "\n" + bm + "\n").encode())
+        elif rv == "4":
+            ev = json.dumps({"type": "ADDED", "object": cm("t", "7")})
+            self.chunk((ev + "\n").encode())
         elif rv == "huge":
             # 17 MiB without a newline: past the client's event cap.
             block = b"x" * (1 << 20)

@@ -112,6 +112,21 @@ TEST(test_client_watch__callback_stops_or_fails)
 	cf_client_free(c);
 }
 
+TEST(test_client_watch__retries_throttled_streams)
+{
+	struct log l = { { 0 } };
+	cf_client *c = client();
+
+	CHECK(c);
+	/* Two 429s, then a stream from the requested version; the stream
+	 * after it (from 7) is answered with a 410. */
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "throttle" }, record, &l),
+	    CF_EGONE);
+	CHECK_STR(l.text, "ADDED@7 RELIST@Expired");
+	cf_client_free(c);
+}
+
 TEST(test_client_watch__errors)
 {
 	struct log l = { { 0 } };
@@ -142,4 +157,5 @@ TEST(test_client_watch__errors)
 TEST_MAIN(T(test_client_watch__resumes_until_relist),
     T(test_client_watch__max_streams_and_start_version),
     T(test_client_watch__callback_stops_or_fails),
+    T(test_client_watch__retries_throttled_streams),
     T(test_client_watch__errors))
