@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/alloc.h"
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/error.h"
@@ -31,17 +32,34 @@ static int invalid(const char *fmt, const char *arg)
 	return cf_error_setc(CF_EINVALID, CF_ERR_INVALID, fmt, arg);
 }
 
-/* Find the entry called name in a list of {name, <field>: {...}}. */
-static const cf_node *named(const cf_node *list, const char *name,
-    const char *field)
+/* One parsed kubeconfig file and the directory its relative paths are
+ * relative to. */
+struct kc_doc {
+	const cf_node *root;
+	const char *base_dir;
+};
+
+/*
+ * Find the entry called name in the docs' lists of {name, <field>: {...}}.
+ * With several files (KUBECONFIG=a:b) the first file that defines a name
+ * wins, as in clientcmd; *base gets that file's directory.
+ */
+static const cf_node *named(const struct kc_doc *docs, size_t ndocs,
+    const char *list, const char *name, const char *field,
+    const char **base)
 {
-	for (size_t i = 0; i < cf_node_count(list); i++) {
-		const cf_node *e = cf_node_at(list, i);
-		const char *n = cf_node_getp_str(e, "name", NULL);
+	for (size_t d = 0; d < ndocs; d++) {
+		const cf_node *l = cf_node_get(docs[d].root, list);
 
-		if (n && !strcmp(n, name)) {
-			const cf_node *v = cf_node_get(e, field);
+		for (size_t i = 0; i < cf_node_count(l); i++) {
+			const cf_node *e = cf_node_at(l, i);
+			const char *n = cf_node_getp_str(e, "name", NULL);
+			const cf_node *v;
 
+			if (!n || strcmp(n, name) != 0)
+				continue;
+			*base = docs[d].base_dir;
+			v = cf_node_get(e, field);
 			/* An entry with no body is an empty one, as in Go. */
 			return v ? v : e;
 		}
@@ -227,14 +245,61 @@ static int parse_doc(cf_node **root, cf_arena *a, const char *text,
 	return cf_yaml_parse_one(root, a, text, len, NULL);
 }
 
+/* Resolve the context over one or more parsed files. */
+static int resolve(cf_rest_config **out, cf_arena *a,
+    const struct kc_doc *docs, size_t ndocs, const cf_kubeconfig_opts *o)
+{
+	cf_kubeconfig_opts co = *o, uo = *o;
+	const cf_node *ctx, *cluster, *user = NULL;
+	const char *cname = NULL, *cl, *us, *ns, *base;
+	cf_rest_config *c;
+	int err;
+
+	if (o->context && *o->context)
+		cname = o->context;
+	for (size_t d = 0; !cname && d < ndocs; d++) {
+		cname = cf_node_getp_str(docs[d].root, "current-context", NULL);
+		if (cname && !*cname)
+			cname = NULL;
+	}
+	if (!cname)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "kubeconfig: no current-context and no context given");
+	ctx = named(docs, ndocs, "contexts", cname, "context", &base);
+	if (!ctx)
+		return invalid("kubeconfig: context '%s' not found", cname);
+	cl = cf_node_getp_str(ctx, "cluster", NULL);
+	us = cf_node_getp_str(ctx, "user", NULL);
+	ns = cf_node_getp_str(ctx, "namespace", NULL);
+	if (!cl || !*cl)
+		return invalid("kubeconfig: context '%s' names no cluster", cname);
+	cluster = named(docs, ndocs, "clusters", cl, "cluster", &co.base_dir);
+	if (!cluster)
+		return invalid("kubeconfig: cluster '%s' not found", cl);
+	if (us && *us) {
+		user = named(docs, ndocs, "users", us, "user", &uo.base_dir);
+		if (!user)
+			return invalid("kubeconfig: user '%s' not found", us);
+	}
+
+	c = CF_ARENA_NEW(a, cf_rest_config);
+	c->context = cf_arena_strdup(a, cname);
+	c->namespace_ = cf_arena_strdup(a, ns && *ns ? ns : "default");
+	err = read_cluster(c, a, cluster, cl, &co);
+	if (err == 0 && user)
+		err = read_user(c, a, user, us, &uo);
+	if (err < 0)
+		return err;
+	*out = c;
+	return 0;
+}
+
 int cf_kubeconfig_parse(cf_rest_config **out, cf_arena *a, const char *text,
     size_t len, const cf_kubeconfig_opts *opts)
 {
 	static const cf_kubeconfig_opts zero;
 	const cf_kubeconfig_opts *o = opts ? opts : &zero;
-	const cf_node *ctx, *cluster, *user;
-	const char *cname, *cl, *us, *ns;
-	cf_rest_config *c;
+	struct kc_doc doc = { NULL, o->base_dir };
 	cf_node *root = NULL;
 	int err;
 
@@ -244,39 +309,42 @@ int cf_kubeconfig_parse(cf_rest_config **out, cf_arena *a, const char *text,
 	if (!cf_node_is(root, CF_NODE_MAP))
 		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
 		    "kubeconfig: not a mapping");
+	doc.root = root;
+	return resolve(out, a, &doc, 1, o);
+}
 
-	cname = o->context && *o->context ? o->context :
-	    cf_node_getp_str(root, "current-context", NULL);
-	if (!cname || !*cname)
-		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
-		    "kubeconfig: no current-context and no context given");
-	ctx = named(cf_node_get(root, "contexts"), cname, "context");
-	if (!ctx)
-		return invalid("kubeconfig: context '%s' not found", cname);
-	cl = cf_node_getp_str(ctx, "cluster", NULL);
-	us = cf_node_getp_str(ctx, "user", NULL);
-	ns = cf_node_getp_str(ctx, "namespace", NULL);
-	if (!cl || !*cl)
-		return invalid("kubeconfig: context '%s' names no cluster", cname);
-	cluster = named(cf_node_get(root, "clusters"), cl, "cluster");
-	if (!cluster)
-		return invalid("kubeconfig: cluster '%s' not found", cl);
-	user = NULL;
-	if (us && *us) {
-		user = named(cf_node_get(root, "users"), us, "user");
-		if (!user)
-			return invalid("kubeconfig: user '%s' not found", us);
-	}
+static const char *dir_of(cf_arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
 
-	c = CF_ARENA_NEW(a, cf_rest_config);
-	c->context = cf_arena_strdup(a, cname);
-	c->namespace_ = cf_arena_strdup(a, ns && *ns ? ns : "default");
-	err = read_cluster(c, a, cluster, cl, o);
-	if (err == 0 && user)
-		err = read_user(c, a, user, us, o);
+	if (!slash)
+		return NULL;
+	if (slash == path)
+		return "/";
+	return cf_arena_strndup(a, path, slash - path);
+}
+
+/* Read and parse one file; CF_ENOTFOUND when it does not exist. */
+static int read_doc(struct kc_doc *d, cf_arena *a, const char *path)
+{
+	cf_buf b = CF_BUF_INIT;
+	cf_node *root = NULL;
+	int err;
+
+	cf_buf_init_capped(&b, CF_KUBECONFIG_MAX_SIZE);
+	err = cf_fs_read(&b, path, CF_KUBECONFIG_MAX_SIZE);
+	if (err == 0)
+		err = parse_doc(&root, a, b.buf, b.len);
+	/* The text held secrets; the parsed copies live in the arena. */
+	explicit_bzero(b.buf, b.len);
+	cf_buf_release(&b);
 	if (err < 0)
-		return err;
-	*out = c;
+		return cf_error_wrap("reading kubeconfig '%s'", path);
+	if (!cf_node_is(root, CF_NODE_MAP) && root)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "reading kubeconfig '%s': not a mapping", path);
+	d->root = root; /* NULL for an empty file */
+	d->base_dir = dir_of(a, path);
 	return 0;
 }
 
@@ -284,29 +352,77 @@ int cf_kubeconfig_load(cf_rest_config **out, cf_arena *a, const char *path,
     const cf_kubeconfig_opts *opts)
 {
 	cf_kubeconfig_opts o = opts ? *opts : (cf_kubeconfig_opts){ 0 };
-	cf_buf b = CF_BUF_INIT;
-	const char *slash;
+	struct kc_doc doc;
 	int err;
 
-	cf_buf_init_capped(&b, CF_KUBECONFIG_MAX_SIZE);
-	err = cf_fs_read(&b, path, CF_KUBECONFIG_MAX_SIZE);
-	if (err < 0) {
-		cf_buf_release(&b);
-		return cf_error_wrap("reading kubeconfig '%s'", path);
-	}
-	if (!o.base_dir) {
-		slash = strrchr(path, '/');
-		o.base_dir = slash ? cf_arena_strndup(a, path, slash - path) :
-		    NULL;
-		if (slash == path)
-			o.base_dir = "/";
-	}
-	err = cf_kubeconfig_parse(out, a, b.buf, b.len, &o);
-	explicit_bzero(b.buf, b.len);
-	cf_buf_release(&b);
+	err = read_doc(&doc, a, path);
+	if (err < 0)
+		return err;
+	if (o.base_dir)
+		doc.base_dir = o.base_dir;
+	err = resolve(out, a, &doc, 1, &o);
 	if (err < 0)
 		return cf_error_wrap("'%s'", path);
 	return 0;
+}
+
+int cf_kubeconfig_load_paths(cf_rest_config **out, cf_arena *a,
+    const char *paths, const cf_kubeconfig_opts *opts)
+{
+	cf_kubeconfig_opts o = opts ? *opts : (cf_kubeconfig_opts){ 0 };
+	struct kc_doc docs[16];
+	size_t n = 0;
+	const char *p = paths;
+	int err;
+
+	while (p && *p) {
+		size_t len = strcspn(p, ":");
+		char *one = cf_arena_strndup(a, p, len);
+
+		p += len + (p[len] == ':');
+		if (!*one)
+			continue;
+		if (n == CF_ARRAY_SIZE(docs))
+			return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "KUBECONFIG lists more than %zu files",
+			    CF_ARRAY_SIZE(docs));
+		err = read_doc(&docs[n], a, one);
+		/* Missing files in the list are skipped, as kubectl does. */
+		if (err == CF_ENOTFOUND)
+			continue;
+		if (err < 0)
+			return err;
+		if (docs[n].root)
+			n++;
+	}
+	if (n == 0)
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
+		    "no kubeconfig found in '%s'", paths ? paths : "");
+	return resolve(out, a, docs, n, &o);
+}
+
+int cf_rest_config_default(cf_rest_config **out, cf_arena *a,
+    const char *kubeconfig, const cf_kubeconfig_opts *opts)
+{
+	const char *env = getenv("KUBECONFIG"), *home = getenv("HOME");
+	int err;
+
+	if (kubeconfig && *kubeconfig)
+		return cf_kubeconfig_load(out, a, kubeconfig, opts);
+	if (env && *env)
+		return cf_kubeconfig_load_paths(out, a, env, opts);
+	err = cf_rest_config_in_cluster(out, a, NULL);
+	if (err != CF_ENOTFOUND)
+		return err;
+	if (home && *home) {
+		err = cf_kubeconfig_load_paths(out, a,
+		    cf_arena_printf(a, "%s/.kube/config", home), opts);
+		if (err != CF_ENOTFOUND)
+			return err;
+	}
+	return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
+	    "no configuration: give --kubeconfig, set KUBECONFIG, run in a "
+	    "cluster or create ~/.kube/config");
 }
 
 static int read_trimmed(const char **out, cf_arena *a, const char *dir,

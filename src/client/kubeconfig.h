@@ -66,6 +66,25 @@ int cf_kubeconfig_parse(cf_rest_config **out, cf_arena *a, const char *text,
 int cf_kubeconfig_load(cf_rest_config **out, cf_arena *a, const char *path,
     const cf_kubeconfig_opts *opts);
 
+/*
+ * Merge the colon-separated files of a KUBECONFIG value: the first file
+ * with a current-context sets it, and for each context, cluster and user
+ * name the first file defining it wins (its relative paths resolve
+ * against its own directory). Missing files are skipped; CF_ENOTFOUND
+ * when none exists. Otherwise as cf_kubeconfig_parse.
+ */
+int cf_kubeconfig_load_paths(cf_rest_config **out, cf_arena *a,
+    const char *paths, const cf_kubeconfig_opts *opts);
+
+/*
+ * The configuration a program uses when not told more (controller-
+ * runtime's order): the kubeconfig file given (--kubeconfig), else
+ * $KUBECONFIG, else in-cluster, else ~/.kube/config. CF_ENOTFOUND when
+ * there is none at all.
+ */
+int cf_rest_config_default(cf_rest_config **out, cf_arena *a,
+    const char *kubeconfig, const cf_kubeconfig_opts *opts);
+
 /* Where in-cluster credentials come from; zero means the real paths. */
 typedef struct cf_incluster_opts {
 	const char *sa_dir; /* default /var/run/secrets/kubernetes.io/serviceaccount */

@@ -211,6 +211,71 @@ TEST(test_client_kubeconfig__in_cluster)
 	cf_arena_release(&a);
 }
 
+TEST(test_client_kubeconfig__merged_paths)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_rest_config *c = NULL;
+
+	CHECK_INT(cf_kubeconfig_load_paths(&c, &a, RES("nonexistent.yaml") ":"
+	    RES("merge-a.yaml") "::" RES("sub/merge-b.yaml"), NULL), 0);
+	/* merge-a's current-context and context; merge-b's cluster with
+	 * its CA read next to merge-b. */
+	CHECK_STR(c->context, "merged");
+	CHECK_STR(c->namespace_, "apps");
+	CHECK_STR(c->server, "https://b.example.com");
+	CHECK_STR(c->ca_pem, "sub CA PEM\n");
+	CHECK_STR(c->token, "token-from-a");
+	/* merge-b first: its "merged" context and its "shared" cluster win;
+	 * the user still comes from merge-a, the only file defining it. */
+	CHECK_INT(cf_kubeconfig_load_paths(&c, &a, RES("sub/merge-b.yaml") ":"
+	    RES("merge-a.yaml"), &(cf_kubeconfig_opts){ .context = "merged" }),
+	    0);
+	CHECK_STR(c->server, "https://b-shared.example.com");
+	CHECK_STR(c->token, "token-from-a");
+	CHECK_STR(c->namespace_, "default");
+	/* merge-b's current-context names no context anywhere. */
+	CHECK_INT(cf_kubeconfig_load_paths(&c, &a, RES("sub/merge-b.yaml") ":"
+	    RES("merge-a.yaml"), NULL), CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "context 'ignored' not found"));
+	CHECK_INT(cf_kubeconfig_load_paths(&c, &a, RES("nope1") ":"
+	    RES("nope2"), NULL), CF_ENOTFOUND);
+	cf_arena_release(&a);
+}
+
+TEST(test_client_kubeconfig__default_order)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_rest_config *c = NULL;
+	char home[600], kc[700];
+	const char *old_home = getenv("HOME");
+	char *saved = old_home ? strdup(old_home) : NULL;
+
+	unsetenv("KUBERNETES_SERVICE_HOST");
+	/* An explicit file beats everything. */
+	setenv("KUBECONFIG", RES("json.json"), 1);
+	CHECK_INT(cf_rest_config_default(&c, &a, RES("basic.yaml"), NULL), 0);
+	CHECK_STR(c->context, "dev");
+	/* Then $KUBECONFIG. */
+	CHECK_INT(cf_rest_config_default(&c, &a, NULL, NULL), 0);
+	CHECK_STR(c->token, "json-token");
+	/* Then ~/.kube/config. */
+	unsetenv("KUBECONFIG");
+	snprintf(home, sizeof(home), "%s/home", cf_test_tmpdir());
+	snprintf(kc, sizeof(kc), "%s/.kube", home);
+	CHECK_INT(cf_fs_mkdirs(kc), 0);
+	setenv("HOME", home, 1);
+	CHECK_INT(cf_rest_config_default(&c, &a, NULL, NULL), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "no configuration"));
+	snprintf(kc, sizeof(kc), "%s/.kube/config", home);
+	CHECK_INT(fx_sh("cp %s %s", RES("json.json"), kc), 0);
+	CHECK_INT(cf_rest_config_default(&c, &a, NULL, NULL), 0);
+	CHECK_STR(c->server, "http://127.0.0.1:8080");
+	if (saved)
+		setenv("HOME", saved, 1);
+	free(saved);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_client_kubeconfig__current_context),
     T(test_client_kubeconfig__context_override),
     T(test_client_kubeconfig__files_relative_to_kubeconfig),
@@ -218,4 +283,6 @@ TEST_MAIN(T(test_client_kubeconfig__current_context),
     T(test_client_kubeconfig__json),
     T(test_client_kubeconfig__plugins_never_run),
     T(test_client_kubeconfig__refusals),
-    T(test_client_kubeconfig__in_cluster))
+    T(test_client_kubeconfig__in_cluster),
+    T(test_client_kubeconfig__merged_paths),
+    T(test_client_kubeconfig__default_order))
