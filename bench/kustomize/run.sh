@@ -8,7 +8,7 @@
 # usage: bench/kustomize/run.sh [CFLUX] [RUNS]
 #   CFLUX  the cflux binary (default: build-kustomize/src/cli/cflux, then
 #          build/cflux)
-#   RUNS   cflux runs per size (median reported; default 5); kubectl runs
+#   RUNS   cflux runs per size (median reported; default 9); kubectl runs
 #          once per size (it takes seconds to tens of seconds)
 # Prints a Markdown table and writes it into docs/benchmarks.md under the
 # "## kustomize build" heading (other headings are kept).
@@ -16,7 +16,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cflux=${1:-}
-runs=${2:-5}
+runs=${2:-9}
 if [ -z "$cflux" ]; then
 	for c in "$root/build-kustomize/src/cli/cflux" "$root/build/src/cli/cflux" "$root/build/cflux"; do
 		[ -x "$c" ] && { cflux=$c; break; }
@@ -29,10 +29,16 @@ gen=${KUSTOMIZE_TREE:-/work/shared/bench/kustomize-tree.sh}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# measure CMD...: prints "wall_seconds max_rss_kib" of one run
+# measure CMD...: prints "wall_seconds max_rss_kib" of one run. Wall time
+# is taken with millisecond precision (bash's EPOCHREALTIME); /usr/bin/time
+# reports only hundredths, too coarse for cflux.
 measure() {
-	/usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>/dev/null
-	cat "$work/time"
+	local t0 t1
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f '%M' -o "$work/time" "$@" >"$work/out" 2>/dev/null
+	t1=$EPOCHREALTIME
+	awk -v a="$t0" -v b="$t1" -v m="$(cat "$work/time")" \
+	    'BEGIN { printf "%.3f %d\n", b - a, m }'
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -66,7 +72,7 @@ kscale=$(awk -v a="${kc_wall[500]}" -v b="${kc_wall[1000]}" 'BEGIN { printf "%.2
 
 table=$(
 	echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores (shared machine), kubectl $(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: //p') (kustomize v5.5.0) against \`cflux kustomize build\`;"
-	echo "tree from \`kustomize-tree.sh N\` (50 patches); kubectl once per size, cflux median of $runs runs; wall time and peak RSS from \`/usr/bin/time\`."
+	echo "tree from \`kustomize-tree.sh N\` (50 patches); kubectl once per size, cflux median of $runs runs; wall time to the millisecond, peak RSS from \`/usr/bin/time\`."
 	echo
 	echo "| N | objects | kubectl wall | kubectl RSS | cflux wall | cflux RSS | speed-up | RSS ratio | output |"
 	echo "|---|---|---|---|---|---|---|---|---|"
