@@ -130,6 +130,8 @@ void api_warn(api_req *r, const char *msg);
 api_stream *api_stream_start(api_req *r, void (*on_close)(void *), void *arg);
 int api_stream_write(api_stream *s, const char *data, size_t len);
 void api_stream_end(api_stream *s);
+/* Free the wrapper of a stream the HTTP layer has already closed. */
+void api_stream_forget(api_stream *s);
 void *api_timer_after(cf_apiserver *srv, int64_t ms, void (*fn)(void *),
     void *arg);
 void api_timer_cancel(cf_apiserver *srv, void *timer);

@@ -208,7 +208,12 @@ static void run_propagation_finalizers(cf_apiserver *srv, cf_arena *a)
 			} else {
 				continue; /* dependents still going */
 			}
-			if (api_sys_req(&r, srv, a, keys.v[k], obj) == 0)
+			if (api_sys_req(&r, srv, a, keys.v[k], obj) < 0)
+				continue;
+			/* The last finalizer gone ends the deletion. */
+			if (cf_meta_finalizer_count(obj) == 0)
+				api_remove_object(&r, obj, cf_meta_rv(obj), 200);
+			else
 				api_store_raw(&r, obj, cf_meta_rv(obj));
 		}
 	}

@@ -244,6 +244,11 @@ int api_stream_write(api_stream *s, const char *data, size_t len)
 	return s && s->s ? cf_httpd_stream_write(s->s, data, len) : -1;
 }
 
+void api_stream_forget(api_stream *s)
+{
+	free(s);
+}
+
 void api_stream_end(api_stream *s)
 {
 	if (!s)

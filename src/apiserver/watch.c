@@ -167,7 +167,8 @@ static void on_client_gone(void *arg)
 {
 	api_watcher *w = arg;
 
-	w->stream = NULL; /* the HTTP layer already dropped it */
+	api_stream_forget(w->stream); /* the HTTP layer already ended it */
+	w->stream = NULL;
 	api_watch_close(w);
 }
 
