@@ -2,7 +2,7 @@
 /*
  * REST client. The shape follows client-go's rest and dynamic clients:
  * every request goes through cf_client__pace (token bucket, token file
- * refresh) and send() (retries), and every error answer is turned into a
+ * refresh) and send_req() (retries), and every error answer is turned into a
  * CF_E* code once, in cf_client_status_error, keeping the server's
  * message so users see what kubectl would show.
  *

@@ -213,6 +213,30 @@ TEST(test_client_http__timeout_and_refused)
 	cf_http_free(h);
 }
 
+TEST(test_client_http__explicit_proxy)
+{
+	cf_arena a = CF_ARENA_INIT;
+	fx_proc gone = { -1, 0 };
+	cf_http *h = NULL;
+	cf_node *r = NULL;
+	char proxy[64], u[256];
+	long st = 0;
+
+	CHECK(plain_port() > 0);
+	CHECK_INT(fx_fake_server(&gone, NULL, NULL, NULL), 0);
+	fx_stop(&gone);
+	/* The scripted server answers proxy-style requests too: reaching a
+	 * dead port through it proves the proxy carried the request. */
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", plain_port());
+	CHECK_INT(cf_http_new(&h, &(cf_http_opts){ .proxy = proxy }), 0);
+	CHECK_INT(fetch(&r, &a, h, NULL, url(u, sizeof(u), "http", gone.port,
+	    "/echo"), NULL, &st), 0);
+	CHECK_INT(st, 200);
+	CHECK_STR(cf_node_getp_str(r, "path", NULL), u);
+	cf_http_free(h);
+	cf_arena_release(&a);
+}
+
 TEST(test_client_http__ignores_proxy_environment)
 {
 	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
@@ -357,7 +381,10 @@ static char *certfile(const char *name, size_t *len)
 TEST(test_client_http__tls_server_verification)
 {
 	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
+	cf_arena a = CF_ARENA_INIT;
 	cf_http *h = NULL;
+	cf_node *r1 = NULL, *r2 = NULL;
+	int64_t p1 = 0, p2 = -1;
 	size_t calen = 0, olen = 0;
 	char *ca, *other, u[256];
 
@@ -385,6 +412,15 @@ TEST(test_client_http__tls_server_verification)
 	    .ca_pem_len = calen }), 0);
 	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = u }, &resp), 0);
 	CHECK_INT(resp.status, 200);
+	CHECK_INT(cf_json_parse(&r1, &a, resp.body.buf, resp.body.len, NULL),
+	    0);
+	/* TLS connections are reused too (no handshake per request). */
+	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = u }, &resp), 0);
+	CHECK_INT(cf_json_parse(&r2, &a, resp.body.buf, resp.body.len, NULL),
+	    0);
+	CHECK(cf_node_as_int(cf_node_get(r1, "port"), &p1));
+	CHECK(cf_node_as_int(cf_node_get(r2, "port"), &p2));
+	CHECK_INT(p1, p2);
 	cf_http_free(h);
 
 	CHECK_INT(cf_http_new(&h, &(cf_http_opts){ .insecure = true }), 0);
@@ -394,6 +430,7 @@ TEST(test_client_http__tls_server_verification)
 	free(ca);
 	free(other);
 	cf_http_response_release(&resp);
+	cf_arena_release(&a);
 }
 
 TEST(test_client_http__tls_client_certificate)
@@ -486,6 +523,7 @@ TEST_MAIN(T(test_client_http__get_sends_headers),
     T(test_client_http__caps_bodies),
     T(test_client_http__status_and_retry_after),
     T(test_client_http__timeout_and_refused),
+    T(test_client_http__explicit_proxy),
     T(test_client_http__ignores_proxy_environment),
     T(test_client_http__streams),
     T(test_client_http__cancel),
