@@ -93,6 +93,9 @@ int cf_cmd_kustomize(int argc, char **argv)
 				return 1;
 			}
 		} else if ((v = flag_value(argc, argv, &i, "--reorder"))) {
+			fputs("Flag --reorder has been deprecated, use the new "
+			    "'sortOptions' field in kustomization.yaml instead.\n",
+			    stderr);
 			if (!strcmp(v, "legacy"))
 				opts.reorder = CF_KUSTOMIZE_REORDER_LEGACY;
 			else if (!strcmp(v, "none"))

@@ -178,6 +178,9 @@ int kz_plugins(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field)
 	cf_node *list = cf_node_get(k->k, field);
 	int err;
 
+	/* kustomize runs the inline configs first, then the files and
+	 * directories, each group in list order (measured). */
+	for (int pass = 0; pass < 2; pass++)
 	for (uint32_t i = 0; cf_node_is(list, CF_NODE_SEQ) && i < list->len; i++) {
 		const char *e = cf_node_as_str(list->v.items[i]);
 		const char *src = cf_arena_printf(c->a, "%s: %s[%u]", k->path,
@@ -188,6 +191,8 @@ int kz_plugins(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field)
 		if (!e)
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 			    "'%s': entries must be strings", src);
+		if ((strchr(e, '\n') != NULL) != (pass == 0))
+			continue;
 		if (strchr(e, '\n')) {
 			/* Inline YAML config(s). */
 			if ((err = kz_parse_docs(c, &docs, &n, e, strlen(e), src)) < 0)
