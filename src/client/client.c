@@ -499,15 +499,40 @@ static const cf_client_mapping *gv_find(const struct cf_client__gv *g,
 	return NULL;
 }
 
-/* Fetch and cache /apis/G/V; the caller holds c->lock. */
+/* Whether a fresh resource list says the same as the cached one. */
+static bool same_items(const struct cf_client__gv *g,
+    const cf_client_mapping *items, size_t n)
+{
+	if (g->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const cf_client_mapping *m = gv_find(g, items[i].kind);
+
+		if (!m || strcmp(m->plural, items[i].plural) ||
+		    m->namespaced != items[i].namespaced)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Fetch /apis/G/V into the cache (the caller holds c->lock). old is the
+ * entry being refreshed, or NULL. Entries are updated in place and never
+ * freed, because mappings handed out earlier borrow their strings; an
+ * unchanged answer allocates nothing, so a controller asking again and
+ * again for a kind that does not exist costs requests, not memory. A 404
+ * is cached too (as an empty entry), and returned as CF_ENOTFOUND.
+ */
 static int discover(struct cf_client__gv **out, cf_client *c,
-    const char *group, const char *version)
+    const char *group, const char *version, struct cf_client__gv *old)
 {
 	cf_arena tmp = CF_ARENA_INIT, *ca = &c->cache_arena;
-	struct cf_client__gv *g;
+	struct cf_client__gv *g = old;
+	cf_client_mapping *items;
 	const cf_node *res;
 	cf_node *doc = NULL;
 	cf_buf path = CF_BUF_INIT;
+	size_t n = 0;
 	int err;
 
 	if (*group)
@@ -516,34 +541,45 @@ static int discover(struct cf_client__gv **out, cf_client *c,
 		cf_buf_addf(&path, "/api/%s", version);
 	err = cf_client_do(&doc, &tmp, c, "GET", path.buf, NULL, NULL, 0,
 	    CF_CLIENT_MAX_LIST);
-	if (err < 0)
+	if (err < 0 && err != CF_ENOTFOUND)
 		goto done;
 	res = cf_node_get(doc, "resources");
-	g = CF_ARENA_NEW(ca, struct cf_client__gv);
-	g->group = cf_arena_strdup(ca, group);
-	g->version = cf_arena_strdup(ca, version);
-	g->items = cf_arena_zalloc(ca, (cf_node_count(res) + 1) *
-	    sizeof(*g->items));
+	items = cf_arena_zalloc(&tmp, (cf_node_count(res) + 1) *
+	    sizeof(*items));
 	for (size_t i = 0; i < cf_node_count(res); i++) {
 		const cf_node *r = cf_node_at(res, i);
 		const char *name = cf_node_getp_str(r, "name", NULL);
 		const char *kind = cf_node_getp_str(r, "kind", NULL);
 		const cf_node *nsd = cf_node_get(r, "namespaced");
-		cf_client_mapping *m;
 
 		/* Subresources ("deployments/scale") are not kinds. */
 		if (!name || !kind || strchr(name, '/'))
 			continue;
-		m = &g->items[g->n++];
-		m->group = g->group;
-		m->version = g->version;
-		m->kind = cf_arena_strdup(ca, kind);
-		m->plural = cf_arena_strdup(ca, name);
-		m->namespaced = cf_node_is(nsd, CF_NODE_BOOL) && nsd->v.b;
+		items[n].kind = kind;
+		items[n].plural = name;
+		items[n].namespaced = cf_node_is(nsd, CF_NODE_BOOL) && nsd->v.b;
+		n++;
+	}
+	if (!g) {
+		g = CF_ARENA_NEW(ca, struct cf_client__gv);
+		g->group = cf_arena_strdup(ca, group);
+		g->version = cf_arena_strdup(ca, version);
+		g->next = c->gvs;
+		c->gvs = g;
+	}
+	if (!same_items(g, items, n)) {
+		g->items = cf_arena_zalloc(ca, (n + 1) * sizeof(*g->items));
+		for (size_t i = 0; i < n; i++) {
+			g->items[i] = items[i];
+			g->items[i].group = g->group;
+			g->items[i].version = g->version;
+			g->items[i].kind = cf_arena_strdup(ca, items[i].kind);
+			g->items[i].plural = cf_arena_strdup(ca,
+			    items[i].plural);
+		}
+		g->n = n;
 	}
 	g->fetched_ns = cf_clock_mono_ns();
-	g->next = c->gvs;
-	c->gvs = g;
 	*out = g;
 done:
 	cf_buf_release(&path);
@@ -591,7 +627,7 @@ int cf_client_mapping_for(cf_client_mapping *out, cf_client *c,
 	 * but not more than once a second per miss storm. */
 	if (!m && (!g || cf_clock_mono_ns() - g->fetched_ns >=
 	    DISCOVERY_REFRESH_NS)) {
-		err = discover(&g, c, group, version);
+		err = discover(&g, c, group, version, g);
 		if (err == 0)
 			m = gv_find(g, kind);
 		else if (err != CF_ENOTFOUND) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "core/error.h"
@@ -200,6 +201,22 @@ TEST(test_client_rest__mapping)
 	    "no matches for kind \"Nope\" in version \"example.com/v1\"");
 	CHECK_INT(cf_client_mapping_for(&m, c, "other.io/v9", "Thing"),
 	    CF_ENOTFOUND);
+	/* Misses are cached for a second, then asked again (a CRD may
+	 * have been added meanwhile). */
+	CHECK_INT(cf_client_mapping_for(&m, c, "other.io/v9", "Thing"),
+	    CF_ENOTFOUND);
+	CHECK_INT(cf_client_mapping_for(&m, c, "example.com/v1", "Nope"),
+	    CF_ENOTFOUND);
+	CHECK_INT(seen(c, "GET /apis/other.io/v9"), 1);
+	CHECK_INT(seen(c, "GET /apis/example.com/v1"), 1);
+	usleep(1100000);
+	CHECK_INT(cf_client_mapping_for(&m, c, "example.com/v1", "Nope"),
+	    CF_ENOTFOUND);
+	CHECK_INT(seen(c, "GET /apis/example.com/v1"), 2);
+	/* Known kinds are still served from the cache. */
+	CHECK_INT(cf_client_mapping_for(&m, c, "example.com/v1", "Widget"), 0);
+	CHECK_STR(m.plural, "widgets");
+	CHECK_INT(seen(c, "GET /apis/example.com/v1"), 2);
 	CHECK_INT(cf_client_mapping_for(&m, c, "a/b/c", "Thing"), CF_EINVALID);
 	CHECK_INT(cf_client_mapping_for(&m, c, "", "Thing"), CF_EINVALID);
 	cf_client_free(c);
