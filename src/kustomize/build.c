@@ -373,8 +373,9 @@ int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
 			m.v[kept++] = m.v[i];
 	m.n = kept;
 
+	/* sortOptions in the kustomization wins over the --reorder flag. */
 	bool legacy;
-	switch (c.opts.reorder) {
+	switch (order ? CF_KUSTOMIZE_REORDER_DEFAULT : c.opts.reorder) {
 	case CF_KUSTOMIZE_REORDER_LEGACY: legacy = true; break;
 	case CF_KUSTOMIZE_REORDER_NONE: legacy = false; break;
 	case CF_KUSTOMIZE_REORDER_UNSET: legacy = order && !strcmp(order, "legacy"); break;

@@ -255,6 +255,16 @@ int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir)
 	return 0;
 }
 
+/* A kind ending in "List" with an items list is flattened. */
+static bool is_list(const cf_node *obj)
+{
+	const char *kind = cf_node_as_str(cf_node_get(obj, "kind"));
+	size_t kl = kind ? strlen(kind) : 0;
+
+	return kl >= 4 && !strcmp(kind + kl - 4, "List") &&
+	    cf_node_is(cf_node_get(obj, "items"), CF_NODE_SEQ);
+}
+
 /* Add obj (or, for a List, its items) to m. */
 static int add_doc(kz_ctx *c, kz_resmap *m, cf_node *obj, const char *path,
     int depth)
@@ -307,6 +317,9 @@ int kz_load_resources(kz_ctx *c, kz_resmap *m, const char *text, size_t len,
 
 	if ((err = kz_parse_docs(c, &docs, &n, text, len, path)) < 0)
 		return err;
+	/* Plain documents first, then the items of List documents: that is
+	 * the order kustomize reads a file in (measured). */
+	for (int pass = 0; pass < 2; pass++)
 	for (size_t i = 0; i < n; i++) {
 		cf_node *d = docs[i];
 
@@ -317,6 +330,8 @@ int kz_load_resources(kz_ctx *c, kz_resmap *m, const char *text, size_t len,
 		if (d->type != CF_NODE_MAP)
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 			    "'%s': document %zu is not an object", path, i + 1);
+		if (is_list(d) != (pass == 1))
+			continue;
 		if ((err = add_doc(c, m, d, path, 0)) < 0)
 			return err;
 	}
