@@ -996,3 +996,20 @@ done:
 	cf_buf_release(&body);
 	return err;
 }
+
+int cf_client_retry_on_conflict(int (*fn)(void *payload), void *payload)
+{
+	/* retry.DefaultRetry: five steps of 10 ms, factor 1, jitter 0.1. A
+	 * conflict means another writer won; re-reading usually fixes it at
+	 * once, so the waits stay short and flat. */
+	cf_backoff b = { .base_ms = 10, .max_ms = 10, .jitter = 0.1,
+	    .seed = (uint64_t)cf_clock_mono_ns() };
+	int err = CF_ECONFLICT;
+
+	for (int i = 0; i < 5 && err == CF_ECONFLICT; i++) {
+		if (i > 0)
+			cf_sleep_ms(cf_backoff_next(&b));
+		err = fn(payload);
+	}
+	return err;
+}

@@ -193,4 +193,11 @@ int cf_client_delete(cf_node **out, cf_arena *a, cf_client *c,
     const char *api_version, const char *kind, const char *ns,
     const char *name, const cf_delete_opts *opts);
 
+/*
+ * client-go's RetryOnConflict: call fn until it returns anything but
+ * CF_ECONFLICT, at most 5 times, 10 ms apart (with jitter). fn should
+ * re-read the object, change it and update it. Returns fn's last result.
+ */
+int cf_client_retry_on_conflict(int (*fn)(void *payload), void *payload);
+
 #endif

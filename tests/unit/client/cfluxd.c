@@ -104,6 +104,39 @@ static cf_node *configmap(cf_arena *a, const char *name, const char *app)
 	return json(a, buf);
 }
 
+struct bump {
+	cf_client *c;
+	const char *value;
+	int calls;
+};
+
+/* Re-read, change, update: the function RetryOnConflict repeats. */
+static int bump(void *p)
+{
+	struct bump *b = p;
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *obj = NULL;
+	int err;
+
+	err = cf_client_get(&obj, &a, b->c, "v1", "ConfigMap", "default",
+	    "cm1");
+	if (err == 0 && b->calls++ == 0) {
+		/* Someone else writes in between, once. */
+		cf_node *other = cf_node_dup(&a, obj);
+
+		cf_node_set(&a, cf_node_get(other, "data"), "k",
+		    cf_node_str(&a, "theirs"));
+		err = cf_client_update(NULL, &a, b->c, other, NULL);
+	}
+	if (err == 0) {
+		cf_node_set(&a, cf_node_get(obj, "data"), "k",
+		    cf_node_str(&a, b->value));
+		err = cf_client_update(NULL, &a, b->c, obj, NULL);
+	}
+	cf_arena_release(&a);
+	return err;
+}
+
 TEST(test_client_cfluxd__create_get_update)
 {
 	cf_arena a = CF_ARENA_INIT;
@@ -136,6 +169,17 @@ TEST(test_client_cfluxd__create_get_update)
 	CHECK_STR(cf_node_getp_str(got, "data", "k", NULL), "v2");
 	CHECK_INT(cf_client_update(&got, &a, c, stale, NULL), CF_ECONFLICT);
 	CHECK(strstr(cf_error_msg(), "the object has been modified"));
+
+	/* The first attempt loses to another writer; the second wins. */
+	{
+		struct bump b = { c, "mine", 0 };
+
+		CHECK_INT(cf_client_retry_on_conflict(bump, &b), 0);
+		CHECK_INT(b.calls, 2);
+		CHECK_INT(cf_client_get(&got, &a, c, "v1", "ConfigMap",
+		    "default", "cm1"), 0);
+		CHECK_STR(cf_node_getp_str(got, "data", "k", NULL), "mine");
+	}
 
 	/* Invalid objects are the server's 422. */
 	CHECK_INT(cf_client_create(NULL, &a, c, configmap(&a, "Bad_Name", "x"),
@@ -368,7 +412,7 @@ TEST(test_client_cfluxd__watch_from_list_version)
 	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
 	    &(cf_watch_opts){ .field_selector = "metadata.name=cm1",
 	    .timeout_seconds = 1, .max_streams = 1 }, on_event, &ev), 0);
-	CHECK_STR(ev.text, "ADDED:v2");
+	CHECK_STR(ev.text, "ADDED:mine");
 	cf_arena_release(&a);
 }
 

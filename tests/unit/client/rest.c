@@ -357,7 +357,35 @@ TEST(test_client_rest__rotated_token_file)
 	cf_arena_release(&a);
 }
 
+struct conflicts {
+	int calls, conflicts, final;
+};
+
+static int update_fn(void *p)
+{
+	struct conflicts *k = p;
+
+	if (++k->calls <= k->conflicts)
+		return cf_error_setc(CF_ECONFLICT, CF_ERR_KUBE, "modified");
+	return k->final;
+}
+
+TEST(test_client_rest__retry_on_conflict)
+{
+	struct conflicts k = { 0, 2, 0 };
+
+	CHECK_INT(cf_client_retry_on_conflict(update_fn, &k), 0);
+	CHECK_INT(k.calls, 3);
+	k = (struct conflicts){ 0, 100, 0 };
+	CHECK_INT(cf_client_retry_on_conflict(update_fn, &k), CF_ECONFLICT);
+	CHECK_INT(k.calls, 5);
+	k = (struct conflicts){ 0, 0, CF_ENOTFOUND };
+	CHECK_INT(cf_client_retry_on_conflict(update_fn, &k), CF_ENOTFOUND);
+	CHECK_INT(k.calls, 1);
+}
+
 TEST_MAIN(T(test_client_rest__status_errors),
+    T(test_client_rest__retry_on_conflict),
     T(test_client_rest__impersonation),
     T(test_client_rest__rotated_token_file),
     T(test_client_rest__retries),
