@@ -162,10 +162,10 @@ static kz_res *resolve(struct nr *s, const char *name, const char *want_ns)
 		group_of(r->obj, g, sizeof(g));
 		bool cluster = kz_cluster_scoped(g, cur.kind);
 		if (want_ns) {
+			/* Only the original and the current namespace count
+			 * (a namespace from a middle layer does not). */
 			bool ok = !strcmp(r->orig.ns, want_ns) ||
 			    !strcmp(cur.ns, want_ns);
-			for (size_t i = 0; i < r->nprev && !ok; i++)
-				ok = !strcmp(r->prev[i].ns, want_ns);
 			if (!ok)
 				continue;
 		} else if (!s->referrer_cluster && !cluster &&
