@@ -24,6 +24,8 @@ void cf_ratelimit_init(cf_ratelimit *rl, double qps, int burst)
 	pthread_mutex_init(&rl->lock, NULL);
 	rl->qps = qps == 0 ? CF_RATELIMIT_QPS_DEFAULT : qps;
 	rl->burst = burst > 0 ? burst : CF_RATELIMIT_BURST_DEFAULT;
+	/* Full at start, as client-go's limiter: a controller's first
+	 * list-and-watch burst at start-up should not be throttled. */
 	rl->tokens = rl->burst;
 	rl->last_ns = -1; /* first reserve starts the clock */
 }
@@ -37,7 +39,7 @@ int64_t cf_ratelimit_reserve(cf_ratelimit *rl, int64_t now_ns)
 {
 	int64_t wait = 0;
 
-	if (rl->qps < 0)
+	if (rl->qps < 0) /* unlimited: API Priority and Fairness does it */
 		return 0;
 	pthread_mutex_lock(&rl->lock);
 	if (rl->last_ns >= 0 && now_ns > rl->last_ns) {
@@ -98,6 +100,8 @@ int64_t cf_backoff_next(cf_backoff *b)
 	int64_t max = b->max_ms > 0 ? b->max_ms : 10000;
 	int64_t d = base;
 
+	/* Doubling stops at the cap, so a large attempt count cannot
+	 * overflow d. */
 	for (unsigned i = 0; i < b->attempt && d < max; i++)
 		d *= 2;
 	if (d > max)
@@ -116,6 +120,8 @@ int64_t cf_backoff_delay(cf_backoff *b, long retry_after_s)
 	int64_t max = b->max_ms > 0 ? b->max_ms : 10000;
 
 	if (retry_after_s >= 0) {
+		/* The server knows its load better than our backoff does;
+		 * it still counts as an attempt for the caller's budget. */
 		int64_t d = (int64_t)retry_after_s * 1000;
 
 		b->attempt++;
