@@ -100,6 +100,16 @@ class Handler(BaseHTTPRequestHandler):
         elif rv == "4":
             ev = json.dumps({"type": "ADDED", "object": cm("t", "7")})
             self.chunk((ev + "\n").encode())
+        elif rv == "garbage":
+            self.chunk(b"this is not json\n")
+        elif rv == "weird":
+            self.chunk(b'{"type":"SURPRISE","object":{}}\n')
+        elif rv == "err500":
+            ev = json.dumps({"type": "ERROR", "object": {
+                "kind": "Status", "apiVersion": "v1", "status": "Failure",
+                "reason": "InternalError", "code": 500,
+                "message": "etcd is on fire"}})
+            self.chunk((ev + "\n").encode())
         elif rv == "huge":
             # 17 MiB without a newline: past the client's event cap.
             block = b"x" * (1 << 20)

@@ -145,6 +145,19 @@ TEST(test_client_watch__errors)
 	CHECK_INT(cf_client_watch(c, "v1", "Secret", "default", NULL, record,
 	    &l), CF_ENOTFOUND);
 	CHECK_STR(cf_watch_event_name(CF_WATCH_BOOKMARK), "BOOKMARK");
+	/* Bad events end the watch with a message, never a crash. */
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "garbage" }, record, &l),
+	    CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "decoding a watch event"));
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "weird" }, record, &l),
+	    CF_EINVALID);
+	CHECK_STR(cf_error_msg(), "unknown watch event type 'SURPRISE'");
+	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .resource_version = "err500" }, record, &l),
+	    CF_ERROR);
+	CHECK_STR(cf_error_msg(), "etcd is on fire");
 	/* One event line past CF_WATCH_MAX_EVENT ends the watch. */
 	CHECK_INT(cf_client_watch(c, "v1", "ConfigMap", "default",
 	    &(cf_watch_opts){ .resource_version = "huge" }, record, &l),
