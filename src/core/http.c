@@ -397,7 +397,9 @@ static void set_tls(cf_http *h, CURL *eh)
 		blob = (struct curl_blob){ h->ca_pem, h->ca_pem_len,
 		    CURL_BLOB_COPY };
 		curl_easy_setopt(eh, CURLOPT_CAINFO_BLOB, &blob);
-		/* Trust the given CAs only, not also the system store. */
+		/* Trust the given CAs only: curl would otherwise load its
+		 * built-in CA file and directory as well as the blob. */
+		curl_easy_setopt(eh, CURLOPT_CAINFO, NULL);
 		curl_easy_setopt(eh, CURLOPT_CAPATH, NULL);
 	}
 	if (h->cert_pem) {
