@@ -506,7 +506,7 @@ static void merge_options(kz_ctx *c, cf_node *obj, const cf_node *global,
 					    cf_node_set_map(c->a, obj, "metadata"),
 					    fields[f]);
 				cf_node_set(c->a, m, srcs[s]->v.pairs[i].key,
-				    srcs[s]->v.pairs[i].val);
+				    cf_node_dup(c->a, srcs[s]->v.pairs[i].val));
 			}
 		}
 	}

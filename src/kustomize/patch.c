@@ -114,6 +114,13 @@ static cf_node *merge_node(kz_ctx *c, cf_node *dst, const cf_node *patch,
 {
 	if (depth > 200)
 		return dst;
+	/* A scalar over a scalar is written in place, as kyaml does: any
+	 * other field sharing the node (see set_pairs) changes too. */
+	if (dst && dst->type != CF_NODE_MAP && dst->type != CF_NODE_SEQ &&
+	    patch->type != CF_NODE_MAP && patch->type != CF_NODE_SEQ) {
+		*dst = *cf_node_dup(c->a, patch);
+		return dst;
+	}
 	if (!dst || patch->type != dst->type ||
 	    (patch->type != CF_NODE_MAP && patch->type != CF_NODE_SEQ))
 		return strip(c, patch);
@@ -666,8 +673,12 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 				return err;
 			if (!sel)
 				continue;
-			if ((err = json6902(c, m->v[i]->obj, docs[0], src)) < 0)
+			/* kustomize applies JSON patches to a JSON copy, so
+			 * the result shares no nodes with anything. */
+			cf_node *fresh = cf_node_dup(c->a, m->v[i]->obj);
+			if ((err = json6902(c, fresh, docs[0], src)) < 0)
 				return err;
+			m->v[i]->obj = fresh;
 		}
 		return 0;
 	}

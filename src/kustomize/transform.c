@@ -183,18 +183,99 @@ static void fs_apply_cfg(kz_ctx *c, kz_resmap *m, const kz_fss *l, fs_fn fn,
 
 /* ---- labels and annotations --------------------------------------------- */
 
+/*
+ * Labels and annotations, with kyaml's node sharing: for one object, each
+ * key gets one value node that is inserted at every field-spec location
+ * where the key is missing, while a key already present has its value
+ * overwritten in place. A later strategic merge that changes the value in
+ * place therefore shows everywhere the shared node sits, as in kubectl.
+ */
+struct pairs_state {
+	const cf_node *pairs;
+	cf_node **shared; /* per pair, for the current object */
+};
+
 static void set_pairs(kz_ctx *c, cf_node *parent, const char *key, void *arg)
 {
-	const cf_node *pairs = arg;
+	struct pairs_state *st = arg;
 	cf_node *m = cf_node_get(parent, key);
 
 	if (!m || m->type != CF_NODE_MAP) {
 		m = cf_node_map(c->a);
 		cf_node_set(c->a, parent, key, m);
 	}
-	for (uint32_t i = 0; i < pairs->len; i++)
-		cf_node_set(c->a, m, pairs->v.pairs[i].key,
-		    cf_node_dup(c->a, pairs->v.pairs[i].val));
+	for (uint32_t i = 0; i < st->pairs->len; i++) {
+		const cf_pair *p = &st->pairs->v.pairs[i];
+		cf_node *cur = cf_node_getn(m, p->key, p->klen);
+		if (cur && cur->type != CF_NODE_MAP && cur->type != CF_NODE_SEQ)
+			*cur = *st->shared[i];
+		else
+			cf_node_setn(c->a, m, p->key, p->klen, st->shared[i]);
+	}
+}
+
+/* Apply pairs at the specs of tab and of extra (either may be NULL). */
+static void apply_pairs(kz_ctx *c, kz_resmap *m, const fspec *tab,
+    const kz_fss *extra, const cf_node *pairs)
+{
+	struct pairs_state st = { .pairs = pairs };
+
+	st.shared = cf_arena_alloc(c->a, (pairs->len + 1) * sizeof(cf_node *));
+	for (size_t i = 0; i < m->n; i++) {
+		kz_id id;
+		char group[256];
+
+		kz_id_of(&id, m->v[i]->obj);
+		snprintf(group, sizeof(group), "%s", id.group);
+		id.group = group;
+		for (uint32_t k = 0; k < pairs->len; k++)
+			st.shared[k] = cf_node_dup(c->a, pairs->v.pairs[k].val);
+		for (const fspec *f = tab; f && f->path; f++)
+			if (fs_selects(f, &id))
+				fs_walk(c, m->v[i]->obj, f->path, f->create,
+				    set_pairs, &st);
+		for (size_t k = 0; extra && k < extra->n; k++) {
+			const kz_fs *x = &extra->v[k];
+			fspec one = { .group = x->group, .kind = x->kind,
+				.path = x->path, .create = x->create };
+			if (fs_selects(&one, &id))
+				fs_walk(c, m->v[i]->obj, one.path, one.create,
+				    set_pairs, &st);
+		}
+	}
+}
+
+/* A list of {path, group, kind, create} maps as field specs. */
+static int parse_fields(kz_ctx *c, const cf_node *fields, kz_fss *out,
+    const char *src)
+{
+	for (uint32_t j = 0; cf_node_is(fields, CF_NODE_SEQ) && j < fields->len; j++) {
+		cf_node *f = fields->v.items[j];
+		cf_node *cr = cf_node_get(f, "create");
+		kz_fs one = {
+			.group = cf_node_as_str(cf_node_get(f, "group")),
+			.kind = cf_node_as_str(cf_node_get(f, "kind")),
+			.path = cf_node_as_str(cf_node_get(f, "path")),
+			.create = cf_node_is(cr, CF_NODE_BOOL) && cr->v.b,
+		};
+		if (!one.path)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': fieldSpecs[%u] needs a path", src, j);
+		if (one.group && !*one.group)
+			one.group = NULL;
+		if (one.kind && !*one.kind)
+			one.kind = NULL;
+		if (out->n == out->alloc) {
+			size_t na = out->alloc ? out->alloc * 2 : 4;
+			kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
+			if (out->n)
+				memcpy(nv, out->v, out->n * sizeof(*nv));
+			out->v = nv;
+			out->alloc = na;
+		}
+		out->v[out->n++] = one;
+	}
+	return 0;
 }
 
 /* Validate a map[string]string field of the kustomization. */
@@ -225,51 +306,48 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		cf_node *pairs = cf_node_get(e, "pairs");
 		cf_node *sel = cf_node_get(e, "includeSelectors");
 		cf_node *tpl = cf_node_get(e, "includeTemplates");
-		cf_node *fields = cf_node_get(e, "fields");
+		kz_fss fields = { 0 };
 
 		if (!pairs)
 			continue;
 		if ((err = string_map(k, "labels.pairs", pairs)) < 0)
 			return err;
+		if ((err = parse_fields(c, cf_node_get(e, "fields"), &fields,
+		    k->path)) < 0)
+			return err;
 		if (cf_node_is(sel, CF_NODE_BOOL) && sel->v.b) {
-			fs_apply(c, m, labels_tab, set_pairs, pairs);
-			fs_apply_cfg(c, m, &c->cfg.labels, set_pairs, pairs);
-		}
-		else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b)
-			fs_apply(c, m, templates_tab, set_pairs, pairs);
-		else
-			fs_apply(c, m, meta_labels_tab, set_pairs, pairs);
-		for (uint32_t j = 0; cf_node_is(fields, CF_NODE_SEQ) && j < fields->len; j++) {
-			cf_node *f = fields->v.items[j];
-			cf_node *cr = cf_node_get(f, "create");
-			fspec one[2] = { {
-				.group = cf_node_as_str(cf_node_get(f, "group")),
-				.kind = cf_node_as_str(cf_node_get(f, "kind")),
-				.path = cf_node_as_str(cf_node_get(f, "path")),
-				.create = cf_node_is(cr, CF_NODE_BOOL) && cr->v.b,
-			}, { 0 } };
-			if (one[0].group && !*one[0].group)
-				one[0].group = NULL;
-			if (one[0].path)
-				fs_apply(c, m, one, set_pairs, pairs);
+			/* The whole commonLabels configuration, then fields. */
+			for (size_t j = 0; j < c->cfg.labels.n; j++) {
+				kz_fss *f = &fields;
+				if (f->n == f->alloc) {
+					size_t na = f->alloc ? f->alloc * 2 : 4;
+					kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
+					if (f->n)
+						memcpy(nv, f->v, f->n * sizeof(*nv));
+					f->v = nv;
+					f->alloc = na;
+				}
+				f->v[f->n++] = c->cfg.labels.v[j];
+			}
+			apply_pairs(c, m, labels_tab, &fields, pairs);
+		} else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b) {
+			apply_pairs(c, m, templates_tab, &fields, pairs);
+		} else {
+			apply_pairs(c, m, meta_labels_tab, &fields, pairs);
 		}
 	}
 	if (common && common->type != CF_NODE_NULL) {
 		if ((err = string_map(k, "commonLabels", common)) < 0)
 			return err;
-		if (common->len) {
-			fs_apply(c, m, labels_tab, set_pairs, common);
-			fs_apply_cfg(c, m, &c->cfg.labels, set_pairs, common);
-		}
+		if (common->len)
+			apply_pairs(c, m, labels_tab, &c->cfg.labels, common);
 	}
 	cf_node *ann = cf_node_get(k->k, "commonAnnotations");
 	if (ann && ann->type != CF_NODE_NULL) {
 		if ((err = string_map(k, "commonAnnotations", ann)) < 0)
 			return err;
-		if (ann->len) {
-			fs_apply(c, m, annotations_tab, set_pairs, ann);
-			fs_apply_cfg(c, m, &c->cfg.annotations, set_pairs, ann);
-		}
+		if (ann->len)
+			apply_pairs(c, m, annotations_tab, &c->cfg.annotations, ann);
 	}
 	return 0;
 }
@@ -446,14 +524,16 @@ static void update_image_at(kz_ctx *c, cf_node *container, const char *key,
 		cf_buf_addf(&b, ":%s", nt);
 	} else if (dg && *dg) {
 		cf_buf_addf(&b, "@%s", dg);
+	} else if (ts && *ts) {
+		/* A tag suffix rewrites the tag and drops any digest. */
+		cf_buf_addch(&b, ':');
+		if (tag)
+			cf_buf_add(&b, tag, tlen);
+		cf_buf_adds(&b, ts);
 	} else {
 		if (tag) {
 			cf_buf_addch(&b, ':');
 			cf_buf_add(&b, tag, tlen);
-			if (ts && *ts)
-				cf_buf_adds(&b, ts);
-		} else if (ts && *ts) {
-			cf_buf_addf(&b, ":%s", ts);
 		}
 		if (dig)
 			cf_buf_addf(&b, "@%s", dig);
@@ -652,23 +732,11 @@ int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 int kz_apply_pairs(kz_ctx *c, kz_resmap *m, const cf_node *pairs,
     const cf_node *fss, const char *src)
 {
-	for (uint32_t i = 0; cf_node_is(fss, CF_NODE_SEQ) && i < fss->len; i++) {
-		const cf_node *f = fss->v.items[i];
-		cf_node *cr = cf_node_get(f, "create");
-		fspec one[2] = { {
-			.group = cf_node_as_str(cf_node_get(f, "group")),
-			.kind = cf_node_as_str(cf_node_get(f, "kind")),
-			.path = cf_node_as_str(cf_node_get(f, "path")),
-			.create = cf_node_is(cr, CF_NODE_BOOL) && cr->v.b,
-		}, { 0 } };
-		if (!one[0].path)
-			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
-			    "'%s': fieldSpecs[%u] needs a path", src, i);
-		if (one[0].group && !*one[0].group)
-			one[0].group = NULL;
-		if (one[0].kind && !*one[0].kind)
-			one[0].kind = NULL;
-		fs_apply(c, m, one, set_pairs, (void *)pairs);
-	}
+	kz_fss fields = { 0 };
+	int err;
+
+	if ((err = parse_fields(c, fss, &fields, src)) < 0)
+		return err;
+	apply_pairs(c, m, NULL, &fields, pairs);
 	return 0;
 }
