@@ -9,8 +9,7 @@ pkgs=(
   libssl-dev libsqlite3-dev libyaml-dev libevent-dev libcurl4-openssl-dev
   libpcre2-dev zlib1g-dev libarchive-dev
   # tests and benchmarks: real servers and clients started on 127.0.0.1
-  git openssl curl python3 jq wrk sqlite3 time
-  golang-go golang-gopkg-yaml.v2-dev  # Go oracle of tests/fuzz/differential.sh
+  git openssl curl python3 jq wrk sqlite3 bc time
 )
 
 missing=()

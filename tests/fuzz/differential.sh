@@ -4,7 +4,8 @@
 # oracle/main.go. Every seed, plus a corpus grown by a short fuzz run, is
 # fed to both; the outputs (sorted JSON, or the error message) must agree.
 #   tests/fuzz/differential.sh [seconds of fuzzing per reader, default 10]
-# Needs golang-go and golang-gopkg-yaml.v2-dev (scripts/setup.sh).
+# Needs golang-go and golang-gopkg-yaml.v2-dev (apt-get install them first;
+# they are not part of scripts/setup.sh, which only the build and tests need).
 #
 # Known divergences, filtered out and counted, not failed:
 #  - both sides refuse the input but word it differently: libyaml 0.2.5 and
