@@ -120,8 +120,11 @@ int cf_client_new(cf_client **out, const cf_rest_config *cfg,
 	c->cfg.namespace_ = adup(a, cfg->namespace_ && *cfg->namespace_ ?
 	    cfg->namespace_ : "default");
 	c->cfg.context = adup(a, cfg->context);
-	/* The token itself is not kept here; the HTTP session has it. */
-	c->token_read_ns = cf_clock_mono_ns();
+	/* The token itself is not kept here; the HTTP session has it. A
+	 * token file given without the token read from it is read by the
+	 * first request. */
+	c->token_read_ns = cf_clock_mono_ns() -
+	    (cfg->token ? 0 : TOKEN_REFRESH_NS);
 
 	cf_ratelimit_init(&c->rl, c->opts.qps, c->opts.burst);
 	pthread_mutex_init(&c->lock, NULL);

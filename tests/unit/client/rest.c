@@ -347,6 +347,15 @@ TEST(test_client_rest__rotated_token_file)
 	CHECK_INT(cf_client_do(NULL, &a, tc, "GET", "/auth", NULL, NULL, 0, 0),
 	    0);
 	cf_client_free(tc);
+	/* Only the file: read before the first request. */
+	CHECK_INT(cf_client_new(&tc, &(cf_rest_config){ .server = server,
+	    .token_file = path }, NULL), 0);
+	CHECK_INT(cf_client_do(NULL, &a, tc, "GET", "/auth", NULL, NULL, 0, 0),
+	    0);
+	CHECK_INT(cf_client_do(NULL, &a, tc, "GET", "/count/unused", NULL, NULL,
+	    0, 0), 0);
+	CHECK_INT(seen(tc, "GET /auth"), 3);
+	cf_client_free(tc);
 	/* Without a file to re-read, the 401 stands. */
 	CHECK_INT(cf_client_new(&tc, &(cf_rest_config){ .server = server,
 	    .token = "old-token" }, NULL), 0);
