@@ -347,3 +347,97 @@ done:
 	cf_buf_release(&base);
 	return err;
 }
+
+/* ---- reflector ---- */
+
+struct rctx {
+	cf_watch_fn fn;
+	void *payload;
+	int fn_err;  /* the callback's own error, which ends the loop */
+	bool stop;   /* the callback asked to stop */
+};
+
+/* Pass events through, noting whether an ending came from the callback
+ * rather than from the server. */
+static int reflect_event(enum cf_watch_event ev, const cf_node *obj,
+    void *payload)
+{
+	struct rctx *r = payload;
+	int e = r->fn(ev, obj, r->payload);
+
+	if (e < 0)
+		r->fn_err = e;
+	else if (e > 0)
+		r->stop = true;
+	return e;
+}
+
+/* Errors a fresh list cannot fix: the caller must act. */
+static bool permanent(int err)
+{
+	return err == CF_ENOTFOUND || err == CF_EFORBIDDEN ||
+	    err == CF_EINVALID || err == CF_ETOOLARGE;
+}
+
+int cf_client_reflect(cf_client *c, const char *api_version,
+    const char *kind, const char *ns, const cf_watch_opts *opts,
+    int (*replace)(const cf_node *list, void *payload), cf_watch_fn fn,
+    void *payload)
+{
+	static const cf_watch_opts zero;
+	const cf_watch_opts *o = opts ? opts : &zero;
+	struct rctx r = { .fn = fn, .payload = payload };
+	cf_backoff b = { .base_ms = c->opts.backoff_base_ms,
+	    .max_ms = c->opts.backoff_max_ms, .jitter = 0.2,
+	    .seed = (uint64_t)cf_clock_mono_ns() };
+	int err = 0;
+
+	while (!cancelled(o)) {
+		cf_arena a = CF_ARENA_INIT;
+		cf_watch_opts wo = *o;
+		cf_node *list = NULL;
+		const char *rv;
+
+		/* A consistent list (resourceVersion ""), as informers do
+		 * after a 410: "0" could serve a view older than the one
+		 * that just expired. */
+		err = cf_client_list(&list, &a, c, api_version, kind, ns,
+		    &(cf_list_opts){ .label_selector = o->label_selector,
+		    .field_selector = o->field_selector });
+		if (err == 0) {
+			err = replace(list, payload);
+			if (err < 0) {
+				cf_arena_release(&a);
+				break;
+			}
+			rv = cf_node_getp_str(list, "metadata",
+			    "resourceVersion", NULL);
+			wo.resource_version = rv ? cf_arena_strdup(&a, rv) :
+			    NULL;
+			wo.max_streams = 0;
+			err = cf_client_watch(c, api_version, kind, ns, &wo,
+			    reflect_event, &r);
+		}
+		cf_arena_release(&a);
+		if (r.fn_err) {
+			err = r.fn_err;
+			break;
+		}
+		if (r.stop || (err == 0 && cancelled(o))) {
+			err = 0;
+			break;
+		}
+		if (err == CF_EGONE) {
+			b.attempt = 0; /* history moved on: list at once */
+			continue;
+		}
+		if (permanent(err))
+			break;
+		/* The server is away: wait, then start over with a list. */
+		cf_log(CF_LOG_DEBUG, "reflector relisting after an error",
+		    "kind", kind, "error", cf_error_msg(), (const char *)NULL);
+		cf_sleep_ms(cf_backoff_next(&b));
+		err = 0;
+	}
+	return err;
+}

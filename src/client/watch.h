@@ -62,4 +62,23 @@ int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
     const char *ns, const cf_watch_opts *opts, cf_watch_fn fn,
     void *payload);
 
+/*
+ * The reflector loop an informer runs: list (all pages), hand the whole
+ * List to replace (the caller swaps its view for exactly these items and
+ * remembers nothing else), then watch from the list's resourceVersion,
+ * calling fn as cf_client_watch does, and list again whenever history is
+ * gone (410) or the server stayed unreachable past the client's retries
+ * (after a backoff). opts: selectors, timeout_seconds, no_bookmarks and
+ * cancel are used; resource_version and max_streams are ignored.
+ *
+ * Runs until cancelled or fn returns CF_WATCH_STOP (then 0); returns
+ * replace's or fn's negative value, or an error no relist can cure
+ * (CF_ENOTFOUND for an unknown kind, CF_EFORBIDDEN, CF_EINVALID).
+ * replace's list is freed when it returns.
+ */
+int cf_client_reflect(cf_client *c, const char *api_version,
+    const char *kind, const char *ns, const cf_watch_opts *opts,
+    int (*replace)(const cf_node *list, void *payload), cf_watch_fn fn,
+    void *payload);
+
 #endif

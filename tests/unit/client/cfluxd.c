@@ -456,6 +456,70 @@ TEST(test_client_cfluxd__watch_live_and_cancel)
 	CHECK(time(NULL) - t0 < 10);
 }
 
+struct informer {
+	atomic_int cancel;
+	cf_client *c;
+	int replaces;
+	size_t listed;
+	struct events ev;
+};
+
+static int inf_replace(const cf_node *list, void *p)
+{
+	struct informer *inf = p;
+
+	inf->replaces++;
+	inf->listed = cf_node_count(cf_node_get(list, "items"));
+	return 0;
+}
+
+static int inf_event(enum cf_watch_event ev, const cf_node *obj, void *p)
+{
+	struct informer *inf = p;
+
+	return on_event(ev, obj, &inf->ev);
+}
+
+static void *write_then_cancel(void *p)
+{
+	struct informer *inf = p;
+	cf_arena a = CF_ARENA_INIT;
+
+	sleep_ms(300);
+	cf_client_create(NULL, &a, inf->c, configmap(&a, "inf-2", "inf"),
+	    NULL);
+	cf_client_delete(NULL, &a, inf->c, "v1", "ConfigMap", "default",
+	    "inf-1", NULL);
+	sleep_ms(300);
+	atomic_store(&inf->cancel, 1);
+	cf_arena_release(&a);
+	return NULL;
+}
+
+TEST(test_client_cfluxd__reflector)
+{
+	struct informer inf = { 0 };
+	cf_arena a = CF_ARENA_INIT;
+	pthread_t t;
+	int err;
+
+	inf.c = server();
+	CHECK(inf.c);
+	CHECK_INT(cf_client_create(NULL, &a, inf.c, configmap(&a, "inf-1",
+	    "inf"), NULL), 0);
+	pthread_create(&t, NULL, write_then_cancel, &inf);
+	err = cf_client_reflect(inf.c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .label_selector = "app=inf",
+	    .cancel = &inf.cancel }, inf_replace, inf_event, &inf);
+	pthread_join(t, NULL);
+	CHECK_INT(err, 0);
+	/* One list with inf-1, then only the changes after it. */
+	CHECK_INT(inf.replaces, 1);
+	CHECK_INT(inf.listed, 1);
+	CHECK_STR(inf.ev.text, "ADDED:v DELETED:v");
+	cf_arena_release(&a);
+}
+
 TEST(test_client_cfluxd__custom_resources)
 {
 	cf_arena a = CF_ARENA_INIT;
@@ -539,5 +603,6 @@ TEST_MAIN(T(test_client_cfluxd__create_get_update),
     T(test_client_cfluxd__delete),
     T(test_client_cfluxd__watch_from_list_version),
     T(test_client_cfluxd__watch_live_and_cancel),
+    T(test_client_cfluxd__reflector),
     T(test_client_cfluxd__custom_resources),
     T(test_client_cfluxd__threads_share_a_client))

@@ -167,8 +167,53 @@ TEST(test_client_watch__errors)
 	cf_client_free(c);
 }
 
+struct reflected {
+	struct log log;
+	int replaces;
+	size_t items;
+};
+
+static int on_replace(const cf_node *list, void *payload)
+{
+	struct reflected *r = payload;
+
+	r->items = cf_node_count(cf_node_get(list, "items"));
+	if (++r->replaces == 2)
+		return cf_error_setc(CF_ECONFLICT, CF_ERR_KUBE, "enough");
+	return 0;
+}
+
+static int on_reflected(enum cf_watch_event ev, const cf_node *obj,
+    void *payload)
+{
+	struct reflected *r = payload;
+
+	return record(ev, obj, &r->log);
+}
+
+TEST(test_client_watch__reflector_relists)
+{
+	struct reflected r = { { { 0 } }, 0, 0 };
+	cf_client *c = client();
+
+	CHECK(c);
+	/* The list says 7; the watch from 7 is answered with a 410; the
+	 * reflector lists again (and the test's replace ends it there). */
+	CHECK_INT(cf_client_reflect(c, "v1", "ConfigMap", "default", NULL,
+	    on_replace, on_reflected, &r), CF_ECONFLICT);
+	CHECK_STR(cf_error_msg(), "enough");
+	CHECK_INT(r.replaces, 2);
+	CHECK_INT(r.items, 3);
+	CHECK_STR(r.log.text, "RELIST@Expired");
+	/* An unknown kind is not worth relisting for. */
+	CHECK_INT(cf_client_reflect(c, "example.com/v1", "Nope", NULL, NULL,
+	    on_replace, on_reflected, &r), CF_ENOTFOUND);
+	cf_client_free(c);
+}
+
 TEST_MAIN(T(test_client_watch__resumes_until_relist),
     T(test_client_watch__max_streams_and_start_version),
     T(test_client_watch__callback_stops_or_fails),
     T(test_client_watch__retries_throttled_streams),
-    T(test_client_watch__errors))
+    T(test_client_watch__errors),
+    T(test_client_watch__reflector_relists))
