@@ -76,6 +76,37 @@ static cf_node *merge_list(kz_ctx *c, cf_node *dst, const cf_node *patch,
 	cf_node *out;
 	bool *used;
 
+	/* An element {$patch: replace} makes the patch list (without the
+	 * directive) replace the original outright, unmerged. */
+	for (uint32_t i = 0; i < patch->len; i++) {
+		const char *d = directive(patch->v.items[i]);
+		if (d && !strcmp(d, "replace")) {
+			cf_node *rep = cf_node_seq(c->a);
+			for (uint32_t j = 0; j < patch->len; j++) {
+				cf_node *el = patch->v.items[j];
+				if (cf_node_is(el, CF_NODE_MAP) && directive(el) &&
+				    el->len == 1)
+					continue;
+				cf_node_push(c->a, rep, strip(c, el));
+			}
+			return rep;
+		}
+	}
+	/* A list of scalars with the merge strategy (finalizers): the union,
+	 * patch items first, then the original items not in the patch. */
+	if (s && (s->smp & CF_SMP_MERGE) && !key) {
+		cf_node *uni = cf_node_seq(c->a);
+		for (uint32_t i = 0; i < patch->len; i++)
+			cf_node_push(c->a, uni, strip(c, patch->v.items[i]));
+		for (uint32_t j = 0; j < dst->len; j++) {
+			bool seen = false;
+			for (uint32_t i = 0; i < patch->len && !seen; i++)
+				seen = cf_node_equal(dst->v.items[j], patch->v.items[i]);
+			if (!seen)
+				cf_node_push(c->a, uni, dst->v.items[j]);
+		}
+		return uni;
+	}
 	/* Without a merge key (or for scalars) the patch list wins. */
 	if (!key || !(s->smp & CF_SMP_MERGE))
 		return strip(c, patch);
