@@ -23,6 +23,7 @@
 static fx_proc cfluxd_proc = { -1, 0 };
 static cf_client *cl;
 static cf_arena cfg_arena = CF_ARENA_INIT;
+static char server_url[256]; /* https://127.0.0.1:PORT */
 
 static void sleep_ms(long ms)
 {
@@ -64,7 +65,9 @@ static cf_client *server(void)
 	atexit(teardown);
 	for (int i = 0; i < 200 && access(kc, R_OK) != 0; i++)
 		sleep_ms(50);
-	if (cf_kubeconfig_load(&cfg, &cfg_arena, kc, NULL) < 0 ||
+	if (cf_kubeconfig_load(&cfg, &cfg_arena, kc, NULL) == 0)
+		snprintf(server_url, sizeof(server_url), "%s", cfg->server);
+	if (!cfg ||
 	    cf_client_new(&cl, cfg, &(cf_client_opts){
 	    .backoff_base_ms = 50, .backoff_max_ms = 500 }) < 0) {
 		fprintf(stderr, "client: %s\n", cf_error_msg());
@@ -596,6 +599,68 @@ TEST(test_client_cfluxd__threads_share_a_client)
 	CHECK_INT(total, 0);
 }
 
+struct restart_watch {
+	atomic_int cancel;
+	cf_client *c;
+	struct events ev;
+	int err;
+};
+
+static void *restart_watcher(void *p)
+{
+	struct restart_watch *w = p;
+
+	w->err = cf_client_watch(w->c, "v1", "ConfigMap", "default",
+	    &(cf_watch_opts){ .label_selector = "app=restart",
+	    .timeout_seconds = 60, .cancel = &w->cancel }, on_event, &w->ev);
+	return NULL;
+}
+
+/* cfluxd stopped and started again on the same port and data dir: the
+ * watch reconnects and resumes from the last version it saw, so the
+ * object created after the restart arrives and none is repeated. */
+TEST(test_client_cfluxd__watch_survives_restart)
+{
+	struct restart_watch w = { 0 };
+	cf_arena a = CF_ARENA_INIT;
+	const char *exe = getenv("CFLUXD");
+	char data[600], listen[64];
+	pthread_t t;
+	int port = 0;
+
+	w.c = server();
+	CHECK(w.c);
+	CHECK(sscanf(strrchr(server_url, ':') + 1, "%d", &port) == 1);
+	pthread_create(&t, NULL, restart_watcher, &w);
+	sleep_ms(300);
+	CHECK_INT(cf_client_create(NULL, &a, w.c, configmap(&a, "r-1",
+	    "restart"), NULL), 0);
+	sleep_ms(300);
+
+	fx_stop(&cfluxd_proc);
+	snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	{
+		char *argv[] = { (char *)exe, "--data-dir", data, "--listen",
+		    listen, "--no-controllers", "--log-level", "error", NULL };
+
+		CHECK_INT(fx_start(&cfluxd_proc, argv, 0), 0);
+	}
+	for (int i = 0; i < 100; i++) {
+		if (cf_client_create(NULL, &a, w.c, configmap(&a, "r-2",
+		    "restart"), NULL) == 0)
+			break;
+		sleep_ms(100);
+	}
+	for (int i = 0; i < 100 && w.ev.n < 2; i++)
+		sleep_ms(100);
+	atomic_store(&w.cancel, 1);
+	pthread_join(t, NULL);
+	CHECK_INT(w.err, 0);
+	CHECK_STR(w.ev.text, "ADDED:v ADDED:v");
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_client_cfluxd__create_get_update),
     T(test_client_cfluxd__list_selectors_pages),
     T(test_client_cfluxd__patches),
@@ -605,4 +670,5 @@ TEST_MAIN(T(test_client_cfluxd__create_get_update),
     T(test_client_cfluxd__watch_live_and_cancel),
     T(test_client_cfluxd__reflector),
     T(test_client_cfluxd__custom_resources),
-    T(test_client_cfluxd__threads_share_a_client))
+    T(test_client_cfluxd__threads_share_a_client),
+    T(test_client_cfluxd__watch_survives_restart))
