@@ -68,6 +68,35 @@ static bool key_eq(const cf_node *a, const cf_node *b, const char *key)
 	return x && y && cf_node_equal(x, y);
 }
 
+/*
+ * Does patch element pe address dst element de? Lists with several keys
+ * (ports: containerPort and protocol) need every key equal, a missing key
+ * equal only to a missing one. A patch element that matches on the first
+ * key but leaves out a key the original sets is lost in kyaml's merge
+ * (measured), which *drop reports.
+ */
+static bool keys_match(const cf_node *de, const cf_node *pe, const char *key,
+    const cf_schema *s, bool *drop)
+{
+	if (!s || s->nkeys < 2)
+		return key_eq(de, pe, key);
+	if (!key_eq(de, pe, s->keys[0]))
+		return false;
+	for (uint32_t k = 1; k < s->nkeys; k++) {
+		cf_node *x = cf_node_get(de, s->keys[k]);
+		cf_node *y = cf_node_get(pe, s->keys[k]);
+		if (!x && !y)
+			continue;
+		if (x && !y) {
+			*drop = true;
+			return false;
+		}
+		if (!x || !cf_node_equal(x, y))
+			return false;
+	}
+	return true;
+}
+
 static cf_node *merge_list(kz_ctx *c, cf_node *dst, const cf_node *patch,
     const cf_schema *s, int depth)
 {
@@ -93,18 +122,18 @@ static cf_node *merge_list(kz_ctx *c, cf_node *dst, const cf_node *patch,
 		}
 	}
 	/* A list of scalars with the merge strategy (finalizers): the union,
-	 * patch items first, then the original items not in the patch. */
+	 * new patch items first, then the original items. */
 	if (s && (s->smp & CF_SMP_MERGE) && !key) {
 		cf_node *uni = cf_node_seq(c->a);
-		for (uint32_t i = 0; i < patch->len; i++)
-			cf_node_push(c->a, uni, strip(c, patch->v.items[i]));
-		for (uint32_t j = 0; j < dst->len; j++) {
+		for (uint32_t i = 0; i < patch->len; i++) {
 			bool seen = false;
-			for (uint32_t i = 0; i < patch->len && !seen; i++)
+			for (uint32_t j = 0; j < dst->len && !seen; j++)
 				seen = cf_node_equal(dst->v.items[j], patch->v.items[i]);
 			if (!seen)
-				cf_node_push(c->a, uni, dst->v.items[j]);
+				cf_node_push(c->a, uni, strip(c, patch->v.items[i]));
 		}
+		for (uint32_t j = 0; j < dst->len; j++)
+			cf_node_push(c->a, uni, dst->v.items[j]);
 		return uni;
 	}
 	/* Without a merge key (or for scalars) the patch list wins. */
@@ -113,29 +142,48 @@ static cf_node *merge_list(kz_ctx *c, cf_node *dst, const cf_node *patch,
 	for (uint32_t i = 0; i < patch->len; i++)
 		if (!cf_node_is(patch->v.items[i], CF_NODE_MAP))
 			return strip(c, patch);
+	/* kyaml's order (measured): with one merge key, the patch elements
+	 * in patch order (merged with the original they address), then the
+	 * untouched originals; with several keys (ports), the patch
+	 * elements that match nothing first, then every original in its own
+	 * order, merged with the patch element addressing it. */
+	bool multi = s && s->nkeys >= 2;
 	out = cf_node_seq(c->a);
 	used = cf_xcalloc(dst->len + 1, sizeof(bool));
+	const cf_node **with = cf_xcalloc(dst->len + 1, sizeof(cf_node *));
+	bool *gone = cf_xcalloc(dst->len + 1, sizeof(bool));
 	for (uint32_t i = 0; i < patch->len; i++) {
 		const cf_node *pe = patch->v.items[i];
 		const char *d = directive(pe);
-		cf_node *match = NULL;
+		bool drop = false;
+		uint32_t j;
 
-		for (uint32_t j = 0; j < dst->len; j++)
-			if (!used[j] && key_eq(dst->v.items[j], pe, key)) {
-				match = dst->v.items[j];
-				used[j] = true;
+		for (j = 0; j < dst->len; j++)
+			if (!used[j] && keys_match(dst->v.items[j], pe, key, s, &drop))
 				break;
-			}
-		if (d && !strcmp(d, "delete"))
+		if (j < dst->len) {
+			used[j] = true;
+			if (d && !strcmp(d, "delete"))
+				gone[j] = true;
+			else if (multi)
+				with[j] = pe;
+			else
+				cf_node_push(c->a, out, merge_node(c,
+				    dst->v.items[j], pe, is, depth + 1));
 			continue;
-		if (match)
-			cf_node_push(c->a, out, merge_node(c, match, pe, is, depth + 1));
-		else
-			cf_node_push(c->a, out, strip(c, pe));
+		}
+		if ((d && !strcmp(d, "delete")) || drop)
+			continue;
+		cf_node_push(c->a, out, strip(c, pe));
 	}
-	for (uint32_t j = 0; j < dst->len; j++)
-		if (!used[j])
-			cf_node_push(c->a, out, dst->v.items[j]);
+	for (uint32_t j = 0; j < dst->len; j++) {
+		if (gone[j] || (!multi && used[j]))
+			continue;
+		cf_node_push(c->a, out, with[j] ? merge_node(c, dst->v.items[j],
+		    with[j], is, depth + 1) : dst->v.items[j]);
+	}
+	free(with);
+	free(gone);
 	free(used);
 	return out;
 }
