@@ -131,6 +131,13 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': expected kind != 'Component' for path '%s'", k.path,
 		    real);
+	/* kubectl runs without helm: the same refusal, whatever the chart. */
+	if (cf_node_get(k.k, "helmCharts") ||
+	    cf_node_get(k.k, "helmChartInflationGenerator"))
+		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+		    "'%s': trouble configuring builtin "
+		    "HelmChartInflationGenerator: must specify --enable-helm",
+		    k.path);
 	for (size_t i = 0; i < CF_ARRAY_SIZE(unsupported); i++)
 		if (cf_node_get(k.k, unsupported[i]))
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
