@@ -22,7 +22,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"crds", "openapi", "helmCharts",
+	"crds", "helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };
 
@@ -138,6 +138,24 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 		    "'%s': trouble configuring builtin "
 		    "HelmChartInflationGenerator: must specify --enable-helm",
 		    k.path);
+	/* openapi: only the built-in v1.21.2 schema, which is what the
+	 * merges use anyway; a custom schema file is not read yet. */
+	cf_node *oa = cf_node_get(k.k, "openapi");
+	if (oa && oa->type != CF_NODE_NULL) {
+		const char *v = cf_node_as_str(cf_node_get(oa, "version"));
+		if (cf_node_get(oa, "path") && v)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': openapi: the path and version fields cannot "
+			    "both be set", k.path);
+		if (cf_node_get(oa, "path"))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': openapi.path (a custom schema) is not "
+			    "supported by cflux yet", k.path);
+		if (v && strcmp(v, "v1.21.2"))
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "'%s': openapi.version: the specified OpenAPI "
+			    "version is not built in", k.path);
+	}
 	for (size_t i = 0; i < CF_ARRAY_SIZE(unsupported); i++)
 		if (cf_node_get(k.k, unsupported[i]))
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
