@@ -145,7 +145,8 @@ static bool same_strs(const kz_strs *a, const kz_strs *b)
  * namespace written next to the name (subjects); otherwise the referrer's
  * namespace applies. Returns NULL when nothing was renamed from name.
  */
-static kz_res *resolve(struct nr *s, const char *name, const char *want_ns)
+static kz_res *resolve(struct nr *s, const char *name, const char *want_ns,
+    bool map_shaped)
 {
 	const char *key = cf_arena_printf(s->c->a, "%s|%s", s->referred, name);
 	kz_res *cands[64];
@@ -195,9 +196,14 @@ static kz_res *resolve(struct nr *s, const char *name, const char *want_ns)
 	kz_res **pool = ns ? same : cands;
 	size_t np = ns ? ns : nc;
 	const char *n0 = cf_node_getp_str(pool[0]->obj, "metadata", "name", NULL);
+	const char *s0 = cf_node_getp_str(pool[0]->obj, "metadata", "namespace", NULL);
 	for (size_t i = 1; i < np; i++) {
 		const char *ni = cf_node_getp_str(pool[i]->obj, "metadata", "name", NULL);
-		if (!n0 || !ni || strcmp(n0, ni)) {
+		const char *si = cf_node_getp_str(pool[i]->obj, "metadata", "namespace", NULL);
+		/* A reference that carries a namespace too (subjects) needs
+		 * the candidates to agree on it as well. */
+		bool ns_differs = map_shaped && strcmp(s0 ? s0 : "", si ? si : "");
+		if (!n0 || !ni || strcmp(n0, ni) || ns_differs) {
 			if (!s->err)
 				s->err = cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 				    "found multiple possible referrals for %s '%s' "
@@ -215,7 +221,7 @@ static void fix_leaf(struct nr *s, cf_node *parent, const char *key)
 	cf_node *v = cf_node_get(parent, key);
 
 	if (cf_node_is(v, CF_NODE_STR)) {
-		kz_res *r = resolve(s, v->v.s, NULL);
+		kz_res *r = resolve(s, v->v.s, NULL, false);
 		if (r)
 			cf_node_set(s->c->a, parent, key, cf_node_dup(s->c->a,
 			    cf_node_getp(r->obj, "metadata", "name", NULL)));
@@ -223,7 +229,7 @@ static void fix_leaf(struct nr *s, cf_node *parent, const char *key)
 		for (uint32_t i = 0; i < v->len; i++) {
 			if (!cf_node_is(v->v.items[i], CF_NODE_STR))
 				continue;
-			kz_res *r = resolve(s, v->v.items[i]->v.s, NULL);
+			kz_res *r = resolve(s, v->v.items[i]->v.s, NULL, false);
 			if (r)
 				v->v.items[i] = cf_node_dup(s->c->a,
 				    cf_node_getp(r->obj, "metadata", "name", NULL));
@@ -292,7 +298,9 @@ static void fix_subjects(struct nr *s, cf_node *obj)
 		const char *ns = cf_node_as_str(cf_node_get(sub, "namespace"));
 		if (!kind || strcmp(kind, "ServiceAccount") || !name)
 			continue;
-		kz_res *r = resolve(s, name, ns ? ns : "");
+		/* Without a namespace the subject is matched like a plain
+		 * name (ServiceAccounts in any namespace). */
+		kz_res *r = resolve(s, name, ns, true);
 		if (!r)
 			continue;
 		cf_node_set(s->c->a, sub, "name", cf_node_dup(s->c->a,
