@@ -560,6 +560,22 @@ TEST(test_client_cfluxd__custom_resources)
 	    "default", "g1"), 0);
 	CHECK(cf_node_is(cf_node_getp(got, "status", "ready", NULL),
 	    CF_NODE_BOOL));
+	/* A status patch goes to the subresource; on the object itself the
+	 * server ignores status changes. */
+	{
+		static const char sp[] = "{\"status\":{\"phase\":\"Done\"}}";
+
+		CHECK_INT(cf_client_patch(&got, &a, c, "example.com/v1",
+		    "Gizmo", "default", "g1", CF_PATCH_MERGE, sp, strlen(sp),
+		    &(cf_write_opts){ .subresource = "status" }), 0);
+		CHECK_STR(cf_node_getp_str(got, "status", "phase", NULL),
+		    "Done");
+		CHECK_INT(cf_client_patch(&got, &a, c, "example.com/v1",
+		    "Gizmo", "default", "g1", CF_PATCH_MERGE,
+		    "{\"status\":{\"phase\":\"X\"}}", 24, NULL), 0);
+		CHECK_STR(cf_node_getp_str(got, "status", "phase", NULL),
+		    "Done");
+	}
 	CHECK_INT(cf_client_list(&got, &a, c, "example.com/v1", "Gizmo", NULL,
 	    NULL), 0);
 	CHECK_INT(cf_node_count(cf_node_get(got, "items")), 1);
