@@ -398,6 +398,35 @@ static bool is_idempotent(const char *method, const char *ctype)
 	    !strcmp(ctype, "application/apply-patch+yaml");
 }
 
+/* Server warnings (deprecated APIs, unknown fields dropped) go to the log
+ * as kubectl prints them, one line each, the 299 code and quotes aside. */
+static void log_warnings(cf_arena *a, const char *method, const char *path,
+    const cf_buf *w)
+{
+	const char *p = w->buf, *end = w->buf + w->len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *q, *text = p;
+		size_t n;
+
+		if (!nl) /* http.c ends every value with a newline */
+			break;
+		q = memchr(p, '"', nl - p);
+		n = nl - p;
+
+		/* warn-code SP warn-agent SP "text": keep the text. */
+		if (q && nl - q >= 2 && nl[-1] == '"') {
+			text = q + 1;
+			n = nl - 1 - text;
+		}
+		cf_log(CF_LOG_INFO, "warning from the API server", "warning",
+		    cf_arena_strndup(a, text, n), "method", method, "path",
+		    path, (const char *)NULL);
+		p = nl + 1;
+	}
+}
+
 /* One request with retries; 0 with resp filled for any final status. */
 static int send_req(cf_client *c, const char *method, const char *path,
     const char *ctype, const char *body, size_t len, size_t cap,
@@ -447,8 +476,12 @@ static int send_req(cf_client *c, const char *method, const char *path,
 		else
 			retry = false;
 		if (!retry || c->opts.max_retries < 0 ||
-		    attempt >= c->opts.max_retries)
+		    attempt >= c->opts.max_retries) {
+			if (err == 0 && resp->warnings.len > 0)
+				log_warnings(&a, method, path,
+				    &resp->warnings);
 			break;
+		}
 		delay = cf_backoff_delay(&b, err == 0 &&
 		    (resp->status == 429 || resp->status >= 500) ?
 		    resp->retry_after : -1);

@@ -302,6 +302,14 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userp)
 		/* A new response (after a 100 Continue): forget the old one. */
 		x->resp->content_type[0] = '\0';
 		x->resp->retry_after = -1;
+		cf_buf_reset(&x->resp->warnings);
+	} else if (header_is(line, n, "Warning", &v, &vn)) {
+		/* Kept for the caller to log (deprecations, unknown
+		 * fields); a server cannot make us hold more than 4 KiB. */
+		if (x->resp->warnings.len + vn + 1 <= 4096) {
+			cf_buf_add(&x->resp->warnings, v, vn);
+			cf_buf_addch(&x->resp->warnings, '\n');
+		}
 	} else if (header_is(line, n, "Content-Type", &v, &vn)) {
 		if (vn >= sizeof(x->resp->content_type))
 			vn = sizeof(x->resp->content_type) - 1;
@@ -613,6 +621,7 @@ done:
 void cf_http_response_release(cf_http_response *resp)
 {
 	cf_buf_release(&resp->body);
+	cf_buf_release(&resp->warnings);
 }
 
 int cf_http_add_escaped(cf_buf *out, const char *s)

@@ -71,12 +71,15 @@ typedef struct cf_http_response {
 	cf_buf body;          /* unless streamed */
 	char content_type[128];
 	long retry_after;     /* Retry-After in seconds, -1 if absent */
+	cf_buf warnings;      /* Warning header values, one per line
+	                       * (capped at 4 KiB; the rest is dropped) */
 	bool not_sent;        /* failed before the request could be sent
 	                       * (connect refused, DNS): safe to retry */
 	bool cancelled;       /* stopped through request->cancel */
 } cf_http_response;
 
-#define CF_HTTP_RESPONSE_INIT { 0, CF_BUF_INIT, { 0 }, -1, false, false }
+#define CF_HTTP_RESPONSE_INIT \
+	{ 0, CF_BUF_INIT, { 0 }, -1, CF_BUF_INIT, false, false }
 
 /* Create a session. Owned: cf_http_free(). Returns 0 or CF_ERROR. */
 int cf_http_new(cf_http **out, const cf_http_opts *opts);

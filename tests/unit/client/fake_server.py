@@ -7,6 +7,7 @@ serves until it is killed. Endpoints:
 
   /echo                      method, path, headers, body, client port, peer CN
   /auth                      401 unless the token is "new-token"
+  /warn                      200 with two Warning headers
   /status/<code>             a metav1.Status with that code
   /plain/<code>              a non-JSON error body
   /flaky/<key>/<n>/<code>    <code> (Retry-After: 0) for the first n calls
@@ -160,6 +161,15 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(n) if n else b""
         with lock:
             requests.append(self.command + " " + self.path)
+        if parts[0] == "warn":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.send_header("Warning", '299 - "unknown field \\"spec.foo\\""')
+            self.send_header("Warning", '299 - "v1beta1 is deprecated"')
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
         if parts[0] == "auth":
             if self.headers.get("Authorization") != "Bearer new-token":
                 return self.status(401, "Unauthorized", "Unauthorized")

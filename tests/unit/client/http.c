@@ -184,6 +184,11 @@ TEST(test_client_http__status_and_retry_after)
 	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = u }, &resp), 0);
 	CHECK_INT(resp.status, 200);
 	CHECK_INT(resp.retry_after, -1);
+	CHECK_INT(resp.warnings.len, 0);
+	CHECK_INT(cf_http_do(h, &(cf_http_request){ .url = url(u, sizeof(u),
+	    "http", plain_port(), "/warn") }, &resp), 0);
+	CHECK_STR(resp.warnings.buf, "299 - \"unknown field \\\"spec.foo\\\"\"\n"
+	    "299 - \"v1beta1 is deprecated\"\n");
 	cf_http_response_release(&resp);
 	cf_http_free(h);
 }

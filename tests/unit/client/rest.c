@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The REST client against the scripted server: retries, discovery,
  * paging, error mapping. Plain HTTP; TLS is covered by the http tests. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "client/client.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "fixture.h"
 #include "test.h"
@@ -379,6 +381,36 @@ static int update_fn(void *p)
 	return k->final;
 }
 
+TEST(test_client_rest__server_warnings_logged)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_client *c = client(0);
+	char path[600];
+	cf_buf log = CF_BUF_INIT;
+	int saved, fd;
+
+	CHECK(c);
+	/* Capture stderr (where logs go) around one request. */
+	snprintf(path, sizeof(path), "%s/warn.log", cf_test_tmpdir());
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(saved >= 0 && fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	CHECK_INT(cf_client_do(NULL, &a, c, "GET", "/warn", NULL, NULL, 0, 0),
+	    0);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	CHECK_INT(cf_fs_read(&log, path, 1 << 20), 0);
+	CHECK(strstr(log.buf, "\"warning\":\"v1beta1 is deprecated\""));
+	CHECK(strstr(log.buf, "unknown field"));
+	cf_buf_release(&log);
+	cf_client_free(c);
+	cf_arena_release(&a);
+}
+
 TEST(test_client_rest__retry_on_conflict)
 {
 	struct conflicts k = { 0, 2, 0 };
@@ -395,6 +427,7 @@ TEST(test_client_rest__retry_on_conflict)
 
 TEST_MAIN(T(test_client_rest__status_errors),
     T(test_client_rest__retry_on_conflict),
+    T(test_client_rest__server_warnings_logged),
     T(test_client_rest__impersonation),
     T(test_client_rest__rotated_token_file),
     T(test_client_rest__retries),
