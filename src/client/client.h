@@ -89,8 +89,8 @@ int cf_client_status_error(long http_status, const char *body, size_t len);
  * Retry-After when sent, else exponential backoff with jitter. A 401
  * with a token file re-reads the file and retries once. A 2xx JSON body
  * is parsed into *out (out may be NULL); its size is capped at cap (0 =
- * CF_CLIENT_MAX_OBJECT). Errors as cf_client_status_error, or the
- * transport's.
+ * CF_CLIENT_MAX_OBJECT). The server's Warning headers are logged.
+ * Errors as cf_client_status_error, or the transport's.
  */
 int cf_client_do(cf_node **out, cf_arena *a, cf_client *c, const char *method,
     const char *path, const char *content_type, const char *body,
