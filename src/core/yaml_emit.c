@@ -53,6 +53,8 @@ struct em {
 
 /* ---- UTF-8 helpers ---------------------------------------------------- */
 
+/* Length of the UTF-8 sequence a lead byte announces (1 for junk, which
+ * json_roundtrip has already replaced). */
 static size_t u8_width(unsigned char c)
 {
 	if (c < 0x80)
@@ -103,6 +105,7 @@ static size_t u8_valid(const unsigned char *p, size_t n)
 	return w;
 }
 
+/* Append code point cp as UTF-8. */
 static void u8_put(cf_buf *b, uint32_t cp)
 {
 	char t[4];
@@ -235,6 +238,7 @@ static int json_roundtrip(struct em *e, const char **ps, size_t *pn)
 
 /* ---- the YAML 1.1 resolver (go-yaml v2 resolve.go) -------------------- */
 
+/* True if s[0..n) is non-empty and made only of digits of base. */
 static bool all_digits(const char *s, size_t n, int base)
 {
 	if (!n)
@@ -326,6 +330,9 @@ static bool go_parse_float_ok(const char *s, size_t n)
 	return end == tmp + n;
 }
 
+/* Read min..max decimal digits at *i (advancing it); -1 if fewer than
+ * min. Used by the timestamp check, which mirrors Go's time.Parse with
+ * its one-or-two digit month, day, hour and minute fields. */
 static int dig(const char *s, size_t n, size_t *i, int min, int max)
 {
 	int v = 0, k = 0;
@@ -428,6 +435,7 @@ static bool looks_base60(const char *s, size_t n)
 	return i == n;
 }
 
+/* Is s[0..n) one of the NULL-terminated words? */
 static bool in_list(const char *s, size_t n, const char *const *list)
 {
 	/* Every word is at most 5 bytes: most strings never get here. */
@@ -490,6 +498,11 @@ static bool resolves_non_string(const char *s, size_t n)
 
 /* ---- scalar analysis (libyaml yaml_emitter_analyze_scalar) ------------ */
 
+/*
+ * What libyaml's scalar analysis concludes about a string: which styles
+ * may carry it. "flow" plain is never used here (no flow collections are
+ * written except empty ones) but is kept to mirror the original logic.
+ */
 struct analysis {
 	bool multiline;
 	bool flow_plain;
@@ -626,12 +639,14 @@ static void analyze(struct analysis *an, const char *s, size_t n)
 
 /* ---- low-level writers (libyaml put/write/write_indent) --------------- */
 
+/* One ASCII byte; the column advances by one. */
 static void put(struct em *e, char c)
 {
 	cf_buf_addch(e->out, c);
 	e->column++;
 }
 
+/* A line break: the emitter only ever writes "\n". */
 static void put_break(struct em *e)
 {
 	cf_buf_addch(e->out, '\n');
@@ -648,6 +663,8 @@ static size_t write_ch(struct em *e, const char *s, size_t i)
 	return w;
 }
 
+/* Copy one line break from the value: "\n" as such, NEL, LS and PS raw
+ * (go-yaml writes them through unchanged and resets the column). */
 static size_t write_break(struct em *e, const char *s, size_t i)
 {
 	if (s[i] == '\n') {
@@ -659,6 +676,12 @@ static size_t write_break(struct em *e, const char *s, size_t i)
 	return w;
 }
 
+/*
+ * Move to the current indentation: break the line unless we are at the
+ * start of an indented line already, then pad with spaces. This is where
+ * "- key: value" shares a line with its dash: after "-" the emitter is
+ * still in indention and only pads.
+ */
 static void write_indent(struct em *e)
 {
 	int indent = e->indent < 0 ? 0 : e->indent;
@@ -679,6 +702,8 @@ static void write_indent(struct em *e)
 	e->indention = true;
 }
 
+/* Write an indicator (":", "-", "?", quotes, block headers), with a
+ * space first when need_ws and the last thing written was not one. */
 static void write_indicator(struct em *e, const char *ind, bool need_ws,
     bool is_ws, bool is_indention)
 {
@@ -692,6 +717,11 @@ static void write_indicator(struct em *e, const char *ind, bool need_ws,
 
 /* ---- scalar writers ---------------------------------------------------- */
 
+/*
+ * Plain style. A space may become a line break once the column passes 80,
+ * but only a single space followed by a non-space: runs of spaces are
+ * never broken, so they survive reading back.
+ */
 static void write_plain(struct em *e, const char *s, size_t n, bool allow_breaks)
 {
 	bool spaces = false, breaks = false;
@@ -737,6 +767,8 @@ static void write_plain(struct em *e, const char *s, size_t n, bool allow_breaks
 	e->indention = false;
 }
 
+/* Single-quoted style: quotes doubled, folding as for plain scalars but
+ * never at the first or last character. */
 static void write_single(struct em *e, const char *s, size_t n, bool allow_breaks)
 {
 	bool spaces = false, breaks = false;
@@ -773,6 +805,12 @@ static void write_single(struct em *e, const char *s, size_t n, bool allow_break
 	write_indicator(e, "'", false, false, false);
 }
 
+/*
+ * Double-quoted style: every character that is not printable (by the Go
+ * port's narrow definition), a break, a quote or a backslash is escaped
+ * with the shortest of \x, \u or \U; folding breaks at a space past
+ * column 80 and escapes a following space so it is not lost.
+ */
 static void write_double(struct em *e, const char *s, size_t n, bool allow_breaks)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -839,6 +877,12 @@ static void write_double(struct em *e, const char *s, size_t n, bool allow_break
 	write_indicator(e, "\"", false, false, false);
 }
 
+/*
+ * Literal block style ("|"): the header carries an indentation indicator
+ * when the text starts with a space or a break (so the reader can tell
+ * content from indentation) and a chomping indicator for how the text
+ * ends ("-": no final break, "+": more than one). Lines are never folded.
+ */
 static void write_literal(struct em *e, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -1036,6 +1080,8 @@ static int fmt_number(cf_buf *b, const cf_node *n)
 
 /* ---- key order (go-yaml v2 sorter.go) ----------------------------------- */
 
+/* Go's unicode.IsLetter, exactly for ASCII and Latin-1, approximated
+ * past it (only key order depends on it). */
 static bool rune_is_letter(uint32_t r)
 {
 	if (r < 0x80)
@@ -1059,6 +1105,8 @@ static bool rune_is_digit(uint32_t r)
 	return r >= '0' && r <= '9';
 }
 
+/* Decode s into code points, as Go's []rune(s) does (U+FFFD for junk);
+ * returns the count. out must hold n entries. */
 static size_t to_runes(uint32_t *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -1077,6 +1125,11 @@ static size_t to_runes(uint32_t *out, const char *s, size_t n)
 	return k;
 }
 
+/*
+ * go-yaml v2's keyList.Less: letters compare by code point, a letter
+ * sorts after a non-letter, digit runs compare as numbers. Kept literally,
+ * including its inconsistency on some key sets (see the header).
+ */
 static bool runes_less(const uint32_t *ar, size_t an_, const uint32_t *br,
     size_t bn_)
 {
@@ -1129,6 +1182,7 @@ struct skey {
 	const cf_pair *pair;
 };
 
+/* qsort adapter; keys are unique, so 0 only means "neither is less". */
 static int skey_cmp(const void *x, const void *y)
 {
 	const struct skey *a = x, *b = y;
@@ -1186,6 +1240,8 @@ static int scalar_text(struct em *e, const cf_node *n, cf_buf *num,
 	}
 }
 
+/* go-yaml's requested style, then libyaml's downgrades when the
+ * analysis forbids it (plain -> single -> double, literal -> double). */
 static enum style choose_style(const char *s, size_t n, bool is_str,
     const struct analysis *an, bool simple_key)
 {
@@ -1215,6 +1271,8 @@ static enum style choose_style(const char *s, size_t n, bool is_str,
 	return st;
 }
 
+/* A scalar: analyse its text, pick the style, write it one indentation
+ * step deeper than the enclosing collection (libyaml's emit_scalar). */
 static int emit_scalar(struct em *e, const cf_node *n, bool simple_key)
 {
 	cf_buf num = CF_BUF_INIT;
@@ -1261,6 +1319,12 @@ static bool key_is_simple(struct em *e, const cf_pair *p)
 	return !an.multiline;
 }
 
+/*
+ * A block mapping (libyaml's block-mapping states): keys in go-yaml's
+ * order, each as a simple key followed by ":" unless it is multi-line or
+ * longer than 128 bytes, which makes it a "? key" / ": value" pair.
+ * Empty maps are written in flow style, "{}", as go-yaml does.
+ */
 static int emit_map(struct em *e, const cf_node *n, bool mapping, int depth)
 {
 	struct skey *keys;
@@ -1322,6 +1386,8 @@ static int emit_map(struct em *e, const cf_node *n, bool mapping, int depth)
 	return err;
 }
 
+/* A block sequence; "[]" when empty. Items start with "- " at the
+ * sequence's indentation, which for a mapping value is the key's own. */
 static int emit_seq(struct em *e, const cf_node *n, bool mapping, int depth)
 {
 	int old, err = 0;
@@ -1342,6 +1408,7 @@ static int emit_seq(struct em *e, const cf_node *n, bool mapping, int depth)
 	return err;
 }
 
+/* Dispatch on the node type; depth guards the recursion. */
 static int emit_node(struct em *e, const cf_node *n, bool root, bool mapping,
     bool simple_key, int depth)
 {

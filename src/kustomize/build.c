@@ -47,6 +47,11 @@ static int check_cycle(kz_ctx *c, const char *real)
 	return 0;
 }
 
+/*
+ * One resources entry: a file (read under the restrictor, its documents
+ * appended) or a directory (a base, built on its own and then appended).
+ * Remote URLs are not fetched: they fail as missing files.
+ */
 static int add_resource(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const char *entry, size_t idx)
 {
@@ -84,6 +89,7 @@ static int add_resource(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	return err;
 }
 
+/* *out = the list of strings at field (NULL when absent). */
 static int string_items(const kz_kust *k, const char *field, cf_node **out)
 {
 	cf_node *v = cf_node_get(k->k, field);
@@ -105,6 +111,11 @@ static int string_items(const kz_kust *k, const char *field, cf_node **out)
 	return 0;
 }
 
+/*
+ * Accumulate the kustomization in dir into m (see the file comment). A
+ * component runs on the caller's m; a base gets a fresh m from
+ * add_resource. The chain of real directories detects cycles.
+ */
 int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
     cf_node **top)
 {
@@ -346,6 +357,7 @@ static bool is_local_config(const cf_node *obj)
 	return v && !(cf_node_is(v, CF_NODE_STR) && !strcmp(v->v.s, "false"));
 }
 
+/* The top-level build: accumulate, then the steps that run only once. */
 int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
     const char *dir, const cf_kustomize_opts *opts)
 {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Arena-backed append. */
 static void fss_push(kz_ctx *c, kz_fss *l, const kz_fs *f)
 {
 	if (l->n == l->alloc) {
@@ -62,6 +63,8 @@ static int parse_fs(kz_ctx *c, const cf_node *n, kz_fs *out, const char *file,
 	return 0;
 }
 
+/* One transformer-config document: its lists join the build's specs;
+ * keys this build cannot honour yet are refused rather than ignored. */
 static int load_one(kz_ctx *c, const cf_node *cfg, const char *file)
 {
 	static const struct {
@@ -131,6 +134,7 @@ static int load_one(kz_ctx *c, const cf_node *cfg, const char *file)
 	return 0;
 }
 
+/* Every file of the configurations field, under the restrictor. */
 int kz_load_configurations(kz_ctx *c, const kz_kust *k)
 {
 	cf_node *list = cf_node_get(k->k, "configurations");

@@ -36,6 +36,9 @@ static const uint32_t sha_k[64] = {
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
+/* One 64-byte block of the compression function. Written here because
+ * the only OpenSSL wrapper (core/digest) does not exist yet and the hash
+ * input is tiny. */
 static void sha_block(uint32_t h[8], const unsigned char *p)
 {
 	uint32_t w[64], a, b, c, d, e, f, g, hh;
@@ -64,6 +67,9 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
 	h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
 }
 
+/* SHA-256 of data[0..len): whole blocks, then the padded tail (0x80,
+ * zeros, bit length big-endian), which needs a second block when fewer
+ * than 9 bytes remain. */
 static void sha256(unsigned char out[32], const void *data, size_t len)
 {
 	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -92,6 +98,11 @@ static void sha256(unsigned char out[32], const void *data, size_t len)
 
 /* ---- Go encoding/json, just enough for the hash input --------------------- */
 
+/*
+ * A string as Go's encoding/json writes it: the HTML-sensitive <, > and &
+ * escaped, U+2028/U+2029 escaped, invalid bytes replaced by U+FFFD. Any
+ * difference here changes the hash and so every generated name.
+ */
 static void json_str(cf_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -151,6 +162,7 @@ static void json_str(cf_buf *b, const char *s, size_t n)
 	cf_buf_addch(b, '"');
 }
 
+/* Bytewise key order, as Go sorts map keys when marshalling. */
 static int key_cmp(const void *x, const void *y)
 {
 	const cf_pair *a = *(const cf_pair *const *)x, *b = *(const cf_pair *const *)y;
@@ -204,6 +216,8 @@ static void json_val(cf_buf *b, const cf_node *n)
 	}
 }
 
+/* The name-suffix hash of a generated ConfigMap or Secret (see the file
+ * comment); out receives 10 characters and a NUL. */
 void kz_hash_obj(char out[11], const cf_node *obj)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -268,6 +282,7 @@ int cf_kustomize_hash(char out[11], const cf_node *obj)
 
 /* ---- building generated objects ------------------------------------------ */
 
+/* ConfigMap values that are not valid UTF-8 go to binaryData. */
 static bool utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -286,6 +301,7 @@ static bool utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+/* Standard base64 with padding, as Go's StdEncoding. */
 static void b64(cf_buf *b, const unsigned char *p, size_t n)
 {
 	static const char tab[] =
@@ -320,6 +336,7 @@ static bool valid_data_key(const char *k)
 	return true;
 }
 
+/* The object a generator entry is building. */
 struct gen {
 	kz_ctx *c;
 	const kz_kust *k;
@@ -328,6 +345,8 @@ struct gen {
 	cf_node *data, *bin; /* maps being filled */
 };
 
+/* Add one key: refuse repeats (across all sources of the entry), encode
+ * for Secrets, route non-UTF-8 ConfigMap values to binaryData. */
 static int gen_put(struct gen *g, const char *key, const char *val, size_t vlen,
     bool check_key)
 {
@@ -408,6 +427,8 @@ static int gen_env(struct gen *g, const char *path)
 	return err < 0 ? cf_error_wrap("env file '%s'", path) : 0;
 }
 
+/* "key=value": split at the first '='; one pair of matching quotes
+ * around the value is removed, as kustomize does. */
 static int gen_literal(struct gen *g, const char *lit)
 {
 	const char *eq = strchr(lit, '=');
@@ -432,6 +453,7 @@ static int gen_literal(struct gen *g, const char *lit)
 	return gen_put(g, key, val, vlen, true);
 }
 
+/* "[key=]path": the key defaults to the file's base name. */
 static int gen_file(struct gen *g, const char *spec)
 {
 	const char *eq = strchr(spec, '=');
@@ -468,6 +490,7 @@ static const char *const gen_fields[] = {
 	"options", "type", "kvSources", NULL,
 };
 
+/* Generator entries are decoded strictly, like the kustomization. */
 static int check_fields(const kz_kust *k, const char *what, const cf_node *n,
     const char *const *fields)
 {
@@ -523,6 +546,7 @@ static void merge_options(kz_ctx *c, cf_node *obj, const cf_node *global,
 		cf_node_set(c->a, obj, "immutable", cf_node_bool(c->a, true));
 }
 
+/* *out = the list of strings at field (NULL when absent). */
 static int str_list(const kz_kust *k, const cf_node *n, const char *field,
     cf_node **out)
 {
@@ -544,6 +568,11 @@ static int str_list(const kz_kust *k, const cf_node *n, const char *field,
 	return 0;
 }
 
+/*
+ * One configMapGenerator or secretGenerator entry: build the object, then
+ * absorb it into m by behaviour (create appends; merge and replace fold
+ * it into an existing object of the same kind, name and namespace).
+ */
 static int gen_one(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const cf_node *e, bool secret)
 {
@@ -697,6 +726,7 @@ static int gen_one(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	return 0;
 }
 
+/* Every ConfigMap generator entry, then every Secret one, in order. */
 int kz_generate(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	static const char *const fields[] = { "configMapGenerator", "secretGenerator" };

@@ -123,6 +123,7 @@ int kz_read_file(kz_ctx *c, char **out, size_t *len, const char *root,
 }
 
 /* Find the one kustomization file in dir. */
+/* Exactly one of the three recognised names must exist in dir. */
 static int find_kust_file(kz_ctx *c, const char **out, const char *dir)
 {
 	static const char *const names[] = {
@@ -151,6 +152,7 @@ static int find_kust_file(kz_ctx *c, const char **out, const char *dir)
 	return 0;
 }
 
+/* Append the items of from to the list at k[to] (bases -> resources). */
 static void append_list(kz_ctx *c, cf_node *k, const char *to,
     const cf_node *from)
 {
@@ -166,6 +168,11 @@ static void append_list(kz_ctx *c, cf_node *k, const char *to,
 		cf_node_push(c->a, dst, from->v.items[i]);
 }
 
+/*
+ * Load the kustomization in dir (a real path): strict decoding with Go's
+ * case-insensitive key matching, deprecation warnings, kind/apiVersion
+ * checks, alias folding and the "empty" check.
+ */
 int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir)
 {
 	const char *file = NULL;
@@ -308,6 +315,7 @@ int kz_parse_docs(kz_ctx *c, cf_node ***docs, size_t *n, const char *text,
 	return kz_yaml_parse_stream(c->a, docs, n, text, len, path);
 }
 
+/* Parse a resource file and append its objects (Lists flattened). */
 int kz_load_resources(kz_ctx *c, kz_resmap *m, const char *text, size_t len,
     const char *path)
 {

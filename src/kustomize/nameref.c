@@ -92,6 +92,7 @@ static const struct {
 	{ "ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy", "spec/policyName" },
 };
 
+/* State of one name-reference pass. */
 struct nr {
 	kz_ctx *c;
 	kz_resmap *m;
@@ -115,6 +116,7 @@ static const char *group_of(const cf_node *obj, char *buf, size_t n)
 	return buf;
 }
 
+/* Chain object res under "kind|name" (several objects may share one). */
 static void index_add(struct nr *s, const char *kind, const char *name, size_t res)
 {
 	const char *key = cf_arena_printf(s->c->a, "%s|%s", kind, name);
@@ -216,6 +218,8 @@ static kz_res *resolve(struct nr *s, const char *name, const char *want_ns,
 	return pool[0];
 }
 
+/* Rewrite the reference at parent[key]: a name, or a list of names
+ * (Role rules' resourceNames). */
 static void fix_leaf(struct nr *s, cf_node *parent, const char *key)
 {
 	cf_node *v = cf_node_get(parent, key);
@@ -237,6 +241,7 @@ static void fix_leaf(struct nr *s, cf_node *parent, const char *key)
 	}
 }
 
+/* Follow path through maps, fanning out over lists, to the leaves. */
 static void walk(struct nr *s, cf_node *n, const char *path)
 {
 	const char *slash = strchr(path, '/');
@@ -311,6 +316,7 @@ static void fix_subjects(struct nr *s, cf_node *obj)
 	}
 }
 
+/* Rewrite every name reference of every object (see the file comment). */
 int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 {
 	struct nr s = { .c = c, .m = m };

@@ -22,6 +22,7 @@
 
 /* ---- strategic merge (kyaml merge2) ---------------------------------------- */
 
+/* The $patch directive of a patch map, or NULL. */
 static const char *directive(const cf_node *n)
 {
 	return cf_node_as_str(cf_node_get(n, "$patch"));
@@ -188,6 +189,12 @@ static cf_node *merge_list(kz_ctx *c, cf_node *dst, const cf_node *patch,
 	return out;
 }
 
+/*
+ * Merge patch into dst (kyaml merge2): maps key by key (null deletes,
+ * $patch: replace takes the patch map, $patch: delete on a field removes
+ * it), lists through merge_list, anything else replaced. Returns the node
+ * to store where dst was; dst itself is changed in place where it can be.
+ */
 static cf_node *merge_node(kz_ctx *c, cf_node *dst, const cf_node *patch,
     const cf_schema *s, int depth)
 {
@@ -244,6 +251,7 @@ int kz_smp_merge(kz_ctx *c, cf_node *dst, const cf_node *patch,
 /* ---- JSON 6902 ------------------------------------------------------------- */
 
 /* Decode one reference token of a JSON pointer (~1 -> /, ~0 -> ~). */
+/* ---- helpers for JSON pointers (RFC 6901) ---- */
 static char *ptr_token(kz_ctx *c, const char *s, size_t n)
 {
 	char *t = cf_arena_alloc(c->a, n + 1);
@@ -340,6 +348,8 @@ static int ptr_get(kz_ctx *c, cf_node *doc, const char *path, cf_node **out)
 	return 0;
 }
 
+/* "add" (insert into lists, set in maps) and, with replace, "replace"
+ * (the target must exist). */
 static int op_add(kz_ctx *c, cf_node *doc, const char *path, cf_node *val,
     bool replace)
 {
@@ -372,6 +382,7 @@ static int op_add(kz_ctx *c, cf_node *doc, const char *path, cf_node *val,
 	    "doc is missing path: \"%s\"", path);
 }
 
+/* "remove"; *old receives the removed value (for "move"). */
 static int op_remove(kz_ctx *c, cf_node *doc, const char *path, cf_node **old)
 {
 	cf_node *parent;
@@ -401,6 +412,8 @@ static int op_remove(kz_ctx *c, cf_node *doc, const char *path, cf_node **old)
 	    "doc is missing path: \"%s\"", path);
 }
 
+/* Apply the operation list ops to doc in order; the first failing
+ * operation stops the build, naming its index. */
 static int json6902(kz_ctx *c, cf_node *doc, const cf_node *ops, const char *src)
 {
 	for (uint32_t i = 0; i < ops->len; i++) {
@@ -472,6 +485,8 @@ static void skip_ws(const char **p)
 }
 
 /* Kubernetes label-selector syntax over map m. */
+/* "a=b,c!=d,e in (x,y),!f,g" over the label or annotation map m:
+ * every requirement must hold. A malformed selector is an error. */
 static int selector_match(kz_ctx *c, const char *sel, const cf_node *m,
     bool *out, const char *src)
 {
@@ -611,6 +626,7 @@ int kz_select(kz_ctx *c, const cf_node *t, kz_res *r, bool *out,
 
 /* ---- applying ------------------------------------------------------------------- */
 
+/* $patch: delete at the top of a patch removes the object itself. */
 static void remove_res(kz_resmap *m, size_t i)
 {
 	memmove(m->v + i, m->v + i + 1, (m->n - i - 1) * sizeof(*m->v));
@@ -706,6 +722,11 @@ static void clear_key_flags(cf_node *n, int depth)
 	}
 }
 
+/*
+ * One patch text: a list of operations is JSON 6902 (target required);
+ * otherwise every document is a strategic merge patch, applied to the
+ * targets when a target is given, else to the object it names.
+ */
 static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const char *text, size_t len, const char *src, const cf_node *target,
     const cf_node *opts, bool json_only)
@@ -828,6 +849,7 @@ static int check_keys(const kz_kust *k, const char *what, uint32_t i,
 	return 0;
 }
 
+/* The patches, patchesStrategicMerge or patchesJson6902 field of k. */
 int kz_patches(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field)
 {
 	static const char *const patch_keys[] = { "path", "patch", "target", "options", NULL };

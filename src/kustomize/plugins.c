@@ -48,6 +48,8 @@ static cf_node *body(kz_ctx *c, const cf_node *cfg)
 	return b;
 }
 
+/* A builtin ConfigMapGenerator/SecretGenerator config: its metadata
+ * gives name and namespace, the rest is a generator entry. */
 static int run_generator(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const cf_node *cfg, const char *kind, const char *src)
 {
@@ -66,6 +68,7 @@ static int run_generator(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	return kz_generate(c, m, &s);
 }
 
+/* A builtin transformer config, mapped onto the matching field. */
 static int run_transformer(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const cf_node *cfg, const char *kind, const char *src)
 {
@@ -145,6 +148,7 @@ static int run_transformer(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	    "'%s': builtin plugin '%s' is not supported by cflux yet", src, kind);
 }
 
+/* One plugin config document of the given field. */
 static int run_config(kz_ctx *c, kz_resmap *m, const kz_kust *k,
     const cf_node *cfg, const char *field, const char *src)
 {
@@ -173,6 +177,7 @@ static int run_config(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 	return run_transformer(c, m, k, cfg, kind, src);
 }
 
+/* The generators, transformers or validators field of k. */
 int kz_plugins(kz_ctx *c, kz_resmap *m, const kz_kust *k, const char *field)
 {
 	cf_node *list = cf_node_get(k->k, field);

@@ -53,6 +53,7 @@ static int split_path(kz_ctx *c, const char *fp, char **segs, int *n,
 	return 0;
 }
 
+/* "[key=value]" (a quoted key "[a.b]" was unwrapped by split_path). */
 static bool is_matcher(const char *seg)
 {
 	size_t n = strlen(seg);
@@ -205,6 +206,7 @@ static int opt_index(const cf_node *opts, long *out)
 	return 0;
 }
 
+/* The source selector must pick exactly one object. */
 static int select_one(kz_ctx *c, kz_resmap *m, const cf_node *sel,
     kz_res **out, const char *src)
 {
@@ -231,6 +233,12 @@ static int select_one(kz_ctx *c, kz_resmap *m, const cf_node *sel,
 	return 0;
 }
 
+/*
+ * One {source, targets} replacement: read the source value (optionally
+ * one part of a delimited string), then write it at every field path of
+ * every selected, not rejected target; a missing path is an error unless
+ * options.create.
+ */
 static int one_replacement(kz_ctx *c, kz_resmap *m, const cf_node *rep,
     const char *src)
 {
@@ -355,6 +363,8 @@ static int one_replacement(kz_ctx *c, kz_resmap *m, const cf_node *rep,
 	return 0;
 }
 
+/* The replacements field: inline entries, or {path} files holding one
+ * replacement or a list of them. */
 int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *list = cf_node_get(k->k, "replacements");

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A built-in field spec: which objects (NULL = any group or kind, ""
+ * group = the core group) and the path to set. */
 typedef struct fspec {
 	const char *group; /* NULL: any */
 	const char *kind;  /* NULL: any */
@@ -92,6 +94,7 @@ static const fspec annotations_tab[] = {
 	{ NULL, NULL, NULL, false },
 };
 
+/* Does spec f apply to an object with identity id? */
 static bool fs_selects(const fspec *f, const kz_id *id)
 {
 	if (f->kind && strcmp(f->kind, id->kind))
@@ -105,6 +108,7 @@ static bool fs_selects(const fspec *f, const kz_id *id)
 	return true;
 }
 
+/* Called with the map holding the last path segment and that key. */
 typedef void (*fs_fn)(kz_ctx *c, cf_node *parent, const char *key, void *arg);
 
 /*
@@ -152,6 +156,7 @@ static void fs_walk(kz_ctx *c, cf_node *n, const char *path, bool create,
 	fs_walk(c, child, slash + 1, create, fn, arg);
 }
 
+/* Run fn at every spec of tab on every object it selects. */
 static void fs_apply(kz_ctx *c, kz_resmap *m, const fspec *tab, fs_fn fn,
     void *arg)
 {
@@ -295,6 +300,8 @@ static int string_map(const kz_kust *k, const char *field, const cf_node *v)
 	return 0;
 }
 
+/* labels entries in order, then commonLabels, then commonAnnotations:
+ * kustomize's transformer order within a layer. */
 static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *labels = cf_node_get(k->k, "labels");
@@ -365,6 +372,13 @@ static int namespace_conflicts(kz_ctx *c, kz_resmap *m)
 	    id ? id + 4 : "");
 }
 
+/*
+ * The namespace transformer: every object not known to be cluster-scoped
+ * gets ns (overwriting), Namespace objects are renamed to ns, and the
+ * service references of APIServices and CRD conversion webhooks and the
+ * "default" subjects of role bindings follow. Every object visited
+ * records its previous id, which name references rely on.
+ */
 int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -411,6 +425,8 @@ int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 
 /* ---- namePrefix / nameSuffix ---------------------------------------------- */
 
+/* namePrefix / nameSuffix: CRDs, Namespaces and APIServices keep their
+ * names (they are referred to by fixed names). */
 void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -466,6 +482,8 @@ static bool tag_chars(const char *s, size_t n)
 }
 
 /* Split image into name, tag (without ':') and digest (without '@'). */
+/* A ":" belongs to the tag only after the last "/", so a registry port
+ * (localhost:5000/app) is not mistaken for one. */
 static void split_image(const char *img, size_t *nlen, const char **tag,
     size_t *tlen, const char **dig)
 {
@@ -492,6 +510,9 @@ static void split_image(const char *img, size_t *nlen, const char **tag,
 	}
 }
 
+/* Rewrite the image string at container[key] if the entry e names it:
+ * newName replaces the name; newTag and digest replace tag and digest as
+ * kustomize combines them; tagSuffix extends the tag. */
 static void update_image_at(kz_ctx *c, cf_node *container, const char *key,
     const cf_node *e)
 {
@@ -577,6 +598,7 @@ static void images_everywhere(kz_ctx *c, cf_node *n, const cf_node *e, int depth
 	}
 }
 
+/* images entries, each over both passes (see the comments inside). */
 int kz_do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *images = cf_node_get(k->k, "images");
@@ -635,6 +657,8 @@ static void set_int(kz_ctx *c, cf_node *parent, const char *key, void *arg)
 	cf_node_set(c->a, parent, key, cf_node_dup(c->a, arg));
 }
 
+/* replicas entries: spec.replicas of the workloads with that name (or
+ * at configured paths); an entry that matches nothing is an error. */
 int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	cf_node *reps = cf_node_get(k->k, "replicas");
@@ -693,6 +717,7 @@ int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 	return 0;
 }
 
+/* All builtin transformers of one kustomization, in kustomize's order. */
 int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 {
 	int err;

@@ -54,6 +54,7 @@ static const struct {
 	{ "Ingress", "spec/tls/secretName" },
 };
 
+/* A resolved var: its name and the value found at its field path. */
 struct var {
 	const char *name;
 	cf_node *value;
@@ -74,6 +75,7 @@ static const struct var *find_var(const struct vstate *s, const char *name,
 	return NULL;
 }
 
+/* A scalar as the text it has when spliced into a longer string. */
 static const char *scalar_str(kz_ctx *c, const cf_node *n)
 {
 	switch (n ? n->type : CF_NODE_NULL) {
@@ -124,6 +126,8 @@ static cf_node *expand(struct vstate *s, cf_node *n)
 	return r;
 }
 
+/* Expand the strings at path ("*" matches any key); lists fan out, and
+ * a list of strings at the leaf has every item expanded. */
 static void walk(struct vstate *s, cf_node *n, const char *path)
 {
 	const char *slash = strchr(path, '/');
@@ -186,6 +190,8 @@ static cf_node *field_at(kz_ctx *c, cf_node *obj, const char *fp)
 	return cur;
 }
 
+/* Resolve every collected var against the final objects, then expand
+ * $(VAR) in the var-reference fields of every object. */
 int kz_resolve_vars(kz_ctx *c, kz_resmap *m)
 {
 	struct vstate s = { .c = c };
