@@ -138,7 +138,8 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': expected kind 'Component' for path '%s' but got "
 		    "'Kustomization'", k.path, real);
-	if (!component && k.component)
+	/* A Component may be built directly, only not used as a base. */
+	if (!component && k.component && c->depth > 0)
 		return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 		    "'%s': expected kind != 'Component' for path '%s'", k.path,
 		    real);
