@@ -220,6 +220,19 @@ int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir)
 		cf_node_set(c->a, k, canon, p->val);
 	}
 
+	/* String fields: Go refuses a number or boolean there. */
+	static const char *const strings[] = { "namePrefix", "nameSuffix",
+		"namespace", "apiVersion", "kind" };
+	for (size_t i = 0; i < CF_ARRAY_SIZE(strings); i++) {
+		cf_node *v = cf_node_get(k, strings[i]);
+		if (v && v->type != CF_NODE_STR && v->type != CF_NODE_NULL)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "invalid Kustomization '%s': json: cannot unmarshal "
+			    "%s into Go struct field Kustomization.%s of type string",
+			    file, v->type == CF_NODE_BOOL ? "bool" :
+			    v->type == CF_NODE_MAP ? "object" :
+			    v->type == CF_NODE_SEQ ? "array" : "number", strings[i]);
+	}
 	for (size_t i = 0; i < CF_ARRAY_SIZE(deprecations); i++)
 		if (cf_node_get(k, deprecations[i].field))
 			kz_strs_push(c, &c->warnings, deprecations[i].msg);
