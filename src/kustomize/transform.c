@@ -621,6 +621,16 @@ int kz_do_images(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 				    "invalid Kustomization '%s': images[%u]: json: "
 				    "unknown field \"%s\"", k->path, i,
 				    e->v.pairs[j].key);
+			/* Every image field is a string (newTag: 2.0 fails). */
+			uint8_t t = e->v.pairs[j].val->type;
+			if (t != CF_NODE_STR && t != CF_NODE_NULL)
+				return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+				    "invalid Kustomization '%s': json: cannot "
+				    "unmarshal %s into Go struct field Image.images.%s "
+				    "of type string", k->path,
+				    t == CF_NODE_BOOL ? "bool" : t == CF_NODE_MAP ?
+				    "object" : t == CF_NODE_SEQ ? "array" : "number",
+				    e->v.pairs[j].key);
 		}
 		for (size_t r = 0; r < m->n; r++) {
 			kz_id id;
@@ -674,7 +684,9 @@ int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		if (!name || !cf_node_is(count, CF_NODE_INT))
 			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
 			    "invalid Kustomization '%s': replicas[%u] needs a name "
-			    "and an integer count", k->path, i);
+			    "and an integer count (json: cannot unmarshal into Go "
+			    "struct field Replica.replicas.count of type int64)",
+			    k->path, i);
 		for (size_t r = 0; r < m->n; r++) {
 			kz_id id;
 			kz_id_of(&id, m->v[r]->obj);
