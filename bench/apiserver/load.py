@@ -55,7 +55,7 @@ def watch(w, e):
         ready.wait()
         buf = b""
         while len(got[k]) < e:
-            chunk = r.fp.readline()
+            chunk = r.readline()
             if not chunk:
                 break
             ev = json.loads(chunk)

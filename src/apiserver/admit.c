@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/json.h"
 #include "kube/crd.h"
+#include "kube/rbac.h"
 #include "kube/scheme.h"
 #include "kube/ssa.h"
 #include "kube/validate.h"
@@ -273,10 +274,29 @@ static int admit_custom(api_req *r, cf_node *obj)
 	return 0;
 }
 
+/* Nobody may grant through a Role or binding more than they hold, unless
+ * they have the escalate / bind verbs (kube/rbac.h). The server itself
+ * (bootstrap policy, aggregation) is exempt. */
+static int check_escalation(api_req *r, const cf_node *obj, const cf_node *old)
+{
+	int kind;
+
+	if (r->sys || strcmp(r->res.group, "rbac.authorization.k8s.io"))
+		return 0;
+	kind = cf_rbac_kind_from_name(r->res.kind);
+	if (kind < 0 || cf_rbac_check_escalation(r->srv->rbac, &r->user_info,
+	    (enum cf_rbac_kind)kind, obj, old == NULL) == 0)
+		return 0;
+	api_fail(r, 403, "Forbidden", "%s", cf_error_msg());
+	return CF_EFORBIDDEN;
+}
+
 int api_admit(api_req *r, cf_node *obj, const cf_node *old)
 {
 	if (validate_meta(r, obj) < 0)
 		return CF_EINVALID;
+	if (check_escalation(r, obj, old) < 0)
+		return CF_EFORBIDDEN;
 	if (r->res.is_crd)
 		return admit_custom(r, obj);
 	if (is(r, "", "namespaces"))

@@ -262,6 +262,10 @@ void api_authz_attrs(const api_req *r, cf_authz_attrs *at)
 	at->subresource = r->path.subresource;
 	at->namespace = r->path.namespace;
 	at->name = r->path.name;
+	/* kube-apiserver treats /namespaces/NAME as inside namespace NAME. */
+	if (!at->namespace && !r->path.group[0] && r->path.name &&
+	    !strcmp(r->path.resource, "namespaces"))
+		at->namespace = r->path.name;
 }
 
 /* Keep the RBAC index in step with the stored objects. */

@@ -130,8 +130,8 @@ int cf_buf_addf(cf_buf *b, const char *fmt, ...)
 /*
  * Go's encoding/json escaping, which Kubernetes' serializer uses: the short
  * escapes for \" \\ \n \r \t, \u00XX for other controls, and the HTML-safe
- * escapes for < > & plus U+2028/U+2029. Invalid UTF-8 becomes U+FFFD as Go
- * does.
+ * escapes for < > & plus U+2028/U+2029. Invalid UTF-8 becomes \ufffd as Go
+ * writes it.
  */
 int cf_buf_add_json_str(cf_buf *b, const char *s, size_t n)
 {
@@ -191,8 +191,8 @@ int cf_buf_add_json_str(cf_buf *b, const char *s, size_t n)
 				elen = 6;
 				skip = need;
 			} else {
-				memcpy(esc, "\xef\xbf\xbd", 3);
-				elen = 3;
+				memcpy(esc, "\\ufffd", 6); /* as Go writes it */
+				elen = 6;
 			}
 		}
 		cf_buf_add(b, s + start, i - start);

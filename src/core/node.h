@@ -29,6 +29,8 @@ enum cf_node_type {
 enum cf_node_flags {
 	CF_NODE_F_UINT = 1 << 0,   /* CF_NODE_INT stored in v.u */
 	CF_NODE_F_BIGNUM = 1 << 1, /* number text kept in num (too big) */
+	/* bit 6 is CF_YAML_F_NONSTR_KEYS (core/yaml.h): a map read from YAML
+	 * had a non-string key */
 };
 
 typedef struct cf_node cf_node;
