@@ -173,6 +173,95 @@ static void append_list(kz_ctx *c, cf_node *k, const char *to,
  * case-insensitive key matching, deprecation warnings, kind/apiVersion
  * checks, alias folding and the "empty" check.
  */
+/* Keys of a map that Go decodes into a struct, NULL-terminated. */
+static int strict_keys(const cf_node *n, const char *const *ok,
+    const char *file, const char *where)
+{
+	for (uint32_t i = 0; cf_node_is(n, CF_NODE_MAP) && i < n->len; i++) {
+		bool found = false;
+		for (const char *const *f = ok; *f; f++)
+			if (strlen(*f) == n->v.pairs[i].klen &&
+			    !strncasecmp(*f, n->v.pairs[i].key, n->v.pairs[i].klen))
+				found = true;
+		if (!found)
+			return cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+			    "invalid Kustomization '%s': %s: json: unknown field "
+			    "\"%s\"", file, where, n->v.pairs[i].key);
+	}
+	return 0;
+}
+
+/*
+ * Nested structures are decoded strictly too: a misspelt key anywhere
+ * (includeSelector, disableHash, a target's "nam") fails the build rather
+ * than being ignored. Generator, patch and image entries check their own
+ * keys where they are read.
+ */
+static int check_nested(const cf_node *k, const char *file)
+{
+	static const char *const label_keys[] = { "pairs", "includeSelectors",
+		"includeTemplates", "fields", NULL };
+	static const char *const fs_keys[] = { "path", "group", "version",
+		"kind", "create", NULL };
+	static const char *const replica_keys[] = { "name", "count", NULL };
+	static const char *const genopt_keys[] = { "labels", "annotations",
+		"disableNameSuffixHash", "immutable", NULL };
+	static const char *const sort_keys[] = { "order", "legacySortOptions", NULL };
+	static const char *const legacy_keys[] = { "orderFirst", "orderLast", NULL };
+	static const char *const sel_keys[] = { "group", "version", "kind",
+		"name", "namespace", "labelSelector", "annotationSelector", NULL };
+	static const char *const popt_keys[] = { "allowNameChange",
+		"allowKindChange", NULL };
+	static const char *const var_keys[] = { "name", "objref", "fieldref", NULL };
+	static const char *const rep_keys[] = { "source", "targets", "path", NULL };
+	int err;
+	cf_node *l;
+
+	l = cf_node_get(k, "labels");
+	for (uint32_t i = 0; cf_node_is(l, CF_NODE_SEQ) && i < l->len; i++) {
+		cf_node *e = l->v.items[i];
+		if ((err = strict_keys(e, label_keys, file, "labels")) < 0)
+			return err;
+		cf_node *f = cf_node_get(e, "fields");
+		for (uint32_t j = 0; cf_node_is(f, CF_NODE_SEQ) && j < f->len; j++)
+			if ((err = strict_keys(f->v.items[j], fs_keys, file,
+			    "labels.fields")) < 0)
+				return err;
+	}
+	l = cf_node_get(k, "replicas");
+	for (uint32_t i = 0; cf_node_is(l, CF_NODE_SEQ) && i < l->len; i++)
+		if ((err = strict_keys(l->v.items[i], replica_keys, file, "replicas")) < 0)
+			return err;
+	if ((err = strict_keys(cf_node_get(k, "generatorOptions"), genopt_keys,
+	    file, "generatorOptions")) < 0)
+		return err;
+	l = cf_node_get(k, "sortOptions");
+	if ((err = strict_keys(l, sort_keys, file, "sortOptions")) < 0 ||
+	    (err = strict_keys(cf_node_get(l, "legacySortOptions"), legacy_keys,
+	    file, "sortOptions.legacySortOptions")) < 0)
+		return err;
+	static const char *const plists[] = { "patches", "patchesJson6902" };
+	for (size_t p = 0; p < 2; p++) {
+		l = cf_node_get(k, plists[p]);
+		for (uint32_t i = 0; cf_node_is(l, CF_NODE_SEQ) && i < l->len; i++) {
+			if ((err = strict_keys(cf_node_get(l->v.items[i], "target"),
+			    sel_keys, file, plists[p])) < 0 ||
+			    (err = strict_keys(cf_node_get(l->v.items[i], "options"),
+			    popt_keys, file, plists[p])) < 0)
+				return err;
+		}
+	}
+	l = cf_node_get(k, "vars");
+	for (uint32_t i = 0; cf_node_is(l, CF_NODE_SEQ) && i < l->len; i++)
+		if ((err = strict_keys(l->v.items[i], var_keys, file, "vars")) < 0)
+			return err;
+	l = cf_node_get(k, "replacements");
+	for (uint32_t i = 0; cf_node_is(l, CF_NODE_SEQ) && i < l->len; i++)
+		if ((err = strict_keys(l->v.items[i], rep_keys, file, "replacements")) < 0)
+			return err;
+	return 0;
+}
+
 int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir)
 {
 	const char *file = NULL;
@@ -233,6 +322,8 @@ int kz_load_kust(kz_ctx *c, kz_kust *out, const char *dir)
 			    v->type == CF_NODE_MAP ? "object" :
 			    v->type == CF_NODE_SEQ ? "array" : "number", strings[i]);
 	}
+	if ((err = check_nested(k, file)) < 0)
+		return err;
 	for (size_t i = 0; i < CF_ARRAY_SIZE(deprecations); i++)
 		if (cf_node_get(k, deprecations[i].field))
 			kz_strs_push(c, &c->warnings, deprecations[i].msg);
