@@ -59,7 +59,6 @@ static const struct {
 	const char *referrer, *referred, *path;
 } other_refs[] = {
 	{ "ServiceAccount", "Secret", "imagePullSecrets/name" },
-	{ "ServiceAccount", "Secret", "secrets/name" },
 	{ "Ingress", "Secret", "spec/tls/secretName" },
 	{ "Ingress", "Service", "spec/rules/http/paths/backend/serviceName" },
 	{ "Ingress", "Service", "spec/rules/http/paths/backend/service/name" },
@@ -374,6 +373,24 @@ int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 				continue;
 			s.referred = fs->referred;
 			walk(&s, r->obj, fs->path);
+		}
+		/* Ingress controllers' annotations name Secrets and ConfigMaps;
+		 * their keys hold '/', so they are looked up directly. */
+		if (!strcmp(kind, "Ingress")) {
+			static const struct { const char *key, *referred; } ann[] = {
+				{ "ingress.kubernetes.io/auth-secret", "Secret" },
+				{ "nginx.ingress.kubernetes.io/auth-secret", "Secret" },
+				{ "nginx.ingress.kubernetes.io/auth-tls-secret", "Secret" },
+				{ "nginx.ingress.kubernetes.io/fastcgi-params-configmap", "ConfigMap" },
+			};
+			cf_node *anns = cf_node_getp(r->obj, "metadata", "annotations", NULL);
+			for (size_t a = 0; cf_node_is(anns, CF_NODE_MAP) &&
+			    a < CF_ARRAY_SIZE(ann); a++) {
+				if (!cf_node_get(anns, ann[a].key))
+					continue;
+				s.referred = ann[a].referred;
+				fix_leaf(&s, anns, ann[a].key);
+			}
 		}
 		if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
 			s.referred = "ServiceAccount";
