@@ -53,9 +53,25 @@ test_expect_success 'a token stops working when its ServiceAccount is deleted' '
 '
 
 test_expect_success 'impersonation needs the impersonate verb' '
-	k create clusterrolebinding alice-basic --clusterrole=view --user=alice &&
-	! k get ns --as=alice --as-group=system:masters -n default 2>/dev/null ||
-	true
+	k -n dev create serviceaccount imp &&
+	tok=$(k -n dev create token imp) &&
+	curl -s --cacert "$CF_DATA/ca.crt" -H "Authorization: Bearer $tok" \
+		-H "Impersonate-User: alice" "$CF_SERVER/api/v1/namespaces" >err &&
+	grep -q "system:serviceaccount:dev:imp" err &&
+	grep -q "cannot impersonate resource" err &&
+	k create clusterrole impersonator --verb=impersonate --resource=users &&
+	k create clusterrolebinding imp --clusterrole=impersonator --serviceaccount=dev:imp &&
+	out=$("$KUBECTL" --server "$CF_SERVER" --certificate-authority "$CF_DATA/ca.crt" \
+		--token "$tok" --cache-dir "$TEST_TMP/kc4" --as=alice auth whoami -o jsonpath="{.status.userInfo.username}") &&
+	expect_eq "$out" alice
+'
+
+test_expect_success 'a user cannot grant more than they hold' '
+	k create namespace esc &&
+	k -n esc create rolebinding carol-admin --clusterrole=admin --user=carol &&
+	k -n esc create rolebinding dave-view --clusterrole=view --user=dave --as=carol &&
+	! k -n esc create rolebinding carol-cluster --clusterrole=cluster-admin --user=carol --as=carol 2>err &&
+	grep -q "attempting to grant RBAC permissions not currently held" err
 '
 
 test_expect_success 'auth can-i --list shows the rules' '
