@@ -64,7 +64,6 @@ static const struct {
 	{ "Ingress", "Service", "spec/rules/http/paths/backend/service/name" },
 	{ "Ingress", "Service", "spec/backend/serviceName" },
 	{ "Ingress", "Service", "spec/defaultBackend/service/name" },
-	{ "Ingress", "IngressClass", "spec/ingressClassName" },
 	{ "StatefulSet", "Service", "spec/serviceName" },
 	{ "StatefulSet", "StorageClass", "spec/volumeClaimTemplates/spec/storageClassName" },
 	{ "APIService", "Service", "spec/service/name" },
@@ -290,6 +289,24 @@ static void fix_roleref(struct nr *s, cf_node *obj)
 	fix_leaf(s, rr, "name");
 }
 
+/* A {name, namespace} reference: both are rewritten. */
+static void fix_named_ref(struct nr *s, cf_node *ref)
+{
+	const char *name = cf_node_as_str(cf_node_get(ref, "name"));
+	const char *ns = cf_node_as_str(cf_node_get(ref, "namespace"));
+
+	if (!cf_node_is(ref, CF_NODE_MAP) || !name)
+		return;
+	kz_res *r = resolve(s, name, ns, true);
+	if (!r)
+		return;
+	cf_node_set(s->c->a, ref, "name", cf_node_dup(s->c->a,
+	    cf_node_getp(r->obj, "metadata", "name", NULL)));
+	cf_node *rns = cf_node_getp(r->obj, "metadata", "namespace", NULL);
+	if (rns)
+		cf_node_set(s->c->a, ref, "namespace", cf_node_dup(s->c->a, rns));
+}
+
 /* subjects: ServiceAccounts by name and namespace; both are rewritten. */
 static void fix_subjects(struct nr *s, cf_node *obj)
 {
@@ -390,6 +407,17 @@ int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 					continue;
 				s.referred = ann[a].referred;
 				fix_leaf(&s, anns, ann[a].key);
+			}
+		}
+		/* Webhook services carry their namespace next to the name. */
+		if (!strcmp(kind, "ValidatingWebhookConfiguration") ||
+		    !strcmp(kind, "MutatingWebhookConfiguration")) {
+			cf_node *hooks = cf_node_get(r->obj, "webhooks");
+			s.referred = "Service";
+			for (uint32_t h = 0; cf_node_is(hooks, CF_NODE_SEQ) && h < hooks->len; h++) {
+				cf_node *svc = cf_node_getp(hooks->v.items[h],
+				    "clientConfig", "service", NULL);
+				fix_named_ref(&s, svc);
 			}
 		}
 		if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
