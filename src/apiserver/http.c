@@ -352,7 +352,8 @@ int api_http_init(cf_apiserver *srv, const cf_apiserver_opts *opts)
 		snprintf(h->url, sizeof(h->url), "%s://%s",
 		    opts->plain_http ? "http" : "https", h->address);
 	}
-	h->compact = cf_httpd_timer_add(h->httpd, 10000, true, compact_cb, srv);
+	/* Small steps often: a step with nothing to drop costs one query. */
+	h->compact = cf_httpd_timer_add(h->httpd, 1000, true, compact_cb, srv);
 	h->bookmarks = cf_httpd_timer_add(h->httpd, 60000, true, bookmarks_cb, srv);
 	h->controllers = cf_httpd_timer_add(h->httpd, 1000, true, sweep_cb, srv);
 	return 0;

@@ -209,7 +209,10 @@ int cf_apiserver_new(cf_apiserver **out, const cf_apiserver_opts *opts)
 
 	srv->data_dir = cf_xstrdup(opts->data_dir);
 	snprintf(path, sizeof(path), "%s/cflux.db", opts->data_dir);
-	err = cf_store_open(&srv->store, path, NULL);
+	err = cf_store_open(&srv->store, path, &(cf_store_opts){
+	    .keep_revs = opts->history_revisions,
+	    .keep_ms = opts->history_seconds * 1000,
+	    .no_keep = opts->history_revisions < 0 && opts->history_seconds < 0 });
 	if (err < 0)
 		goto fail;
 	srv->rbac = cf_rbac_new();

@@ -16,6 +16,12 @@ typedef struct cf_apiserver_opts {
 	const char *data_dir; /* holds cflux.db, pki/, tokens; must exist */
 	const char *listen;   /* "HOST:PORT"; port 0 picks a free one */
 	bool plain_http;      /* no TLS (tests of the HTTP layer only) */
+	/* Watch history kept for clients resuming from a resourceVersion:
+	 * at least this many revisions and this many seconds (0 and 0 =
+	 * the defaults, 10,000 and 300; negative = keep none). Older
+	 * resumes get 410 Expired and must re-list. */
+	long history_revisions;
+	long history_seconds;
 } cf_apiserver_opts;
 
 /* Open the store (creating the built-in namespaces and RBAC policy on

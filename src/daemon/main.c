@@ -20,6 +20,8 @@ struct config {
 	const char *data_dir;
 	const char *listen;
 	int no_controllers;
+	long history_revisions;
+	long history_seconds;
 };
 
 static cf_apiserver *running;
@@ -39,7 +41,10 @@ static int usage(FILE *f)
 	      "  --data-dir DIR      state, TLS material and kubeconfig (default ./.cflux)\n"
 	      "  --listen HOST:PORT  API server address (default 127.0.0.1:6443;\n"
 	      "                      port 0 picks a free one, see DIR/kubeconfig)\n"
-	      "  --no-controllers    run the API server alone\n", f);
+	      "  --no-controllers    run the API server alone\n"
+	      "  --history-revisions N, --history-seconds N\n"
+	      "                      watch history kept for resuming clients\n"
+	      "                      (default 10000 revisions and 300 s)\n", f);
 	return f == stderr ? 2 : 0;
 }
 
@@ -60,6 +65,20 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 	return NULL;
 }
 
+static long parse_long(const char *flag, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < 0) {
+		fprintf(stderr, "cfluxd: %s wants a whole number, not '%s'\n", flag, v);
+		exit(2);
+	}
+	/* 0 means "keep none" on the command line; the library's 0 means
+	 * "default", so pass a negative value for it. */
+	return n ? n : -1;
+}
+
 static void parse_args(struct config *c, int argc, char **argv)
 {
 	const char *v;
@@ -69,6 +88,10 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->data_dir = v;
 		else if ((v = flag_value(argc, argv, &i, "--listen")))
 			c->listen = v;
+		else if ((v = flag_value(argc, argv, &i, "--history-revisions")))
+			c->history_revisions = parse_long("--history-revisions", v);
+		else if ((v = flag_value(argc, argv, &i, "--history-seconds")))
+			c->history_seconds = parse_long("--history-seconds", v);
 		else if ((v = flag_value(argc, argv, &i, "--log-level"))) {
 			if (cf_log_set_level(v) < 0) {
 				fprintf(stderr, "cfluxd: unknown --log-level '%s'\n", v);
@@ -107,7 +130,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = cf_apiserver_new(&srv, &(cf_apiserver_opts){
-	    .data_dir = c.data_dir, .listen = c.listen });
+	    .data_dir = c.data_dir, .listen = c.listen,
+	    .history_revisions = c.history_revisions,
+	    .history_seconds = c.history_seconds });
 	if (err < 0) {
 		cf_log_error("cannot start the API server: %s", cf_error_msg());
 		return 1;
