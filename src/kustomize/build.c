@@ -405,6 +405,14 @@ int cf_kustomize_build(cf_kustomize_result *out, cf_arena *a,
 	if ((err = kz_resolve_vars(&c, &m)) < 0)
 		goto done;
 
+	/* Removing the internal bookkeeping annotations leaves no empty
+	 * annotations map behind in kustomize: neither does this. */
+	for (size_t i = 0; i < m.n; i++) {
+		cf_node *md = cf_node_get(m.v[i]->obj, "metadata");
+		cf_node *an = cf_node_get(md, "annotations");
+		if (cf_node_is(an, CF_NODE_MAP) && !an->len)
+			cf_node_del(md, "annotations");
+	}
 	size_t kept = 0;
 	for (size_t i = 0; i < m.n; i++)
 		if (!is_local_config(m.v[i]->obj))

@@ -776,6 +776,13 @@ static int apply_patch_text(kz_ctx *c, kz_resmap *m, const kz_kust *k,
 			/* kustomize applies JSON patches to a JSON copy, so
 			 * the result shares no nodes with anything. */
 			cf_node *fresh = cf_node_dup(c->a, m->v[i]->obj);
+			/* kustomize's objects always carry internal annotations
+			 * while building, so "add /metadata/annotations/x"
+			 * works on an object without any (the empty map is
+			 * dropped again at the end of the build). */
+			cf_node *md = cf_node_get(fresh, "metadata");
+			if (cf_node_is(md, CF_NODE_MAP) && !cf_node_get(md, "annotations"))
+				cf_node_set(c->a, md, "annotations", cf_node_map(c->a));
 			if ((err = json6902(c, fresh, docs[0], src)) < 0)
 				return err;
 			m->v[i]->obj = fresh;
