@@ -395,6 +395,8 @@ void api_finish_update(api_req *r, cf_node *obj, const cf_node *old,
 	}
 	if (!status_write && api_admit(r, obj, old) < 0)
 		return;
+	if (!status_write)
+		cf_meta_bump_generation(r->a, obj, old, &k);
 	if (api_track_update(r, obj, old) < 0)
 		return;
 	if (cf_meta_deleting(obj) && cf_meta_finalizer_count(obj) == 0 &&

@@ -228,10 +228,19 @@ int cf_meta_prepare_update(cf_arena *a, cf_node *obj, const cf_node *old,
 		else
 			cf_node_del(obj, "status");
 	}
-	if (k->tracks_generation &&
-	    cf_node_as_int(cf_node_get(omd, "generation"), &gen) &&
-	    spec_changed(obj, old, k->status_subresource))
-		cf_node_set(a, md, "generation", cf_node_int(a, gen + 1));
+	(void)gen;
 	cf_meta_set_rv(a, obj, rv);
 	return 0;
+}
+
+void cf_meta_bump_generation(cf_arena *a, cf_node *obj, const cf_node *old,
+    const cf_meta_kind *k)
+{
+	int64_t gen;
+
+	if (k->tracks_generation &&
+	    cf_node_as_int(cf_node_getp(old, "metadata", "generation", NULL), &gen) &&
+	    spec_changed(obj, old, k->status_subresource))
+		cf_node_set(a, cf_node_set_map(a, obj, "metadata"), "generation",
+		    cf_node_int(a, gen + 1));
 }

@@ -37,13 +37,18 @@ void cf_meta_prepare_create(cf_arena *a, cf_node *obj, const cf_meta_kind *k,
  * Turn a client's new object into what will be stored over old:
  * server-owned metadata copied from old; status taken from old on the main
  * endpoint (status subresource) or everything but status and metadata taken
- * from old on /status; generation bumped when anything outside metadata
- * and status changed (or when deletionTimestamp is first set); RV = rv.
+ * from old on /status; RV = rv. Generation is cf_meta_bump_generation's.
  * Returns 0, or CF_EINVALID (message set) when a finalizer is added to an
  * object being deleted.
  */
 int cf_meta_prepare_update(cf_arena *a, cf_node *obj, const cf_node *old,
     const cf_meta_kind *k, bool status_write, int64_t rv);
+
+/* Bump metadata.generation when anything outside metadata (and status,
+ * with a status subresource) differs from old. Call after admission, so
+ * that defaults the server adds do not count as changes. */
+void cf_meta_bump_generation(cf_arena *a, cf_node *obj, const cf_node *old,
+    const cf_meta_kind *k);
 
 /* The object's resourceVersion as a number (0 if absent or malformed). */
 int64_t cf_meta_rv(const cf_node *obj);

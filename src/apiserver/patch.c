@@ -141,6 +141,11 @@ static void do_apply(api_req *r, cf_node *old, int64_t old_rev)
 	}
 	if (!status_write && api_admit(r, res.obj, old) < 0)
 		return;
+	if (!status_write)
+		cf_meta_bump_generation(r->a, res.obj, old, &(cf_meta_kind){
+		    .tracks_generation = r->res.tracks_generation,
+		    .status_subresource = r->res.status_subresource,
+		    .is_crd_resource = r->res.is_crd });
 	api_write_object(r, res.obj, old, old_rev, 0, 201);
 }
 

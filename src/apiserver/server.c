@@ -13,6 +13,8 @@
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/yaml.h"
+#include "kube/scheme.h"
 #include "kube/rbac.h"
 #include "store/store.h"
 
@@ -197,6 +199,72 @@ static void bootstrap(cf_apiserver *srv)
 	srv->rbac_dirty = true; /* aggregate admin/edit/view */
 	api_kick_controllers(srv);
 	api_run_controllers(srv);
+}
+
+/* Create obj, or replace the stored one when it differs. */
+static int ensure_one(cf_apiserver *srv, cf_arena *a, cf_node *obj)
+{
+	const char *av = cf_node_getp_str(obj, "apiVersion", NULL);
+	const char *kind = cf_node_getp_str(obj, "kind", NULL);
+	const char *name = cf_node_getp_str(obj, "metadata", "name", NULL);
+	const char *slash = av ? strchr(av, '/') : NULL;
+	const char *group = slash ? cf_arena_strndup(a, av, (size_t)(slash - av)) : "";
+	const cf_resource_def *d;
+	cf_node *old;
+	int64_t rev;
+	api_req r;
+	int err;
+
+	if (!av || !kind || !name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "object without apiVersion, kind or metadata.name");
+	d = cf_scheme_by_gvk(srv->scheme, group, slash ? slash + 1 : av, kind);
+	if (!d)
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
+		    "'%s/%s': no such kind is served", kind, name);
+	if (api_sys_req(&r, srv, a, cf_arena_printf(a, "%s/%s", d->group,
+	    d->plural), obj) < 0)
+		return CF_ENOTFOUND;
+	err = api_load(&r, &old, &rev, api_obj_ns(&r, obj), name);
+	if (err == CF_ENOTFOUND) {
+		r.path.name = NULL;
+		api_create_object(&r, obj);
+	} else if (err == 0) {
+		/* Only what the stream says is ours to set: keep what the
+		 * server added (finalizers, field ownership). */
+		static const char *const keep[] = { "finalizers", "managedFields" };
+		cf_node *md = cf_node_set_map(a, obj, "metadata");
+		for (size_t i = 0; i < sizeof(keep) / sizeof(*keep); i++) {
+			const cf_node *v = cf_node_getp(old, "metadata", keep[i], NULL);
+			if (v && !cf_node_get(md, keep[i]))
+				cf_node_set(a, md, keep[i], cf_node_dup(a, v));
+		}
+		api_finish_update(&r, obj, old, rev, rev, false);
+	}
+	if (err < 0 && err != CF_ENOTFOUND)
+		return err;
+	if (r.code >= 400)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot install %s '%s' (HTTP %d)", kind, name, r.code);
+	return 0;
+}
+
+int cf_apiserver_ensure_objects(cf_apiserver *srv, const char *yaml, size_t len)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node **docs;
+	size_t n;
+	int err;
+
+	err = cf_yaml_parse(&docs, &n, &a, yaml, len,
+	    &(cf_yaml_opts){ .schema = CF_YAML_11 });
+	for (size_t i = 0; err == 0 && i < n; i++)
+		if (docs[i] && docs[i]->type == CF_NODE_MAP)
+			err = ensure_one(srv, &a, docs[i]);
+	cf_arena_release(&a);
+	/* New CRDs: establish them now so they serve from the first request. */
+	api_run_controllers(srv);
+	return err;
 }
 
 /* ---- lifecycle ------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #define CF_APISERVER_SERVER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct cf_apiserver cf_apiserver;
 
@@ -35,6 +36,14 @@ const char *cf_apiserver_url(const cf_apiserver *s);
 /* The admin bearer token and the CA certificate file for a kubeconfig. */
 const char *cf_apiserver_admin_token(const cf_apiserver *s);
 const char *cf_apiserver_ca_path(const cf_apiserver *s);
+
+/*
+ * Make the objects of a YAML stream exist as given (CRDs the daemon ships,
+ * for instance): each is created when missing and replaced when it
+ * differs, as the server itself. Call before cf_apiserver_run. Returns 0,
+ * or the first error (message names the object).
+ */
+int cf_apiserver_ensure_objects(cf_apiserver *s, const char *yaml, size_t len);
 
 /* Serve until cf_apiserver_stop(). Returns 0 on a clean stop. */
 int cf_apiserver_run(cf_apiserver *s);

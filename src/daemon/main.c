@@ -26,6 +26,10 @@ struct config {
 
 static cf_apiserver *running;
 
+/* The Flux CRDs (the YAML files under api/), compiled in by tools/embed.py. */
+extern const char cf_flux_crds[];
+extern const size_t cf_flux_crds_len;
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -135,6 +139,11 @@ int main(int argc, char **argv)
 	    .history_seconds = c.history_seconds });
 	if (err < 0) {
 		cf_log_error("cannot start the API server: %s", cf_error_msg());
+		return 1;
+	}
+	if (cf_apiserver_ensure_objects(srv, cf_flux_crds, cf_flux_crds_len) < 0) {
+		cf_log_error("cannot install the Flux CRDs: %s", cf_error_msg());
+		cf_apiserver_free(srv);
 		return 1;
 	}
 	if (cf_datadir_write_kubeconfig(c.data_dir, cf_apiserver_url(srv),

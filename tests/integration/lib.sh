@@ -26,13 +26,21 @@ test_passed=0
 test_failed=0
 test_pids=()
 
+# Test bodies run in subshells, so every PID a test starts is also written
+# to a file the cleanup reads: nothing outlives the test.
+track_pid() {
+	test_pids+=("$1")
+	echo "$1" >>"$TEST_TMP/pids"
+}
+
 cleanup() {
 	local pid
+	[ -f "$TEST_TMP/pids" ] && mapfile -t test_pids <"$TEST_TMP/pids"
 	for pid in "${test_pids[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${test_pids[@]}"; do
-		wait "$pid" 2>/dev/null
+		wait_gone "$pid"
 	done
 	if [ "$test_failed" -eq 0 ] && [ -z "${KEEP_TMP:-}" ]; then
 		rm -rf "$TEST_TMP"
@@ -54,7 +62,7 @@ start_cfluxd() {
 	"$CFLUXD" --data-dir "$CF_DATA" --listen 127.0.0.1:0 --no-controllers \
 		"$@" >>"$TEST_TMP/cfluxd.log" 2>&1 &
 	CF_PID=$!
-	test_pids+=("$CF_PID")
+	track_pid "$CF_PID"
 	wait_ready
 }
 
@@ -75,9 +83,20 @@ wait_ready() {
 	exit 1
 }
 
+# Wait up to 10 s for a process to exit (it need not be our child).
+wait_gone() {
+	local i
+	for i in $(seq 100); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	return 1
+}
+
 stop_cfluxd() {
 	kill "$CF_PID" 2>/dev/null
-	wait "$CF_PID" 2>/dev/null
+	wait_gone "$CF_PID"
 }
 
 # kubectl with this test's kubeconfig and a fresh discovery cache.
