@@ -14,7 +14,7 @@ KUBECTL=${KUBECTL:-/usr/lib/google-cloud-sdk/bin/kubectl.1.32}
 tmp=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
-"$build/src/daemon/cfluxd" --data-dir "$tmp/data" --listen 127.0.0.1:0 \
+"$build/cfluxd" --data-dir "$tmp/data" --listen 127.0.0.1:0 \
   --no-controllers >"$tmp/log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -s "$tmp/data/kubeconfig" ] && break; sleep 0.05; done

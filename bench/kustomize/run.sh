@@ -6,7 +6,7 @@
 # strategic-merge patches), at N=500 and N=1000, in the same run.
 #
 # usage: bench/kustomize/run.sh [CFLUX] [RUNS]
-#   CFLUX  the cflux binary (default: build-kustomize/src/cli/cflux, then
+#   CFLUX  the cflux binary (default: build/cflux, then build-kustomize/cflux,
 #          build/cflux)
 #   RUNS   cflux runs per size (median reported; default 9); kubectl runs
 #          once per size (it takes seconds to tens of seconds)
@@ -18,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cflux=${1:-}
 runs=${2:-9}
 if [ -z "$cflux" ]; then
-	for c in "$root/build-kustomize/src/cli/cflux" "$root/build/src/cli/cflux" "$root/build/cflux"; do
+	for c in "$root/build/cflux" "$root/build-kustomize/cflux"; do
 		[ -x "$c" ] && { cflux=$c; break; }
 	done
 fi

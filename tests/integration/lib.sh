@@ -8,7 +8,7 @@
 set -u
 
 : "${CFLUXD:?CFLUXD must point at the cfluxd binary}"
-: "${CFLUX:=$(dirname "$CFLUXD")/../cli/cflux}"
+: "${CFLUX:=$(dirname "$CFLUXD")/cflux}"
 # /usr/bin/kubectl is a dispatcher that picks a kubectl by the server's
 # version; the tests pin the 1.32 client itself when it is there.
 if [ -z "${KUBECTL:-}" ]; then
