@@ -6,8 +6,7 @@
 # strategic-merge patches), at N=500 and N=1000, in the same run.
 #
 # usage: bench/kustomize/run.sh [CFLUX] [RUNS]
-#   CFLUX  the cflux binary (default: build/cflux, then build-kustomize/cflux,
-#          build/cflux)
+#   CFLUX  the cflux binary (default: build/cflux, then build-kustomize/cflux)
 #   RUNS   cflux runs per size (median reported; default 9); kubectl runs
 #          once per size (it takes seconds to tens of seconds)
 # Prints a Markdown table and writes it into docs/benchmarks.md under the
