@@ -7,6 +7,7 @@
  * kubectl prints them verbatim and users search for them.
  */
 #include "kube/crd.h"
+#include "core/json.h"
 
 #include "core/alloc.h"
 #include "core/buf.h"
@@ -151,70 +152,15 @@ static void add_float(cf_buf *b, double f)
 	cf_buf_adds(b, tmp);
 }
 
-static int pair_key_cmp(const void *x, const void *y)
-{
-	const cf_pair *a = *(const cf_pair *const *)x;
-	const cf_pair *b = *(const cf_pair *const *)y;
-
-	return strcmp(a->key, b->key);
-}
-
 /* Compact JSON with sorted keys: what json.Marshal prints for a decoded
- * map[string]interface{}. A local writer because only error messages and
- * hashing need it here. */
+ * map[string]interface{}, as Go's field errors show composite values. */
 static void add_json(cf_buf *b, const cf_node *n)
 {
-	/* Numbers keep their source text when the parser kept it, so a value
-	 * is quoted back exactly as the client sent it. */
-	if (!n) {
-		cf_buf_adds(b, "null");
-		return;
-	}
-	switch (n->type) {
-	case CF_NODE_NULL: cf_buf_adds(b, "null"); break;
-	case CF_NODE_BOOL: cf_buf_adds(b, n->v.b ? "true" : "false"); break;
-	case CF_NODE_INT:
-		if (n->num)
-			cf_buf_adds(b, n->num);
-		else if (n->flags & CF_NODE_F_UINT)
-			cf_buf_addf(b, "%llu", (unsigned long long)n->v.u);
-		else
-			cf_buf_addf(b, "%lld", (long long)n->v.i);
-		break;
-	case CF_NODE_FLOAT:
-		if (n->num)
-			cf_buf_adds(b, n->num);
-		else
-			add_float(b, n->v.f);
-		break;
-	case CF_NODE_STR: cf_buf_add_json_str(b, n->v.s, n->len); break;
-	case CF_NODE_SEQ:
-		cf_buf_addch(b, '[');
-		for (uint32_t i = 0; i < n->len; i++) {
-			if (i)
-				cf_buf_addch(b, ',');
-			add_json(b, n->v.items[i]);
-		}
-		cf_buf_addch(b, ']');
-		break;
-	case CF_NODE_MAP: {
-		const cf_pair **ps = cf_xmalloc((n->len + 1) * sizeof(*ps));
+	size_t start = b->len;
 
-		for (uint32_t i = 0; i < n->len; i++)
-			ps[i] = &n->v.pairs[i];
-		qsort(ps, n->len, sizeof(*ps), pair_key_cmp);
-		cf_buf_addch(b, '{');
-		for (uint32_t i = 0; i < n->len; i++) {
-			if (i)
-				cf_buf_addch(b, ',');
-			cf_buf_add_json_str(b, ps[i]->key, ps[i]->klen);
-			cf_buf_addch(b, ':');
-			add_json(b, ps[i]->val);
-		}
-		cf_buf_addch(b, '}');
-		free(ps);
-		break;
-	}
+	if (cf_json_write(b, n, CF_JSON_SORTED) < 0) {
+		cf_buf_truncate(b, start);
+		cf_buf_adds(b, "null"); /* NaN or Inf deep inside: unprintable */
 	}
 }
 
