@@ -239,6 +239,11 @@ void api_reply_table(api_req *r, cf_node **objs, size_t n, const char *rv,
     const char *cont);
 void api_table_event(api_req *r, cf_buf *out, const cf_node *obj,
     bool with_columns);
+/* Append the Table rows of objs[0..n) (comma-separated) to rows and, when
+ * cols is not NULL, the column definitions to cols; allocates from a.
+ * Returns the number of rows. */
+size_t api_table_rows(api_req *r, cf_arena *a, cf_node **objs, size_t n,
+    cf_buf *rows, cf_buf *cols);
 
 /* ---- watch.c ------------------------------------------------------------------ */
 void api_handle_watch(api_req *r);

@@ -12,28 +12,57 @@
 #include <inttypes.h>
 #include <string.h>
 
+/* Table rows are built this many objects at a time, so a 10,000-row
+ * Table never holds 10,000 parsed objects at once. */
+#define TABLE_BATCH 256
+
 struct list_state {
 	api_req *r;
 	cf_buf *out;
 	api_filter *filter;
 	size_t n;
-	cf_node **objs; /* Table / deletecollection: parsed items */
+	cf_node **objs; /* deletecollection: every parsed item */
 	size_t nobjs, aobjs;
-	bool parse;
+	bool parse;     /* collect every item (deletecollection) */
+	bool table;     /* build Table rows in batches */
+	cf_arena scratch; /* per-row (filters) or per-batch (Table) */
+	cf_node *batch[TABLE_BATCH];
+	size_t nbatch;
+	cf_buf rows, cols;
+	size_t nrows;
 };
+
+static void flush_batch(struct list_state *s)
+{
+	if (!s->nbatch)
+		return;
+	s->nrows += api_table_rows(s->r, &s->scratch, s->batch, s->nbatch,
+	    &s->rows, s->cols.len ? NULL : &s->cols);
+	s->nbatch = 0;
+	cf_arena_release(&s->scratch);
+}
 
 static int list_row(const cf_store_kv *kv, void *payload)
 {
 	struct list_state *s = payload;
+	cf_arena *pa = s->parse ? s->r->a : &s->scratch;
 	cf_node *obj = NULL;
 
 	if (!api_filter_match_key(s->filter, kv->ns, kv->name))
 		return 0;
-	if (s->parse || api_filter_needs_object(s->filter)) {
-		if (cf_json_parse(&obj, s->r->a, kv->value, kv->value_len, NULL) < 0)
+	if (s->parse || s->table || api_filter_needs_object(s->filter)) {
+		if (!s->parse && !s->table)
+			cf_arena_release(&s->scratch); /* last row's parse */
+		if (cf_json_parse(&obj, pa, kv->value, kv->value_len, NULL) < 0)
 			return CF_ERROR;
 		if (!api_filter_match(s->filter, obj))
 			return 0;
+	}
+	if (s->table) {
+		s->batch[s->nbatch++] = obj;
+		if (s->nbatch == TABLE_BATCH)
+			flush_batch(s);
+		return 0;
 	}
 	if (s->parse) {
 		if (s->nobjs == s->aobjs) {
@@ -83,7 +112,7 @@ void api_handle_list(api_req *r)
 
 	if (api_filter_compile(r, &s.filter) < 0)
 		return;
-	s.parse = r->accept == CF_ACCEPT_TABLE;
+	s.table = r->accept == CF_ACCEPT_TABLE;
 	s.out = &out;
 	gv = r->res.group[0] ?
 	    cf_arena_printf(r->a, "%s/%s", r->res.group, r->res.version) :
@@ -91,9 +120,23 @@ void api_handle_list(api_req *r)
 	cf_buf_addf(&out, "{\"apiVersion\":\"%s\",\"items\":[", gv);
 	if (list_into(r, &s, &res) < 0)
 		goto done;
-	if (s.parse) {
-		api_reply_table(r, s.objs, s.nobjs,
-		    cf_arena_printf(r->a, "%" PRId64, res.rev), res.cont);
+	if (s.table) {
+		flush_batch(&s);
+		if (!s.cols.len) /* no rows: the columns still come */
+			api_table_rows(r, &s.scratch, NULL, 0, NULL, &s.cols);
+		cf_buf_reset(&out);
+		cf_buf_adds(&out, "{\"apiVersion\":\"meta.k8s.io/v1\",\"columnDefinitions\":");
+		cf_buf_add(&out, s.cols.buf, s.cols.len);
+		cf_buf_adds(&out, ",\"kind\":\"Table\",\"metadata\":{");
+		if (res.cont[0]) {
+			cf_buf_adds(&out, "\"continue\":");
+			cf_buf_add_json_str(&out, res.cont, strlen(res.cont));
+			cf_buf_addch(&out, ',');
+		}
+		cf_buf_addf(&out, "\"resourceVersion\":\"%" PRId64 "\"},\"rows\":[", res.rev);
+		cf_buf_add(&out, s.rows.buf, s.rows.len);
+		cf_buf_adds(&out, "]}");
+		api_reply(r, 200, &out);
 		goto done;
 	}
 	cf_buf_addf(&out, "],\"kind\":\"%s\",\"metadata\":{", r->res.list_kind);
@@ -105,6 +148,9 @@ void api_handle_list(api_req *r)
 	cf_buf_addf(&out, "\"resourceVersion\":\"%" PRId64 "\"}}", res.rev);
 	api_reply(r, 200, &out);
 done:
+	cf_arena_release(&s.scratch);
+	cf_buf_release(&s.rows);
+	cf_buf_release(&s.cols);
 	cf_buf_release(&out);
 }
 
@@ -121,6 +167,7 @@ void api_handle_deletecollection(api_req *r)
 	r->opts.continue_token = NULL;
 	if (list_into(r, &s, &res) < 0)
 		return;
+	cf_arena_release(&s.scratch);
 	for (size_t i = 0; i < s.nobjs; i++) {
 		const char *name = cf_node_getp_str(s.objs[i], "metadata", "name", NULL);
 		if (name)

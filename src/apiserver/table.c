@@ -47,6 +47,29 @@ void api_reply_table(api_req *r, cf_node **objs, size_t n, const char *rv,
 	api_reply_node(r, 200, build(r, objs, n, &o));
 }
 
+size_t api_table_rows(api_req *r, cf_arena *a, cf_node **objs, size_t n,
+    cf_buf *rows, cf_buf *cols)
+{
+	cf_arena *saved = r->a;
+	cf_table_opts o;
+	cf_node *t, *seq;
+	size_t k;
+
+	r->a = a; /* the batch's arena, released by the caller */
+	opts_of(r, &o);
+	t = build(r, objs, n, &o);
+	r->a = saved;
+	if (cols)
+		cf_json_write(cols, cf_node_get(t, "columnDefinitions"), 0);
+	seq = cf_node_get(t, "rows");
+	for (k = 0; rows && k < cf_node_count(seq); k++) {
+		if (rows->len)
+			cf_buf_addch(rows, ',');
+		cf_json_write(rows, cf_node_at(seq, k), 0);
+	}
+	return k;
+}
+
 void api_table_event(api_req *r, cf_buf *out, const cf_node *obj,
     bool with_columns)
 {
