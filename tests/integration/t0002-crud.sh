@@ -150,6 +150,12 @@ test_expect_success 'generation moves with spec, not with labels or status' '
 	test "$g3" -gt "$g2"
 '
 
+test_expect_success 'get -o wide shows the wide columns' '
+	out=$(k -n team-a get deploy web -o wide) &&
+	expect_match "$out" "^NAME +READY +UP-TO-DATE +AVAILABLE +AGE +CONTAINERS +IMAGES +SELECTOR" &&
+	expect_match "$out" "nginx:1.28 +app=web"
+'
+
 test_expect_success 'a secret made from literals stores base64 data' '
 	k -n team-a create secret generic s1 --from-literal=password=hunter2 &&
 	test "$(k -n team-a get secret s1 -o jsonpath="{.data.password}")" = "$(printf hunter2 | base64)"
