@@ -1,0 +1,1324 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Git transport through the git CLI. Why the CLI: Debian's libgit2 has no
+ * shallow clone and the CLI is the fastest transport we can get (see
+ * spec/anchors.md §2.2). Why so careful: a GitRepository URL and its Secret
+ * are tenant input, so git runs
+ *   - from an argument vector via fork/execve, never a shell;
+ *   - with a fixed environment: no system, global or XDG configuration,
+ *     HOME pointed at an empty private directory, prompts off, a protocol
+ *     allowlist, hooks and credential helpers disabled;
+ *   - with credentials passed as configuration through GIT_CONFIG_COUNT
+ *     environment variables (visible only to our uid, unlike argv) or 0600
+ *     files in that private directory (SSH key, known_hosts);
+ *   - in its own process group, killed whole on timeout, with its output
+ *     capped.
+ * Every message that leaves this file goes through redact(): URLs lose their
+ * userinfo and query, known secrets are replaced by "***".
+ */
+#include "controllers/source/git.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/base64.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/fs.h"
+
+#define DEFAULT_TIMEOUT_MS 60000
+#define DEFAULT_MAX_OUTPUT (16u << 20)
+#define STDERR_MAX (64u << 10)
+#define MAX_ENV 48
+
+/* ---- semver ------------------------------------------------------------ */
+
+struct sv {
+	long v[3];
+	int nparts;    /* parts given as numbers (wildcards stop the count) */
+	char pre[128]; /* pre-release without '-', "" if none */
+};
+
+static int parse_num(const char **p, long *out)
+{
+	const char *s = *p;
+	long n = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (n > 100000000L)
+			return -1;
+		n = n * 10 + (*s++ - '0');
+	}
+	*p = s;
+	*out = n;
+	return 0;
+}
+
+/* Parse "[v]X[.Y[.Z]][-pre][+build]"; wildcards x, X, * end nparts when
+ * allowed (constraints), else missing parts are zero (versions). */
+static int sv_parse(struct sv *o, const char *s, size_t len, int wild)
+{
+	char tmp[256];
+	const char *p;
+
+	memset(o, 0, sizeof(*o));
+	if (len >= sizeof(tmp) || !len)
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	p = tmp;
+	if (*p == 'v' || *p == 'V')
+		p++;
+	for (int i = 0; i < 3; i++) {
+		if (wild && (*p == 'x' || *p == 'X' || *p == '*')) {
+			p++;
+			/* everything after a wildcard must be wildcards too */
+			while (*p == '.' && (p[1] == 'x' || p[1] == 'X' ||
+			           p[1] == '*'))
+				p += 2;
+			break;
+		}
+		if (parse_num(&p, &o->v[i]) < 0)
+			return -1;
+		o->nparts++;
+		if (*p != '.')
+			break;
+		if (i == 2)
+			return -1;
+		p++;
+	}
+	if (*p == '-') {
+		const char *e = p + 1;
+		while (*e && *e != '+')
+			e++;
+		if (e == p + 1 || (size_t)(e - p - 1) >= sizeof(o->pre))
+			return -1;
+		memcpy(o->pre, p + 1, (size_t)(e - p - 1));
+		o->pre[e - p - 1] = '\0';
+		for (const char *c = o->pre; *c; c++)
+			if (!isalnum((unsigned char)*c) && *c != '.' &&
+			    *c != '-')
+				return -1;
+		p = e;
+	}
+	if (*p == '+') {
+		for (p++; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '.' &&
+			    *p != '-')
+				return -1;
+	}
+	return *p ? -1 : 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* semver 2.0 §11: a release outranks its pre-releases; identifiers
+ * compare numerically when both are numbers, numbers sort first. */
+static int pre_cmp(const char *a, const char *b)
+{
+	if (!*a || !*b)
+		return (!*a) - (!*b);
+	while (*a && *b) {
+		size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+		int da = all_digits(a, la), db = all_digits(b, lb);
+		int c;
+		if (da && db) {
+			while (la > 1 && *a == '0')
+				a++, la--;
+			while (lb > 1 && *b == '0')
+				b++, lb--;
+			c = la != lb ? (la < lb ? -1 : 1) : memcmp(a, b, la);
+		} else if (da != db) {
+			c = da ? -1 : 1;
+		} else {
+			c = memcmp(a, b, la < lb ? la : lb);
+			if (!c && la != lb)
+				c = la < lb ? -1 : 1;
+		}
+		if (c)
+			return c < 0 ? -1 : 1;
+		a += la + (a[la] == '.');
+		b += lb + (b[lb] == '.');
+	}
+	return (*a != 0) - (*b != 0);
+}
+
+static int sv_cmp(const struct sv *a, const struct sv *b)
+{
+	for (int i = 0; i < 3; i++)
+		if (a->v[i] != b->v[i])
+			return a->v[i] < b->v[i] ? -1 : 1;
+	return pre_cmp(a->pre, b->pre);
+}
+
+int cf_git_semver_cmp(const char *a, const char *b)
+{
+	struct sv x, y;
+	int ea = sv_parse(&x, a, strlen(a), 0), eb = sv_parse(&y, b, strlen(b), 0);
+
+	if (ea || eb)
+		return ea && eb ? 0 : (ea ? -1 : 1);
+	return sv_cmp(&x, &y);
+}
+
+/* One comparator as an interval, possibly negated (!=). */
+struct prim {
+	struct sv lo, hi;
+	int has_lo, lo_incl, has_hi, hi_incl, negate, none;
+};
+
+static void bump(struct sv *o, const struct sv *v, int part)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < part; i++)
+		o->v[i] = v->v[i];
+	o->v[part] = v->v[part] + 1;
+	o->nparts = 3;
+}
+
+static void floor_of(struct sv *o, const struct sv *v)
+{
+	*o = *v;
+	for (int i = v->nparts; i < 3; i++)
+		o->v[i] = 0;
+}
+
+/* Upper bound "<" for a partially given version: X.Y -> < X.(Y+1).0. */
+static void set_hi_partial(struct prim *p, const struct sv *v)
+{
+	if (v->nparts == 0)
+		return; /* "*": no bound */
+	p->has_hi = 1;
+	bump(&p->hi, v, v->nparts - 1);
+}
+
+static int prim_parse(struct prim *p, const char *tok, size_t len)
+{
+	char op[3] = "";
+	size_t ol = 0;
+	struct sv v;
+
+	memset(p, 0, sizeof(*p));
+	while (ol < len && ol < 2 && strchr("=!<>~^", tok[ol]))
+		op[ol] = tok[ol], ol++;
+	op[ol] = '\0';
+	tok += ol, len -= ol;
+	while (len && *tok == ' ')
+		tok++, len--;
+	if (sv_parse(&v, tok, len, 1) < 0)
+		return -1;
+	if (v.nparts < 3 && v.pre[0])
+		return -1;
+	if (!strcmp(op, "") || !strcmp(op, "=")) {
+		if (v.nparts == 3) {
+			p->has_lo = p->has_hi = p->lo_incl = p->hi_incl = 1;
+			p->lo = p->hi = v;
+		} else {
+			p->has_lo = p->lo_incl = 1;
+			floor_of(&p->lo, &v);
+			set_hi_partial(p, &v);
+		}
+	} else if (!strcmp(op, "!=")) {
+		if (prim_parse(p, tok, len) < 0)
+			return -1;
+		p->negate = 1;
+	} else if (!strcmp(op, ">")) {
+		p->has_lo = 1;
+		if (v.nparts == 3) {
+			p->lo = v;
+		} else if (v.nparts == 0) {
+			p->none = 1;
+		} else {
+			bump(&p->lo, &v, v.nparts - 1);
+			p->lo_incl = 1;
+		}
+	} else if (!strcmp(op, ">=")) {
+		p->has_lo = p->lo_incl = 1;
+		floor_of(&p->lo, &v);
+	} else if (!strcmp(op, "<")) {
+		p->has_hi = 1;
+		floor_of(&p->hi, &v);
+	} else if (!strcmp(op, "<=")) {
+		if (v.nparts == 3) {
+			p->has_hi = p->hi_incl = 1;
+			p->hi = v;
+		} else {
+			set_hi_partial(p, &v);
+		}
+	} else if (!strcmp(op, "~") || !strcmp(op, "~>")) {
+		p->has_lo = p->lo_incl = 1;
+		floor_of(&p->lo, &v);
+		if (v.nparts) {
+			struct sv t = v;
+			t.nparts = v.nparts >= 2 ? 2 : 1;
+			set_hi_partial(p, &t);
+		}
+	} else if (!strcmp(op, "^")) {
+		p->has_lo = p->lo_incl = 1;
+		floor_of(&p->lo, &v);
+		struct sv t = v;
+		if (v.nparts == 0)
+			return 0;
+		if (v.v[0] > 0 || v.nparts == 1)
+			t.nparts = 1;
+		else if (v.v[1] > 0 || v.nparts == 2)
+			t.nparts = 2;
+		else
+			t.nparts = 3;
+		set_hi_partial(p, &t);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int prim_match(const struct prim *p, const struct sv *v)
+{
+	int in = !p->none;
+
+	if (in && p->has_lo) {
+		int c = sv_cmp(v, &p->lo);
+		in = p->lo_incl ? c >= 0 : c > 0;
+	}
+	if (in && p->has_hi) {
+		int c = sv_cmp(v, &p->hi);
+		in = p->hi_incl ? c <= 0 : c < 0;
+	}
+	return p->negate ? !in : in;
+}
+
+#define MAX_PRIMS 32
+
+/* Match one AND group ("a b", "a, b", "a - b"). */
+static int group_match(const char *s, size_t len, const struct sv *v)
+{
+	struct prim prims[MAX_PRIMS];
+	char toks[MAX_PRIMS * 2][160];
+	size_t nt = 0, np = 0;
+	int has_pre = 0;
+	const char *e = s + len;
+
+	/* Tokenise on blanks and commas; glue a bare operator to the next
+	 * token so ">= 1.2" reads as ">=1.2". */
+	while (s < e) {
+		while (s < e && (*s == ' ' || *s == ',' || *s == '\t'))
+			s++;
+		if (s >= e)
+			break;
+		const char *t = s;
+		while (s < e && *s != ' ' && *s != ',' && *s != '\t')
+			s++;
+		size_t tl = (size_t)(s - t);
+		if (nt && strspn(toks[nt - 1], "=!<>~^") ==
+		        strlen(toks[nt - 1]) && toks[nt - 1][0]) {
+			size_t pl = strlen(toks[nt - 1]);
+			if (pl + tl >= sizeof(toks[0]))
+				return CF_EINVALID;
+			memcpy(toks[nt - 1] + pl, t, tl);
+			toks[nt - 1][pl + tl] = '\0';
+			continue;
+		}
+		if (nt >= CF_ARRAY_SIZE(toks) || tl >= sizeof(toks[0]))
+			return CF_EINVALID;
+		memcpy(toks[nt], t, tl);
+		toks[nt++][tl] = '\0';
+	}
+	if (!nt)
+		return CF_EINVALID;
+	for (size_t i = 0; i < nt; i++) {
+		struct prim *p = &prims[np];
+		if (np >= MAX_PRIMS)
+			return CF_EINVALID;
+		if (i + 2 < nt && !strcmp(toks[i + 1], "-")) {
+			/* Hyphen range: "a - b" = ">=a <=b" (b may be partial). */
+			struct prim lo, hi;
+			if (prim_parse(&lo, toks[i], strlen(toks[i])) < 0 ||
+			    !lo.has_lo)
+				return CF_EINVALID;
+			char buf[170];
+			snprintf(buf, sizeof(buf), "<=%s", toks[i + 2]);
+			if (prim_parse(&hi, buf, strlen(buf)) < 0)
+				return CF_EINVALID;
+			memset(p, 0, sizeof(*p));
+			p->has_lo = p->lo_incl = 1;
+			p->lo = lo.lo;
+			p->has_hi = hi.has_hi;
+			p->hi_incl = hi.hi_incl;
+			p->hi = hi.hi;
+			i += 2;
+		} else if (prim_parse(p, toks[i], strlen(toks[i])) < 0) {
+			return CF_EINVALID;
+		}
+		has_pre |= p->lo.pre[0] || p->hi.pre[0];
+		np++;
+	}
+	/* Pre-releases are excluded unless the group names one. */
+	if (v->pre[0] && !has_pre)
+		return 0;
+	for (size_t i = 0; i < np; i++)
+		if (!prim_match(&prims[i], v))
+			return 0;
+	return 1;
+}
+
+int cf_git_semver_match(const char *range, const char *version)
+{
+	struct sv v;
+	int any = 0, err = 0;
+	const char *s = range;
+
+	if (!range || strlen(range) > 1024)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "invalid semver range");
+	if (sv_parse(&v, version, strlen(version), 0) < 0)
+		return 0;
+	for (;;) {
+		const char *bar = strstr(s, "||");
+		size_t len = bar ? (size_t)(bar - s) : strlen(s);
+		int r = group_match(s, len, &v);
+		if (r < 0)
+			err = 1;
+		else if (r > 0)
+			any = 1;
+		if (!bar)
+			break;
+		s = bar + 2;
+	}
+	if (err)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "invalid semver range '%s'", range);
+	return any;
+}
+
+/* ---- redaction ----------------------------------------------------- */
+
+char *cf_git_redact_url(char *out, size_t n, const char *url)
+{
+	const char *scheme = strstr(url, "://");
+	const char *host = scheme ? scheme + 3 : url;
+	const char *end = host + strcspn(host, "/?#");
+	const char *at = NULL;
+	cf_buf b = CF_BUF_INIT;
+
+	for (const char *p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	cf_buf_add(&b, url, (size_t)(host - url));
+	cf_buf_add(&b, at ? at + 1 : host, (size_t)(end - (at ? at + 1 : host)));
+	cf_buf_add(&b, end, strcspn(end, "?#"));
+	snprintf(out, n, "%s", b.buf);
+	cf_buf_release(&b);
+	return out;
+}
+
+/* ---- the git process ----------------------------------------------- */
+
+struct gitctx {
+	char tmp[PATH_MAX];     /* private HOME: keys, index */
+	char *env[MAX_ENV];
+	size_t nenv;
+	const char *git;
+	int timeout_ms;
+	size_t max_out;
+	const char *secrets[4]; /* strings never to print */
+	cf_buf header_b64;      /* encoded basic credentials */
+	char url[1024];         /* redacted URL for messages */
+};
+
+static void env_add(struct gitctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void env_add(struct gitctx *c, const char *fmt, ...)
+{
+	cf_buf b = CF_BUF_INIT;
+	va_list ap;
+
+	if (c->nenv + 1 >= MAX_ENV)
+		CF_BUG("git environment overflow");
+	va_start(ap, fmt);
+	cf_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	c->env[c->nenv++] = cf_buf_detach(&b, NULL);
+	c->env[c->nenv] = NULL;
+}
+
+/* Replace secrets and URL userinfo in text, in place. */
+static void redact(const struct gitctx *c, cf_buf *text)
+{
+	cf_buf out = CF_BUF_INIT;
+	const char *p = text->buf;
+
+	while (*p) {
+		int hit = 0;
+		for (size_t i = 0; i < CF_ARRAY_SIZE(c->secrets); i++) {
+			const char *s = c->secrets[i];
+			size_t sl = s ? strlen(s) : 0;
+			if (sl >= 3 && !strncmp(p, s, sl)) {
+				cf_buf_adds(&out, "***");
+				p += sl;
+				hit = 1;
+				break;
+			}
+		}
+		if (hit)
+			continue;
+		if (!strncmp(p, "://", 3)) {
+			/* drop "user:pass@" up to the host */
+			const char *h = p + 3, *q = h, *at = NULL;
+			while (*q && !strchr("/ \t\n'\"", *q)) {
+				if (*q == '@')
+					at = q;
+				q++;
+			}
+			cf_buf_adds(&out, "://");
+			p = at ? at + 1 : h;
+			continue;
+		}
+		cf_buf_addch(&out, *p++);
+	}
+	cf_buf_release(text);
+	*text = out;
+}
+
+static int safe_path_chars(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("/._-", *s))
+			return 0;
+	return 1;
+}
+
+static int write_secret_file(const char *dir, const char *name,
+    const char *data)
+{
+	cf_buf path = CF_BUF_INIT;
+	size_t len = strlen(data);
+	int fd, error = 0;
+
+	cf_buf_addf(&path, "%s/%s", dir, name);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0) {
+		error = cf_error_os("creating %s file", name);
+		goto done;
+	}
+	for (size_t off = 0; off < len;) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			error = cf_error_os("writing %s file", name);
+			break;
+		}
+		off += (size_t)w;
+	}
+	/* ssh wants a trailing newline after the key */
+	if (!error && len && data[len - 1] != '\n' && write(fd, "\n", 1) != 1)
+		error = cf_error_os("writing %s file", name);
+	close(fd);
+done:
+	cf_buf_release(&path);
+	return error;
+}
+
+static void rm_tmp(const char *dir)
+{
+	static const char *const files[] = { "identity", "known_hosts",
+		"index", "index.lock" };
+	char p[PATH_MAX + 32];
+
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < CF_ARRAY_SIZE(files); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+static void ctx_release(struct gitctx *c)
+{
+	for (size_t i = 0; i < c->nenv; i++)
+		free(c->env[i]);
+	cf_buf_release(&c->header_b64);
+	rm_tmp(c->tmp);
+	c->tmp[0] = '\0';
+}
+
+static int check_url(const char *url, const char *allowed)
+{
+	if (!url || url[0] == '-' || strlen(url) > 2048)
+		return 0;
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p < 0x21 || *p == 0x7f)
+			return 0;
+	const char *sep = strstr(url, "://");
+	if (!sep || sep == url)
+		return 0;
+	/* the scheme must be on the allowlist */
+	size_t sl = (size_t)(sep - url);
+	for (const char *a = allowed; *a;) {
+		size_t al = strcspn(a, ":");
+		if (al == sl && !strncmp(a, url, sl))
+			return 1;
+		a += al + (a[al] == ':');
+	}
+	return 0;
+}
+
+/* Set up the private directory and the environment for one operation. */
+static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
+{
+	static const cf_git_opts zero;
+	const cf_git_auth *a;
+	const char *base = getenv("TMPDIR");
+	const char *allow;
+	struct {
+		const char *k, *v;
+	} cfg[8];
+	size_t ncfg = 0;
+	int error;
+
+	memset(c, 0, sizeof(*c));
+	c->header_b64 = (cf_buf)CF_BUF_INIT;
+	if (!o)
+		o = &zero;
+	a = o->auth;
+	allow = o->allow_protocols ? o->allow_protocols : "https:http:ssh:file";
+	c->git = o->git_path ? o->git_path : "/usr/bin/git";
+	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	c->max_out = o->max_output ? o->max_output : DEFAULT_MAX_OUTPUT;
+	if (a) {
+		c->secrets[0] = a->password;
+		c->secrets[1] = a->bearer_token;
+	}
+	if (url) {
+		cf_git_redact_url(c->url, sizeof(c->url), url);
+		if (!check_url(url, allow))
+			return cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+			    "invalid or disallowed URL '%s'", c->url);
+	}
+	if (!base || !base[0] || !safe_path_chars(base) ||
+	    strlen(base) > PATH_MAX - 32)
+		base = "/tmp";
+	snprintf(c->tmp, sizeof(c->tmp), "%s/cfgit.XXXXXX", base);
+	if (!mkdtemp(c->tmp)) {
+		c->tmp[0] = '\0';
+		return cf_error_os("creating git home");
+	}
+
+	env_add(c, "PATH=/usr/bin:/bin");
+	env_add(c, "HOME=%s", c->tmp);
+	env_add(c, "XDG_CONFIG_HOME=%s", c->tmp);
+	env_add(c, "GIT_CONFIG_NOSYSTEM=1");
+	env_add(c, "GIT_CONFIG_GLOBAL=/dev/null");
+	env_add(c, "GIT_TERMINAL_PROMPT=0");
+	env_add(c, "GIT_ASKPASS=");
+	env_add(c, "SSH_ASKPASS=");
+	env_add(c, "GIT_ALLOW_PROTOCOL=%s", allow);
+	env_add(c, "GIT_CEILING_DIRECTORIES=/");
+	env_add(c, "GIT_NO_REPLACE_OBJECTS=1");
+	env_add(c, "GIT_LITERAL_PATHSPECS=1");
+	env_add(c, "LANG=C");
+	env_add(c, "LC_ALL=C");
+	env_add(c, "GIT_INDEX_FILE=%s/index", c->tmp);
+
+	/* Configuration that would otherwise come from files. */
+	cfg[ncfg].k = "credential.helper", cfg[ncfg++].v = "";
+	cfg[ncfg].k = "core.hooksPath", cfg[ncfg++].v = "/dev/null";
+	cfg[ncfg].k = "core.fsmonitor", cfg[ncfg++].v = "false";
+	cfg[ncfg].k = "protocol.version", cfg[ncfg++].v = "2";
+	cfg[ncfg].k = "transfer.fsckObjects", cfg[ncfg++].v = "true";
+	cfg[ncfg].k = "advice.detachedHead", cfg[ncfg++].v = "false";
+	if (a && a->bearer_token && a->bearer_token[0]) {
+		cf_buf_addf(&c->header_b64, "Authorization: Bearer %s",
+		    a->bearer_token);
+		cfg[ncfg].k = "http.extraHeader", cfg[ncfg++].v = c->header_b64.buf;
+	} else if (a && a->username && a->password) {
+		cf_buf up = CF_BUF_INIT;
+		cf_buf_addf(&up, "%s:%s", a->username, a->password);
+		cf_buf_adds(&c->header_b64, "Authorization: Basic ");
+		cf_base64_encode(&c->header_b64, up.buf, up.len, false);
+		cf_buf_release(&up);
+		c->secrets[2] = c->header_b64.buf + strlen("Authorization: Basic ");
+		cfg[ncfg].k = "http.extraHeader", cfg[ncfg++].v = c->header_b64.buf;
+	}
+	env_add(c, "GIT_CONFIG_COUNT=%zu", ncfg);
+	for (size_t i = 0; i < ncfg; i++) {
+		env_add(c, "GIT_CONFIG_KEY_%zu=%s", i, cfg[i].k);
+		env_add(c, "GIT_CONFIG_VALUE_%zu=%s", i, cfg[i].v);
+	}
+
+	/* git runs GIT_SSH_COMMAND through sh; it holds only our own paths,
+	 * checked above to be shell-safe, never tenant input. */
+	if (a && a->identity &&
+	    (error = write_secret_file(c->tmp, "identity", a->identity)) < 0)
+		return error;
+	if (a && a->known_hosts &&
+	    (error = write_secret_file(c->tmp, "known_hosts",
+	         a->known_hosts)) < 0)
+		return error;
+	env_add(c, "GIT_SSH_VARIANT=ssh");
+	env_add(c, "GIT_SSH_COMMAND=ssh -F /dev/null -o BatchMode=yes "
+	    "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=%s%s "
+	    "-o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes "
+	    "-o IdentityAgent=none -o ConnectTimeout=%d%s%s",
+	    a && a->known_hosts ? c->tmp : "/dev/null",
+	    a && a->known_hosts ? "/known_hosts" : "",
+	    c->timeout_ms / 1000 + 1,
+	    a && a->identity ? " -i " : "",
+	    a && a->identity ? c->tmp : "");
+	if (a && a->identity) {
+		/* append "/identity" to the -i path */
+		char *last = c->env[c->nenv - 1];
+		size_t l = strlen(last);
+		c->env[c->nenv - 1] = cf_xrealloc(last, l + sizeof("/identity"));
+		memcpy(c->env[c->nenv - 1] + l, "/identity", sizeof("/identity"));
+	}
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run git with args (argv[0] excluded, NULL-terminated). stdout goes to out
+ * (capped), stderr to err (first 64 KiB). Returns the exit status (>= 0),
+ * CF_ETIMEOUT, CF_ETOOLARGE or CF_ERROR. */
+static int run_git(struct gitctx *c, cf_buf *out, cf_buf *err,
+    const char *const *args)
+{
+	const char *argv[64];
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, devnull = -1;
+	size_t na = 0;
+	pid_t pid;
+	int status = 0, result = 0;
+	int64_t deadline;
+
+	argv[na++] = "git";
+	for (; *args; args++) {
+		if (na + 1 >= CF_ARRAY_SIZE(argv))
+			CF_BUG("too many git arguments");
+		argv[na++] = *args;
+	}
+	argv[na] = NULL;
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
+	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		result = cf_error_os("starting git");
+		goto done;
+	}
+	pid = fork();
+	if (pid < 0) {
+		result = cf_error_os("starting git");
+		goto done;
+	}
+	if (pid == 0) {
+		/* Child: async-signal-safe calls only. */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		setpgid(0, 0);
+		if (dup2(devnull, 0) < 0 || dup2(po[1], 1) < 0 ||
+		    dup2(pe[1], 2) < 0)
+			_exit(127);
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+		if (chdir(c->tmp) < 0)
+			_exit(127);
+		execve(c->git, (char *const *)argv, c->env);
+		_exit(127);
+	}
+	setpgid(pid, pid); /* no race with the child's own call */
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	deadline = now_ms() + c->timeout_ms;
+	{
+		struct pollfd pf[2] = { { po[0], POLLIN, 0 },
+			{ pe[0], POLLIN, 0 } };
+		int open_n = 2;
+		char buf[16384];
+		while (open_n > 0) {
+			int64_t left = deadline - now_ms();
+			if (left <= 0) {
+				result = CF_ETIMEOUT;
+				break;
+			}
+			int r = poll(pf, 2, (int)(left > 1000 ? 1000 : left));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0) {
+				result = cf_error_os("waiting for git");
+				break;
+			}
+			for (int i = 0; i < 2; i++) {
+				if (pf[i].fd < 0 || !pf[i].revents)
+					continue;
+				ssize_t n = read(pf[i].fd, buf, sizeof(buf));
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n <= 0) {
+					pf[i].fd = -1;
+					open_n--;
+					continue;
+				}
+				if (i == 0) {
+					if (out->len + (size_t)n > c->max_out) {
+						result = CF_ETOOLARGE;
+						break;
+					}
+					cf_buf_add(out, buf, (size_t)n);
+				} else if (err->len < STDERR_MAX) {
+					size_t room = STDERR_MAX - err->len;
+					cf_buf_add(err, buf, (size_t)n < room ?
+					    (size_t)n : room);
+				}
+			}
+			if (result)
+				break;
+		}
+	}
+	if (result) /* the whole group: git spawns ssh and remote helpers */
+		kill(-pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!result)
+		result = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+done:
+	if (po[0] >= 0)
+		close(po[0]);
+	if (po[1] >= 0)
+		close(po[1]);
+	if (pe[0] >= 0)
+		close(pe[0]);
+	if (pe[1] >= 0)
+		close(pe[1]);
+	if (devnull >= 0)
+		close(devnull);
+	return result;
+}
+
+/* Turn git's stderr into one clean message naming the cause. */
+static int classify(struct gitctx *c, const char *what, int rc, cf_buf *err)
+{
+	static const struct {
+		const char *needle;
+		int code;
+		const char *cause;
+	} causes[] = {
+		{ "Host key verification failed", CF_EFORBIDDEN,
+		  "host key verification failed (known_hosts mismatch)" },
+		{ "REMOTE HOST IDENTIFICATION HAS CHANGED", CF_EFORBIDDEN,
+		  "host key verification failed (known_hosts mismatch)" },
+		{ "Authentication failed", CF_EFORBIDDEN, "authentication failed" },
+		{ "Permission denied (", CF_EFORBIDDEN, "authentication failed" },
+		{ "could not read Username", CF_EFORBIDDEN,
+		  "authentication failed" },
+		{ "could not read Password", CF_EFORBIDDEN,
+		  "authentication failed" },
+		{ "returned error: 401", CF_EFORBIDDEN, "authentication failed" },
+		{ "returned error: 403", CF_EFORBIDDEN, "authentication failed" },
+		{ "couldn't find remote ref", CF_ENOTFOUND, "ref not found" },
+		{ "not our ref", CF_ENOTFOUND, "ref not found" },
+		{ "did not match any file", CF_ENOTFOUND, "path not found" },
+		{ "returned error: 404", CF_ENOTFOUND, "repository not found" },
+		{ "Repository not found", CF_ENOTFOUND, "repository not found" },
+		{ "does not appear to be a git repository", CF_ENOTFOUND,
+		  "repository not found" },
+		{ "' not allowed", CF_EFORBIDDEN, "protocol not allowed" },
+		{ "Could not resolve host", CF_ERROR, "unreachable" },
+		{ "Connection refused", CF_ERROR, "unreachable" },
+		{ "Failed to connect", CF_ERROR, "unreachable" },
+		{ "Connection timed out", CF_ERROR, "unreachable" },
+		{ "Network is unreachable", CF_ERROR, "unreachable" },
+		{ "Could not read from remote repository", CF_ERROR,
+		  "unreachable" },
+	};
+
+	if (rc == CF_ETIMEOUT)
+		return cf_error_setc(CF_ETIMEOUT, CF_ERR_GIT,
+		    "%s '%s': timeout after %d s", what, c->url,
+		    (c->timeout_ms + 999) / 1000);
+	if (rc == CF_ETOOLARGE)
+		return cf_error_setc(CF_ETOOLARGE, CF_ERR_GIT,
+		    "%s '%s': output exceeds %zu bytes", what, c->url,
+		    c->max_out);
+	if (rc < 0)
+		return cf_error_wrap("%s '%s'", what, c->url);
+	for (size_t i = 0; i < CF_ARRAY_SIZE(causes); i++)
+		if (strstr(err->buf, causes[i].needle))
+			return cf_error_setc(causes[i].code, CF_ERR_GIT,
+			    "%s '%s': %s", what, c->url, causes[i].cause);
+	/* Unknown: the first fatal/error line, redacted. */
+	redact(c, err);
+	const char *line = strstr(err->buf, "fatal: ");
+	if (!line)
+		line = strstr(err->buf, "error: ");
+	if (!line)
+		line = err->buf;
+	int ll = (int)strcspn(line, "\n");
+	return cf_error_setc(CF_ERROR, CF_ERR_GIT, "%s '%s': %.*s", what,
+	    c->url, ll > 300 ? 300 : ll, ll ? line : "git failed");
+}
+
+/* Run and classify: 0 or a negative CF_* code with the message set. */
+static int git_do(struct gitctx *c, cf_buf *out, const char *what,
+    const char *const *args)
+{
+	cf_buf err = CF_BUF_INIT, sink = CF_BUF_INIT;
+	int rc = run_git(c, out ? out : &sink, &err, args);
+	if (rc != 0)
+		rc = classify(c, what, rc, &err);
+	cf_buf_release(&err);
+	cf_buf_release(&sink);
+	return rc;
+}
+
+/* ---- refs ------------------------------------------------------------ */
+
+static int is_hex40(const char *s)
+{
+	if (!s || strlen(s) != 40)
+		return 0;
+	for (; *s; s++)
+		if (!isxdigit((unsigned char)*s) || isupper((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* A ref component we pass to git: no options, no ranges, no control
+ * characters; git check-ref-format rules are enforced by git itself. */
+static int check_refname(const char *s)
+{
+	if (!s || !*s || *s == '-' || strlen(s) > 200 || strstr(s, ".."))
+		return 0;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || strchr("~^:?*[\\", *s))
+			return 0;
+	return 1;
+}
+
+void cf_git_revision(char *out, size_t n, const char *refname,
+    const char *commit, int full)
+{
+	const char *shortname = refname;
+
+	if (!refname || !*refname) {
+		snprintf(out, n, "sha1:%s", commit);
+		return;
+	}
+	if (!full) {
+		/* strip the first two path segments: refs/heads/ */
+		const char *a = strchr(refname, '/');
+		const char *b = a ? strchr(a + 1, '/') : NULL;
+		if (b)
+			shortname = b + 1;
+	}
+	snprintf(out, n, "%s@sha1:%s", shortname, commit);
+}
+
+/* The full ref to fetch for branch/tag/name; "" for semver/commit. */
+static int wanted_ref(char *out, size_t n, const cf_git_ref *r)
+{
+	const char *branch = r && r->branch && *r->branch ? r->branch : NULL;
+
+	out[0] = '\0';
+	if (r && r->commit && *r->commit) {
+		if (!is_hex40(r->commit))
+			return cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+			    "invalid commit '%.64s'", r->commit);
+		if (branch && !check_refname(branch))
+			goto bad;
+		if (branch)
+			snprintf(out, n, "refs/heads/%s", branch);
+		return 0;
+	}
+	if (r && r->name && *r->name) {
+		if (!check_refname(r->name) || strncmp(r->name, "refs/", 5))
+			goto bad;
+		snprintf(out, n, "%s", r->name);
+		return 0;
+	}
+	if (r && r->semver && *r->semver)
+		return 0;
+	if (r && r->tag && *r->tag) {
+		if (!check_refname(r->tag))
+			goto bad;
+		snprintf(out, n, "refs/tags/%s", r->tag);
+		return 0;
+	}
+	if (branch && !check_refname(branch))
+		goto bad;
+	snprintf(out, n, "refs/heads/%s", branch ? branch : "master");
+	return 0;
+bad:
+	return cf_error_setc(CF_EINVALID, CF_ERR_GIT, "invalid ref name");
+}
+
+/* Parse ls-remote output and find refname (peeled if annotated). */
+static int find_in_listing(char commit[41], const char *listing,
+    const char *refname)
+{
+	const char *p = listing;
+	size_t rl = strlen(refname);
+	int found = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+		if (ll > 41 && p[40] == '\t') {
+			const char *name = p + 41;
+			size_t nlen = ll - 41;
+			if (nlen == rl && !strncmp(name, refname, rl) && !found) {
+				memcpy(commit, p, 40);
+				commit[40] = '\0';
+				found = 1;
+			} else if (nlen == rl + 3 && !strncmp(name, refname, rl) &&
+			    !strncmp(name + rl, "^{}", 3)) {
+				memcpy(commit, p, 40); /* peeled wins */
+				commit[40] = '\0';
+				found = 1;
+			}
+		}
+		p += ll + (nl ? 1 : 0);
+	}
+	return found;
+}
+
+/* Highest tag matching range in a "refs/tags" listing. */
+static int best_semver(char *tag, size_t n, char commit[41],
+    const char *listing, const char *range)
+{
+	const char *p = listing;
+	char best[256] = "";
+
+	if (cf_git_semver_match(range, "0.0.0") < 0)
+		return CF_EINVALID;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+		if (ll > 51 && p[40] == '\t' && !strncmp(p + 41, "refs/tags/", 10)) {
+			char name[256];
+			size_t tl = ll - 51;
+			if (tl < sizeof(name) &&
+			    !(tl > 3 && !strncmp(p + 51 + tl - 3, "^{}", 3))) {
+				memcpy(name, p + 51, tl);
+				name[tl] = '\0';
+				if (cf_git_semver_match(range, name) == 1 &&
+				    (!best[0] ||
+				        cf_git_semver_cmp(name, best) > 0))
+					snprintf(best, sizeof(best), "%s", name);
+			}
+		}
+		p += ll + (nl ? 1 : 0);
+	}
+	if (!best[0])
+		return CF_ENOTFOUND;
+	char ref[300];
+	snprintf(ref, sizeof(ref), "refs/tags/%s", best);
+	find_in_listing(commit, listing, ref);
+	snprintf(tag, n, "%s", best);
+	return 0;
+}
+
+static int ls_remote_ctx(struct gitctx *c, cf_git_resolved *out,
+    const char *url, const cf_git_ref *ref)
+{
+	char want[256];
+	cf_buf listing = CF_BUF_INIT;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = wanted_ref(want, sizeof(want), ref)) < 0)
+		return error;
+	if (ref && ref->commit && *ref->commit) {
+		snprintf(out->commit, sizeof(out->commit), "%s", ref->commit);
+		snprintf(out->refname, sizeof(out->refname), "%s", want);
+		cf_git_revision(out->revision, sizeof(out->revision), want,
+		    out->commit, 0);
+		return 0;
+	}
+	if (ref && ref->semver && *ref->semver) {
+		const char *args[] = { "ls-remote", "--tags", url, NULL };
+		char tag[200];
+		if ((error = git_do(c, &listing, "listing tags of", args)) < 0)
+			goto done;
+		error = best_semver(tag, sizeof(tag), out->commit, listing.buf,
+		    ref->semver);
+		if (error == CF_EINVALID)
+			goto done; /* message set by the semver parser */
+		if (error == CF_ENOTFOUND) {
+			error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+			    "no tag of '%s' matches semver '%s'", c->url,
+			    ref->semver);
+			goto done;
+		}
+		snprintf(out->refname, sizeof(out->refname), "refs/tags/%s", tag);
+	} else {
+		const char *args[] = { "ls-remote", url, want, NULL };
+		if ((error = git_do(c, &listing, "listing refs of", args)) < 0)
+			goto done;
+		if (!find_in_listing(out->commit, listing.buf, want)) {
+			error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+			    "ref '%s' not found in '%s'", want, c->url);
+			goto done;
+		}
+		snprintf(out->refname, sizeof(out->refname), "%s", want);
+	}
+	cf_git_revision(out->revision, sizeof(out->revision), out->refname,
+	    out->commit, ref && ref->name && *ref->name);
+done:
+	cf_buf_release(&listing);
+	return error;
+}
+
+int cf_git_ls_remote(cf_git_resolved *out, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts)
+{
+	struct gitctx c;
+	int error = ctx_init(&c, url, opts);
+	if (!error)
+		error = ls_remote_ctx(&c, out, url, ref);
+	ctx_release(&c);
+	return error;
+}
+
+/* ---- mirror ---------------------------------------------------------- */
+
+static int ensure_mirror(struct gitctx *c, const char *mirror)
+{
+	cf_buf head = CF_BUF_INIT, tmp = CF_BUF_INIT, parent = CF_BUF_INIT;
+	struct stat st;
+	int error = 0;
+
+	cf_buf_addf(&head, "%s/HEAD", mirror);
+	if (stat(head.buf, &st) == 0)
+		goto done;
+	/* Initialise beside the target and rename, so a crash never leaves
+	 * a half-made mirror that later fetches would trust. */
+	const char *sl = strrchr(mirror, '/');
+	if (sl && sl != mirror) {
+		cf_buf_add(&parent, mirror, (size_t)(sl - mirror));
+		if ((error = cf_fs_mkdirs(parent.buf)) < 0)
+			goto done;
+	}
+	cf_buf_addf(&tmp, "%s.tmp-XXXXXX", mirror);
+	if (!mkdtemp(tmp.buf)) {
+		error = cf_error_os("creating mirror");
+		goto done;
+	}
+	const char *args[] = { "init", "--bare", "--quiet", "--template=",
+		tmp.buf, NULL };
+	if ((error = git_do(c, NULL, "initialising mirror for", args)) < 0)
+		goto done;
+	if (rename(tmp.buf, mirror) < 0)
+		error = cf_error_os("publishing mirror");
+done:
+	cf_buf_release(&head);
+	cf_buf_release(&tmp);
+	cf_buf_release(&parent);
+	return error;
+}
+
+static int rev_parse(struct gitctx *c, char commit[41], const char *gitdir_arg,
+    const char *rev)
+{
+	cf_buf out = CF_BUF_INIT, spec = CF_BUF_INIT;
+	int error;
+
+	cf_buf_addf(&spec, "%s^{commit}", rev);
+	const char *args[] = { gitdir_arg, "rev-parse", "--verify", "--quiet",
+		"--end-of-options", spec.buf, NULL };
+	error = git_do(c, &out, "resolving revision in mirror of", args);
+	if (!error && (out.len < 40 || !is_hex40((out.buf[40] = 0, out.buf))))
+		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+		    "revision '%s' not found", rev);
+	if (!error)
+		memcpy(commit, out.buf, 41);
+	cf_buf_release(&out);
+	cf_buf_release(&spec);
+	return error;
+}
+
+int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts)
+{
+	struct gitctx c;
+	cf_buf gd = CF_BUF_INIT, spec = CF_BUF_INIT, shallow = CF_BUF_INIT;
+	char want[256];
+	int error, pinned = ref && ref->commit && *ref->commit;
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = ctx_init(&c, url, opts)) < 0)
+		goto done;
+	if ((error = wanted_ref(want, sizeof(want), ref)) < 0)
+		goto done;
+	if ((error = ensure_mirror(&c, mirror)) < 0)
+		goto done;
+	cf_buf_addf(&gd, "--git-dir=%s", mirror);
+	cf_buf_addf(&shallow, "%s/shallow", mirror);
+
+	if (ref && ref->semver && *ref->semver) {
+		/* Pick the tag from the remote listing, then fetch it. */
+		cf_git_resolved r;
+		if ((error = ls_remote_ctx(&c, &r, url, ref)) < 0)
+			goto done;
+		snprintf(want, sizeof(want), "%s", r.refname);
+	}
+	if (want[0] && !pinned) {
+		/* Depth 1 every time: with our old tip as a "have" the server
+		 * sends only the new commit's new objects (a force-push too). */
+		cf_buf_addf(&spec, "+%s:%s", want, want);
+		const char *args[] = { gd.buf, "fetch", "--quiet", "--no-tags",
+			"--depth=1", "--end-of-options", url, spec.buf, NULL };
+		if ((error = git_do(&c, NULL, "fetching", args)) < 0)
+			goto fixmsg;
+		if ((error = rev_parse(&c, out->commit, gd.buf, want)) < 0)
+			goto done;
+	} else {
+		/* A pinned commit: fetch its branch's history (or the commit
+		 * itself), then require the object. */
+		int have = rev_parse(&c, out->commit, gd.buf, ref->commit) == 0;
+		if (!have && want[0]) {
+			cf_buf_addf(&spec, "+%s:%s", want, want);
+			const char *args[] = { gd.buf, "fetch", "--quiet",
+				"--no-tags", stat(shallow.buf, &st) == 0 ?
+				"--unshallow" : "--quiet", "--end-of-options",
+				url, spec.buf, NULL };
+			if ((error = git_do(&c, NULL, "fetching", args)) < 0)
+				goto fixmsg;
+			have = rev_parse(&c, out->commit, gd.buf,
+			    ref->commit) == 0;
+		}
+		if (!have) {
+			cf_buf_reset(&spec);
+			cf_buf_addf(&spec, "+%s:refs/cflux/pinned", ref->commit);
+			const char *args[] = { gd.buf, "fetch", "--quiet",
+				"--no-tags", "--depth=1", "--end-of-options",
+				url, spec.buf, NULL };
+			if ((error = git_do(&c, NULL, "fetching", args)) < 0) {
+				if (error == CF_ENOTFOUND || error == CF_ERROR)
+					error = cf_error_setc(CF_ENOTFOUND,
+					    CF_ERR_GIT,
+					    "commit '%s' not found in '%s'",
+					    ref->commit, c.url);
+				goto done;
+			}
+		}
+		if ((error = rev_parse(&c, out->commit, gd.buf,
+		         ref->commit)) < 0)
+			goto done;
+	}
+	snprintf(out->refname, sizeof(out->refname), "%s", want);
+	cf_git_revision(out->revision, sizeof(out->revision), want,
+	    out->commit, ref && ref->name && *ref->name);
+	goto done;
+fixmsg:
+	/* Name the ref in "ref not found" messages (Flux's wording). */
+	if (error == CF_ENOTFOUND &&
+	    strstr(cf_error_msg(), ": ref not found"))
+		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+		    "ref '%s' not found in '%s'", want, c.url);
+done:
+	ctx_release(&c);
+	cf_buf_release(&gd);
+	cf_buf_release(&spec);
+	cf_buf_release(&shallow);
+	return error;
+}
+
+static int check_sparse(const char *p)
+{
+	if (!p || !*p || *p == '/' || *p == '-' || strlen(p) > 1024)
+		return 0;
+	for (const char *s = p; *s;) {
+		size_t l = strcspn(s, "/");
+		if ((l == 2 && !strncmp(s, "..", 2)) || (l == 1 && *s == '.'))
+			return 0;
+		s += l + (s[l] == '/');
+	}
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			return 0;
+	return 1;
+}
+
+int cf_git_export(const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts)
+{
+	struct gitctx c;
+	cf_buf gd = CF_BUF_INIT, wt = CF_BUF_INIT;
+	const char *args[64];
+	size_t na = 0;
+	int error;
+
+	if ((error = ctx_init(&c, NULL, opts)) < 0)
+		goto done;
+	snprintf(c.url, sizeof(c.url), "%s", "mirror");
+	if (!is_hex40(commit)) {
+		error = cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+		    "invalid commit '%.64s'", commit);
+		goto done;
+	}
+	if (nsparse > 32) {
+		error = cf_error_setc(CF_ETOOLARGE, CF_ERR_GIT,
+		    "too many sparse checkout directories");
+		goto done;
+	}
+	if ((error = cf_fs_mkdirs(dest)) < 0)
+		goto done;
+	cf_buf_addf(&gd, "--git-dir=%s", mirror);
+	cf_buf_addf(&wt, "--work-tree=%s", dest);
+	args[na++] = gd.buf;
+	args[na++] = wt.buf;
+	args[na++] = "checkout";
+	args[na++] = "--quiet";
+	args[na++] = "--force";
+	args[na++] = commit;
+	args[na++] = "--";
+	if (!nsparse)
+		args[na++] = ".";
+	for (size_t i = 0; i < nsparse; i++) {
+		if (!check_sparse(sparse[i])) {
+			error = cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+			    "invalid sparse checkout path '%.200s'", sparse[i]);
+			goto done;
+		}
+		args[na++] = sparse[i];
+	}
+	args[na] = NULL;
+	if ((error = git_do(&c, NULL, "checking out", args)) == CF_ENOTFOUND)
+		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+		    "sparse checkout directory not found in commit '%s'",
+		    commit);
+done:
+	ctx_release(&c);
+	cf_buf_release(&gd);
+	cf_buf_release(&wt);
+	return error;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Git transport: the only module that runs git. It execs the git CLI with
+ * an argument vector (never a shell) in a locked-down environment (no
+ * system or user configuration, no prompts, a protocol allowlist), keeps
+ * credentials out of argv and logs, maintains one bare mirror per source so
+ * a new commit fetches only new objects, resolves refs (branch, tag, semver
+ * range, full name, commit) and exports a commit's tree to a directory.
+ * It does not pack artifacts (storage.c) nor read Kubernetes Secrets.
+ * Callers serialise operations on one mirror directory.
+ */
+#ifndef CF_SOURCE_GIT_H
+#define CF_SOURCE_GIT_H
+
+#include <stddef.h>
+
+/* Credentials; every field optional, borrowed for the call. */
+typedef struct cf_git_auth {
+	const char *username, *password; /* HTTP basic */
+	const char *bearer_token;        /* HTTP bearer */
+	const char *identity;            /* SSH private key (PEM/OpenSSH) */
+	const char *known_hosts;         /* SSH known_hosts lines */
+} cf_git_auth;
+
+typedef struct cf_git_opts {
+	const cf_git_auth *auth;
+	int timeout_ms;              /* 0: 60 s (Flux's default) */
+	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
+	size_t max_output;           /* 0: 16 MiB of stdout per command */
+	const char *git_path;        /* NULL: /usr/bin/git */
+} cf_git_opts;
+
+/* The GitRepository ref; precedence commit > name > semver > tag > branch,
+ * an empty ref means branch "master". commit + branch fetches the branch. */
+typedef struct cf_git_ref {
+	const char *branch, *tag, *semver, *name, *commit;
+} cf_git_ref;
+
+typedef struct cf_git_resolved {
+	char commit[41];    /* 40 hex */
+	char refname[256];  /* full ref fetched, "" for a bare commit */
+	char revision[320]; /* Flux revision: "main@sha1:<hex>", "sha1:<hex>" */
+} cf_git_resolved;
+
+/* Ask the remote which commit ref points at, without fetching objects
+ * (Flux's "no re-fetch while the remote revision is unchanged"). A bare
+ * commit ref resolves locally. CF_ENOTFOUND when the ref does not exist,
+ * CF_EFORBIDDEN for authentication/host key failures, CF_ETIMEOUT. */
+int cf_git_ls_remote(cf_git_resolved *out, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts);
+
+/* Create the bare mirror at dir if needed and fetch ref from url into it:
+ * depth 1 for branches and tags (later fetches send only new objects), the
+ * full branch when a commit is pinned on it. Moving refs are forced.
+ * Fills *out with the commit checked out. Errors as cf_git_ls_remote. */
+int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts);
+
+/* Write the tree of commit (in mirror) into dest (created if missing),
+ * limited to the sparse directories when sparse is non-NULL (n entries,
+ * each must exist: CF_ENOTFOUND). No .git is written into dest. */
+int cf_git_export(const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts);
+
+/* Copy url to out without userinfo, query or fragment, for logs and
+ * messages; truncated to n. Returns out. */
+char *cf_git_redact_url(char *out, size_t n, const char *url);
+
+/* Revision string for a fetched ref: short name (refs/heads/ and refs/tags/
+ * stripped; full name kept when full is set) + "@sha1:" + commit. */
+void cf_git_revision(char *out, size_t n, const char *refname,
+    const char *commit, int full);
+
+/* Semantic versions (Masterminds/semver ranges, as Flux uses): 1 if
+ * version satisfies range, 0 if not, CF_EINVALID if range does not parse.
+ * Supports =, !=, >, >=, <, <=, ~, ~>, ^, x, X and * wildcards, "a - b" hyphen
+ * ranges, ',' or ' ' for AND and '||' for OR; a version with a pre-release
+ * matches only a comparator group that names a pre-release. */
+int cf_git_semver_match(const char *range, const char *version);
+/* Compare two versions (semver 2.0 precedence): <0, 0, >0; CF_EINVALID
+ * is not reported, unparsable versions sort first. */
+int cf_git_semver_cmp(const char *a, const char *b);
+
+#endif
