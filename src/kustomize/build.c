@@ -22,7 +22,7 @@
 /* Fields this build does not implement yet: refusing them beats printing
  * output that silently differs from kubectl's. */
 static const char *const unsupported[] = {
-	"crds", "helmCharts",
+	"helmCharts",
 	"helmGlobals", "helmChartInflationGenerator",
 };
 
@@ -187,8 +187,10 @@ int kz_build_dir(kz_ctx *c, kz_resmap *m, const char *dir, bool component,
 	if (m->n != before && (err = kz_resmap_check_unique(c, m, k.path)) < 0)
 		goto done;
 
-	/* 2. configurations: extra field specs for the transformers. */
-	if ((err = kz_load_configurations(c, &k)) < 0)
+	/* 2. configurations and crds: extra field specs for the
+	 * transformers and the name references. */
+	if ((err = kz_load_configurations(c, &k)) < 0 ||
+	    (err = kz_load_crds(c, &k)) < 0)
 		goto done;
 
 	/* 3. generators, absorbed by id. */

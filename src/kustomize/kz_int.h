@@ -61,9 +61,11 @@ typedef struct kz_resmap {
 /* A field spec from a configurations file: which objects (empty =
  * any) and the '/'-separated path ("[]" marks a list). */
 typedef struct kz_fs {
-	const char *group, *kind, *path;
+	const char *group, *version, *kind, *path;
 	bool create;
 	const char *referred; /* nameReference: the kind referred to */
+	const char *ref_group, *ref_version; /* ... and its group, version
+	                                      * (NULL: any) */
 } kz_fs;
 
 typedef struct kz_fss {
@@ -71,9 +73,12 @@ typedef struct kz_fss {
 	size_t n, alloc;
 } kz_fss;
 
-/* Field specs added by `configurations`, merged with the built-in ones. */
+/* Field specs added by `configurations` and `crds`, merged with the
+ * built-in ones (exact duplicates are kept once). labels holds the
+ * commonLabels key, mlabels the `labels` key (every labels entry). */
 typedef struct kz_cfg {
 	kz_fss labels, annotations, images, varref, nameref, replicas;
+	kz_fss prefix, suffix, ns, templates, mlabels;
 } kz_cfg;
 
 /* One build: options, the arena, the chain of directories being built
@@ -163,6 +168,12 @@ int kz_select(kz_ctx *c, const cf_node *sel, kz_res *r, bool *out,
 
 /* config.c: load a kustomization's configurations files */
 int kz_load_configurations(kz_ctx *c, const kz_kust *k);
+/* ... and its crds files (OpenAPI definitions -> field specs) */
+int kz_load_crds(kz_ctx *c, const kz_kust *k);
+/* Does field spec f (group, version, kind; NULL = any) select an object
+ * of this group, version and kind? */
+bool kz_fs_selects(const kz_fs *f, const char *group, const char *version,
+    const char *kind);
 
 /* replace.c */
 int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k);

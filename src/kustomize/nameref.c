@@ -100,6 +100,7 @@ struct nr {
 	size_t nchain, achain;
 	kz_res *referrer;
 	const char *referred;
+	const char *ref_group, *ref_version; /* NULL: any */
 	const char *referrer_ns;
 	bool referrer_cluster;
 	int err;
@@ -159,6 +160,16 @@ static kz_res *resolve(struct nr *s, const char *name, const char *want_ns,
 		kz_id cur;
 		char g[256];
 
+		/* A group or version asked for (configurations, crds) must
+		 * be one the candidate carried at some point. */
+		if (s->ref_group || s->ref_version) {
+			bool ok = false;
+			for (size_t p = 0; p < r->nprev && !ok; p++)
+				ok = (!s->ref_group || !strcmp(s->ref_group, r->prev[p].group)) &&
+				    (!s->ref_version || !strcmp(s->ref_version, r->prev[p].version));
+			if (!ok)
+				continue;
+		}
 		kz_id_of(&cur, r->obj);
 		group_of(r->obj, g, sizeof(g));
 		bool cluster = kz_cluster_scoped(g, cur.kind);
@@ -382,14 +393,17 @@ int kz_fix_namerefs(kz_ctx *c, kz_resmap *m)
 			else
 				walk(&s, r->obj, other_refs[p].path);
 		}
-		/* References declared by configurations. */
+		/* References declared by configurations and crds. */
+		const char *ver = cf_arena_strdup(c->a, id.version);
 		for (size_t f = 0; f < c->cfg.nameref.n; f++) {
 			const kz_fs *fs = &c->cfg.nameref.v[f];
-			if ((fs->kind && strcmp(fs->kind, kind)) ||
-			    (fs->group && strcmp(fs->group, g)))
+			if (!kz_fs_selects(fs, g, ver, kind))
 				continue;
 			s.referred = fs->referred;
+			s.ref_group = fs->ref_group;
+			s.ref_version = fs->ref_version;
 			walk(&s, r->obj, fs->path);
+			s.ref_group = s.ref_version = NULL;
 		}
 		/* Ingress controllers' annotations name Secrets and ConfigMaps;
 		 * their keys hold '/', so they are looked up directly. */

@@ -156,8 +156,9 @@ static void fs_walk(kz_ctx *c, cf_node *n, const char *path, bool create,
 	fs_walk(c, child, slash + 1, create, fn, arg);
 }
 
-/* Run fn at every spec of tab on every object it selects. */
-static void fs_apply(kz_ctx *c, kz_resmap *m, const fspec *tab, fs_fn fn,
+/* Apply the field specs a configurations file added (selected by the
+ * object's current group, version and kind). */
+static void fs_apply_cfg(kz_ctx *c, kz_resmap *m, const kz_fss *l, fs_fn fn,
     void *arg)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -166,23 +167,10 @@ static void fs_apply(kz_ctx *c, kz_resmap *m, const fspec *tab, fs_fn fn,
 
 		kz_id_of(&id, m->v[i]->obj);
 		snprintf(group, sizeof(group), "%s", id.group);
-		id.group = group;
-		for (const fspec *f = tab; f->path; f++) {
-			if (!fs_selects(f, &id))
-				continue;
-			fs_walk(c, m->v[i]->obj, f->path, f->create, fn, arg);
-		}
-	}
-}
-
-/* Apply the field specs a configurations file added. */
-static void fs_apply_cfg(kz_ctx *c, kz_resmap *m, const kz_fss *l, fs_fn fn,
-    void *arg)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		fspec one[2] = { { .group = l->v[i].group, .kind = l->v[i].kind,
-			.path = l->v[i].path, .create = l->v[i].create }, { 0 } };
-		fs_apply(c, m, one, fn, arg);
+		for (size_t f = 0; f < l->n; f++)
+			if (kz_fs_selects(&l->v[f], group, id.version, id.kind))
+				fs_walk(c, m->v[i]->obj, l->v[f].path,
+				    l->v[f].create, fn, arg);
 	}
 }
 
@@ -219,9 +207,10 @@ static void set_pairs(kz_ctx *c, cf_node *parent, const char *key, void *arg)
 	}
 }
 
-/* Apply pairs at the specs of tab and of extra (either may be NULL). */
-static void apply_pairs(kz_ctx *c, kz_resmap *m, const fspec *tab,
-    const kz_fss *extra, const cf_node *pairs)
+/* Apply pairs at the specs of tab and of extra and extra2 (any may be
+ * NULL). */
+static void apply_pairs2(kz_ctx *c, kz_resmap *m, const fspec *tab,
+    const kz_fss *extra, const kz_fss *extra2, const cf_node *pairs)
 {
 	struct pairs_state st = { .pairs = pairs };
 
@@ -239,15 +228,22 @@ static void apply_pairs(kz_ctx *c, kz_resmap *m, const fspec *tab,
 			if (fs_selects(f, &id))
 				fs_walk(c, m->v[i]->obj, f->path, f->create,
 				    set_pairs, &st);
-		for (size_t k = 0; extra && k < extra->n; k++) {
-			const kz_fs *x = &extra->v[k];
-			fspec one = { .group = x->group, .kind = x->kind,
-				.path = x->path, .create = x->create };
-			if (fs_selects(&one, &id))
-				fs_walk(c, m->v[i]->obj, one.path, one.create,
-				    set_pairs, &st);
+		for (int e = 0; e < 2; e++) {
+			const kz_fss *l = e ? extra2 : extra;
+			for (size_t k = 0; l && k < l->n; k++) {
+				const kz_fs *x = &l->v[k];
+				if (kz_fs_selects(x, group, id.version, id.kind))
+					fs_walk(c, m->v[i]->obj, x->path, x->create,
+					    set_pairs, &st);
+			}
 		}
 	}
+}
+
+static void apply_pairs(kz_ctx *c, kz_resmap *m, const fspec *tab,
+    const kz_fss *extra, const cf_node *pairs)
+{
+	apply_pairs2(c, m, tab, extra, NULL, pairs);
 }
 
 /* A list of {path, group, kind, create} maps as field specs. */
@@ -336,11 +332,29 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 				}
 				f->v[f->n++] = c->cfg.labels.v[j];
 			}
-			apply_pairs(c, m, labels_tab, &fields, pairs);
+			apply_pairs2(c, m, labels_tab, &fields, &c->cfg.mlabels,
+			    pairs);
 		} else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b) {
-			apply_pairs(c, m, templates_tab, &fields, pairs);
+			/* configurations' templateLabels join the built-in
+			 * template table. */
+			for (size_t j = 0; j < c->cfg.templates.n; j++) {
+				kz_fss *f = &fields;
+				if (f->n == f->alloc) {
+					size_t na = f->alloc ? f->alloc * 2 : 4;
+					kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
+					if (f->n)
+						memcpy(nv, f->v, f->n * sizeof(*nv));
+					f->v = nv;
+					f->alloc = na;
+				}
+				f->v[f->n++] = c->cfg.templates.v[j];
+			}
+			apply_pairs2(c, m, templates_tab, &fields,
+			    &c->cfg.mlabels, pairs);
 		} else {
-			apply_pairs(c, m, meta_labels_tab, &fields, pairs);
+			/* configurations' `labels` specs join every entry. */
+			apply_pairs2(c, m, meta_labels_tab, &fields,
+			    &c->cfg.mlabels, pairs);
 		}
 	}
 	if (common && common->type != CF_NODE_NULL) {
@@ -451,6 +465,58 @@ void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 		if (suf && *suf)
 			kz_strs_push(c, &r->suffixes, suf);
 	}
+}
+
+/* A field that configurations (or a crds x-kubernetes-identity) declare
+ * a name: the prefix and suffix are added to the string it holds. */
+struct affix {
+	const char *pre, *suf;
+};
+
+static void affix_leaf(kz_ctx *c, cf_node *parent, const char *key, void *arg)
+{
+	const struct affix *x = arg;
+	cf_node *v = cf_node_get(parent, key);
+	const char *cur = cf_node_as_str(v);
+
+	if (v && v->type != CF_NODE_NULL && !cur)
+		return; /* not a name */
+	cf_node_set(c->a, parent, key, cf_node_str(c->a, cf_arena_printf(c->a,
+	    "%s%s%s", x->pre ? x->pre : "", cur ? cur : "",
+	    x->suf ? x->suf : "")));
+}
+
+/* The configured prefix or suffix fields of every object, chosen by the
+ * object's original group, version and kind; the objects whose own name
+ * is left alone are left alone here too. */
+static void affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
+    const char *suf, const kz_fss *l)
+{
+	struct affix x = { pre, suf };
+
+	for (size_t i = 0; l->n && i < m->n; i++) {
+		kz_res *r = m->v[i];
+		kz_id id;
+		char group[256];
+
+		kz_id_of(&id, r->obj);
+		snprintf(group, sizeof(group), "%s", id.group);
+		if (!strcmp(id.kind, "CustomResourceDefinition") ||
+		    (!strcmp(id.kind, "Namespace") && !*group) ||
+		    (!strcmp(id.kind, "APIService") &&
+		    !strcmp(group, "apiregistration.k8s.io")))
+			continue;
+		for (size_t f = 0; f < l->n; f++)
+			if (kz_fs_selects(&l->v[f], r->orig.group,
+			    r->orig.version, r->orig.kind))
+				fs_walk(c, r->obj, l->v[f].path, l->v[f].create,
+				    affix_leaf, &x);
+	}
+}
+
+static void set_str(kz_ctx *c, cf_node *parent, const char *key, void *arg)
+{
+	cf_node_set(c->a, parent, key, cf_node_str(c->a, arg));
 }
 
 /* ---- images --------------------------------------------------------------- */
@@ -703,15 +769,13 @@ int kz_do_replicas(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		/* Replica fields declared by configurations. */
 		for (size_t f = 0; f < c->cfg.replicas.n; f++) {
 			const kz_fs *fs = &c->cfg.replicas.v[f];
-			fspec one = { .group = fs->group, .kind = fs->kind,
-				.path = fs->path, .create = fs->create };
 			for (size_t r = 0; r < m->n; r++) {
 				kz_id id;
 				kz_id_of(&id, m->v[r]->obj);
 				char g[256];
 				snprintf(g, sizeof(g), "%s", id.group);
 				id.group = g;
-				if (!fs_selects(&one, &id) || (strcmp(id.name, name) &&
+				if (!kz_fs_selects(fs, g, id.version, id.kind) || (strcmp(id.name, name) &&
 				    strcmp(m->v[r]->orig.name, name)))
 					continue;
 				fs_walk(c, m->v[r]->obj, fs->path, fs->create,
@@ -742,15 +806,23 @@ int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		return err;
 	if ((err = kz_patches(c, m, k, "patches")) < 0)
 		return err;
-	if (ns && *ns && (err = kz_do_namespace(c, m, ns)) < 0)
-		return err;
+	if (ns && *ns) {
+		if ((err = kz_do_namespace(c, m, ns)) < 0)
+			return err;
+		/* Namespace fields from configurations, on any object. */
+		fs_apply_cfg(c, m, &c->cfg.ns, set_str, (void *)ns);
+	}
 	if ((pre && *pre) || (suf && *suf)) {
 		/* kustomize runs the prefix and suffix transformers
-		 * separately; both only touch metadata.name. */
-		if (pre && *pre)
+		 * separately: metadata.name, then configured fields. */
+		if (pre && *pre) {
 			kz_do_affix(c, m, pre, NULL);
-		if (suf && *suf)
+			affix_fields(c, m, pre, NULL, &c->cfg.prefix);
+		}
+		if (suf && *suf) {
 			kz_do_affix(c, m, NULL, suf);
+			affix_fields(c, m, NULL, suf, &c->cfg.suffix);
+		}
 	}
 	if ((err = do_labels(c, m, k)) < 0)
 		return err;
