@@ -155,6 +155,71 @@ static int check_immutable(api_req *r, const cf_node *obj, const cf_node *old,
 	return CF_EINVALID;
 }
 
+/* What kube-apiserver's defaulting adds to every container. */
+static void default_container(cf_arena *a, cf_node *c)
+{
+	const char *image = cf_node_as_str(cf_node_get(c, "image"));
+	cf_node *ports = cf_node_get(c, "ports");
+
+	if (!cf_node_is(c, CF_NODE_MAP))
+		return;
+	if (image && !cf_node_get(c, "imagePullPolicy")) {
+		/* Always for :latest or no tag (and no digest), else IfNotPresent */
+		const char *slash = strrchr(image, '/'), *last = slash ? slash + 1 : image;
+		const char *colon = strchr(last, ':');
+		bool latest = !strchr(image, '@') && (!colon || !strcmp(colon, ":latest"));
+		cf_node_set(a, c, "imagePullPolicy",
+		    cf_node_str(a, latest ? "Always" : "IfNotPresent"));
+	}
+	set_default(a, c, "terminationMessagePath",
+	    cf_node_str(a, "/dev/termination-log"));
+	set_default(a, c, "terminationMessagePolicy", cf_node_str(a, "File"));
+	for (size_t i = 0; i < cf_node_count(ports); i++)
+		if (cf_node_is(cf_node_at(ports, i), CF_NODE_MAP))
+			set_default(a, cf_node_at(ports, i), "protocol",
+			    cf_node_str(a, "TCP"));
+}
+
+/* PodSpec defaults (SetDefaults_PodSpec and its containers). Jobs set
+ * their own restartPolicy, so it is only defaulted where kube does. */
+static void default_pod_spec(cf_arena *a, cf_node *spec, bool restart)
+{
+	static const char *const lists[] = { "containers", "initContainers" };
+
+	if (!cf_node_is(spec, CF_NODE_MAP))
+		return;
+	if (restart)
+		set_default(a, spec, "restartPolicy", cf_node_str(a, "Always"));
+	set_default(a, spec, "dnsPolicy", cf_node_str(a, "ClusterFirst"));
+	set_default(a, spec, "schedulerName", cf_node_str(a, "default-scheduler"));
+	set_default(a, spec, "terminationGracePeriodSeconds", cf_node_int(a, 30));
+	set_default(a, spec, "securityContext", cf_node_map(a));
+	for (size_t l = 0; l < 2; l++) {
+		cf_node *cs = cf_node_get(spec, lists[l]);
+		for (size_t i = 0; i < cf_node_count(cs); i++)
+			default_container(a, cf_node_at(cs, i));
+	}
+}
+
+/* The pod template of a workload, where its kind keeps one. */
+static void default_template(api_req *r, cf_node *obj)
+{
+	cf_node *t;
+
+	if (is(r, "", "pods")) {
+		default_pod_spec(r->a, cf_node_get(obj, "spec"), true);
+		return;
+	}
+	if (is(r, "batch", "cronjobs"))
+		t = cf_node_getp(obj, "spec", "jobTemplate", "spec", "template", NULL);
+	else
+		t = cf_node_getp(obj, "spec", "template", NULL);
+	if (!t)
+		return;
+	default_pod_spec(r->a, cf_node_get(t, "spec"),
+	    !is(r, "batch", "jobs") && !is(r, "batch", "cronjobs"));
+}
+
 static void admit_deployment(api_req *r, cf_node *obj)
 {
 	cf_arena *a = r->a;
@@ -307,6 +372,11 @@ int api_admit(api_req *r, cf_node *obj, const cf_node *old)
 		admit_service(r, obj, old);
 	else if (is(r, "apps", "deployments"))
 		admit_deployment(r, obj);
+	if (is(r, "", "pods") || is(r, "apps", "deployments") ||
+	    is(r, "apps", "statefulsets") || is(r, "apps", "daemonsets") ||
+	    is(r, "apps", "replicasets") || is(r, "batch", "jobs") ||
+	    is(r, "batch", "cronjobs"))
+		default_template(r, obj);
 	else if (is(r, "apiextensions.k8s.io", "customresourcedefinitions")) {
 		cf_crd_causes causes = CF_CRD_CAUSES_INIT(r->a);
 		admit_crd(r, obj, old);

@@ -141,6 +141,11 @@ void api_schedule_controllers(cf_apiserver *srv);
 void api_fail(api_req *r, int code, const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void api_fail_err(api_req *r, int err);
+/* A failure about another object than the URL names (details carry its
+ * group, resource plural and name). */
+void api_fail_about(api_req *r, int code, const char *reason,
+    const char *group, const char *plural, const char *name,
+    const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void api_fail_notfound(api_req *r, const char *name);
 void api_fail_conflict(api_req *r, const char *name);
 void api_fail_terminating(api_req *r, const char *ns);

@@ -86,7 +86,8 @@ int api_check_namespace(api_req *r, const char *ns, bool creating)
 	err = cf_store_get(r->srv->store, &b, NULL, NULL, "/namespaces", "", ns);
 	if (err == CF_ENOTFOUND) {
 		cf_buf_release(&b);
-		api_fail(r, 404, "NotFound", "namespaces \"%s\" not found", ns);
+		api_fail_about(r, 404, "NotFound", "", "namespaces", ns,
+		    "namespaces \"%s\" not found", ns);
 		return CF_ENOTFOUND;
 	}
 	if (err == 0 && creating &&
@@ -234,8 +235,8 @@ void api_write_object(api_req *r, cf_node *obj, const cf_node *old,
 		err = cf_store_create(st, NULL, r->res.store_key, ns, name,
 		    b.buf, b.len);
 	if (err == CF_EEXISTS) {
-		api_fail(r, 409, "AlreadyExists", "%s \"%s\" already exists",
-		    api_qualified(r), name);
+		api_fail_about(r, 409, "AlreadyExists", r->res.group, r->res.plural,
+		    name, "%s \"%s\" already exists", api_qualified(r), name);
 		goto done;
 	}
 	if (err == CF_ECONFLICT) {

@@ -31,6 +31,22 @@ static bool names_object(const char *reason)
 	    !strcmp(reason, "Conflict") || !strcmp(reason, "Forbidden");
 }
 
+void api_fail_about(api_req *r, int code, const char *reason,
+    const char *group, const char *plural, const char *name,
+    const char *fmt, ...)
+{
+	cf_status st = { .status = "Failure", .reason = reason, .code = code,
+		.has_details = true, .name = name, .group = group, .kind = plural };
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	st.message = msg;
+	send_status(r, &st);
+}
+
 void api_fail(api_req *r, int code, const char *reason, const char *fmt, ...)
 {
 	cf_status st = { .status = "Failure", .reason = reason, .code = code };

@@ -38,13 +38,24 @@ int cf_error_set(int klass, const char *fmt, ...)
 int cf_error_wrap(const char *fmt, ...)
 {
 	char prefix[CF_ERROR_MSG_MAX], old[CF_ERROR_MSG_MAX];
+	size_t n, m;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, last.message, sizeof(old));
-	snprintf(last.message, sizeof(last.message), "%s: %s", prefix, old);
+	/* "<prefix>: <old>", cut to the buffer (the end of old goes first). */
+	n = strlen(prefix);
+	if (n > sizeof(last.message) - 3)
+		n = sizeof(last.message) - 3;
+	memcpy(last.message, prefix, n);
+	memcpy(last.message + n, ": ", 2);
+	m = strnlen(old, sizeof(old) - 1);
+	if (m > sizeof(last.message) - n - 3)
+		m = sizeof(last.message) - n - 3;
+	memcpy(last.message + n + 2, old, m);
+	last.message[n + 2 + m] = '\0';
 	return last.code ? last.code : CF_ERROR;
 }
 

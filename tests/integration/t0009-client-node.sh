@@ -156,23 +156,23 @@ test_expect_success 'CustomObjectsApi round trip on the CRD' '
 # schedulerName, terminationGracePeriodSeconds. cfluxd's admission
 # (src/apiserver/admit.c) defaults only the Deployment's own fields, so
 # POST /apis/apps/v1/namespaces/N/deployments returns the containers as sent.
-test_expect_success 'known failure: pod template defaults are not applied' '
-	known_failure podDefaults "FAIL [podDefaults/pod template defaults]: pod template defaults: expected {\"protocol\":\"TCP\",\"imagePullPolicy\":\"IfNotPresent\",\"terminationMessagePath\":\"/dev/termination-log\",\"terminationMessagePolicy\":\"File\",\"restartPolicy\":\"Always\",\"dnsPolicy\":\"ClusterFirst\",\"schedulerName\":\"default-scheduler\",\"terminationGracePeriodSeconds\":30}, got {\"protocol\":\"(absent)\",\"imagePullPolicy\":\"(absent)\",\"terminationMessagePath\":\"(absent)\",\"terminationMessagePolicy\":\"(absent)\",\"restartPolicy\":\"(absent)\",\"dnsPolicy\":\"(absent)\",\"schedulerName\":\"(absent)\",\"terminationGracePeriodSeconds\":\"(absent)\"}"
+test_expect_success 'pod templates get the server defaults' '
+	check podDefaults
 '
 
 # POST /api/v1/namespaces/N/configmaps for an existing name: kube-apiserver
 # answers details {"name":"dup","kind":"configmaps"}; cfluxd sends
 # {"kind":"configmaps"}, because api_fail (src/apiserver/errors.c) takes the
 # name from the URL, which a create does not have.
-test_expect_success 'known failure: AlreadyExists details lack the name' '
-	known_failure alreadyExistsDetails "FAIL [alreadyExistsDetails/AlreadyExists details]: AlreadyExists details: expected {\"kind\":\"configmaps\",\"name\":\"dup\"}, got {\"kind\":\"configmaps\"}"
+test_expect_success 'AlreadyExists details name the object' '
+	check alreadyExistsDetails
 '
 
 # POST /api/v1/namespaces/no-such-ns/configmaps: kube-apiserver answers
 # details {"name":"no-such-ns","kind":"namespaces"} (the message is right in
 # both); cfluxd sends {"kind":"configmaps"}.
-test_expect_success 'known failure: missing-namespace NotFound details name the wrong resource' '
-	known_failure missingNamespaceDetails "FAIL [missingNamespaceDetails/missing namespace details]: NotFound details of the missing namespace: expected {\"kind\":\"namespaces\",\"name\":\"no-such-ns\"}, got {\"kind\":\"configmaps\"}"
+test_expect_success 'a missing namespace is named in the NotFound details' '
+	check missingNamespaceDetails
 '
 
 test_done
