@@ -129,6 +129,20 @@ test_expect_success 'delete removes the object' '
 	grep -q "configmaps \"c5\" not found" err
 '
 
+test_expect_success 'delete --dry-run=server keeps the object' '
+	k -n team-a delete cm c4 --dry-run=server | grep -q "(server dry run)" &&
+	k -n team-a get cm c4 >/dev/null
+'
+
+test_expect_success 'deletecollection removes what the selector matches' '
+	curl -sf --cacert "$CF_DATA/ca.crt" -X DELETE \
+		-H "Authorization: Bearer $(cat "$CF_DATA/admin-token")" \
+		"$CF_SERVER/api/v1/namespaces/team-a/configmaps?labelSelector=group%3Dx" >dc.json &&
+	test "$(jq ".items | length" dc.json)" = 3 &&
+	test -z "$(k -n team-a get cm -l group=x -o name)" &&
+	k -n team-a get cm c4 >/dev/null
+'
+
 test_expect_success 'the default namespaces cannot be deleted' '
 	! k delete ns default 2>err &&
 	grep -q "may not be deleted" err
