@@ -471,28 +471,48 @@ void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
  * a name: the prefix and suffix are added to the string it holds. */
 struct affix {
 	const char *pre, *suf;
+	const char *obj, *path; /* for the error */
+	int err;
 };
 
 static void affix_leaf(kz_ctx *c, cf_node *parent, const char *key, void *arg)
 {
-	const struct affix *x = arg;
+	struct affix *x = arg;
 	cf_node *v = cf_node_get(parent, key);
-	const char *cur = cf_node_as_str(v);
+	const char *cur = "";
 
-	if (v && v->type != CF_NODE_NULL && !cur)
-		return; /* not a name */
+	if (x->err)
+		return;
+	/* kyaml edits the scalar's text: numbers and booleans become
+	 * strings ("p-7"); maps and lists are an error (measured). */
+	if (v && (v->type == CF_NODE_MAP || v->type == CF_NODE_SEQ)) {
+		x->err = cf_error_setc(CF_EINVALID, CF_ERR_KUSTOMIZE,
+		    "considering field '%s' of object %s: wrong node kind: "
+		    "expected ScalarNode but got %s", x->path, x->obj,
+		    v->type == CF_NODE_MAP ? "MappingNode" : "SequenceNode");
+		return;
+	}
+	if (cf_node_is(v, CF_NODE_STR))
+		cur = v->v.s;
+	else if (cf_node_is(v, CF_NODE_BOOL))
+		cur = v->v.b ? "true" : "false";
+	else if (cf_node_is(v, CF_NODE_INT))
+		cur = (v->flags & CF_NODE_F_UINT) ?
+		    cf_arena_printf(c->a, "%llu", (unsigned long long)v->v.u) :
+		    cf_arena_printf(c->a, "%lld", (long long)v->v.i);
+	else if (v && v->type != CF_NODE_NULL)
+		return; /* a float's text is not kept: left alone */
 	cf_node_set(c->a, parent, key, cf_node_str(c->a, cf_arena_printf(c->a,
-	    "%s%s%s", x->pre ? x->pre : "", cur ? cur : "",
-	    x->suf ? x->suf : "")));
+	    "%s%s%s", x->pre ? x->pre : "", cur, x->suf ? x->suf : "")));
 }
 
 /* The configured prefix or suffix fields of every object, chosen by the
  * object's original group, version and kind; the objects whose own name
  * is left alone are left alone here too. */
-static void affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
+static int affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
     const char *suf, const kz_fss *l)
 {
-	struct affix x = { pre, suf };
+	struct affix x = { pre, suf, NULL, NULL, 0 };
 
 	for (size_t i = 0; l->n && i < m->n; i++) {
 		kz_res *r = m->v[i];
@@ -506,12 +526,17 @@ static void affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
 		    (!strcmp(id.kind, "APIService") &&
 		    !strcmp(group, "apiregistration.k8s.io")))
 			continue;
-		for (size_t f = 0; f < l->n; f++)
+		x.obj = kz_id_str(c->a, &r->orig);
+		for (size_t f = 0; f < l->n && !x.err; f++)
 			if (kz_fs_selects(&l->v[f], r->orig.group,
-			    r->orig.version, r->orig.kind))
+			    r->orig.version, r->orig.kind) &&
+			    (x.path = l->v[f].path))
 				fs_walk(c, r->obj, l->v[f].path, l->v[f].create,
 				    affix_leaf, &x);
+		if (x.err)
+			return x.err;
 	}
+	return 0;
 }
 
 static void set_str(kz_ctx *c, cf_node *parent, const char *key, void *arg)
@@ -817,11 +842,13 @@ int kz_transform(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 		 * separately: metadata.name, then configured fields. */
 		if (pre && *pre) {
 			kz_do_affix(c, m, pre, NULL);
-			affix_fields(c, m, pre, NULL, &c->cfg.prefix);
+			if ((err = affix_fields(c, m, pre, NULL, &c->cfg.prefix)) < 0)
+				return err;
 		}
 		if (suf && *suf) {
 			kz_do_affix(c, m, NULL, suf);
-			affix_fields(c, m, NULL, suf, &c->cfg.suffix);
+			if ((err = affix_fields(c, m, NULL, suf, &c->cfg.suffix)) < 0)
+				return err;
 		}
 	}
 	if ((err = do_labels(c, m, k)) < 0)
