@@ -140,7 +140,25 @@ expect_match() {
 	fi
 }
 
+# Under ASan/UBSan (scripts/test.sh --sanitize) the server reports leaks and
+# undefined behaviour in its log when it exits: stop it cleanly and count
+# any report as a failed test.
+check_sanitizer_log() {
+	if [ -n "${CF_PID:-}" ] && kill -0 "$CF_PID" 2>/dev/null; then
+		stop_cfluxd
+	fi
+	if [ -f "$TEST_TMP/cfluxd.log" ] && grep -qE \
+		"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
+		"$TEST_TMP/cfluxd.log"; then
+		test_failed=$((test_failed + 1))
+		echo "not ok - cfluxd reported a sanitizer error:"
+		grep -E -A20 "ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:" \
+			"$TEST_TMP/cfluxd.log" | head -40 | sed 's/^/#   /'
+	fi
+}
+
 test_done() {
+	check_sanitizer_log
 	echo "$test_passed passed, $test_failed failed"
 	[ "$test_failed" -eq 0 ]
 }
