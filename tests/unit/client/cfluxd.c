@@ -20,71 +20,11 @@
 #include "fixture.h"
 #include "test.h"
 
-static fx_proc cfluxd_proc = { -1, 0 };
-static cf_client *cl;
-static cf_arena cfg_arena = CF_ARENA_INIT;
 static char server_url[256]; /* https://127.0.0.1:PORT */
 
-static void sleep_ms(long ms)
-{
-	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000 },
-	    NULL);
-}
-
-static void teardown(void)
-{
-	cf_client_free(cl);
-	cl = NULL;
-	fx_stop(&cfluxd_proc);
-	cf_arena_release(&cfg_arena);
-}
-
-/* Start cfluxd once for the whole binary and connect to it. */
 static cf_client *server(void)
 {
-	const char *exe = getenv("CFLUXD");
-	char data[600], kc[700];
-	cf_rest_config *cfg = NULL;
-
-	if (cl)
-		return cl;
-	if (!exe || !*exe) {
-		fprintf(stderr, "CFLUXD is not set\n");
-		return NULL;
-	}
-	snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
-	snprintf(kc, sizeof(kc), "%s/kubeconfig", data);
-	{
-		char *argv[] = { (char *)exe, "--data-dir", data, "--listen",
-		    "127.0.0.1:0", "--no-controllers", "--log-level", "error",
-		    NULL };
-
-		if (fx_start(&cfluxd_proc, argv, 0) < 0)
-			return NULL;
-	}
-	atexit(teardown);
-	for (int i = 0; i < 200 && access(kc, R_OK) != 0; i++)
-		sleep_ms(50);
-	if (cf_kubeconfig_load(&cfg, &cfg_arena, kc, NULL) == 0)
-		snprintf(server_url, sizeof(server_url), "%s", cfg->server);
-	if (!cfg ||
-	    cf_client_new(&cl, cfg, &(cf_client_opts){
-	    .backoff_base_ms = 50, .backoff_max_ms = 500 }) < 0) {
-		fprintf(stderr, "client: %s\n", cf_error_msg());
-		return NULL;
-	}
-	for (int i = 0; i < 100; i++) {
-		cf_arena a = CF_ARENA_INIT;
-		int err = cf_client_do(NULL, &a, cl, "GET", "/readyz", NULL,
-		    NULL, 0, 0);
-
-		cf_arena_release(&a);
-		if (err == 0)
-			return cl;
-		sleep_ms(100);
-	}
-	fprintf(stderr, "cfluxd never became ready: %s\n", cf_error_msg());
-	return NULL;
+	return fx_cfluxd(server_url, sizeof(server_url));
 }
 
 static cf_node *json(cf_arena *a, const char *text)
@@ -429,9 +369,9 @@ static void *create_then_cancel(void *p)
 	struct canceller *k = p;
 	cf_arena a = CF_ARENA_INIT;
 
-	sleep_ms(300);
+	fx_sleep_ms(300);
 	cf_client_create(NULL, &a, k->c, configmap(&a, "live", "live"), NULL);
-	sleep_ms(300);
+	fx_sleep_ms(300);
 	atomic_store(&k->flag, 1);
 	cf_arena_release(&a);
 	return NULL;
@@ -488,12 +428,12 @@ static void *write_then_cancel(void *p)
 	struct informer *inf = p;
 	cf_arena a = CF_ARENA_INIT;
 
-	sleep_ms(300);
+	fx_sleep_ms(300);
 	cf_client_create(NULL, &a, inf->c, configmap(&a, "inf-2", "inf"),
 	    NULL);
 	cf_client_delete(NULL, &a, inf->c, "v1", "ConfigMap", "default",
 	    "inf-1", NULL);
-	sleep_ms(300);
+	fx_sleep_ms(300);
 	atomic_store(&inf->cancel, 1);
 	cf_arena_release(&a);
 	return NULL;
@@ -546,7 +486,7 @@ TEST(test_client_cfluxd__custom_resources)
 	for (int i = 0; i < 50 && err == CF_ENOTFOUND; i++) {
 		err = cf_client_mapping_for(&m, c, "example.com/v1", "Gizmo");
 		if (err == CF_ENOTFOUND)
-			sleep_ms(200);
+			fx_sleep_ms(200);
 	}
 	CHECK_INT(err, 0);
 	CHECK_STR(m.plural, "gizmos");
@@ -639,8 +579,7 @@ TEST(test_client_cfluxd__watch_survives_restart)
 {
 	struct restart_watch w = { 0 };
 	cf_arena a = CF_ARENA_INIT;
-	const char *exe = getenv("CFLUXD");
-	char data[600], listen[64];
+	char listen[64];
 	pthread_t t;
 	int port = 0;
 
@@ -648,28 +587,21 @@ TEST(test_client_cfluxd__watch_survives_restart)
 	CHECK(w.c);
 	CHECK(sscanf(strrchr(server_url, ':') + 1, "%d", &port) == 1);
 	pthread_create(&t, NULL, restart_watcher, &w);
-	sleep_ms(300);
+	fx_sleep_ms(300);
 	CHECK_INT(cf_client_create(NULL, &a, w.c, configmap(&a, "r-1",
 	    "restart"), NULL), 0);
-	sleep_ms(300);
+	fx_sleep_ms(300);
 
-	fx_stop(&cfluxd_proc);
-	snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
 	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
-	{
-		char *argv[] = { (char *)exe, "--data-dir", data, "--listen",
-		    listen, "--no-controllers", "--log-level", "error", NULL };
-
-		CHECK_INT(fx_start(&cfluxd_proc, argv, 0), 0);
-	}
+	CHECK_INT(fx_cfluxd_restart(listen), 0);
 	for (int i = 0; i < 100; i++) {
 		if (cf_client_create(NULL, &a, w.c, configmap(&a, "r-2",
 		    "restart"), NULL) == 0)
 			break;
-		sleep_ms(100);
+		fx_sleep_ms(100);
 	}
 	for (int i = 0; i < 100 && w.ev.n < 2; i++)
-		sleep_ms(100);
+		fx_sleep_ms(100);
 	atomic_store(&w.cancel, 1);
 	pthread_join(t, NULL);
 	CHECK_INT(w.err, 0);

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "fixture.h"
 
+#include "client/client.h"
+#include "client/kubeconfig.h"
+#include "core/arena.h"
+#include "core/error.h"
+#include "test.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -145,4 +151,88 @@ char *fx_slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+void fx_sleep_ms(long ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000 },
+	    NULL);
+}
+
+static fx_proc cfluxd_proc = { -1, 0 };
+static cf_client *cfluxd_client;
+static cf_arena cfluxd_arena = CF_ARENA_INIT;
+static char cfluxd_url[256];
+
+static void cfluxd_teardown(void)
+{
+	cf_client_free(cfluxd_client);
+	cfluxd_client = NULL;
+	fx_stop(&cfluxd_proc);
+	cf_arena_release(&cfluxd_arena);
+}
+
+static int cfluxd_spawn(const char *exe, const char *listen)
+{
+	char data[600];
+	char *argv[] = { (char *)exe, "--data-dir", data, "--listen",
+	    (char *)listen, "--no-controllers", "--log-level", "error", NULL };
+
+	snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
+	return fx_start(&cfluxd_proc, argv, 0);
+}
+
+static int cfluxd_wait_ready(void)
+{
+	for (int i = 0; i < 100; i++) {
+		cf_arena a = CF_ARENA_INIT;
+		int err = cf_client_do(NULL, &a, cfluxd_client, "GET",
+		    "/readyz", NULL, NULL, 0, 0);
+
+		cf_arena_release(&a);
+		if (err == 0)
+			return 0;
+		fx_sleep_ms(100);
+	}
+	fprintf(stderr, "cfluxd never became ready: %s\n", cf_error_msg());
+	return -1;
+}
+
+cf_client *fx_cfluxd(char *server_url, size_t n)
+{
+	const char *exe = getenv("CFLUXD");
+	char data[600], kc[700];
+	cf_rest_config *cfg = NULL;
+
+	if (!cfluxd_client) {
+		if (!exe || !*exe) {
+			fprintf(stderr, "CFLUXD is not set\n");
+			return NULL;
+		}
+		snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
+		snprintf(kc, sizeof(kc), "%s/kubeconfig", data);
+		if (cfluxd_spawn(exe, "127.0.0.1:0") < 0)
+			return NULL;
+		atexit(cfluxd_teardown);
+		for (int i = 0; i < 200 && access(kc, R_OK) != 0; i++)
+			fx_sleep_ms(50);
+		if (cf_kubeconfig_load(&cfg, &cfluxd_arena, kc, NULL) < 0 ||
+		    cf_client_new(&cfluxd_client, cfg, &(cf_client_opts){
+		    .backoff_base_ms = 50, .backoff_max_ms = 500 }) < 0) {
+			fprintf(stderr, "client: %s\n", cf_error_msg());
+			return NULL;
+		}
+		snprintf(cfluxd_url, sizeof(cfluxd_url), "%s", cfg->server);
+		if (cfluxd_wait_ready() < 0)
+			return NULL;
+	}
+	if (server_url)
+		snprintf(server_url, n, "%s", cfluxd_url);
+	return cfluxd_client;
+}
+
+int fx_cfluxd_restart(const char *listen)
+{
+	fx_stop(&cfluxd_proc);
+	return cfluxd_spawn(getenv("CFLUXD"), listen);
 }

@@ -34,6 +34,20 @@ int fx_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fx_make_cert(const char *dir, const char *name, const char *cn,
     const char *san);
 
+/* Start $CFLUXD once per test binary (--no-controllers, 127.0.0.1:0,
+ * data dir under the test's temp dir), wait for /readyz and return a
+ * client for it; stopped by PID at exit. server_url (optional, n bytes)
+ * gets "https://127.0.0.1:PORT". NULL when it cannot start. */
+struct cf_client;
+struct cf_client *fx_cfluxd(char *server_url, size_t n);
+
+/* Stop that cfluxd and start it again on the same data dir and on
+ * listen ("127.0.0.1:PORT"); the client stays valid. 0 or -1. */
+int fx_cfluxd_restart(const char *listen);
+
+/* Sleep ms milliseconds. */
+void fx_sleep_ms(long ms);
+
 /* Read a whole file into a malloc'd NUL-terminated string (or NULL). */
 char *fx_slurp(const char *path, size_t *len);
 

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Workers never touch objects across passes: they get a key, the
+ * reconcile function re-reads the object (from the cache or the API), and
+ * the result decides when the key comes back. That level-based shape is
+ * controller-runtime's and is what makes missed or coalesced events
+ * harmless.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "runtime/manager.h"
+#include "runtime/metrics.h"
+
+struct watch_rt {
+	cf_ctl *ctl;
+	const cf_watch_def *def;
+	cf_informer *inf;
+};
+
+struct cf_ctl {
+	cf_manager *m;
+	const cf_controller_def *def;
+	void *payload;
+	cf_informer *inf;
+	cf_wq *q;
+	struct watch_rt *watches;
+	size_t nwatches;
+	pthread_t *workers;
+	int nworkers;
+	atomic_ullong passes;
+};
+
+struct cf_manager {
+	cf_client *client;
+	cf_manager_opts opts;
+	cf_ctl **ctls;
+	size_t nctls, actls;
+	int started;
+};
+
+cf_manager *cf_manager_new(cf_client *c, const cf_manager_opts *opts)
+{
+	cf_manager *m = cf_xcalloc(1, sizeof(*m));
+
+	m->client = c;
+	if (opts)
+		m->opts = *opts;
+	if (m->opts.concurrent <= 0)
+		m->opts.concurrent = 4;
+	if (m->opts.sync_timeout_ms <= 0)
+		m->opts.sync_timeout_ms = 60000;
+	return m;
+}
+
+static char *api_version(const cf_gvk *g)
+{
+	size_t n = strlen(g->group) + strlen(g->version) + 2;
+	char *s = cf_xmalloc(n);
+
+	if (*g->group)
+		snprintf(s, n, "%s/%s", g->group, g->version);
+	else
+		snprintf(s, n, "%s", g->version);
+	return s;
+}
+
+/* ---- watches of other kinds ---- */
+
+/* The controller ownerReference of the controller's kind, if any. */
+static size_t map_owner(cf_key *keys, size_t max, const cf_obj *o,
+    const cf_controller_def *def)
+{
+	const cf_node *refs = cf_node_getp(cf_obj_node(o), "metadata",
+	    "ownerReferences", NULL);
+
+	for (size_t i = 0; i < cf_node_count(refs) && max; i++) {
+		const cf_node *r = cf_node_at(refs, i);
+		const cf_node *ctl = cf_node_get(r, "controller");
+		const char *kind = cf_node_getp_str(r, "kind", NULL);
+		const char *av = cf_node_getp_str(r, "apiVersion", NULL);
+		const char *slash = av ? strchr(av, '/') : NULL;
+		size_t glen = slash ? (size_t)(slash - av) : 0;
+
+		if (!cf_node_is(ctl, CF_NODE_BOOL) || !ctl->v.b || !kind ||
+		    strcmp(kind, def->gvk.kind) ||
+		    strlen(def->gvk.group) != glen ||
+		    strncmp(def->gvk.group, av, glen))
+			continue;
+		return cf_key_set(&keys[0], def->gvk.group, def->gvk.kind,
+		    cf_obj_namespace(o), cf_node_getp_str(r, "name", NULL))
+		    == 0;
+	}
+	return 0;
+}
+
+static void watch_event(const cf_obj *o, void *p)
+{
+	struct watch_rt *w = p;
+	cf_key keys[16];
+	size_t n;
+
+	n = w->def->map ? w->def->map(keys, CF_ARRAY_SIZE(keys), o,
+	    w->ctl->payload) : map_owner(keys, 1, o, w->ctl->def);
+	for (size_t i = 0; i < n && i < CF_ARRAY_SIZE(keys); i++)
+		cf_wq_add(w->ctl->q, &keys[i]);
+}
+
+static void watch_update(const cf_obj *old, const cf_obj *o, void *p)
+{
+	watch_event(o, p);
+}
+
+void cf_manager_add(cf_manager *m, const cf_controller_def *def,
+    void *payload)
+{
+	cf_ctl *ctl = cf_xcalloc(1, sizeof(*ctl));
+	cf_informer_opts io = {
+		.ns = m->opts.watch_namespace,
+		.label_selector = m->opts.watch_label_selector,
+		.resync_ms = m->opts.resync_ms,
+	};
+	char *av = api_version(&def->gvk);
+	size_t nw = 0;
+
+	if (m->started)
+		CF_BUG("controller added to a running manager");
+	ctl->m = m;
+	ctl->def = def;
+	ctl->payload = payload;
+	ctl->q = cf_wq_new(def->gvk.kind, &m->opts.queue);
+	cf_metrics_register_queue(ctl->q);
+	ctl->inf = cf_informer_new(m->client, av, def->gvk.kind, &io);
+	cf_informer_enqueue_to(ctl->inf, ctl->q);
+	free(av);
+	while (def->watches && def->watches[nw].kind)
+		nw++;
+	ctl->watches = cf_xcalloc(nw + 1, sizeof(*ctl->watches));
+	ctl->nwatches = nw;
+	for (size_t i = 0; i < nw; i++) {
+		struct watch_rt *w = &ctl->watches[i];
+		cf_informer_handler h = { watch_event, watch_update,
+			watch_event, w };
+
+		w->ctl = ctl;
+		w->def = &def->watches[i];
+		/* Watched kinds are not sharded: a source may serve objects
+		 * of any shard. */
+		w->inf = cf_informer_new(m->client, w->def->api_version,
+		    w->def->kind, &(cf_informer_opts){
+		    .ns = m->opts.watch_namespace });
+		cf_informer_add_handler(w->inf, &h);
+	}
+	CF_GROW(m->ctls, m->actls, m->nctls + 1);
+	m->ctls[m->nctls++] = ctl;
+}
+
+/* ---- workers ---- */
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void apply_result(cf_ctl *ctl, const cf_key *k, const cf_result *r)
+{
+	switch (r->kind) {
+	case CF_RESULT_OK:
+	case CF_RESULT_DONE:
+	case CF_RESULT_WAIT:
+		cf_wq_forget(ctl->q, k);
+		if (r->requeue_after_ms > 0)
+			cf_wq_add_after(ctl->q, k, r->requeue_after_ms);
+		break;
+	case CF_RESULT_REQUEUE:
+		if (r->requeue_after_ms > 0) {
+			cf_wq_forget(ctl->q, k);
+			cf_wq_add_after(ctl->q, k, r->requeue_after_ms);
+		} else {
+			cf_wq_add_rate_limited(ctl->q, k);
+		}
+		break;
+	case CF_RESULT_STALLED:
+		cf_wq_forget(ctl->q, k);
+		break;
+	case CF_RESULT_FAILED:
+		cf_wq_add_rate_limited(ctl->q, k);
+		break;
+	}
+}
+
+static void *worker(void *p)
+{
+	cf_ctl *ctl = p;
+	cf_key k;
+
+	while (cf_wq_get(ctl->q, &k) == 0) {
+		int64_t t0 = now_ns();
+		cf_result r = ctl->def->reconcile(ctl, &k);
+
+		cf_metrics_observe_reconcile(k.kind, k.ns, k.name,
+		    (double)(now_ns() - t0) / 1e9);
+		if (r.kind == CF_RESULT_FAILED)
+			cf_log_error("reconciliation of %s '%s/%s' failed: "
+			    "%s", k.kind, k.ns, k.name, r.message);
+		apply_result(ctl, &k, &r);
+		atomic_fetch_add(&ctl->passes, 1);
+		cf_wq_done(ctl->q, &k);
+	}
+	return NULL;
+}
+
+static int start_informers(cf_manager *m)
+{
+	for (size_t i = 0; i < m->nctls; i++) {
+		cf_ctl *ctl = m->ctls[i];
+
+		if (cf_informer_start(ctl->inf) < 0)
+			return CF_ERROR;
+		for (size_t j = 0; j < ctl->nwatches; j++)
+			if (cf_informer_start(ctl->watches[j].inf) < 0)
+				return CF_ERROR;
+	}
+	for (size_t i = 0; i < m->nctls; i++) {
+		cf_ctl *ctl = m->ctls[i];
+
+		if (cf_informer_wait_synced(ctl->inf,
+		    m->opts.sync_timeout_ms) < 0)
+			return CF_ETIMEOUT;
+		for (size_t j = 0; j < ctl->nwatches; j++)
+			if (cf_informer_wait_synced(ctl->watches[j].inf,
+			    m->opts.sync_timeout_ms) < 0)
+				return CF_ETIMEOUT;
+	}
+	return 0;
+}
+
+int cf_manager_start(cf_manager *m)
+{
+	int err;
+
+	if (m->started)
+		return 0;
+	m->started = 1;
+	if ((err = start_informers(m)) < 0) {
+		cf_manager_stop(m);
+		return err;
+	}
+	for (size_t i = 0; i < m->nctls; i++) {
+		cf_ctl *ctl = m->ctls[i];
+
+		ctl->workers = cf_xcalloc(m->opts.concurrent,
+		    sizeof(*ctl->workers));
+		for (; ctl->nworkers < m->opts.concurrent; ctl->nworkers++)
+			if (pthread_create(&ctl->workers[ctl->nworkers], NULL,
+			    worker, ctl) != 0) {
+				cf_manager_stop(m);
+				return cf_error_set(CF_ERR_OS,
+				    "cannot start a worker for '%s'",
+				    ctl->def->gvk.kind);
+			}
+	}
+	return 0;
+}
+
+void cf_manager_stop(cf_manager *m)
+{
+	for (size_t i = 0; i < m->nctls; i++)
+		cf_wq_shutdown(m->ctls[i]->q);
+	for (size_t i = 0; i < m->nctls; i++) {
+		cf_ctl *ctl = m->ctls[i];
+
+		for (int w = 0; w < ctl->nworkers; w++)
+			pthread_join(ctl->workers[w], NULL);
+		ctl->nworkers = 0;
+		cf_informer_stop(ctl->inf);
+		for (size_t j = 0; j < ctl->nwatches; j++)
+			cf_informer_stop(ctl->watches[j].inf);
+	}
+}
+
+void cf_manager_free(cf_manager *m)
+{
+	if (!m)
+		return;
+	cf_manager_stop(m);
+	for (size_t i = 0; i < m->nctls; i++) {
+		cf_ctl *ctl = m->ctls[i];
+
+		cf_informer_free(ctl->inf);
+		for (size_t j = 0; j < ctl->nwatches; j++)
+			cf_informer_free(ctl->watches[j].inf);
+		free(ctl->watches);
+		free(ctl->workers);
+		cf_metrics_unregister_queue(ctl->q);
+		cf_wq_free(ctl->q);
+		free(ctl);
+	}
+	free(m->ctls);
+	free(m);
+}
+
+cf_client *cf_ctl_client(cf_ctl *ctl) { return ctl->m->client; }
+void *cf_ctl_payload(cf_ctl *ctl) { return ctl->payload; }
+const cf_controller_def *cf_ctl_def(cf_ctl *ctl) { return ctl->def; }
+cf_informer *cf_ctl_informer(cf_ctl *ctl) { return ctl->inf; }
+cf_wq *cf_ctl_queue(cf_ctl *ctl) { return ctl->q; }
+uint64_t cf_ctl_passes(cf_ctl *ctl) { return atomic_load(&ctl->passes); }
