@@ -1079,7 +1079,12 @@ static int ls_remote_ctx(struct gitctx *c, cf_git_resolved *out,
 		}
 		snprintf(out->refname, sizeof(out->refname), "refs/tags/%s", tag);
 	} else {
-		const char *args[] = { "ls-remote", url, want, NULL };
+		/* ls-remote filters its output by pattern, and the peeled line
+		 * of an annotated tag ("<ref>^{}") does not match "<ref>":
+		 * ask for it by name, or we would report the tag object. */
+		char peeled[sizeof(want) + 3];
+		snprintf(peeled, sizeof(peeled), "%s^{}", want);
+		const char *args[] = { "ls-remote", url, want, peeled, NULL };
 		if ((error = git_do(c, &listing, "listing refs of", args)) < 0)
 			goto done;
 		if (!find_in_listing(out->commit, listing.buf, want)) {
