@@ -1,2 +1,434 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-int main(void) { return 77; }
+/*
+ * Git transport against real servers on 127.0.0.1: file:// always, git
+ * http-backend behind lighttpd with basic auth, and sshd with key auth and
+ * known_hosts. The servers are started by tests/lib/gitserver.sh and
+ * stopped by PID. The test drives the upstream repository with the git CLI
+ * (the test's own shell commands) and cflux's transport as the client.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "controllers/source/git.h"
+#include "controllers/source/storage.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "test.h"
+
+static char up[512], upurl[600], mirror[512];
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* First line of a command's stdout. */
+static char *sh_out(char *out, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static char *sh_out(char *out, size_t n, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	out[0] = '\0';
+	if ((f = popen(cmd, "r"))) {
+		if (!fgets(out, (int)n, f))
+			out[0] = '\0';
+		pclose(f);
+	}
+	out[strcspn(out, "\n")] = '\0';
+	return out;
+}
+
+#define GIT "git -c user.name=t -c user.email=t@e -c init.defaultBranch=main "
+
+/* Distinct objects in the mirror. count-objects would add loose and packed
+ * counts, and a thin pack completed on arrival repeats its base objects. */
+static long mirror_objects(void)
+{
+	char o[64];
+	return atol(sh_out(o, sizeof(o), "git --git-dir=%s cat-file "
+	    "--batch-all-objects --batch-check | wc -l", mirror));
+}
+
+static const char *head_of(const char *ref)
+{
+	static char o[64];
+	return sh_out(o, sizeof(o), "git -C %s rev-parse '%s^{commit}'", up, ref);
+}
+
+TEST(test_source_git__setup)
+{
+	snprintf(up, sizeof(up), "%s/up", cf_test_tmpdir());
+	snprintf(upurl, sizeof(upurl), "file://%s", up);
+	snprintf(mirror, sizeof(mirror), "%s/mirrors/default/podinfo",
+	    cf_test_tmpdir());
+	/* 200 files and 1 MiB of random data: a first fetch is big. */
+	CHECK_INT(sh(GIT "init -q %s && cd %s && mkdir -p apps && "
+	    "for i in $(seq 200); do echo \"n: $i\" > apps/f$i.yaml; done && "
+	    "head -c 1048576 /dev/urandom > blob.bin && "
+	    "git add . && " GIT "commit -qm one && "
+	    GIT "tag -a v1.0.0 -m release && " GIT "tag v1.1.0 && "
+	    GIT "tag v2.0.0-rc.1", up, up), 0);
+}
+
+TEST(test_source_git__first_then_incremental)
+{
+	cf_git_ref ref = { .branch = "main" };
+	cf_git_resolved r, rl;
+	char want[80], exp[128];
+
+	CHECK_INT(cf_git_ls_remote(&rl, upurl, &ref, NULL), 0);
+	CHECK_STR(rl.commit, head_of("main"));
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &ref, NULL), 0);
+	CHECK_STR(r.commit, head_of("main"));
+	snprintf(exp, sizeof(exp), "main@sha1:%s", r.commit);
+	CHECK_STR(r.revision, exp);
+	CHECK_STR(rl.revision, exp);
+	long first = mirror_objects();
+	CHECK_INT(first, 204); /* commit + 2 trees + 201 blobs */
+
+	/* One changed file: the next fetch brings commit, 2 trees, 1 blob,
+	 * not the 200 unchanged blobs again. */
+	CHECK_INT(sh("cd %s && echo changed > apps/f7.yaml && "
+	    GIT "commit -qam two", up), 0);
+	snprintf(want, sizeof(want), "%s", head_of("main"));
+	CHECK_INT(cf_git_ls_remote(&rl, upurl, &ref, NULL), 0);
+	CHECK_STR(rl.commit, want);
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &ref, NULL), 0);
+	CHECK_STR(r.commit, want);
+	long delta = mirror_objects() - first;
+	printf("    first fetch %ld objects, incremental fetch %ld objects\n",
+	    first, delta);
+	CHECK_INT(delta, 4);
+}
+
+TEST(test_source_git__export_and_pack)
+{
+	cf_git_ref ref = { .branch = "main" };
+	cf_git_resolved r;
+	char dest[600], st_root[600], o[128];
+	cf_storage *st;
+	cf_artifact_file a1, a2;
+	cf_ignore *ig;
+
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &ref, NULL), 0);
+	snprintf(dest, sizeof(dest), "%s/work1", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(mirror, r.commit, dest, NULL, 0, NULL), 0);
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/apps/f7.yaml", dest), "changed");
+	CHECK_STR(sh_out(o, sizeof(o), "ls -A %s | tr '\\n' ' '", dest),
+	    "apps blob.bin ");
+	/* Same commit exported twice, packed twice: same digest. */
+	snprintf(st_root, sizeof(st_root), "%s/storage", cf_test_tmpdir());
+	CHECK_INT(cf_storage_open(&st, st_root), 0);
+	CHECK_INT(cf_ignore_load_tree(&ig, dest, NULL), 0);
+	cf_storage_pack_opts po = { .ignore = ig };
+	char rel[512], file[64];
+	snprintf(file, sizeof(file), "%s.tar.gz", r.commit);
+	CHECK_INT(cf_storage_artifact_path(rel, sizeof(rel), "GitRepository",
+	    "default", "podinfo", file), 0);
+	CHECK_INT(cf_storage_pack(&a1, st, rel, dest, &po), 0);
+	cf_ignore_free(ig);
+	sh("sleep 1.1");
+	snprintf(dest, sizeof(dest), "%s/work2", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(mirror, r.commit, dest, NULL, 0, NULL), 0);
+	CHECK_INT(cf_ignore_load_tree(&ig, dest, NULL), 0);
+	po.ignore = ig;
+	CHECK_INT(cf_storage_pack(&a2, st, rel, dest, &po), 0);
+	cf_ignore_free(ig);
+	CHECK_STR(a1.digest, a2.digest);
+	cf_storage_free(st);
+
+	/* Sparse checkout: only the named directory; a missing one fails. */
+	const char *sp[] = { "apps" }, *bad[] = { "nope" }, *esc[] = { "../x" };
+	snprintf(dest, sizeof(dest), "%s/work3", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(mirror, r.commit, dest, sp, 1, NULL), 0);
+	CHECK_STR(sh_out(o, sizeof(o), "ls -A %s | tr '\\n' ' '", dest),
+	    "apps ");
+	snprintf(dest, sizeof(dest), "%s/work4", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(mirror, r.commit, dest, bad, 1, NULL),
+	    CF_ENOTFOUND);
+	CHECK_INT(cf_git_export(mirror, r.commit, dest, esc, 1, NULL),
+	    CF_EINVALID);
+}
+
+TEST(test_source_git__force_push)
+{
+	cf_git_ref ref = { .branch = "main" };
+	cf_git_resolved r;
+	char old[64];
+
+	snprintf(old, sizeof(old), "%s", head_of("main"));
+	/* Rewrite the last commit: the old tip is no longer an ancestor. */
+	CHECK_INT(sh("cd %s && echo rewritten > apps/f7.yaml && "
+	    GIT "commit -q --amend -am rewritten", up), 0);
+	CHECK(strcmp(old, head_of("main")) != 0);
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &ref, NULL), 0);
+	CHECK_STR(r.commit, head_of("main"));
+}
+
+TEST(test_source_git__tags_and_semver)
+{
+	cf_git_ref annotated = { .tag = "v1.0.0" }, light = { .tag = "v1.1.0" };
+	cf_git_ref range = { .semver = ">=1.0.0 <2.0.0" };
+	cf_git_ref pre = { .semver = ">=2.0.0-0" };
+	cf_git_resolved r;
+	char exp[128], first[64];
+
+	/* An annotated tag resolves to its commit, not the tag object. */
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &annotated, NULL), 0);
+	CHECK_STR(r.commit, head_of("v1.0.0"));
+	snprintf(exp, sizeof(exp), "v1.0.0@sha1:%s", r.commit);
+	CHECK_STR(r.revision, exp);
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &annotated, NULL), 0);
+	CHECK_STR(r.commit, head_of("v1.0.0"));
+	/* Semver picks the highest matching tag; pre-releases only if asked. */
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &range, NULL), 0);
+	snprintf(exp, sizeof(exp), "v1.1.0@sha1:%s", head_of("v1.1.0"));
+	CHECK_STR(r.revision, exp);
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &pre, NULL), 0);
+	CHECK_STR(r.refname, "refs/tags/v2.0.0-rc.1");
+	/* A moving tag: re-pointed upstream, fetched again. */
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &light, NULL), 0);
+	snprintf(first, sizeof(first), "%s", r.commit);
+	CHECK_INT(sh("cd %s && " GIT "tag -f v1.1.0 main >/dev/null", up), 0);
+	CHECK(strcmp(first, head_of("v1.1.0")) != 0);
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &light, NULL), 0);
+	CHECK_STR(r.commit, head_of("v1.1.0"));
+	cf_git_ref none = { .semver = ">=5.0.0" };
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &none, NULL), CF_ENOTFOUND);
+	cf_git_ref badr = { .semver = ">=x.y" };
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &badr, NULL), CF_EINVALID);
+}
+
+TEST(test_source_git__name_and_commit)
+{
+	cf_git_ref name = { .name = "refs/heads/main" };
+	cf_git_ref pin, pin_branch;
+	cf_git_resolved r;
+	char c1[64], exp[128], m2[600];
+
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &name, NULL), 0);
+	snprintf(exp, sizeof(exp), "refs/heads/main@sha1:%s", head_of("main"));
+	CHECK_STR(r.revision, exp);
+	/* A commit on the branch, older than its tip, in a fresh mirror. */
+	snprintf(c1, sizeof(c1), "%s", head_of("v1.0.0"));
+	pin_branch = (cf_git_ref){ .branch = "main", .commit = c1 };
+	snprintf(m2, sizeof(m2), "%s/mirrors/default/pinned", cf_test_tmpdir());
+	CHECK_INT(cf_git_fetch(&r, m2, upurl, &pin_branch, NULL), 0);
+	snprintf(exp, sizeof(exp), "main@sha1:%s", c1);
+	CHECK_STR(r.revision, exp);
+	/* A bare commit. */
+	pin = (cf_git_ref){ .commit = c1 };
+	snprintf(m2, sizeof(m2), "%s/mirrors/default/bare", cf_test_tmpdir());
+	CHECK_INT(cf_git_fetch(&r, m2, upurl, &pin, NULL), 0);
+	snprintf(exp, sizeof(exp), "sha1:%s", c1);
+	CHECK_STR(r.revision, exp);
+	pin.commit = "0123456789abcdef0123456789abcdef01234567";
+	CHECK_INT(cf_git_fetch(&r, m2, upurl, &pin, NULL), CF_ENOTFOUND);
+	pin.commit = "HEAD";
+	CHECK_INT(cf_git_fetch(&r, m2, upurl, &pin, NULL), CF_EINVALID);
+}
+
+TEST(test_source_git__errors)
+{
+	cf_git_ref missing = { .branch = "nope" };
+	cf_git_ref opt = { .branch = "--upload-pack=touch /tmp/pwned" };
+	cf_git_resolved r;
+	char url[700];
+
+	CHECK_INT(cf_git_fetch(&r, mirror, upurl, &missing, NULL), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "ref 'refs/heads/nope' not found"));
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &missing, NULL), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "ref 'refs/heads/nope' not found"));
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &opt, NULL), CF_EINVALID);
+	/* The protocol allowlist. */
+	cf_git_opts https_only = { .allow_protocols = "https" };
+	cf_git_ref main = { .branch = "main" };
+	CHECK_INT(cf_git_ls_remote(&r, upurl, &main, &https_only), CF_EINVALID);
+	CHECK_INT(cf_git_ls_remote(&r, "ext::sh -c touch% /tmp/pwned", &main,
+	    NULL), CF_EINVALID);
+	CHECK_INT(cf_git_ls_remote(&r, "-oProxyCommand=x", &main, NULL),
+	    CF_EINVALID);
+	/* No repository there. */
+	snprintf(url, sizeof(url), "file://%s/none", cf_test_tmpdir());
+	CHECK_INT(cf_git_ls_remote(&r, url, &main, NULL), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "repository not found"));
+	/* Unreachable: nothing listens on port 1. */
+	CHECK(cf_git_ls_remote(&r, "http://127.0.0.1:1/r.git", &main, NULL) < 0);
+	CHECK(strstr(cf_error_msg(), "unreachable"));
+}
+
+TEST(test_source_git__timeout)
+{
+	/* A server that accepts connections and never answers. */
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	char url[128];
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CHECK_INT(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	CHECK_INT(listen(s, 8), 0);
+	getsockname(s, (struct sockaddr *)&a, &al);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/r.git",
+	    ntohs(a.sin_port));
+	cf_git_opts o = { .timeout_ms = 1500 };
+	CHECK_INT(cf_git_ls_remote(&r, url, &main, &o), CF_ETIMEOUT);
+	CHECK(strstr(cf_error_msg(), "timeout after 2 s"));
+	close(s);
+}
+
+static char srvdir[600], repos[600];
+
+static int start(const char *what, char *port, size_t n, const char *args)
+{
+	sh_out(port, n, "%s/gitserver.sh %s %s %s", CF_TEST_LIB, what, srvdir,
+	    args);
+	return port[0] ? 0 : -1;
+}
+
+TEST(test_source_git__http_basic_auth)
+{
+	char port[32], url[700], pub[700], args[1400];
+	const char *pass = "Pa55-w0rd-sekrit";
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+
+	if (access("/usr/sbin/lighttpd", X_OK) != 0) {
+		printf("    skipped: lighttpd not installed\n");
+		return;
+	}
+	snprintf(repos, sizeof(repos), "%s/srv", cf_test_tmpdir());
+	snprintf(srvdir, sizeof(srvdir), "%s/http", cf_test_tmpdir());
+	CHECK_INT(sh("mkdir -p %s/private %s/public && "
+	    "git clone -q --bare %s %s/private/r.git && "
+	    "git clone -q --bare %s %s/public/r.git", repos, repos, up, repos,
+	    up, repos), 0);
+	snprintf(args, sizeof(args), "%s alice %s", repos, pass);
+	CHECK_INT(start("http-start", port, sizeof(port), args), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%s/git/private/r.git",
+	    port);
+	snprintf(pub, sizeof(pub), "http://127.0.0.1:%s/git/public/r.git",
+	    port);
+
+	cf_git_auth good = { .username = "alice", .password = pass };
+	cf_git_auth bad = { .username = "alice", .password = "wrong-Pa55-xyz" };
+	cf_git_opts og = { .auth = &good }, ob = { .auth = &bad };
+	char m[600];
+	snprintf(m, sizeof(m), "%s/mirrors/http/r", cf_test_tmpdir());
+	int rc_pub = cf_git_ls_remote(&r, pub, &main, NULL);
+	int rc_none = cf_git_ls_remote(&r, url, &main, NULL);
+	int rc_bad = cf_git_fetch(&r, m, url, &main, &ob);
+	char badmsg[1100];
+	snprintf(badmsg, sizeof(badmsg), "%s", cf_error_msg());
+	int rc_good = cf_git_fetch(&r, m, url, &main, &og);
+	char goodc[64];
+	snprintf(goodc, sizeof(goodc), "%s", r.commit);
+	/* Credentials in the URL's userinfo never reach a message. */
+	char withuser[800];
+	snprintf(withuser, sizeof(withuser),
+	    "http://alice:%s-nope@127.0.0.1:%s/git/private/r.git", pass, port);
+	int rc_ui = cf_git_ls_remote(&r, withuser, &main, NULL);
+	char uimsg[1100];
+	snprintf(uimsg, sizeof(uimsg), "%s", cf_error_msg());
+	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, srvdir);
+
+	CHECK_INT(rc_pub, 0);
+	CHECK_INT(rc_none, CF_EFORBIDDEN);
+	CHECK_INT(rc_bad, CF_EFORBIDDEN);
+	printf("    wrong password: %s\n", badmsg);
+	CHECK(strstr(badmsg, "authentication failed"));
+	CHECK(!strstr(badmsg, "wrong-Pa55"));
+	CHECK_INT(rc_good, 0);
+	CHECK_STR(goodc, head_of("main"));
+	CHECK_INT(rc_ui, CF_EFORBIDDEN);
+	printf("    userinfo in URL: %s\n", uimsg);
+	CHECK(!strstr(uimsg, pass));
+	CHECK(!strstr(uimsg, "alice"));
+}
+
+TEST(test_source_git__ssh_known_hosts)
+{
+	char port[32], url[900], kh[400], wrong[400], args[700], m[600];
+	cf_buf id = CF_BUF_INIT;
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	char user[64];
+
+	if (access("/usr/sbin/sshd", X_OK) != 0) {
+		printf("    skipped: sshd not installed\n");
+		return;
+	}
+	snprintf(srvdir, sizeof(srvdir), "%s/ssh", cf_test_tmpdir());
+	CHECK_INT(sh("mkdir -p %s && ssh-keygen -q -t ed25519 -N '' -f %s/client"
+	    " && ssh-keygen -q -t ed25519 -N '' -f %s/other && "
+	    "cp %s/client.pub %s/authorized_keys", srvdir, srvdir, srvdir,
+	    srvdir, srvdir), 0);
+	snprintf(args, sizeof(args), "%s/authorized_keys", srvdir);
+	CHECK_INT(start("ssh-start", port, sizeof(port), args), 0);
+	sh_out(user, sizeof(user), "id -un");
+	snprintf(url, sizeof(url), "ssh://%s@127.0.0.1:%s%s/private/r.git", user,
+	    port, repos);
+	sh_out(kh, sizeof(kh), "echo \"[127.0.0.1]:%s $(cut -d' ' -f1,2 "
+	    "%s/hostkey.pub)\"", port, srvdir);
+	sh_out(wrong, sizeof(wrong), "echo \"[127.0.0.1]:%s $(cut -d' ' -f1,2 "
+	    "%s/other.pub)\"", port, srvdir);
+	{
+		char p[700];
+		snprintf(p, sizeof(p), "%s/client", srvdir);
+		FILE *f = fopen(p, "r");
+		char b[4096];
+		size_t n = f ? fread(b, 1, sizeof(b), f) : 0;
+		if (f)
+			fclose(f);
+		cf_buf_add(&id, b, n);
+	}
+	cf_git_auth good = { .identity = id.buf, .known_hosts = kh };
+	cf_git_auth badhost = { .identity = id.buf, .known_hosts = wrong };
+	cf_git_opts og = { .auth = &good, .timeout_ms = 20000 };
+	cf_git_opts ob = { .auth = &badhost, .timeout_ms = 20000 };
+	snprintf(m, sizeof(m), "%s/mirrors/ssh/r", cf_test_tmpdir());
+	int rc_good = cf_git_fetch(&r, m, url, &main, &og);
+	char goodmsg[1100];
+	snprintf(goodmsg, sizeof(goodmsg), "%s", rc_good ? cf_error_msg() : "");
+	char goodc[64];
+	snprintf(goodc, sizeof(goodc), "%s", r.commit);
+	int rc_bad = cf_git_ls_remote(&r, url, &main, &ob);
+	char badmsg[1100];
+	snprintf(badmsg, sizeof(badmsg), "%s", cf_error_msg());
+	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, srvdir);
+	cf_buf_release(&id);
+
+	if (rc_good)
+		printf("    %s\n", goodmsg);
+	CHECK_INT(rc_good, 0);
+	CHECK_STR(goodc, head_of("main"));
+	printf("    wrong host key: %s\n", badmsg);
+	CHECK_INT(rc_bad, CF_EFORBIDDEN);
+	CHECK(strstr(badmsg, "host key verification failed"));
+}
+
+TEST_MAIN(T(test_source_git__setup),
+    T(test_source_git__first_then_incremental),
+    T(test_source_git__export_and_pack), T(test_source_git__force_push),
+    T(test_source_git__tags_and_semver), T(test_source_git__name_and_commit),
+    T(test_source_git__errors), T(test_source_git__timeout),
+    T(test_source_git__http_basic_auth), T(test_source_git__ssh_known_hosts))

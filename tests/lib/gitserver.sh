@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Real git servers on 127.0.0.1 for tests, started and stopped by PID.
+#   gitserver.sh http-start DIR REPOS USER PASS  -> prints the port
+#       lighttpd + git http-backend (CGI); everything under /private/
+#       needs basic auth USER:PASS, /public/ is open. REPOS is the project
+#       root holding public/ and private/.
+#   gitserver.sh ssh-start DIR AUTHORIZED_KEYS   -> prints the port
+#       sshd with key auth only and a fresh host key DIR/hostkey(.pub).
+#   gitserver.sh stop DIR                        -> stops what DIR started
+set -euo pipefail
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+	for _ in $(seq 100); do
+		if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
+		sleep 0.05
+	done
+	echo "gitserver: port $1 did not open" >&2
+	return 1
+}
+
+cmd=$1 dir=$2
+mkdir -p "$dir"
+case "$cmd" in
+http-start)
+	repos=$3 user=$4 pass=$5 port=$(free_port)
+	printf '%s:%s\n' "$user" "$pass" >"$dir/users"
+	cat >"$dir/lighttpd.conf" <<CONF
+server.modules = ( "mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog" )
+server.document-root = "$dir"
+server.bind = "127.0.0.1"
+server.port = $port
+server.errorlog = "$dir/lighttpd.err"
+accesslog.filename = "$dir/access.log"
+alias.url = ( "/git" => "/usr/lib/git-core/git-http-backend" )
+\$HTTP["url"] =~ "^/git" {
+	cgi.assign = ( "" => "" )
+	setenv.add-environment = (
+		"GIT_PROJECT_ROOT" => "$repos",
+		"GIT_HTTP_EXPORT_ALL" => "",
+		"GIT_CONFIG_NOSYSTEM" => "1",
+		"HOME" => "$dir"
+	)
+}
+auth.backend = "plain"
+auth.backend.plain.userfile = "$dir/users"
+auth.require = ( "/git/private/" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )
+CONF
+	/usr/sbin/lighttpd -D -f "$dir/lighttpd.conf" >"$dir/lighttpd.out" 2>&1 &
+	echo $! >"$dir/server.pid"
+	wait_port "$port"
+	echo "$port"
+	;;
+ssh-start)
+	keys=$3 port=$(free_port)
+	mkdir -p /run/sshd
+	[ -f "$dir/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey"
+	cat >"$dir/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/hostkey
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+CONF
+	/usr/sbin/sshd -D -e -f "$dir/sshd_config" >"$dir/sshd.out" 2>&1 &
+	echo $! >"$dir/server.pid"
+	wait_port "$port"
+	echo "$port"
+	;;
+stop)
+	if [ -f "$dir/server.pid" ]; then
+		pid=$(cat "$dir/server.pid")
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+		rm -f "$dir/server.pid"
+	fi
+	;;
+*)
+	echo "usage: $0 http-start|ssh-start|stop DIR ..." >&2
+	exit 2
+	;;
+esac
