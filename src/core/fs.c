@@ -2,6 +2,7 @@
 #include "core/fs.h"
 #include "core/error.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -88,4 +89,46 @@ int cf_fs_write_atomic(const char *path, const void *data, size_t len,
 		return CF_ERROR;
 	}
 	return 0;
+}
+
+static int rm_tree(int dfd, const char *name, int depth)
+{
+	int fd, error = 0;
+	DIR *d;
+	struct dirent *de;
+
+	if (depth > 64)
+		return cf_error_set(CF_ERR_OS, "directory tree too deep");
+	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	                 O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : cf_error_os("opening '%s'", name);
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return cf_error_os("listing '%s'", name);
+	}
+	while (!error && (de = readdir(d))) {
+		struct stat s;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(fd, de->d_name, &s, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(s.st_mode))
+			error = rm_tree(fd, de->d_name, depth + 1);
+		else if (unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT)
+			error = cf_error_os("removing '%s'", de->d_name);
+	}
+	closedir(d);
+	if (!error && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		error = cf_error_os("removing '%s'", name);
+	return error;
+}
+
+int cf_fs_remove_tree_at(int dfd, const char *name)
+{
+	return rm_tree(dfd, name, 0);
+}
+
+int cf_fs_remove_tree(const char *path)
+{
+	return rm_tree(AT_FDCWD, path, 0);
 }

@@ -22,4 +22,10 @@ int cf_fs_read(cf_buf *out, const char *path, size_t cap);
 int cf_fs_write_atomic(const char *path, const void *data, size_t len,
     int mode);
 
+/* rm -rf of name relative to directory fd dfd (AT_FDCWD for the working
+ * directory), never following a symlink; 0 when it did not exist. Trees
+ * deeper than 64 levels are refused. */
+int cf_fs_remove_tree_at(int dfd, const char *name);
+int cf_fs_remove_tree(const char *path);
+
 #endif

@@ -650,38 +650,6 @@ done:
 	return error;
 }
 
-static int rm_tree(int dfd, const char *name, int depth)
-{
-	int fd, error = 0;
-	DIR *d;
-	struct dirent *de;
-
-	if (depth > 64)
-		return cf_error_set(CF_ERR_OS, "object directory too deep");
-	if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	                 O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : cf_error_os("opening '%s'", name);
-	if (!(d = fdopendir(fd))) {
-		close(fd);
-		return cf_error_os("listing '%s'", name);
-	}
-	while (!error && (de = readdir(d))) {
-		struct stat s;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(fd, de->d_name, &s, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISDIR(s.st_mode))
-			error = rm_tree(fd, de->d_name, depth + 1);
-		else if (unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT)
-			error = cf_error_os("removing '%s'", de->d_name);
-	}
-	closedir(d);
-	if (!error && unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		error = cf_error_os("removing '%s'", name);
-	return error;
-}
-
 int cf_storage_remove_all(cf_storage *st, const char *kind, const char *ns,
     const char *name)
 {
@@ -695,7 +663,7 @@ int cf_storage_remove_all(cf_storage *st, const char *kind, const char *ns,
 	int rfd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return cf_error_os("opening storage root");
-	error = rm_tree(rfd, rel, 0);
+	error = cf_fs_remove_tree_at(rfd, rel);
 	close(rfd);
 	return error;
 }
