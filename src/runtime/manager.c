@@ -113,6 +113,47 @@ static void watch_event(const cf_obj *o, void *p)
 		cf_wq_add(w->ctl->q, &keys[i]);
 }
 
+/* ---- the controller's own kind ---- */
+
+static void own_event(const cf_obj *o, void *p)
+{
+	cf_ctl *ctl = p;
+	cf_key k;
+
+	if (cf_key_set(&k, ctl->def->gvk.group, ctl->def->gvk.kind,
+	    cf_obj_namespace(o), cf_obj_name(o)) == 0)
+		cf_wq_add(ctl->q, &k);
+}
+
+static bool same_at(const cf_node *a, const cf_node *b, const char *k1,
+    const char *k2)
+{
+	const cf_node *x = cf_node_getp(a, "metadata", k1, k2, NULL);
+	const cf_node *y = cf_node_getp(b, "metadata", k1, k2, NULL);
+
+	return (!x && !y) || (x && y && cf_node_equal(x, y));
+}
+
+/* Flux's GenerationChanged || ReconcileRequested predicates, plus the
+ * deletion and finalizer changes a finalizer-driven controller needs. */
+static bool spec_changed(const cf_obj *old, const cf_obj *o)
+{
+	const cf_node *a = cf_obj_node(old), *b = cf_obj_node(o);
+
+	return !same_at(a, b, "generation", NULL) ||
+	    !same_at(a, b, "annotations", "reconcile.fluxcd.io/requestedAt") ||
+	    !same_at(a, b, "deletionTimestamp", NULL) ||
+	    !same_at(a, b, "finalizers", NULL);
+}
+
+static void own_update(const cf_obj *old, const cf_obj *o, void *p)
+{
+	cf_ctl *ctl = p;
+
+	if (old == o || !ctl->def->spec_changes_only || spec_changed(old, o))
+		own_event(o, p);
+}
+
 static void watch_update(const cf_obj *old, const cf_obj *o, void *p)
 {
 	watch_event(o, p);
@@ -138,7 +179,8 @@ void cf_manager_add(cf_manager *m, const cf_controller_def *def,
 	ctl->q = cf_wq_new(def->gvk.kind, &m->opts.queue);
 	cf_metrics_register_queue(ctl->q);
 	ctl->inf = cf_informer_new(m->client, av, def->gvk.kind, &io);
-	cf_informer_enqueue_to(ctl->inf, ctl->q);
+	cf_informer_add_handler(ctl->inf, &(cf_informer_handler){
+	    own_event, own_update, own_event, ctl });
 	free(av);
 	while (def->watches && def->watches[nw].kind)
 		nw++;
@@ -195,6 +237,8 @@ static void apply_result(cf_ctl *ctl, const cf_key *k, const cf_result *r)
 		break;
 	case CF_RESULT_FAILED:
 		cf_wq_add_rate_limited(ctl->q, k);
+		if (r->requeue_after_ms > 0) /* the earlier deadline wins */
+			cf_wq_add_after(ctl->q, k, r->requeue_after_ms);
 		break;
 	}
 }

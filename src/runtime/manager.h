@@ -9,13 +9,16 @@
  *   REQUEUE         after requeue_after_ms, else with backoff
  *   WAIT            forget the backoff; again after requeue_after_ms
  *   STALLED         forget; nothing until an informer event (new spec)
- *   FAILED          exponential backoff (Flux's 750 ms .. 15 min)
+ *   FAILED          exponential backoff (Flux's 750 ms .. 15 min),
+ *                   capped at requeue_after_ms when that is set
  *
  * It does not handle signals: the program's signal thread calls
  * cf_manager_stop, which lets every worker finish its key.
  */
 #ifndef CF_RUNTIME_MANAGER_H
 #define CF_RUNTIME_MANAGER_H
+
+#include <stdbool.h>
 
 #include "client/client.h"
 #include "runtime/informer.h"
@@ -43,6 +46,11 @@ typedef struct cf_watch_def {
 typedef struct cf_controller_def {
 	cf_gvk gvk;
 	const char *finalizer;
+	/* Flux's predicates on the controller's own kind: an update is
+	 * queued only when metadata.generation, the
+	 * reconcile.fluxcd.io/requestedAt annotation, deletionTimestamp or
+	 * finalizers changed, so status writes never retrigger a pass. */
+	bool spec_changes_only;
 	const cf_watch_def *watches; /* ended by an entry with kind NULL */
 	cf_result (*reconcile)(cf_ctl *ctl, const cf_key *key);
 } cf_controller_def;

@@ -24,7 +24,7 @@ enum cf_result_kind {
 typedef struct cf_result {
 	enum cf_result_kind kind;
 	const char *reason;       /* static: CF_REASON_* */
-	int64_t requeue_after_ms; /* WAIT: exact delay; FAILED: ignored */
+	int64_t requeue_after_ms; /* WAIT: exact delay; FAILED: backoff cap */
 	char message[512];        /* inline, truncated */
 } cf_result;
 
