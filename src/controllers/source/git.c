@@ -427,6 +427,11 @@ char *cf_git_redact_url(char *out, size_t n, const char *url)
 	cf_buf_add(&b, url, (size_t)(host - url));
 	cf_buf_add(&b, at ? at + 1 : host, (size_t)(end - (at ? at + 1 : host)));
 	cf_buf_add(&b, end, strcspn(end, "?#"));
+	/* A rejected URL may hold control characters: keep them out of
+	 * messages and logs. */
+	for (size_t i = 0; i < b.len; i++)
+		if ((unsigned char)b.buf[i] < 0x20 || b.buf[i] == 0x7f)
+			b.buf[i] = '?';
 	snprintf(out, n, "%s", b.buf);
 	cf_buf_release(&b);
 	return out;
@@ -846,6 +851,8 @@ static int classify(struct gitctx *c, const char *what, int rc, cf_buf *err)
 		{ "not our ref", CF_ENOTFOUND, "ref not found" },
 		{ "did not match any file", CF_ENOTFOUND, "path not found" },
 		{ "returned error: 404", CF_ENOTFOUND, "repository not found" },
+		/* smart HTTP's 404, and a local path that is not there */
+		{ "fatal: repository '", CF_ENOTFOUND, "repository not found" },
 		{ "Repository not found", CF_ENOTFOUND, "repository not found" },
 		{ "does not appear to be a git repository", CF_ENOTFOUND,
 		  "repository not found" },
