@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Real git servers on 127.0.0.1 for tests, started and stopped by PID.
-#   gitserver.sh http-start DIR REPOS USER PASS  -> prints the port
+#   gitserver.sh http-start DIR REPOS USER PASS [TOKEN]  -> prints the port
 #       lighttpd + git http-backend (CGI); everything under /private/
-#       needs basic auth USER:PASS, /public/ is open. REPOS is the project
-#       root holding public/ and private/.
+#       needs basic auth USER:PASS, /public/ is open and, given TOKEN,
+#       /bearer/ answers 403 unless the request carries the header
+#       "Authorization: Bearer TOKEN". REPOS is the project root holding
+#       public/, private/ and bearer/.
+#   gitserver.sh http-restart DIR                -> prints the port
+#       starts the stopped server of DIR again on the same port.
 #   gitserver.sh ssh-start DIR AUTHORIZED_KEYS   -> prints the port
 #       sshd with key auth only and a fresh host key DIR/hostkey(.pub).
 #   gitserver.sh stop DIR                        -> stops what DIR started
@@ -22,14 +26,28 @@ wait_port() {
 	return 1
 }
 
+# Run the server configured in $dir (again), on the port it was given.
+run_http() {
+	local port
+	port=$(cat "$dir/port")
+	/usr/sbin/lighttpd -D -f "$dir/lighttpd.conf" >>"$dir/lighttpd.out" 2>&1 &
+	echo $! >"$dir/server.pid"
+	wait_port "$port"
+	echo "$port"
+}
+
 cmd=$1 dir=$2
 mkdir -p "$dir"
 case "$cmd" in
 http-start)
-	repos=$3 user=$4 pass=$5 port=$(free_port)
+	repos=$3 user=$4 pass=$5 token=${6:-} port=$(free_port)
 	printf '%s:%s\n' "$user" "$pass" >"$dir/users"
+	case "$token" in *[!A-Za-z0-9._~+/=-]*)
+		echo "gitserver: token must be a bearer token (RFC 6750 b64token)" >&2
+		exit 2 ;;
+	esac
 	cat >"$dir/lighttpd.conf" <<CONF
-server.modules = ( "mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog" )
+server.modules = ( "mod_access", "mod_alias", "mod_setenv", "mod_auth", "mod_authn_file", "mod_cgi", "mod_accesslog" )
 server.document-root = "$dir"
 server.bind = "127.0.0.1"
 server.port = $port
@@ -49,10 +67,20 @@ auth.backend = "plain"
 auth.backend.plain.userfile = "$dir/users"
 auth.require = ( "/git/private/" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )
 CONF
-	/usr/sbin/lighttpd -D -f "$dir/lighttpd.conf" >"$dir/lighttpd.out" 2>&1 &
-	echo $! >"$dir/server.pid"
-	wait_port "$port"
-	echo "$port"
+	if [ -n "$token" ]; then
+		cat >>"$dir/lighttpd.conf" <<CONF
+\$HTTP["url"] =~ "^/git/bearer/" {
+	\$REQUEST_HEADER["Authorization"] != "Bearer $token" {
+		url.access-deny = ( "" )
+	}
+}
+CONF
+	fi
+	echo "$port" >"$dir/port"
+	run_http
+	;;
+http-restart)
+	run_http
 	;;
 ssh-start)
 	keys=$3 port=$(free_port)
@@ -85,7 +113,7 @@ stop)
 	fi
 	;;
 *)
-	echo "usage: $0 http-start|ssh-start|stop DIR ..." >&2
+	echo "usage: $0 http-start|http-restart|ssh-start|stop DIR ..." >&2
 	exit 2
 	;;
 esac

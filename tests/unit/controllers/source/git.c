@@ -296,7 +296,25 @@ TEST(test_source_git__timeout)
 	close(s);
 }
 
-static char srvdir[600], repos[600];
+static char srvdir[600], repos[600], port[32];
+static const char *pass = "Pa55-w0rd-sekrit", *token = "t0ken.Sekrit-42";
+
+/* 1 if msg shows none of the secrets used here: the password, the token
+ * (the wrong ones too share these stems), basic credentials in base64
+ * ("alice:" is "YWxpY2U6") or URL userinfo. */
+static int clean(const char *msg)
+{
+	static const char *const stems[] = { "w0rd-sekrit", "Pa55", "Sekrit-4",
+		"YWxpY2U6", "alice" };
+
+	for (size_t i = 0; i < sizeof(stems) / sizeof(stems[0]); i++) {
+		if (strstr(msg, stems[i])) {
+			printf("    '%s' leaked: %s\n", stems[i], msg);
+			return 0;
+		}
+	}
+	return 1;
+}
 
 static int start(const char *what, char *port, size_t n, const char *args)
 {
@@ -305,64 +323,254 @@ static int start(const char *what, char *port, size_t n, const char *args)
 	return port[0] ? 0 : -1;
 }
 
-TEST(test_source_git__http_basic_auth)
+static void stop(void)
 {
-	char port[32], url[700], pub[700], args[1400];
-	const char *pass = "Pa55-w0rd-sekrit";
-	cf_git_ref main = { .branch = "main" };
-	cf_git_resolved r;
+	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, srvdir);
+}
+
+/* Bare copies of the upstream as private/ (basic auth), public/ and
+ * bearer/ (token) under repos, made once; sshd serves the same files. */
+static int serve_repos(void)
+{
+	snprintf(repos, sizeof(repos), "%s/srv", cf_test_tmpdir());
+	if (!sh("test -d %s/public/r.git", repos))
+		return 0;
+	return sh("for d in private public bearer; do mkdir -p %s/$d && "
+	    "git clone -q --bare %s %s/$d/r.git || exit 1; done", repos, up,
+	    repos);
+}
+
+/* Start lighttpd + http-backend on the served repositories, on port;
+ * 1 when lighttpd is not installed. */
+static int http_start(void)
+{
+	char args[1400];
 
 	if (access("/usr/sbin/lighttpd", X_OK) != 0) {
 		printf("    skipped: lighttpd not installed\n");
-		return;
+		return 1;
 	}
-	snprintf(repos, sizeof(repos), "%s/srv", cf_test_tmpdir());
+	if (serve_repos())
+		return -1;
 	snprintf(srvdir, sizeof(srvdir), "%s/http", cf_test_tmpdir());
-	CHECK_INT(sh("mkdir -p %s/private %s/public && "
-	    "git clone -q --bare %s %s/private/r.git && "
-	    "git clone -q --bare %s %s/public/r.git", repos, repos, up, repos,
-	    up, repos), 0);
-	snprintf(args, sizeof(args), "%s alice %s", repos, pass);
-	CHECK_INT(start("http-start", port, sizeof(port), args), 0);
-	snprintf(url, sizeof(url), "http://127.0.0.1:%s/git/private/r.git",
-	    port);
-	snprintf(pub, sizeof(pub), "http://127.0.0.1:%s/git/public/r.git",
-	    port);
+	snprintf(args, sizeof(args), "%s alice %s %s", repos, pass, token);
+	return start("http-start", port, sizeof(port), args);
+}
+
+/* Start the HTTP server, or skip the test without lighttpd. */
+#define HTTP_START()                                                       \
+	do {                                                               \
+		int rc_ = http_start();                                    \
+		if (rc_ > 0)                                               \
+			return;                                            \
+		CHECK_INT(rc_, 0);                                         \
+	} while (0)
+
+/* "http://[userinfo@]127.0.0.1:<port>/<path>" */
+static char *http_url(char *out, size_t n, const char *userinfo,
+    const char *path)
+{
+	snprintf(out, n, "http://%s%s127.0.0.1:%s/%s", userinfo ? userinfo : "",
+	    userinfo ? "@" : "", port, path);
+	return out;
+}
+
+/* A refusal: CF_EFORBIDDEN, said plainly, without secrets. */
+static int refused(int rc, const char *msg, const char *what)
+{
+	printf("    %s: %s\n", what, msg);
+	return rc == CF_EFORBIDDEN && strstr(msg, "authentication failed") &&
+	    clean(msg);
+}
+
+/* Copy of the last error message, or "" after success. */
+static char *msg(char *out, size_t n, int rc)
+{
+	snprintf(out, n, "%s", rc < 0 ? cf_error_msg() : "");
+	return out;
+}
+
+TEST(test_source_git__http_basic_auth)
+{
+	char url[700], pub[700], m[600], ui[64];
+	char badmsg[1100], uimsg[1100], goodc[64], withuser[800];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+
+	HTTP_START();
+	http_url(url, sizeof(url), NULL, "git/private/r.git");
+	http_url(pub, sizeof(pub), NULL, "git/public/r.git");
 
 	cf_git_auth good = { .username = "alice", .password = pass };
 	cf_git_auth bad = { .username = "alice", .password = "wrong-Pa55-xyz" };
 	cf_git_opts og = { .auth = &good }, ob = { .auth = &bad };
-	char m[600];
 	snprintf(m, sizeof(m), "%s/mirrors/http/r", cf_test_tmpdir());
 	int rc_pub = cf_git_ls_remote(&r, pub, &main, NULL);
 	int rc_none = cf_git_ls_remote(&r, url, &main, NULL);
 	int rc_bad = cf_git_fetch(&r, m, url, &main, &ob);
-	char badmsg[1100];
-	snprintf(badmsg, sizeof(badmsg), "%s", cf_error_msg());
+	msg(badmsg, sizeof(badmsg), rc_bad);
 	int rc_good = cf_git_fetch(&r, m, url, &main, &og);
-	char goodc[64];
 	snprintf(goodc, sizeof(goodc), "%s", r.commit);
 	/* Credentials in the URL's userinfo never reach a message. */
-	char withuser[800];
-	snprintf(withuser, sizeof(withuser),
-	    "http://alice:%s-nope@127.0.0.1:%s/git/private/r.git", pass, port);
+	snprintf(ui, sizeof(ui), "alice:%s-nope", pass);
+	http_url(withuser, sizeof(withuser), ui, "git/private/r.git");
 	int rc_ui = cf_git_ls_remote(&r, withuser, &main, NULL);
-	char uimsg[1100];
-	snprintf(uimsg, sizeof(uimsg), "%s", cf_error_msg());
-	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, srvdir);
+	msg(uimsg, sizeof(uimsg), rc_ui);
+	stop();
 
 	CHECK_INT(rc_pub, 0);
 	CHECK_INT(rc_none, CF_EFORBIDDEN);
-	CHECK_INT(rc_bad, CF_EFORBIDDEN);
-	printf("    wrong password: %s\n", badmsg);
-	CHECK(strstr(badmsg, "authentication failed"));
-	CHECK(!strstr(badmsg, "wrong-Pa55"));
+	CHECK(refused(rc_bad, badmsg, "wrong password"));
+	CHECK(refused(rc_ui, uimsg, "userinfo in URL"));
 	CHECK_INT(rc_good, 0);
 	CHECK_STR(goodc, head_of("main"));
-	CHECK_INT(rc_ui, CF_EFORBIDDEN);
-	printf("    userinfo in URL: %s\n", uimsg);
-	CHECK(!strstr(uimsg, pass));
-	CHECK(!strstr(uimsg, "alice"));
+}
+
+/* The server refuses /git/bearer/ unless the request carries
+ * "Authorization: Bearer <token>" (a lighttpd rule on the header). */
+TEST(test_source_git__http_bearer_token)
+{
+	char url[700], m[600], badmsg[1100], goodc[64], lsc[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+
+	HTTP_START();
+	http_url(url, sizeof(url), NULL, "git/bearer/r.git");
+	cf_git_auth good = { .bearer_token = token };
+	cf_git_auth bad = { .bearer_token = "t0ken.Sekrit-43" };
+	/* Basic credentials for another realm do not open the bearer one. */
+	cf_git_auth basic = { .username = "alice", .password = pass };
+	cf_git_opts og = { .auth = &good }, ob = { .auth = &bad };
+	cf_git_opts obasic = { .auth = &basic };
+	snprintf(m, sizeof(m), "%s/mirrors/bearer/r", cf_test_tmpdir());
+	int rc_none = cf_git_ls_remote(&r, url, &main, NULL);
+	int rc_basic = cf_git_ls_remote(&r, url, &main, &obasic);
+	int rc_bad = cf_git_fetch(&r, m, url, &main, &ob);
+	msg(badmsg, sizeof(badmsg), rc_bad);
+	int rc_good = cf_git_fetch(&r, m, url, &main, &og);
+	snprintf(goodc, sizeof(goodc), "%s", r.commit);
+	int rc_ls = cf_git_ls_remote(&r, url, &main, &og);
+	snprintf(lsc, sizeof(lsc), "%s", r.commit);
+	stop();
+
+	CHECK_INT(rc_none, CF_EFORBIDDEN);
+	CHECK_INT(rc_basic, CF_EFORBIDDEN);
+	CHECK(refused(rc_bad, badmsg, "wrong token"));
+	CHECK_INT(rc_good, 0);
+	CHECK_STR(goodc, head_of("main"));
+	CHECK_INT(rc_ls, 0);
+	CHECK_STR(lsc, head_of("main"));
+}
+
+/* The server goes away (a restart, a network blip) and comes back: the
+ * failure names the server without its credentials, and the next fetch
+ * picks up what was pushed meanwhile. */
+TEST(test_source_git__server_restart)
+{
+	char url[800], plain[700], m[600], downmsg[1100], ui[64];
+	char lsmsg[1100], first[64], after[64], want[64], p2[32];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+
+	HTTP_START();
+	/* Basic credentials in the URL's userinfo, as some users write it. */
+	snprintf(ui, sizeof(ui), "alice:%s", pass);
+	http_url(url, sizeof(url), ui, "git/private/r.git");
+	http_url(plain, sizeof(plain), NULL, "git/private/r.git");
+	snprintf(m, sizeof(m), "%s/mirrors/restart/r", cf_test_tmpdir());
+	int rc_first = cf_git_fetch(&r, m, url, &main, NULL);
+	snprintf(first, sizeof(first), "%s", r.commit);
+	stop();
+	int rc_down = cf_git_fetch(&r, m, url, &main, NULL);
+	msg(downmsg, sizeof(downmsg), rc_down);
+	int rc_lsdown = cf_git_ls_remote(&r, url, &main, NULL);
+	msg(lsmsg, sizeof(lsmsg), rc_lsdown);
+	/* A commit lands while the server is down. */
+	int rc_push = sh("cd %s && echo after > restart.txt && git add . && "
+	    GIT "commit -qm restart && for d in private public bearer; do "
+	    "git push -q -f %s/$d/r.git main || exit 1; done", up, repos);
+	snprintf(want, sizeof(want), "%s", head_of("main"));
+	int rc_up = start("http-restart", p2, sizeof(p2), "");
+	int rc_again = cf_git_fetch(&r, m, url, &main, NULL);
+	snprintf(after, sizeof(after), "%s", r.commit);
+	stop();
+
+	CHECK_INT(rc_first, 0);
+	CHECK_STR(first, head_of("main^"));
+	CHECK_INT(rc_down, CF_ERROR);
+	printf("    server down: %s\n", downmsg);
+	CHECK(strstr(downmsg, "unreachable"));
+	CHECK(strstr(downmsg, plain));
+	CHECK(clean(downmsg));
+	CHECK_INT(rc_lsdown, CF_ERROR);
+	CHECK(strstr(lsmsg, plain));
+	CHECK(clean(lsmsg));
+	CHECK_INT(rc_push, 0);
+	CHECK_INT(rc_up, 0);
+	CHECK_STR(p2, port);
+	CHECK_INT(rc_again, 0);
+	CHECK_STR(after, want);
+}
+
+/* Every failure path with credentials in play, in the options and in the
+ * URL: no message shows a password, a token or userinfo. */
+TEST(test_source_git__no_secret_in_errors)
+{
+	char base[700], url[900], m[600], dumb[700], ui[64];
+	char msgs[12][1100];
+	int rcs[12], n = 0;
+	cf_git_ref main = { .branch = "main" }, nope = { .branch = "nope" };
+	cf_git_resolved r;
+
+	HTTP_START();
+	/* A directory served as plain files that is no repository: git's own
+	 * error text (with the URL in it) reaches the message. */
+	snprintf(dumb, sizeof(dumb), "%s/dumb.git/info", srvdir);
+	CHECK_INT(sh("mkdir -p %s && echo garbage > %s/refs", dumb, dumb), 0);
+	snprintf(base, sizeof(base), "127.0.0.1:%s", port);
+	snprintf(m, sizeof(m), "%s/mirrors/secrets/r", cf_test_tmpdir());
+	cf_git_auth basic = { .username = "alice", .password = "Pa55-w0rd-x" };
+	cf_git_auth right = { .username = "alice", .password = pass };
+	cf_git_auth bearer = { .bearer_token = "t0ken.Sekrit-44" };
+	cf_git_opts ob = { .auth = &basic }, oright = { .auth = &right };
+	cf_git_opts otok = { .auth = &bearer };
+#define TRY(call)                                                          \
+	do {                                                               \
+		rcs[n] = (call);                                           \
+		msg(msgs[n], sizeof(msgs[n]), rcs[n]);                     \
+		n++;                                                       \
+	} while (0)
+	snprintf(ui, sizeof(ui), "alice:%s", pass);
+	http_url(url, sizeof(url), NULL, "git/private/r.git");
+	TRY(cf_git_fetch(&r, m, url, &main, &ob));
+	TRY(cf_git_fetch(&r, m, url, &nope, &oright));
+	TRY(cf_git_ls_remote(&r, url, &nope, &oright));
+	http_url(url, sizeof(url), NULL, "git/bearer/r.git");
+	TRY(cf_git_ls_remote(&r, url, &main, &otok));
+	http_url(url, sizeof(url), ui, "git/private/none.git");
+	TRY(cf_git_ls_remote(&r, url, &main, &otok));
+	http_url(url, sizeof(url), ui, "git/public/none.git");
+	TRY(cf_git_fetch(&r, m, url, &main, &otok));
+	http_url(url, sizeof(url), ui, "dumb.git");
+	TRY(cf_git_fetch(&r, m, url, &main, &oright));
+	/* Rejected before git runs: a control character in the URL. */
+	http_url(url, sizeof(url), ui, "r\001.git");
+	TRY(cf_git_ls_remote(&r, url, &main, &oright));
+	stop();
+	http_url(url, sizeof(url), ui, "git/private/r.git");
+	TRY(cf_git_ls_remote(&r, url, &main, &otok));
+#undef TRY
+
+	CHECK_INT(rcs[5], CF_ENOTFOUND);
+	CHECK(strstr(msgs[5], "repository not found"));
+	CHECK(strstr(msgs[7], "'http://127.0.0.1:"));
+	CHECK(strstr(msgs[7], "/r?.git'"));
+	for (int i = 0; i < n; i++) {
+		printf("    %s\n", msgs[i]);
+		CHECK(rcs[i] < 0);
+		CHECK(strstr(msgs[i], base));
+		CHECK(clean(msgs[i]));
+	}
 }
 
 TEST(test_source_git__ssh_known_hosts)
@@ -377,6 +585,7 @@ TEST(test_source_git__ssh_known_hosts)
 		printf("    skipped: sshd not installed\n");
 		return;
 	}
+	CHECK_INT(serve_repos(), 0);
 	snprintf(srvdir, sizeof(srvdir), "%s/ssh", cf_test_tmpdir());
 	CHECK_INT(sh("mkdir -p %s && ssh-keygen -q -t ed25519 -N '' -f %s/client"
 	    " && ssh-keygen -q -t ed25519 -N '' -f %s/other && "
@@ -414,7 +623,7 @@ TEST(test_source_git__ssh_known_hosts)
 	int rc_bad = cf_git_ls_remote(&r, url, &main, &ob);
 	char badmsg[1100];
 	snprintf(badmsg, sizeof(badmsg), "%s", cf_error_msg());
-	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, srvdir);
+	stop();
 	cf_buf_release(&id);
 
 	if (rc_good)
@@ -424,6 +633,7 @@ TEST(test_source_git__ssh_known_hosts)
 	printf("    wrong host key: %s\n", badmsg);
 	CHECK_INT(rc_bad, CF_EFORBIDDEN);
 	CHECK(strstr(badmsg, "host key verification failed"));
+	CHECK(clean(badmsg));
 }
 
 TEST_MAIN(T(test_source_git__setup),
@@ -431,4 +641,8 @@ TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__export_and_pack), T(test_source_git__force_push),
     T(test_source_git__tags_and_semver), T(test_source_git__name_and_commit),
     T(test_source_git__errors), T(test_source_git__timeout),
-    T(test_source_git__http_basic_auth), T(test_source_git__ssh_known_hosts))
+    T(test_source_git__http_basic_auth),
+    T(test_source_git__http_bearer_token),
+    T(test_source_git__server_restart),
+    T(test_source_git__no_secret_in_errors),
+    T(test_source_git__ssh_known_hosts))
