@@ -405,8 +405,11 @@ def gitrepository():
                      'reconciliation of this GitRepository.'),
         'timeout': tmo('Timeout for Git operations like cloning, defaults '
                        'to 60s.', default='60s'),
+        # file:// is a cflux addition: a local repository for the
+        # embedded default and for development.
         'url': s('URL specifies the Git repository URL, it can be an HTTP/S '
-                 'or SSH address.', pattern=r'^(http|https|ssh)://.*$'),
+                 'or SSH address, or a file:// path on the controller\'s '
+                 'machine.', pattern=r'^(http|https|ssh|file)://.*$'),
         'verify': obj({'mode': enum(['HEAD', 'head', 'Tag', 'TagAndHEAD'],
                                     'Mode specifies which Git object(s) '
                                     'should be verified.', default='HEAD'),

@@ -6,9 +6,11 @@
  * libraries; it is one of the two places allowed to print and exit.
  */
 #include "apiserver/server.h"
+#include "core/duration.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/log.h"
+#include "daemon/controllers.h"
 #include "daemon/datadir.h"
 
 #include <signal.h>
@@ -20,6 +22,7 @@ struct config {
 	const char *data_dir;
 	const char *listen;
 	int no_controllers;
+	cf_controllers_opts ctl;
 	long history_revisions;
 	long history_seconds;
 };
@@ -46,6 +49,13 @@ static int usage(FILE *f)
 	      "  --listen HOST:PORT  API server address (default 127.0.0.1:6443;\n"
 	      "                      port 0 picks a free one, see DIR/kubeconfig)\n"
 	      "  --no-controllers    run the API server alone\n"
+	      "  --storage-path DIR  artifacts (default DIR/storage)\n"
+	      "  --storage-addr ADDR artifact server (default 127.0.0.1:9090)\n"
+	      "  --storage-adv-addr ADDR  address artifact URLs advertise\n"
+	      "  --concurrent N      workers per controller (default 2)\n"
+	      "  --artifact-retention-records N, --artifact-retention-ttl D\n"
+	      "                      old artifacts kept (default 2 and 1m)\n"
+	      "  --watch-label-selector SEL  reconcile only matching objects\n"
 	      "  --history-revisions N, --history-seconds N\n"
 	      "                      watch history kept for resuming clients\n"
 	      "                      (default 10000 revisions and 300 s)\n", f);
@@ -83,6 +93,19 @@ static long parse_long(const char *flag, const char *v)
 	return n ? n : -1;
 }
 
+/* A Go duration in whole seconds; "0s" is kept as -1 (none). */
+static long parse_duration_s(const char *flag, const char *v)
+{
+	int64_t ns;
+
+	if (cf_duration_parse(&ns, v) < 0 || ns < 0) {
+		fprintf(stderr, "cfluxd: %s wants a duration such as 1m, not '%s'\n",
+		    flag, v);
+		exit(2);
+	}
+	return ns >= 1000000000 ? (long)(ns / 1000000000) : -1;
+}
+
 static void parse_args(struct config *c, int argc, char **argv)
 {
 	const char *v;
@@ -92,6 +115,20 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->data_dir = v;
 		else if ((v = flag_value(argc, argv, &i, "--listen")))
 			c->listen = v;
+		else if ((v = flag_value(argc, argv, &i, "--storage-path")))
+			c->ctl.storage_path = v;
+		else if ((v = flag_value(argc, argv, &i, "--storage-addr")))
+			c->ctl.storage_addr = v;
+		else if ((v = flag_value(argc, argv, &i, "--storage-adv-addr")))
+			c->ctl.storage_adv_addr = v;
+		else if ((v = flag_value(argc, argv, &i, "--watch-label-selector")))
+			c->ctl.watch_label_selector = v;
+		else if ((v = flag_value(argc, argv, &i, "--artifact-retention-records")))
+			c->ctl.retention_records = parse_long("--artifact-retention-records", v);
+		else if ((v = flag_value(argc, argv, &i, "--artifact-retention-ttl")))
+			c->ctl.retention_ttl_s = parse_duration_s("--artifact-retention-ttl", v);
+		else if ((v = flag_value(argc, argv, &i, "--concurrent")))
+			c->ctl.concurrent = (int)parse_long("--concurrent", v);
 		else if ((v = flag_value(argc, argv, &i, "--history-revisions")))
 			c->history_revisions = parse_long("--history-revisions", v);
 		else if ((v = flag_value(argc, argv, &i, "--history-seconds")))
@@ -120,10 +157,21 @@ static void parse_args(struct config *c, int argc, char **argv)
 	}
 }
 
+static int start_controllers(struct config *c, cf_controllers **out)
+{
+	char kc[4096];
+
+	snprintf(kc, sizeof(kc), "%s/kubeconfig", c->data_dir);
+	c->ctl.kubeconfig = kc;
+	c->ctl.data_dir = c->data_dir;
+	return cf_controllers_start(out, &c->ctl);
+}
+
 int main(int argc, char **argv)
 {
 	struct config c = { .data_dir = "./.cflux", .listen = "127.0.0.1:6443" };
 	cf_apiserver *srv;
+	cf_controllers *ctls = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int err;
 
@@ -152,6 +200,11 @@ int main(int argc, char **argv)
 		cf_apiserver_free(srv);
 		return 1;
 	}
+	if (!c.no_controllers && start_controllers(&c, &ctls) < 0) {
+		cf_log_error("cannot start the controllers: %s", cf_error_msg());
+		cf_apiserver_free(srv);
+		return 1;
+	}
 	running = srv;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -159,6 +212,7 @@ int main(int argc, char **argv)
 	    "kubeconfig", c.data_dir, (const char *)NULL);
 	err = cf_apiserver_run(srv);
 	running = NULL;
+	cf_controllers_stop(ctls);
 	cf_apiserver_free(srv);
 	cf_log(CF_LOG_INFO, "stopped", (const char *)NULL);
 	return err < 0 ? 1 : 0;

@@ -54,12 +54,17 @@ say() { echo "# $*"; }
 
 # start_cfluxd [extra flags...]: start cfluxd on 127.0.0.1:0 with a fresh
 # data dir and wait until it answers /readyz. Sets CF_DATA, CF_PID,
-# KUBECONFIG and CF_SERVER.
+# KUBECONFIG and CF_SERVER. The controllers run only when the test sets
+# CF_CONTROLLERS=1 (the artifact server then listens on a free port).
 start_cfluxd() {
+	local mode=--no-controllers
 	CF_DATA=${CF_DATA:-$TEST_TMP/data}
 	mkdir -p "$CF_DATA"
 	rm -f "$CF_DATA/kubeconfig"
-	"$CFLUXD" --data-dir "$CF_DATA" --listen 127.0.0.1:0 --no-controllers \
+	if [ "${CF_CONTROLLERS:-}" = 1 ]; then
+		mode="--storage-addr=127.0.0.1:0"
+	fi
+	"$CFLUXD" --data-dir "$CF_DATA" --listen 127.0.0.1:0 "$mode" \
 		"$@" >>"$TEST_TMP/cfluxd.log" 2>&1 &
 	CF_PID=$!
 	track_pid "$CF_PID"

@@ -1,0 +1,701 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * GitRepository reconciliation, one pass per key, in source-controller's
+ * order: finalizer and deletion, suspend, spec, storage check, credentials,
+ * checkout (skipped when the remote revision and the content settings are
+ * unchanged), archive. Each step returns a cf_result; the first one that
+ * is not OK ends the pass. The status is written once, at the end, and
+ * only when it changed.
+ */
+#include "controllers/source/gitrepository.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "controllers/source/git.h"
+#include "controllers/source/ignore.h"
+#include "core/base64.h"
+#include "core/buf.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "runtime/conditions.h"
+#include "runtime/metrics.h"
+
+#define KIND "GitRepository"
+#define API_VERSION "source.toolkit.fluxcd.io/v1"
+#define MS_PER_NS 1000000
+
+/* Condition types and reasons of §2.3. */
+#define C_ARTIFACT "ArtifactInStorage"
+#define C_OUTDATED "ArtifactOutdated"
+#define C_FETCH "FetchFailed"
+#define C_STORAGE "StorageOperationFailed"
+#define C_INCLUDE "IncludeUnavailable"
+#define C_VERIFIED "SourceVerified"
+
+static const char *const summarised[] = { CF_COND_STALLED, C_INCLUDE,
+	C_FETCH, C_VERIFIED, C_STORAGE, C_OUTDATED, C_ARTIFACT,
+	CF_COND_RECONCILING };
+static const char *const negative[] = { CF_COND_STALLED,
+	CF_COND_RECONCILING, C_FETCH, C_INCLUDE, C_STORAGE, C_OUTDATED };
+static const cf_cond_summary summary = {
+	summarised, sizeof(summarised) / sizeof(summarised[0]),
+	negative, sizeof(negative) / sizeof(negative[0]), C_VERIFIED,
+};
+
+struct pass {
+	cf_ctl *ctl;
+	cf_source_ctl *sc;
+	cf_client *c;
+	const cf_key *key;
+	cf_arena a;
+	cf_node *obj;            /* mutable copy of the cached object */
+	const cf_node *before;   /* status as read, for the change check */
+	const cf_node *spec;
+	int64_t interval_ms, timeout_ms;
+	cf_git_auth auth;
+	cf_git_ref ref;
+	cf_git_opts gopts;
+	cf_git_resolved res;
+	const char *url;
+	char safe_url[512];
+	char mirror[PATH_MAX];
+	char work[PATH_MAX];
+	bool unchanged;          /* remote at the stored revision */
+	bool skip_status;        /* deleted or suspended: write nothing */
+	bool new_artifact;
+	bool was_ready_false;
+};
+
+/* ---- small helpers ---- */
+
+static const char *spec_str(const struct pass *p, const char *field)
+{
+	return cf_node_getp_str(p->spec, field, NULL);
+}
+
+static void event(struct pass *p, const char *type, const char *reason,
+    const char *msg)
+{
+	const char *rev = cf_node_getp_str(p->obj, "status", "artifact",
+	    "revision", NULL);
+	const char *dig = cf_node_getp_str(p->obj, "status", "artifact",
+	    "digest", NULL);
+
+	enum cf_log_level lvl = !strcmp(type, "Warning") ? CF_LOG_ERROR :
+	    !strcmp(type, "Trace") ? CF_LOG_DEBUG : CF_LOG_INFO;
+
+	cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name, msg);
+	if (p->sc->event && strcmp(type, "Trace"))
+		p->sc->event(p->sc->event_payload, p->obj, type, reason, msg,
+		    rev, dig);
+}
+
+/* Interval ± the jitter percentage, as Flux's --interval-jitter. */
+static int64_t jittered(const struct pass *p)
+{
+	int pct = p->sc->jitter_percent ? p->sc->jitter_percent : 5;
+	int64_t span;
+
+	if (pct < 0 || p->interval_ms <= 0)
+		return p->interval_ms;
+	span = p->interval_ms * pct / 100;
+	if (span <= 0)
+		return p->interval_ms;
+	return p->interval_ms - span + (int64_t)(drand48() * 2 * (double)span);
+}
+
+static void artifact_url(char *out, size_t n, const char *adv,
+    const char *rel)
+{
+	if (!strncmp(adv, "http://", 7) || !strncmp(adv, "https://", 8))
+		snprintf(out, n, "%s%s%s", adv,
+		    adv[strlen(adv) - 1] == '/' ? "" : "/", rel);
+	else
+		snprintf(out, n, "http://%s/%s", *adv ? adv : "localhost",
+		    rel);
+}
+
+/* A failure: the condition, Reconciling with retry, a Warning event. */
+static cf_result fail(struct pass *p, const char *cond, const char *reason,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static cf_result fail(struct pass *p, const char *cond, const char *reason,
+    const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	cf_result r;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cf_cond_set(&p->a, p->obj, cond, CF_TRUE, reason, "%s", msg);
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "ProgressingWithRetry", "%s", msg);
+	event(p, "Warning", reason, msg);
+	r = cf_result_failed(reason, "%s", msg);
+	r.requeue_after_ms = p->interval_ms; /* never wait past the interval */
+	return r;
+}
+
+/* A spec that cannot work until it changes: Stalled, no requeue. */
+static cf_result stall(struct pass *p, const char *reason, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+static cf_result stall(struct pass *p, const char *reason, const char *fmt,
+    ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cf_cond_set(&p->a, p->obj, CF_COND_STALLED, CF_TRUE, reason, "%s", msg);
+	cf_cond_del(p->obj, CF_COND_RECONCILING);
+	event(p, "Warning", reason, msg);
+	return cf_result_stalled(reason, "%s", msg);
+}
+
+/* ---- deletion and finalizer ---- */
+
+static int patch_finalizers(struct pass *p, bool add)
+{
+	const cf_node *fins = cf_node_getp(p->obj, "metadata", "finalizers",
+	    NULL);
+	cf_node *patch = cf_node_map(&p->a), *md, *list = cf_node_seq(&p->a);
+	cf_buf b = CF_BUF_INIT;
+	int err;
+
+	for (size_t i = 0; i < cf_node_count(fins); i++) {
+		const char *f = cf_node_as_str(cf_node_at(fins, i));
+
+		if (f && strcmp(f, CF_FLUX_FINALIZER))
+			cf_node_push(&p->a, list, cf_node_str(&p->a, f));
+	}
+	if (add)
+		cf_node_push(&p->a, list, cf_node_str(&p->a,
+		    CF_FLUX_FINALIZER));
+	md = cf_node_set_map(&p->a, patch, "metadata");
+	cf_node_set(&p->a, md, "finalizers", list);
+	cf_node_set(&p->a, md, "resourceVersion", cf_node_str(&p->a,
+	    cf_node_getp_str(p->obj, "metadata", "resourceVersion", NULL)));
+	err = cf_json_write(&b, patch, 0);
+	if (!err)
+		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
+		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
+		    NULL);
+	cf_buf_release(&b);
+	if (!err)
+		cf_node_set(&p->a, cf_node_get(p->obj, "metadata"),
+		    "finalizers", list);
+	return err;
+}
+
+static bool has_finalizer(const cf_node *obj)
+{
+	const cf_node *fins = cf_node_getp(obj, "metadata", "finalizers", NULL);
+
+	for (size_t i = 0; i < cf_node_count(fins); i++) {
+		const char *f = cf_node_as_str(cf_node_at(fins, i));
+
+		if (f && !strcmp(f, CF_FLUX_FINALIZER))
+			return true;
+	}
+	return false;
+}
+
+static void mirror_path(struct pass *p)
+{
+	snprintf(p->mirror, sizeof(p->mirror), "%s/%s/%s.git",
+	    p->sc->mirror_root, p->key->ns, p->key->name);
+}
+
+static cf_result step_finalizer(struct pass *p)
+{
+	if (cf_node_getp(p->obj, "metadata", "deletionTimestamp", NULL)) {
+		p->skip_status = true;
+		if (!has_finalizer(p->obj))
+			return cf_result_done();
+		if (cf_storage_remove_all(p->sc->storage, KIND, p->key->ns,
+		    p->key->name) < 0)
+			return cf_result_failed("GarbageCollectionFailed",
+			    "removing artifacts: %s", cf_error_msg());
+		mirror_path(p);
+		cf_fs_remove_tree(p->mirror);
+		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
+		if (patch_finalizers(p, false) < 0)
+			return cf_result_failed("PatchOperationFailed",
+			    "removing finalizer: %s", cf_error_msg());
+		cf_log_info("%s '%s/%s' deleted: artifacts removed", KIND,
+		    p->key->ns, p->key->name);
+		return cf_result_done();
+	}
+	if (!has_finalizer(p->obj) && patch_finalizers(p, true) < 0)
+		return cf_result_failed("PatchOperationFailed",
+		    "adding finalizer: %s", cf_error_msg());
+	return cf_result_ok();
+}
+
+static cf_result step_suspend(struct pass *p)
+{
+	const cf_node *s = cf_node_get(p->spec, "suspend");
+
+	if (s && cf_node_is(s, CF_NODE_BOOL) && s->v.b) {
+		p->skip_status = true;
+		cf_log_info("%s '%s/%s': reconciliation is suspended for this "
+		    "object", KIND, p->key->ns, p->key->name);
+		return cf_result_done();
+	}
+	return cf_result_ok();
+}
+
+/* ---- spec ---- */
+
+static int duration_field(struct pass *p, const char *field,
+    int64_t dflt_ms, int64_t *out_ms)
+{
+	const char *s = spec_str(p, field);
+	int64_t ns;
+
+	*out_ms = dflt_ms;
+	if (!s)
+		return 0;
+	if (cf_duration_parse(&ns, s) < 0 || ns <= 0)
+		return -1;
+	*out_ms = ns / MS_PER_NS;
+	return 0;
+}
+
+static bool url_scheme_ok(const char *url)
+{
+	static const char *const schemes[] = { "https://", "http://",
+		"ssh://", "file://" };
+
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (!strncmp(url, schemes[i], strlen(schemes[i])) &&
+		    url[strlen(schemes[i])])
+			return true;
+	return false;
+}
+
+static void read_ref(struct pass *p)
+{
+	const cf_node *r = cf_node_get(p->spec, "ref");
+
+	memset(&p->ref, 0, sizeof(p->ref));
+	p->ref.branch = cf_node_getp_str(r, "branch", NULL);
+	p->ref.tag = cf_node_getp_str(r, "tag", NULL);
+	p->ref.semver = cf_node_getp_str(r, "semver", NULL);
+	p->ref.name = cf_node_getp_str(r, "name", NULL);
+	p->ref.commit = cf_node_getp_str(r, "commit", NULL);
+}
+
+static cf_result step_spec(struct pass *p)
+{
+	if (!spec_str(p, "interval") ||
+	    duration_field(p, "interval", 0, &p->interval_ms) < 0)
+		return stall(p, "InvalidInterval", "spec.interval: invalid "
+		    "duration '%s'", spec_str(p, "interval") ?
+		    spec_str(p, "interval") : "");
+	if (duration_field(p, "timeout", 60000, &p->timeout_ms) < 0)
+		return stall(p, "InvalidTimeout", "spec.timeout: invalid "
+		    "duration '%s'", spec_str(p, "timeout"));
+	p->url = spec_str(p, "url");
+	cf_git_redact_url(p->safe_url, sizeof(p->safe_url),
+	    p->url ? p->url : "");
+	if (!p->url || !url_scheme_ok(p->url))
+		return stall(p, "URLInvalid", "spec.url: '%s' is not a "
+		    "supported Git URL (https://, http://, ssh:// or file://)",
+		    p->safe_url);
+	if (cf_node_count(cf_node_get(p->spec, "include")))
+		return stall(p, "IncludeUnsupported", "spec.include: including "
+		    "other GitRepositories is not supported yet");
+	if (cf_node_get(p->spec, "verify"))
+		return stall(p, "FeatureUnsupported", "spec.verify: commit "
+		    "signature verification is not supported yet");
+	if (cf_node_get(p->spec, "proxySecretRef"))
+		return stall(p, "FeatureUnsupported", "spec.proxySecretRef: "
+		    "proxies are not supported yet");
+	read_ref(p);
+	p->gopts.timeout_ms = (int)(p->timeout_ms > INT_MAX ? INT_MAX :
+	    p->timeout_ms);
+	p->gopts.git_path = p->sc->git_path;
+	p->gopts.allow_protocols = p->sc->allow_protocols;
+	p->gopts.auth = &p->auth;
+	return cf_result_ok();
+}
+
+/* ---- storage ---- */
+
+static void drop_artifact(struct pass *p, const char *why)
+{
+	cf_node_del(cf_node_get(p->obj, "status"), "artifact");
+	cf_cond_del(p->obj, C_ARTIFACT);
+	event(p, "Warning", "ArtifactVerificationFailed", why);
+}
+
+static cf_result step_storage(struct pass *p)
+{
+	const char *path = cf_node_getp_str(p->obj, "status", "artifact",
+	    "path", NULL);
+	const char *want = cf_node_getp_str(p->obj, "status", "artifact",
+	    "digest", NULL);
+	char got[80];
+	size_t removed = 0;
+
+	if (path) {
+		if (cf_storage_digest(got, p->sc->storage, path) < 0)
+			drop_artifact(p, "artifact disappeared from storage");
+		else if (!want || strcmp(got, want))
+			drop_artifact(p, "artifact digest does not match the "
+			    "stored file");
+	}
+	path = cf_node_getp_str(p->obj, "status", "artifact", "path", NULL);
+	if (cf_storage_gc(&removed, p->sc->storage, KIND, p->key->ns,
+	    p->key->name, path, p->sc->retention_records ?
+	    p->sc->retention_records : 2, p->sc->retention_ttl_s ?
+	    p->sc->retention_ttl_s : 60) < 0)
+		event(p, "Warning", "GarbageCollectionFailed", cf_error_msg());
+	return cf_result_ok();
+}
+
+/* ---- credentials ---- */
+
+static const char *secret_value(cf_arena *a, const cf_node *secret,
+    const char *key)
+{
+	const char *v = cf_node_getp_str(secret, "data", key, NULL);
+	cf_buf b = CF_BUF_INIT;
+	const char *out = NULL;
+
+	if (!v)
+		return cf_node_getp_str(secret, "stringData", key, NULL);
+	if (cf_base64_decode(&b, v, strlen(v), false) == 0)
+		out = cf_arena_strndup(a, b.buf, b.len);
+	cf_buf_release(&b);
+	return out;
+}
+
+static cf_result step_auth(struct pass *p)
+{
+	const char *name = cf_node_getp_str(p->spec, "secretRef", "name",
+	    NULL);
+	cf_node *secret = NULL;
+
+	memset(&p->auth, 0, sizeof(p->auth));
+	if (!name)
+		return cf_result_ok();
+	if (cf_client_get(&secret, &p->a, p->c, "v1", "Secret", p->key->ns,
+	    name) < 0)
+		return fail(p, C_FETCH, "AuthenticationFailed",
+		    "failed to get secret '%s/%s': %s", p->key->ns, name,
+		    cf_error_msg());
+	p->auth.username = secret_value(&p->a, secret, "username");
+	p->auth.password = secret_value(&p->a, secret, "password");
+	p->auth.bearer_token = secret_value(&p->a, secret, "bearerToken");
+	p->auth.identity = secret_value(&p->a, secret, "identity");
+	p->auth.known_hosts = secret_value(&p->a, secret, "known_hosts");
+	if (p->auth.identity && secret_value(&p->a, secret, "password") &&
+	    !p->auth.username)
+		return stall(p, "AuthenticationFailed", "secret '%s/%s': "
+		    "password-protected SSH keys are not supported",
+		    p->key->ns, name);
+	return cf_result_ok();
+}
+
+/* ---- checkout ---- */
+
+static const char *git_reason(int err)
+{
+	return err == CF_EFORBIDDEN ? "AuthenticationFailed" :
+	    "GitOperationFailed";
+}
+
+/* The stored artifact still describes what the spec asks for. */
+static bool content_config_unchanged(const struct pass *p)
+{
+	const cf_node *st = cf_node_get(p->obj, "status");
+	const cf_node *a = cf_node_get(p->spec, "ignore");
+	const cf_node *b = cf_node_get(st, "observedIgnore");
+	const cf_node *sa = cf_node_get(p->spec, "sparseCheckout");
+	const cf_node *sb = cf_node_get(st, "observedSparseCheckout");
+
+	if ((a == NULL) != (b == NULL) || (a && !cf_node_equal(a, b)))
+		return false;
+	if (cf_node_count(sa) != cf_node_count(sb))
+		return false;
+	return !sa || !sb || cf_node_equal(sa, sb);
+}
+
+static bool artifact_is(const struct pass *p, const char *revision)
+{
+	const char *have = cf_node_getp_str(p->obj, "status", "artifact",
+	    "revision", NULL);
+
+	return have && !strcmp(have, revision);
+}
+
+static cf_result step_checkout(struct pass *p)
+{
+	int err;
+
+	mirror_path(p);
+	err = cf_git_ls_remote(&p->res, p->url, &p->ref, &p->gopts);
+	if (err < 0)
+		return fail(p, C_FETCH, git_reason(err), "failed to checkout "
+		    "and determine revision: %s", cf_error_msg());
+	if (artifact_is(p, p->res.revision) && content_config_unchanged(p)) {
+		char m[512];
+
+		p->unchanged = true;
+		snprintf(m, sizeof(m), "no changes since last reconciliation: "
+		    "observed revision '%s'", p->res.revision);
+		event(p, "Trace", "GitOperationSucceeded", m);
+		return cf_result_ok();
+	}
+	if (cf_node_get(cf_node_get(p->obj, "status"), "artifact"))
+		cf_cond_set(&p->a, p->obj, C_OUTDATED, CF_TRUE, "NewRevision",
+		    "new upstream revision '%s'", p->res.revision);
+	if (cf_fs_mkdirs(p->sc->mirror_root) < 0)
+		return fail(p, C_STORAGE, "DirectoryCreationFailed",
+		    "failed to create mirror directory: %s", cf_error_msg());
+	if ((err = cf_git_fetch(&p->res, p->mirror, p->url, &p->ref,
+	    &p->gopts)) < 0)
+		return fail(p, C_FETCH, git_reason(err), "failed to checkout "
+		    "and determine revision: %s", cf_error_msg());
+	return cf_result_ok();
+}
+
+static cf_result step_export(struct pass *p)
+{
+	const cf_node *sp = cf_node_get(p->spec, "sparseCheckout");
+	const char *dirs[64];
+	size_t n = 0;
+	int err;
+
+	if (p->unchanged)
+		return cf_result_ok();
+	for (size_t i = 0; i < cf_node_count(sp) && n < 64; i++)
+		if (cf_node_as_str(cf_node_at(sp, i)))
+			dirs[n++] = cf_node_as_str(cf_node_at(sp, i));
+	snprintf(p->work, sizeof(p->work), "%s/.work-%s-%s-XXXXXX",
+	    p->sc->mirror_root, p->key->ns, p->key->name);
+	if (!mkdtemp(p->work)) {
+		p->work[0] = '\0';
+		return fail(p, C_STORAGE, "DirectoryCreationFailed",
+		    "failed to create temporary working directory: %s",
+		    cf_error_os("mkdtemp") ? cf_error_msg() : "");
+	}
+	err = cf_git_export(p->mirror, p->res.commit, p->work, n ? dirs : NULL,
+	    n, &p->gopts);
+	if (err < 0)
+		return fail(p, C_FETCH, "GitOperationFailed", "failed to "
+		    "checkout and determine revision: %s", cf_error_msg());
+	return cf_result_ok();
+}
+
+/* ---- archive ---- */
+
+static void set_artifact(struct pass *p, const cf_artifact_file *af)
+{
+	cf_node *st = cf_node_set_map(&p->a, p->obj, "status");
+	cf_node *art = cf_node_map(&p->a);
+	char url[1024], now[32];
+
+	cf_cond_now(now);
+	artifact_url(url, sizeof(url), p->sc->adv_addr, af->path);
+	cf_node_set(&p->a, art, "digest", cf_node_str(&p->a, af->digest));
+	cf_node_set(&p->a, art, "lastUpdateTime", cf_node_str(&p->a, now));
+	cf_node_set(&p->a, art, "path", cf_node_str(&p->a, af->path));
+	cf_node_set(&p->a, art, "revision", cf_node_str(&p->a,
+	    p->res.revision));
+	cf_node_set(&p->a, art, "size", cf_node_int(&p->a, af->size));
+	cf_node_set(&p->a, art, "url", cf_node_str(&p->a, url));
+	cf_node_set(&p->a, st, "artifact", art);
+}
+
+static void set_observed(struct pass *p)
+{
+	cf_node *st = cf_node_set_map(&p->a, p->obj, "status");
+	const cf_node *ig = cf_node_get(p->spec, "ignore");
+	const cf_node *sp = cf_node_get(p->spec, "sparseCheckout");
+
+	if (ig)
+		cf_node_set(&p->a, st, "observedIgnore", cf_node_dup(&p->a,
+		    ig));
+	else
+		cf_node_del(st, "observedIgnore");
+	if (sp)
+		cf_node_set(&p->a, st, "observedSparseCheckout",
+		    cf_node_dup(&p->a, sp));
+	else
+		cf_node_del(st, "observedSparseCheckout");
+}
+
+static cf_result step_archive(struct pass *p)
+{
+	cf_ignore *ig = NULL;
+	cf_artifact_file af;
+	char rel[600], file[64];
+	int err;
+
+	if (p->unchanged)
+		return cf_result_ok();
+	if ((err = cf_ignore_load_tree(&ig, p->work, spec_str(p, "ignore")))
+	    < 0)
+		return fail(p, C_STORAGE, "SourceIgnoreError", "failed to "
+		    "load ignore rules: %s", cf_error_msg());
+	snprintf(file, sizeof(file), "%s.tar.gz", p->res.commit);
+	err = cf_storage_artifact_path(rel, sizeof(rel), KIND, p->key->ns,
+	    p->key->name, file);
+	if (!err)
+		err = cf_storage_pack(&af, p->sc->storage, rel, p->work,
+		    &(cf_storage_pack_opts){ .ignore = ig });
+	cf_ignore_free(ig);
+	if (err < 0)
+		return fail(p, C_STORAGE, "ArchiveOperationFailed", "failed "
+		    "to archive: %s", cf_error_msg());
+	set_artifact(p, &af);
+	set_observed(p);
+	p->new_artifact = true;
+	return cf_result_ok();
+}
+
+/* ---- outcome ---- */
+
+static void success_conditions(struct pass *p)
+{
+	const char *rev = cf_node_getp_str(p->obj, "status", "artifact",
+	    "revision", NULL);
+
+	cf_cond_del(p->obj, C_FETCH);
+	cf_cond_del(p->obj, C_STORAGE);
+	cf_cond_del(p->obj, C_OUTDATED);
+	cf_cond_del(p->obj, C_INCLUDE);
+	cf_cond_del(p->obj, CF_COND_STALLED);
+	cf_cond_del(p->obj, CF_COND_RECONCILING);
+	cf_cond_set(&p->a, p->obj, C_ARTIFACT, CF_TRUE, "Succeeded",
+	    "stored artifact for revision '%s'", rev ? rev : "");
+}
+
+static void finish_status(struct pass *p, const cf_result *r)
+{
+	cf_node *st = cf_node_set_map(&p->a, p->obj, "status");
+	const cf_node *gen = cf_node_getp(p->obj, "metadata", "generation",
+	    NULL);
+	const char *req = cf_node_getp_str(p->obj, "metadata", "annotations",
+	    "reconcile.fluxcd.io/requestedAt", NULL);
+	bool ready;
+
+	if (r->kind == CF_RESULT_OK || r->kind == CF_RESULT_DONE)
+		success_conditions(p);
+	ready = cf_cond_summarize(&p->a, p->obj, &summary);
+	if ((ready || r->kind == CF_RESULT_STALLED) && gen)
+		cf_node_set(&p->a, st, "observedGeneration",
+		    cf_node_dup(&p->a, gen));
+	if (req)
+		cf_node_set(&p->a, st, "lastHandledReconcileAt",
+		    cf_node_str(&p->a, req));
+	if (ready && p->new_artifact) {
+		char m[512];
+
+		snprintf(m, sizeof(m), "stored artifact for revision '%s'",
+		    p->res.revision);
+		event(p, "Normal", "NewArtifact", m);
+	} else if (ready && p->was_ready_false) {
+		event(p, "Normal", "Succeeded", cf_cond_message(p->obj,
+		    CF_COND_READY));
+	}
+}
+
+/* Merge-patch the status subresource with the whole new status, keys
+ * that disappeared set to null. */
+static int write_status(struct pass *p)
+{
+	const cf_node *now = cf_node_get(p->obj, "status");
+	cf_node *patch = cf_node_map(&p->a), *st;
+	cf_buf b = CF_BUF_INIT;
+	int err;
+
+	if (p->before && now && cf_node_equal(p->before, now))
+		return 0;
+	st = now ? cf_node_dup(&p->a, now) : cf_node_map(&p->a);
+	for (size_t i = 0; i < cf_node_count(p->before); i++) {
+		const char *k = p->before->v.pairs[i].key;
+
+		if (!cf_node_get(st, k))
+			cf_node_set(&p->a, st, k, cf_node_null(&p->a));
+	}
+	cf_node_set(&p->a, patch, "status", st);
+	err = cf_json_write(&b, patch, 0);
+	if (!err)
+		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
+		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
+		    &(cf_write_opts){ .subresource = "status" });
+	cf_buf_release(&b);
+	return err;
+}
+
+static cf_result (*const steps[])(struct pass *) = {
+	step_finalizer, step_suspend, step_spec, step_storage, step_auth,
+	step_checkout, step_export, step_archive,
+};
+
+static int load(struct pass *p)
+{
+	const cf_obj *o;
+
+	if (cf_informer_get(&o, cf_ctl_informer(p->ctl), p->key->ns,
+	    p->key->name) < 0)
+		return CF_ENOTFOUND;
+	p->obj = cf_obj_dup(&p->a, o);
+	cf_obj_unref(o);
+	p->spec = cf_node_get(p->obj, "spec");
+	p->before = cf_node_get(p->obj, "status");
+	if (p->before)
+		p->before = cf_node_dup(&p->a, p->before);
+	p->was_ready_false = cf_cond_is(p->obj, CF_COND_READY, CF_FALSE);
+	return 0;
+}
+
+static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
+{
+	struct pass p = { .ctl = ctl, .sc = cf_ctl_payload(ctl),
+		.c = cf_ctl_client(ctl), .key = key, .a = CF_ARENA_INIT };
+	cf_result r;
+
+	if (load(&p) < 0) {
+		cf_arena_release(&p.a);
+		return cf_result_done(); /* gone: the finalizer cleaned up */
+	}
+	CF_RUN_STEPS(r, &p, steps);
+	if (p.work[0])
+		cf_fs_remove_tree(p.work);
+	if (!p.skip_status) {
+		finish_status(&p, &r);
+		if (write_status(&p) < 0) {
+			cf_log_error("%s '%s/%s': status update failed: %s",
+			    KIND, key->ns, key->name, cf_error_msg());
+			r = cf_result_failed("PatchOperationFailed", "%s",
+			    cf_error_msg());
+		} else if (r.kind == CF_RESULT_OK) {
+			r = cf_result_done_after(jittered(&p));
+		}
+	}
+	cf_arena_release(&p.a);
+	return r;
+}
+
+const cf_controller_def cf_gitrepository_controller = {
+	.gvk = { "source.toolkit.fluxcd.io", "v1", KIND },
+	.finalizer = CF_FLUX_FINALIZER,
+	.spec_changes_only = true,
+	.reconcile = reconcile,
+};
