@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Artifact download, digest check and safe unpacking.
+ *
+ * The download streams into a temporary file while hashing, so a large
+ * artifact never sits in memory and the digest costs no second read.
+ *
+ * Unpacking is the dangerous half: the tarball comes from a source that
+ * may be an attacker's OCI image or bucket. Names are cleaned and checked
+ * before anything is created, every directory on the way is opened with
+ * openat(O_NOFOLLOW) from the root's descriptor (so nothing the archive
+ * did earlier can redirect a later write, even if a link slipped in), and
+ * sizes are counted on the bytes actually written, not on what headers
+ * claim. Only gzip'ed tar is accepted, as Flux's untar does.
+ */
+#include "controllers/kustomize/fetch.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/http.h"
+
+#define IO_CHUNK (64u << 10)
+
+struct limits {
+	uint64_t max_download, max_untar;
+	uint32_t max_entries;
+	bool skip_symlinks;
+};
+
+static struct limits limits_of(const cf_fetch_opts *o)
+{
+	struct limits l = {
+		CF_FETCH_MAX_DOWNLOAD, CF_FETCH_MAX_UNTAR, CF_FETCH_MAX_ENTRIES,
+		false,
+	};
+
+	if (o) {
+		if (o->max_download)
+			l.max_download = o->max_download;
+		if (o->max_untar)
+			l.max_untar = o->max_untar;
+		if (o->max_entries)
+			l.max_entries = o->max_entries;
+		l.skip_symlinks = o->skip_symlinks;
+	}
+	return l;
+}
+
+/* ---- digests ---------------------------------------------------------- */
+
+/* Split "<algo>:<hex>" and pick the algorithm. blake3, which
+ * source-controller also offers, has no OpenSSL implementation. */
+static int digest_md(const EVP_MD **md, const char **hex, const char *digest)
+{
+	const char *colon = strchr(digest, ':');
+	size_t n = colon ? (size_t)(colon - digest) : 0;
+
+	*md = NULL;
+	if (n == 6 && !strncmp(digest, "sha256", n))
+		*md = EVP_sha256();
+	else if (n == 6 && !strncmp(digest, "sha384", n))
+		*md = EVP_sha384();
+	else if (n == 6 && !strncmp(digest, "sha512", n))
+		*md = EVP_sha512();
+	if (!*md)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "unsupported digest '%s'", digest);
+	*hex = colon + 1;
+	if (strlen(*hex) != (size_t)EVP_MD_get_size(*md) * 2)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "invalid digest '%s'", digest);
+	return 0;
+}
+
+/* Finish ctx and compare with the expected hex (either case). */
+static int digest_check(EVP_MD_CTX *ctx, const char *hex, const char *digest)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char got[EVP_MAX_MD_SIZE * 2 + 1];
+	unsigned int n = 0, i;
+
+	if (EVP_DigestFinal_ex(ctx, md, &n) != 1)
+		return cf_error_set(CF_ERR_INVALID, "cannot compute digest");
+	for (i = 0; i < n; i++)
+		snprintf(got + 2 * i, 3, "%02x", md[i]);
+	if (strcasecmp(got, hex) != 0)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "failed to verify artifact: computed digest doesn't match "
+		    "'%s'", digest);
+	return 0;
+}
+
+int cf_fetch_verify_file(const char *path, const char *digest)
+{
+	const EVP_MD *md;
+	const char *hex;
+	EVP_MD_CTX *ctx = NULL;
+	char *buf = NULL;
+	ssize_t r;
+	int fd = -1, err;
+
+	if ((err = digest_md(&md, &hex, digest)) < 0)
+		return err;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return cf_error_os("cannot open '%s'", path);
+	ctx = EVP_MD_CTX_new();
+	buf = cf_xmalloc(IO_CHUNK);
+	if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		err = cf_error_set(CF_ERR_INVALID, "cannot compute digest");
+		goto done;
+	}
+	while ((r = read(fd, buf, IO_CHUNK)) > 0)
+		EVP_DigestUpdate(ctx, buf, (size_t)r);
+	if (r < 0) {
+		err = cf_error_os("cannot read '%s'", path);
+		goto done;
+	}
+	err = digest_check(ctx, hex, digest);
+done:
+	free(buf);
+	EVP_MD_CTX_free(ctx);
+	close(fd);
+	return err;
+}
+
+/* ---- unpacking -------------------------------------------------------- */
+
+/* Create dir, or accept it if it is an empty directory; open it. */
+static int open_root(int *out, const char *dir)
+{
+	struct dirent *d;
+	DIR *dp;
+
+	if (mkdir(dir, 0755) < 0) {
+		if (errno != EEXIST)
+			return cf_error_os("cannot create '%s'", dir);
+		if (!(dp = opendir(dir)))
+			return cf_error_os("cannot open '%s'", dir);
+		while ((d = readdir(dp))) {
+			if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+				closedir(dp);
+				return cf_error_setc(CF_EEXISTS, CF_ERR_OS,
+				    "'%s' is not empty", dir);
+			}
+		}
+		closedir(dp);
+	}
+	if ((*out = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return cf_error_os("cannot open '%s'", dir);
+	return 0;
+}
+
+/*
+ * Clean an entry name into out: drop empty and "." components, refuse
+ * absolute names and "..". out is "" for the root itself. The depth cap
+ * keeps the tree within what cf_fs_remove_tree() can clean up.
+ */
+static int clean_name(char *out, size_t n, const char *name)
+{
+	const char *p = name, *e;
+	size_t len = 0, k, depth = 0;
+
+	if (*name == '/')
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot unpack '%s': absolute path", name);
+	while (*p) {
+		e = strchrnul(p, '/');
+		k = (size_t)(e - p);
+		if (k == 2 && p[0] == '.' && p[1] == '.')
+			return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "cannot unpack '%s': path leaves the directory",
+			    name);
+		if (k > 0 && !(k == 1 && p[0] == '.')) {
+			if (len + k + 2 > n)
+				return cf_error_setc(CF_EINVALID,
+				    CF_ERR_INVALID,
+				    "cannot unpack '%.64s...': name too long",
+				    name);
+			if (++depth > CF_FETCH_MAX_DEPTH)
+				return cf_error_setc(CF_EINVALID,
+				    CF_ERR_INVALID,
+				    "cannot unpack '%.64s...': more than %d "
+				    "levels deep", name, CF_FETCH_MAX_DEPTH);
+			if (len)
+				out[len++] = '/';
+			memcpy(out + len, p, k);
+			len += k;
+		}
+		p = *e ? e + 1 : e;
+	}
+	out[len] = '\0';
+	return 0;
+}
+
+/*
+ * Walk rel's directories from rootfd, creating them (0755) as needed, and
+ * return a descriptor on the last one; with last_too the final component
+ * is a directory as well. *base points at the final component.
+ */
+static int walk_dirs(int *out, int rootfd, char *rel, bool last_too,
+    const char **base)
+{
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), nfd;
+	char *p = rel, *slash = NULL;
+	int saved;
+
+	if (fd < 0)
+		return cf_error_os("cannot open the target directory");
+	for (;;) {
+		slash = strchr(p, '/');
+		if (!slash && !last_too)
+			break;
+		if (slash)
+			*slash = '\0';
+		if (mkdirat(fd, p, 0755) < 0 && errno != EEXIST)
+			goto fail;
+		nfd = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (nfd < 0)
+			goto fail;
+		close(fd);
+		fd = nfd;
+		if (!slash)
+			break;
+		*slash = '/';
+		p = slash + 1;
+	}
+	*base = p;
+	*out = fd;
+	return 0;
+fail:
+	/* A file (or, were one ever created, a link) is in the way. */
+	saved = errno;
+	if (slash)
+		*slash = '/';
+	close(fd);
+	errno = saved;
+	return cf_error_os("cannot unpack '%s'", rel);
+}
+
+static int write_all(int fd, const char *p, size_t n, const char *rel)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return cf_error_os("cannot write '%s'", rel);
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+struct untar {
+	struct archive *ar;
+	int rootfd;
+	struct limits lim;
+	uint64_t total;
+	uint32_t entries;
+	char *buf;
+};
+
+static int too_large(const struct untar *u)
+{
+	return cf_error_setc(CF_ETOOLARGE, CF_ERR_INVALID,
+	    "artifact is bigger than the max untar size of %llu bytes",
+	    (unsigned long long)u->lim.max_untar);
+}
+
+static int unpack_file(struct untar *u, struct archive_entry *e, char *rel)
+{
+	mode_t mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
+	la_int64_t size = archive_entry_size(e);
+	const char *base;
+	la_ssize_t r;
+	int dfd, fd, err;
+
+	if (size < 0 || (uint64_t)size > u->lim.max_untar - u->total)
+		return too_large(u);
+	if ((err = walk_dirs(&dfd, u->rootfd, rel, false, &base)) < 0)
+		return err;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+	close(dfd);
+	if (fd < 0)
+		return cf_error_os("cannot create '%s'", rel);
+	fchmod(fd, mode);
+	while ((r = archive_read_data(u->ar, u->buf, IO_CHUNK)) > 0) {
+		if ((uint64_t)r > u->lim.max_untar - u->total) {
+			err = too_large(u);
+			goto done;
+		}
+		u->total += (uint64_t)r;
+		if ((err = write_all(fd, u->buf, (size_t)r, rel)) < 0)
+			goto done;
+	}
+	if (r < 0)
+		err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot unpack '%s': %s", rel,
+		    archive_error_string(u->ar));
+done:
+	close(fd);
+	return err;
+}
+
+/* Refuse (or skip) everything that is not a file or a directory. */
+static int check_type(const struct untar *u, struct archive_entry *e,
+    const char *name, bool *skip)
+{
+	mode_t t = archive_entry_filetype(e);
+	const char *what = NULL;
+
+	*skip = false;
+	if (archive_entry_hardlink(e))
+		what = "hard links are not allowed";
+	else if (t == AE_IFLNK && u->lim.skip_symlinks)
+		*skip = true;
+	else if (t == AE_IFLNK)
+		what = "symbolic links are not allowed";
+	else if (t != AE_IFREG && t != AE_IFDIR)
+		what = "unsupported file type";
+	if (what)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot unpack '%s': %s", name, what);
+	return 0;
+}
+
+static int unpack_entry(struct untar *u, struct archive_entry *e)
+{
+	const char *name = archive_entry_pathname(e), *base;
+	char rel[PATH_MAX];
+	bool skip;
+	int err, fd;
+
+	if (!name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot unpack an entry with an unreadable name");
+	if (++u->entries > u->lim.max_entries)
+		return cf_error_setc(CF_ETOOLARGE, CF_ERR_INVALID,
+		    "artifact has more than %u entries", u->lim.max_entries);
+	if ((err = check_type(u, e, name, &skip)) < 0 || skip ||
+	    (err = clean_name(rel, sizeof(rel), name)) < 0)
+		return err;
+	if (archive_entry_filetype(e) == AE_IFREG) {
+		if (!*rel)
+			return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "cannot unpack '%s': not a file name", name);
+		return unpack_file(u, e, rel);
+	}
+	if (!*rel)
+		return 0; /* "./" */
+	if ((err = walk_dirs(&fd, u->rootfd, rel, true, &base)) < 0)
+		return err;
+	close(fd);
+	return 0;
+}
+
+/* Read every entry of an opened archive into dir. */
+static int untar(struct archive *ar, const char *dir, const cf_fetch_opts *o)
+{
+	struct untar u = { ar, -1, limits_of(o), 0, 0, NULL };
+	struct archive_entry *e;
+	bool first = true;
+	int r, err = 0;
+
+	if ((err = open_root(&u.rootfd, dir)) < 0)
+		return err;
+	u.buf = cf_xmalloc(IO_CHUNK);
+	for (;;) {
+		r = archive_read_next_header(ar, &e);
+		/* Flux reads artifacts with gzip.NewReader: plain or
+		 * otherwise compressed tarballs are refused. */
+		if (first && r != ARCHIVE_FATAL &&
+		    archive_filter_code(ar, 0) != ARCHIVE_FILTER_GZIP) {
+			err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "artifact is not a gzip'ed tarball");
+			break;
+		}
+		first = false;
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+			    "cannot read artifact: %s",
+			    archive_error_string(ar));
+			break;
+		}
+		if ((err = unpack_entry(&u, e)) < 0)
+			break;
+	}
+	free(u.buf);
+	close(u.rootfd);
+	return err;
+}
+
+static struct archive *reader_new(void)
+{
+	struct archive *ar = archive_read_new();
+
+	if (!ar)
+		CF_BUG("archive_read_new failed");
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_format_tar(ar);
+	return ar;
+}
+
+int cf_fetch_untar_file(const char *path, const char *dir,
+    const cf_fetch_opts *opts)
+{
+	struct archive *ar = reader_new();
+	int err;
+
+	if (archive_read_open_filename(ar, path, IO_CHUNK) != ARCHIVE_OK) {
+		err = cf_error_setc(access(path, F_OK) ? CF_ENOTFOUND :
+		    CF_EINVALID, CF_ERR_INVALID, "cannot read '%s': %s", path,
+		    archive_error_string(ar));
+		archive_read_free(ar);
+		return err;
+	}
+	err = untar(ar, dir, opts);
+	archive_read_free(ar);
+	return err;
+}
+
+int cf_fetch_untar_mem(const void *data, size_t len, const char *dir,
+    const cf_fetch_opts *opts)
+{
+	struct archive *ar = reader_new();
+	int err;
+
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "cannot read artifact: %s", archive_error_string(ar));
+		archive_read_free(ar);
+		return err;
+	}
+	err = untar(ar, dir, opts);
+	archive_read_free(ar);
+	return err;
+}
+
+/* ---- download --------------------------------------------------------- */
+
+struct download {
+	int fd;
+	EVP_MD_CTX *ctx; /* NULL when no digest is checked */
+	uint64_t size, cap;
+	const char *url; /* redacted */
+	const char *path;
+};
+
+static int on_data(const char *data, size_t len, void *payload)
+{
+	struct download *d = payload;
+
+	if (len > d->cap - d->size)
+		return cf_error_setc(CF_ETOOLARGE, CF_ERR_HTTP,
+		    "artifact from '%s' is bigger than %llu bytes", d->url,
+		    (unsigned long long)d->cap);
+	d->size += len;
+	if (d->ctx)
+		EVP_DigestUpdate(d->ctx, data, len);
+	return write_all(d->fd, data, len, d->path);
+}
+
+/* GET url into d->fd; map the status to our codes. */
+static int download(cf_http *h, struct download *d, const char *url,
+    long timeout_ms)
+{
+	cf_http_request req = {
+		.url = url,
+		.accept = "*/*",
+		.timeout_ms = timeout_ms,
+		.on_data = on_data,
+		.payload = d,
+	};
+	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
+	int err;
+
+	err = cf_http_do(h, &req, &resp);
+	if (err == 0 && resp.status == 404)
+		err = cf_error_setc(CF_ENOTFOUND, CF_ERR_HTTP,
+		    "artifact not found at '%s'", d->url);
+	else if (err == 0 && (resp.status < 200 || resp.status >= 300))
+		err = cf_error_set(CF_ERR_HTTP,
+		    "failed to download artifact from '%s', status: %ld",
+		    d->url, resp.status);
+	cf_http_response_release(&resp);
+	return err;
+}
+
+int cf_fetch_artifact(cf_http *h, const char *url, const char *digest,
+    const char *dir, const cf_fetch_opts *opts)
+{
+	struct limits lim = limits_of(opts);
+	struct download d = { -1, NULL, 0, lim.max_download, NULL, NULL };
+	cf_buf redacted = CF_BUF_INIT, tmp = CF_BUF_INIT;
+	const EVP_MD *md = NULL;
+	const char *hex = NULL;
+	int err;
+
+	cf_http_redact_url(&redacted, url);
+	d.url = redacted.buf;
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		err = cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "unsupported artifact URL '%s'", d.url);
+		goto done;
+	}
+	if (digest && *digest) {
+		if ((err = digest_md(&md, &hex, digest)) < 0)
+			goto done;
+		d.ctx = EVP_MD_CTX_new();
+		if (!d.ctx || EVP_DigestInit_ex(d.ctx, md, NULL) != 1) {
+			err = cf_error_set(CF_ERR_INVALID,
+			    "cannot compute digest");
+			goto done;
+		}
+	}
+	/* Next to dir, so the caller's work area holds everything. */
+	cf_buf_addf(&tmp, "%s.download.XXXXXX", dir);
+	if ((d.fd = mkostemp(tmp.buf, O_CLOEXEC)) < 0) {
+		err = cf_error_os("cannot create '%s'", tmp.buf);
+		goto done;
+	}
+	d.path = tmp.buf;
+	if ((err = download(h, &d, url, opts ? opts->timeout_ms : 0)) < 0)
+		goto done;
+	if (d.ctx && (err = digest_check(d.ctx, hex, digest)) < 0)
+		goto done;
+	err = cf_fetch_untar_file(tmp.buf, dir, opts);
+done:
+	if (d.fd >= 0) {
+		close(d.fd);
+		unlink(tmp.buf);
+	}
+	EVP_MD_CTX_free(d.ctx);
+	cf_buf_release(&tmp);
+	cf_buf_release(&redacted);
+	return err;
+}
