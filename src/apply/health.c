@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The health wait: Flux's WaitForSet, by polling. Each round reads every
+ * object once, into an arena that the round then drops, so a long wait
+ * on a large set holds one round's objects at most. Watches would save
+ * requests but need one stream per kind; a 2 s poll is what Flux does.
+ */
+#include "apply/health.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "apply/apply_int.h"
+#include "client/client.h"
+#include "core/alloc.h"
+#include "core/buf.h"
+#include "core/error.h"
+
+#define DEFAULT_INTERVAL_MS 2000
+#define DEFAULT_TIMEOUT_MS 60000
+#define SLEEP_SLICE_MS 50
+#define REPORT_CAP 4096 /* a health message, not a log */
+
+int64_t cf_apply__now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool cf_apply__sleep(int64_t ms, const atomic_bool *cancel)
+{
+	int64_t end = cf_apply__now_ms() + ms;
+
+	for (;;) {
+		int64_t left = end - cf_apply__now_ms();
+
+		if (cancel && atomic_load(cancel))
+			return false;
+		if (left <= 0)
+			return true;
+		if (left > SLEEP_SLICE_MS)
+			left = SLEEP_SLICE_MS;
+		nanosleep(&(struct timespec){ 0, (long)left * 1000000 }, NULL);
+	}
+}
+
+/* Read one object and judge it. */
+static void poll_one(cf_health *h, cf_arena *a, cf_client *c,
+    const cf_inv_entry *e)
+{
+	cf_node *obj = NULL;
+	int err = cf_client_get(&obj, a, c, cf_inv_api_version(a, e), e->kind,
+	    e->ns, e->name);
+
+	if (err == CF_ENOTFOUND) {
+		h->status = CF_HEALTH_NOT_FOUND;
+		snprintf(h->message, sizeof(h->message), "not found");
+	} else if (err < 0) {
+		h->status = CF_HEALTH_UNKNOWN;
+		snprintf(h->message, sizeof(h->message), "%s", cf_error_msg());
+	} else {
+		cf_health_compute(h, obj, 0);
+	}
+}
+
+/* One round over the set: the statuses into hs, counts into *current
+ * and *failed. */
+static void poll_round(cf_health *hs, size_t *current, size_t *failed,
+    cf_client *c, const cf_inventory *set)
+{
+	cf_arena a = CF_ARENA_INIT;
+
+	*current = *failed = 0;
+	for (size_t i = 0; i < set->len; i++) {
+		poll_one(&hs[i], &a, c, &set->v[i]);
+		cf_arena_release(&a);
+	}
+	for (size_t i = 0; i < set->len; i++) {
+		*current += hs[i].status == CF_HEALTH_CURRENT;
+		*failed += hs[i].status == CF_HEALTH_FAILED;
+	}
+}
+
+/* "<prefix>: [Kind/ns/name status: 'S'[: msg], ...]" for the objects
+ * that are not Current (only the Failed ones when failed_only). */
+static int fail_with(int code, const char *prefix, const cf_health *hs,
+    const cf_inventory *set, bool failed_only)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_buf b = CF_BUF_INIT;
+	size_t dropped = 0;
+	int r;
+
+	cf_buf_init_capped(&b, REPORT_CAP);
+	cf_buf_addf(&b, "%s: [", prefix);
+	for (size_t i = 0, n = 0; i < set->len; i++) {
+		if (hs[i].status == CF_HEALTH_CURRENT ||
+		    (failed_only && hs[i].status != CF_HEALTH_FAILED))
+			continue;
+		cf_apply__report(&b, &dropped, "%s%s status: '%s'%s%s",
+		    n++ ? ", " : "", cf_inv_subject(&a, &set->v[i]),
+		    cf_health_status_name(hs[i].status),
+		    failed_only ? ": " : "", failed_only ? hs[i].message : "");
+	}
+	cf_apply__report(&b, &dropped, "]");
+	r = cf_apply__report_fail(code, &b, dropped);
+	cf_buf_release(&b);
+	cf_arena_release(&a);
+	return r;
+}
+
+static int finish(cf_health_wait_result *out, enum cf_health_wait_outcome o,
+    size_t current, int64_t start)
+{
+	out->outcome = o;
+	out->current = current;
+	out->elapsed_ms = cf_apply__now_ms() - start;
+	return 0;
+}
+
+int cf_health_wait(cf_health_wait_result *out, cf_client *c,
+    const cf_inventory *set, const cf_health_wait_opts *opts)
+{
+	static const cf_health_wait_opts zero;
+	const cf_health_wait_opts *o = opts ? opts : &zero;
+	int64_t interval = o->interval_ms > 0 ? o->interval_ms :
+	    DEFAULT_INTERVAL_MS;
+	int64_t timeout = o->timeout_ms > 0 ? o->timeout_ms :
+	    DEFAULT_TIMEOUT_MS;
+	int64_t start = cf_apply__now_ms();
+	cf_health_wait_result scratch;
+	cf_health *hs = cf_xcalloc(set->len ? set->len : 1, sizeof(*hs));
+	size_t current = 0, failed = 0;
+	int r;
+
+	if (!out)
+		out = &scratch;
+	for (size_t i = 0; i < set->len; i++)
+		hs[i].status = CF_HEALTH_UNKNOWN;
+	for (;;) {
+		int64_t left;
+
+		poll_round(hs, &current, &failed, c, set);
+		left = start + timeout - cf_apply__now_ms();
+		if (current == set->len) {
+			r = finish(out, CF_HEALTH_WAIT_READY, current, start);
+			break;
+		}
+		if (failed && !o->no_fail_fast) {
+			finish(out, CF_HEALTH_WAIT_FAILED, current, start);
+			r = fail_with(CF_ERROR, "failed early due to stalled "
+			    "resources", hs, set, true);
+			break;
+		}
+		if (left <= 0 || (o->cancel && atomic_load(o->cancel)) ||
+		    !cf_apply__sleep(left < interval ? left : interval,
+		    o->cancel)) {
+			bool canceled = left > 0;
+
+			finish(out, canceled ? CF_HEALTH_WAIT_CANCELED :
+			    CF_HEALTH_WAIT_TIMEOUT, current, start);
+			r = canceled ? cf_error_setc(CF_ETIMEOUT, CF_ERR_KUBE,
+			    "health check canceled") : fail_with(CF_ETIMEOUT,
+			    "timeout waiting for", hs, set, false);
+			break;
+		}
+	}
+	free(hs);
+	return r;
+}

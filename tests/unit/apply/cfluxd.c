@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The apply engine against a real cfluxd ($CFLUXD, started with
+ * --no-controllers on 127.0.0.1:0 with a temporary data dir, stopped by
+ * PID at exit). Nothing runs the workload controllers, so the tests play
+ * the kubelet where a status has to change.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply/apply.h"
+#include "apply/health.h"
+#include "client/client.h"
+#include "client/kubeconfig.h"
+#include "core/error.h"
+#include "core/yaml.h"
+#include "fixture.h"
+#include "test.h"
+
+static fx_proc proc = { -1, 0 };
+static cf_client *cl;
+static cf_arena cfg_arena = CF_ARENA_INIT;
+
+static void nap(long ms)
+{
+	nanosleep(&(struct timespec){ ms / 1000, (ms % 1000) * 1000000 },
+	    NULL);
+}
+
+static void stop_server(void)
+{
+	cf_client_free(cl);
+	fx_stop(&proc);
+	cf_arena_release(&cfg_arena);
+}
+
+static int connect_server(const char *kc)
+{
+	cf_rest_config *cfg = NULL;
+
+	for (int i = 0; i < 200 && access(kc, R_OK) != 0; i++)
+		nap(50);
+	if (cf_kubeconfig_load(&cfg, &cfg_arena, kc, NULL) < 0 ||
+	    cf_client_new(&cl, cfg, &(cf_client_opts){
+	    .backoff_base_ms = 50, .backoff_max_ms = 500 }) < 0)
+		return -1;
+	for (int i = 0; i < 100; i++) {
+		cf_arena a = CF_ARENA_INIT;
+		int err = cf_client_do(NULL, &a, cl, "GET", "/readyz", NULL,
+		    NULL, 0, 0);
+
+		cf_arena_release(&a);
+		if (err == 0)
+			return 0;
+		nap(100);
+	}
+	return -1;
+}
+
+/* cfluxd, started once per binary. */
+static cf_client *server(void)
+{
+	const char *exe = getenv("CFLUXD");
+	char data[600], kc[700];
+
+	if (cl || !exe)
+		return cl;
+	snprintf(data, sizeof(data), "%s/data", cf_test_tmpdir());
+	snprintf(kc, sizeof(kc), "%s/kubeconfig", data);
+	char *argv[] = { (char *)exe, "--data-dir", data, "--listen",
+	    "127.0.0.1:0", "--no-controllers", "--log-level", "error", NULL };
+	if (fx_start(&proc, argv, 0) < 0)
+		return NULL;
+	atexit(stop_server);
+	if (connect_server(kc) < 0) {
+		fprintf(stderr, "cfluxd: %s\n", cf_error_msg());
+		cf_client_free(cl);
+		cl = NULL;
+	}
+	return cl;
+}
+
+/* A multi-document YAML set. */
+struct set {
+	cf_node **objs;
+	size_t n;
+};
+
+static struct set yaml(cf_arena *a, const char *text)
+{
+	struct set s = { 0 };
+
+	size_t n = 0;
+
+	if (cf_yaml_parse(&s.objs, &s.n, a, text, strlen(text), NULL) < 0) {
+		fprintf(stderr, "yaml: %s\n", cf_error_msg());
+		abort();
+	}
+	/* A trailing "---" makes an empty document: not an object. */
+	for (size_t i = 0; i < s.n; i++)
+		if (cf_node_is(s.objs[i], CF_NODE_MAP))
+			s.objs[n++] = s.objs[i];
+	s.n = n;
+	return s;
+}
+
+static int apply(cf_change_set *cs, cf_arena *a, const char *text,
+    const cf_apply_opts *o)
+{
+	struct set s = yaml(a, text);
+
+	int err;
+
+	*cs = (cf_change_set)CF_CHANGE_SET_INIT;
+	err = cf_apply_set(cs, a, server(), s.objs, s.n, o);
+	if (err < 0)
+		fprintf(stderr, "    apply: %s\n", cf_error_msg());
+	return err;
+}
+
+/* The change set as text, for one CHECK_STR. */
+static const char *changes(cf_arena *a, const cf_change_set *cs)
+{
+	cf_buf b = CF_BUF_INIT;
+	char *s;
+
+	cf_change_set_format(&b, cs, false);
+	s = cf_arena_strdup(a, b.buf);
+	cf_buf_release(&b);
+	return s;
+}
+
+/* A string field of a live object (path of keys, NULL-terminated), or
+ * NULL when the object or the field is absent. */
+static const char *get_str(cf_arena *a, const char *av, const char *kind,
+    const char *ns, const char *name, ...)
+{
+	cf_node *obj = NULL;
+	const char *key;
+	va_list ap;
+
+	if (cf_client_get(&obj, a, server(), av, kind, ns, name) < 0)
+		return NULL;
+	va_start(ap, name);
+	while (obj && (key = va_arg(ap, const char *)) != NULL)
+		obj = cf_node_get(obj, key);
+	va_end(ap);
+	return cf_node_as_str(obj);
+}
+
+#define APP_SET \
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n" \
+	"  namespace: app1\ndata:\n  k: %s\n---\n" \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n" \
+	"  namespace: app1\nspec:\n  selector:\n    matchLabels: {app: web}\n" \
+	"  template:\n    metadata:\n      labels: {app: web}\n" \
+	"    spec:\n      containers:\n      - name: c\n        image: nginx\n" \
+	"---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: app1\n"
+
+TEST(test_apply_cfluxd__twice_then_one_change)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_apply_opts o = { .owner_name = "apps", .owner_namespace = "flux" };
+	char text[2048];
+
+	CHECK(server());
+	snprintf(text, sizeof(text), APP_SET, "one");
+	CHECK_INT(apply(&cs, &a, text, &o), 0);
+	/* Namespaces go first, whatever the order of the input. */
+	CHECK_STR(changes(&a, &cs), "Namespace/app1 created\n"
+	    "ConfigMap/app1/cm created\nDeployment/app1/web created\n");
+	CHECK_STR(get_str(&a, "v1", "ConfigMap", "app1", "cm", "metadata",
+	    "labels", "kustomize.toolkit.fluxcd.io/name", NULL), "apps");
+
+	CHECK_INT(apply(&cs, &a, text, &o), 0);
+	CHECK_STR(changes(&a, &cs), "Namespace/app1 unchanged\n"
+	    "ConfigMap/app1/cm unchanged\nDeployment/app1/web unchanged\n");
+
+	snprintf(text, sizeof(text), APP_SET, "two");
+	CHECK_INT(apply(&cs, &a, text, &o), 0);
+	CHECK_STR(changes(&a, &cs), "Namespace/app1 unchanged\n"
+	    "ConfigMap/app1/cm configured\nDeployment/app1/web unchanged\n");
+	CHECK_STR(get_str(&a, "v1", "ConfigMap", "app1", "cm", "data", "k",
+	    NULL), "two");
+	cf_arena_release(&a);
+}
+
+#define CRD_SET \
+	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n" \
+	"  namespace: default\nspec:\n  size: 3\n---\n" \
+	"apiVersion: apiextensions.k8s.io/v1\n" \
+	"kind: CustomResourceDefinition\n" \
+	"metadata:\n  name: widgets.example.com\nspec:\n" \
+	"  group: example.com\n  scope: Namespaced\n" \
+	"  names: {plural: widgets, singular: widget, kind: Widget, " \
+	"listKind: WidgetList}\n" \
+	"  versions:\n  - name: v1\n    served: true\n    storage: true\n" \
+	"    schema:\n      openAPIV3Schema:\n        type: object\n" \
+	"        properties:\n          spec:\n            type: object\n" \
+	"            properties:\n              size: {type: integer}\n"
+
+TEST(test_apply_cfluxd__crd_and_its_resource)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_apply_opts o = { .wait_interval_ms = 200,
+	    .wait_timeout_ms = 20000 };
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, CRD_SET, &o), 0);
+	CHECK_STR(changes(&a, &cs),
+	    "CustomResourceDefinition/widgets.example.com created\n"
+	    "Widget/default/w1 created\n");
+	CHECK_INT(apply(&cs, &a, CRD_SET, &o), 0);
+	CHECK_STR(changes(&a, &cs),
+	    "CustomResourceDefinition/widgets.example.com unchanged\n"
+	    "Widget/default/w1 unchanged\n");
+	cf_arena_release(&a);
+}
+
+TEST(test_apply_cfluxd__dry_run_failure_applies_nothing)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	const char *msg;
+	int err;
+
+	CHECK(server());
+	/* Runs after the CRD test: widgets are served. */
+	err = apply(&cs, &a,
+	    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n"
+	    "  namespace: default\ndata: {k: v}\n---\n"
+	    "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n"
+	    "  name: bad\n  namespace: default\nspec:\n  size: lots\n---\n"
+	    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: worse\n"
+	    "  namespace: default\n  labels: {app: not valid!}\n"
+	    "stringData: {k: v}\n", NULL);
+	CHECK_INT(err, CF_EINVALID);
+	msg = cf_error_msg();
+	CHECK(strstr(msg, "Widget/default/bad dry-run failed (Invalid)"));
+	CHECK(strstr(msg, "spec.size"));
+	CHECK(strstr(msg, "Secret/default/worse dry-run failed (Invalid)"));
+	CHECK(strstr(msg, "metadata.labels"));
+	CHECK(!strstr(msg, "ConfigMap"));
+	CHECK_INT(cs.len, 0);
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "fine", "metadata",
+	    "name", NULL));
+	cf_arena_release(&a);
+}
+
+#define IMM_SET \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: imm\n" \
+	"  namespace: default\n%s" \
+	"spec:\n  selector:\n    matchLabels: {app: %s}\n" \
+	"  template:\n    metadata:\n      labels: {app: %s}\n" \
+	"    spec:\n      containers:\n      - name: c\n        image: x\n"
+
+static int apply_imm(cf_change_set *cs, cf_arena *a, const char *app,
+    const char *meta, bool force)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), IMM_SET, meta, app, app);
+	return apply(cs, a, text, &(cf_apply_opts){ .force = force,
+	    .wait_timeout_ms = 10000 });
+}
+
+TEST(test_apply_cfluxd__immutable_field_needs_force)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	const char *uid;
+
+	CHECK(server());
+	CHECK_INT(apply_imm(&cs, &a, "a", "", false), 0);
+	uid = get_str(&a, "apps/v1", "Deployment", "default", "imm",
+	    "metadata", "uid", NULL);
+	CHECK(uid);
+	CHECK_INT(apply_imm(&cs, &a, "b", "", false), CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "Deployment/default/imm dry-run failed"));
+	CHECK(strstr(cf_error_msg(), "immutable"));
+	CHECK_STR(get_str(&a, "apps/v1", "Deployment", "default", "imm",
+	    "metadata", "uid", NULL), uid);
+
+	/* Forced globally: deleted and created again. */
+	CHECK_INT(apply_imm(&cs, &a, "b", "", true), 0);
+	CHECK_STR(changes(&a, &cs), "Deployment/default/imm created\n");
+	CHECK(strcmp(get_str(&a, "apps/v1", "Deployment", "default", "imm",
+	    "metadata", "uid", NULL), uid));
+
+	/* Forced by the object's own annotation. */
+	CHECK_INT(apply_imm(&cs, &a, "c", "  annotations:\n    "
+	    "kustomize.toolkit.fluxcd.io/force: enabled\n", false), 0);
+	CHECK_STR(changes(&a, &cs), "Deployment/default/imm created\n");
+	CHECK_STR(get_str(&a, "apps/v1", "Deployment", "default", "imm",
+	    "spec", "selector", "matchLabels", "app", NULL), "c");
+	cf_arena_release(&a);
+}
+
+#define CM(name, extra) \
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " name "\n" \
+	"  namespace: prune1\n" extra "data: {k: v}\n---\n"
+#define PRUNE_NS "apiVersion: v1\nkind: Namespace\nmetadata:\n" \
+	"  name: prune1\n---\n"
+
+static int inventory_of(cf_inventory *inv, cf_arena *a, const char *text,
+    const cf_apply_opts *o)
+{
+	cf_change_set cs;
+	int err = apply(&cs, a, text, o);
+
+	cf_change_set_inventory(inv, a, &cs);
+	return err;
+}
+
+TEST(test_apply_cfluxd__prune)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_apply_opts mine = { .owner_name = "p", .owner_namespace = "flux" };
+	cf_apply_opts theirs = { .owner_name = "q", .owner_namespace = "flux" };
+	cf_inventory old = CF_INVENTORY_INIT, now = CF_INVENTORY_INIT;
+	cf_inventory stale = CF_INVENTORY_INIT, failed = CF_INVENTORY_INIT;
+	cf_change_set cs = CF_CHANGE_SET_INIT;
+
+	CHECK(server());
+	CHECK_INT(inventory_of(&old, &a, PRUNE_NS CM("keep", "") CM("gone", "")
+	    CM("held", "  annotations:\n    kustomize.toolkit.fluxcd.io/"
+	    "prune: disabled\n") CM("taken", ""), &mine), 0);
+	CHECK_INT(old.len, 5);
+	/* Another Kustomization takes "taken" over. */
+	CHECK_INT(inventory_of(&stale, &a, CM("taken", ""), &theirs), 0);
+	stale.len = 0;
+	/* The next revision keeps only "keep", without its Namespace. */
+	CHECK_INT(inventory_of(&now, &a, CM("keep", ""), &mine), 0);
+	cf_inv_diff(&stale, &a, &old, &now);
+	CHECK_INT(stale.len, 4);
+	CHECK_INT(cf_apply_prune(&cs, &failed, &a, server(), &stale,
+	    &(cf_prune_opts){ .owner_name = "p", .owner_namespace = "flux",
+	    .keep = &now }), 0);
+	CHECK_STR(changes(&a, &cs), "ConfigMap/prune1/gone deleted\n"
+	    "ConfigMap/prune1/held skipped\nConfigMap/prune1/taken skipped\n"
+	    "Namespace/prune1 skipped\n");
+	CHECK_INT(failed.len, 0);
+	CHECK(!get_str(&a, "v1", "ConfigMap", "prune1", "gone", "metadata",
+	    "name", NULL));
+	CHECK(get_str(&a, "v1", "ConfigMap", "prune1", "held", "metadata",
+	    "name", NULL));
+	CHECK(get_str(&a, "v1", "Namespace", NULL, "prune1", "metadata",
+	    "name", NULL));
+
+	/* Pruning again: the deleted object is simply gone. */
+	cs.len = 0;
+	CHECK_INT(cf_apply_prune(&cs, NULL, &a, server(), &stale,
+	    &(cf_prune_opts){ .owner_name = "p", .owner_namespace = "flux",
+	    .keep = &now }), 0);
+	CHECK_INT(cs.len, 3);
+	cf_arena_release(&a);
+}
+
+TEST(test_apply_cfluxd__ssa_annotations)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	const char *once = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+	    "  name: once\n  namespace: default\n  annotations:\n"
+	    "    kustomize.toolkit.fluxcd.io/ssa: IfNotPresent\n"
+	    "data: {k: %s}\n---\n"
+	    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ignored\n"
+	    "  namespace: default\n  annotations:\n"
+	    "    kustomize.toolkit.fluxcd.io/ssa: ignore\ndata: {k: v}\n";
+	char text[512];
+
+	CHECK(server());
+	snprintf(text, sizeof(text), once, "first");
+	CHECK_INT(apply(&cs, &a, text, NULL), 0);
+	CHECK_STR(changes(&a, &cs), "ConfigMap/default/ignored skipped\n"
+	    "ConfigMap/default/once created\n");
+	snprintf(text, sizeof(text), once, "second");
+	CHECK_INT(apply(&cs, &a, text, NULL), 0);
+	CHECK_STR(changes(&a, &cs), "ConfigMap/default/ignored skipped\n"
+	    "ConfigMap/default/once skipped\n");
+	CHECK_STR(get_str(&a, "v1", "ConfigMap", "default", "once", "data",
+	    "k", NULL), "first");
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "ignored", "data",
+	    "k", NULL));
+	cf_arena_release(&a);
+}
+
+/* ---- health waits ---- */
+
+#define DEPLOY(name) \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " name \
+	"\n  namespace: default\nspec:\n  selector:\n    matchLabels: " \
+	"{app: " name "}\n  template:\n    metadata:\n      labels: " \
+	"{app: " name "}\n    spec:\n      containers:\n      - name: c\n" \
+	"        image: x\n"
+
+struct kubelet {
+	const char *name;
+	long delay_ms;
+	int err;
+};
+
+/* Roll the Deployment out: the status its controller would write. */
+static void *play_kubelet(void *p)
+{
+	struct kubelet *k = p;
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *obj = NULL;
+	char patch[1024];
+	int64_t gen = 1;
+
+	nap(k->delay_ms);
+	k->err = cf_client_get(&obj, &a, cl, "apps/v1", "Deployment",
+	    "default", k->name);
+	cf_node_as_int(cf_node_getp(obj, "metadata", "generation", NULL),
+	    &gen);
+	snprintf(patch, sizeof(patch), "{\"status\":{\"observedGeneration\":"
+	    "%lld,\"replicas\":1,\"updatedReplicas\":1,\"readyReplicas\":1,"
+	    "\"availableReplicas\":1,\"conditions\":[{\"type\":\"Available\","
+	    "\"status\":\"True\",\"reason\":\"MinimumReplicasAvailable\"},"
+	    "{\"type\":\"Progressing\",\"status\":\"True\",\"reason\":"
+	    "\"NewReplicaSetAvailable\"}]}}", (long long)gen);
+	if (k->err == 0)
+		k->err = cf_client_patch(NULL, &a, cl, "apps/v1", "Deployment",
+		    "default", k->name, CF_PATCH_MERGE, patch, strlen(patch),
+		    &(cf_write_opts){ .subresource = "status" });
+	cf_arena_release(&a);
+	return NULL;
+}
+
+static void one(cf_inventory *inv, cf_arena *a, const char *id)
+{
+	cf_inv_entry e;
+
+	*inv = (cf_inventory)CF_INVENTORY_INIT;
+	if (cf_inv_id_parse(&e, a, id) == 0) {
+		e.version = "v1";
+		cf_inv_add(inv, a, &e);
+	}
+}
+
+TEST(test_apply_cfluxd__wait_for_rollout)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_inventory inv;
+	cf_health_wait_result res;
+	struct kubelet k = { "roll", 700, -1 };
+	pthread_t t;
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, DEPLOY("roll"), NULL), 0);
+	one(&inv, &a, "default_roll_apps_Deployment");
+	pthread_create(&t, NULL, play_kubelet, &k);
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 20000 }), 0);
+	pthread_join(t, NULL);
+	CHECK_INT(k.err, 0);
+	CHECK_INT(res.outcome, CF_HEALTH_WAIT_READY);
+	CHECK_INT(res.current, 1);
+	CHECK(res.elapsed_ms >= 600);
+	cf_arena_release(&a);
+}
+
+TEST(test_apply_cfluxd__wait_timeout)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_inventory inv;
+	cf_health_wait_result res;
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, DEPLOY("slow"), NULL), 0);
+	one(&inv, &a, "default_slow_apps_Deployment");
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 800 }), CF_ETIMEOUT);
+	CHECK_INT(res.outcome, CF_HEALTH_WAIT_TIMEOUT);
+	CHECK_STR(cf_error_msg(), "timeout waiting for: "
+	    "[Deployment/default/slow status: 'InProgress']");
+	CHECK(res.elapsed_ms >= 800 && res.elapsed_ms < 5000);
+
+	/* A missing object is waited for, not an error. */
+	one(&inv, &a, "default_nothere_apps_Deployment");
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 300 }), CF_ETIMEOUT);
+	CHECK(strstr(cf_error_msg(), "status: 'NotFound'"));
+	cf_arena_release(&a);
+}
+
+static void *cancel_later(void *p)
+{
+	nap(300);
+	atomic_store((atomic_bool *)p, true);
+	return NULL;
+}
+
+TEST(test_apply_cfluxd__wait_canceled)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_inventory inv;
+	cf_health_wait_result res;
+	atomic_bool cancel = false;
+	pthread_t t;
+
+	CHECK(server());
+	one(&inv, &a, "default_slow_apps_Deployment");
+	pthread_create(&t, NULL, cancel_later, &cancel);
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 5000, .timeout_ms = 60000, .cancel = &cancel }),
+	    CF_ETIMEOUT);
+	pthread_join(t, NULL);
+	CHECK_INT(res.outcome, CF_HEALTH_WAIT_CANCELED);
+	CHECK(res.elapsed_ms < 3000);
+	cf_arena_release(&a);
+}
+
+TEST(test_apply_cfluxd__wait_fails_fast)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_inventory inv;
+	cf_health_wait_result res;
+	const char *patch = "{\"status\":{\"conditions\":[{\"type\":"
+	    "\"Progressing\",\"status\":\"False\",\"reason\":"
+	    "\"ProgressDeadlineExceeded\"}]}}";
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, DEPLOY("stuck"), NULL), 0);
+	CHECK_INT(cf_client_patch(NULL, &a, server(), "apps/v1", "Deployment",
+	    "default", "stuck", CF_PATCH_MERGE, patch, strlen(patch),
+	    &(cf_write_opts){ .subresource = "status" }), 0);
+	one(&inv, &a, "default_stuck_apps_Deployment");
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 20000 }), CF_ERROR);
+	CHECK_INT(res.outcome, CF_HEALTH_WAIT_FAILED);
+	CHECK(strstr(cf_error_msg(), "Deployment/default/stuck status: "
+	    "'Failed': Progress deadline exceeded"));
+	cf_arena_release(&a);
+}
+
+TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
+    T(test_apply_cfluxd__crd_and_its_resource),
+    T(test_apply_cfluxd__dry_run_failure_applies_nothing),
+    T(test_apply_cfluxd__immutable_field_needs_force),
+    T(test_apply_cfluxd__prune),
+    T(test_apply_cfluxd__ssa_annotations),
+    T(test_apply_cfluxd__wait_for_rollout),
+    T(test_apply_cfluxd__wait_timeout),
+    T(test_apply_cfluxd__wait_canceled),
+    T(test_apply_cfluxd__wait_fails_fast))
