@@ -2,7 +2,9 @@
 /*
  * The cflux commands: one function per verb (or verb + noun), each in its
  * own cmd_<verb>.c. argv[0] is the verb itself; the return value is the
- * process exit status.
+ * process exit status (0, or 1 after "✗ ..." on stderr, as flux).
+ * Global flags (--kubeconfig, --context, -n, -A, --timeout) are taken out
+ * of argv by main before a command runs; see cli.h.
  */
 #ifndef CF_CLI_CMD_H
 #define CF_CLI_CMD_H
@@ -13,5 +15,33 @@ int cf_cmd_kustomize(int argc, char **argv);
 /* cflux build kustomization NAME --path DIR (Flux's build: files anywhere,
  * objects in FIFO order unless the kustomization sets sortOptions) */
 int cf_cmd_build(int argc, char **argv);
+
+/* cflux version [--client] [-o yaml|json] */
+int cf_cmd_version(int argc, char **argv);
+/* cflux check [--pre]: server reachable, version, CRDs Established */
+int cf_cmd_check(int argc, char **argv);
+/* cflux install [--export]: Flux CRDs plus the controller manifests */
+int cf_cmd_install(int argc, char **argv);
+/* cflux uninstall [--silent] [--keep-namespace] */
+int cf_cmd_uninstall(int argc, char **argv);
+/* cflux create source git NAME ... | kustomization NAME ... [--export] */
+int cf_cmd_create(int argc, char **argv);
+/* cflux get sources git | kustomizations | all [-A] [--watch] */
+int cf_cmd_get(int argc, char **argv);
+/* cflux reconcile source git NAME | kustomization NAME [--with-source] */
+int cf_cmd_reconcile(int argc, char **argv);
+/* cflux suspend|resume source git|kustomization NAME [--all] */
+int cf_cmd_suspend(int argc, char **argv);
+int cf_cmd_resume(int argc, char **argv);
+/* cflux delete source git|kustomization NAME [--silent] */
+int cf_cmd_delete(int argc, char **argv);
+/* cflux export source git|kustomization NAME|--all */
+int cf_cmd_export(int argc, char **argv);
+/* cflux events [-A] [--for Kind/name] [--types Normal,Warning] */
+int cf_cmd_events(int argc, char **argv);
+/* cflux stats [-A] */
+int cf_cmd_stats(int argc, char **argv);
+/* cflux completion bash|zsh|fish */
+int cf_cmd_completion(int argc, char **argv);
 
 #endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cflux version and cflux check: what runs where. version prints the
+ * client's version and, when the server answers, its /version and the
+ * controller images installed in the namespace. check walks flux's
+ * checks: the server is reachable and new enough, the controller
+ * Deployments (when installed on a cluster; cfluxd runs its controllers
+ * in-process) are ready, and every Flux CRD is Established.
+ */
+#include "cli/cmd.h"
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+/*
+ * Flux asks for >=1.33; cfluxd serves the 1.32 API, so the CLI accepts
+ * what its own server speaks.
+ */
+#define MIN_MAJOR 1
+#define MIN_MINOR 32
+#define MIN_TEXT ">=1.32.0-0"
+
+static const cf_node *server_version(void)
+{
+	cf_client *c = cf_cli_client();
+	cf_node *v;
+
+	if (!c || cf_client_do(&v, cf_cli_arena(), c, "GET", "/version", NULL,
+	    NULL, 0, 0) < 0)
+		return NULL;
+	return v;
+}
+
+/* The Deployments install created (part-of=flux), or NULL. */
+static const cf_node *flux_deployments(void)
+{
+	cf_node *list;
+
+	if (cf_client_list(&list, cf_cli_arena(), cf_cli_client(), "apps/v1",
+	    "Deployment", cf_cli.ns, &(cf_list_opts){
+	    .label_selector = "app.kubernetes.io/part-of=flux" }) < 0)
+		return NULL;
+	return cf_node_get(list, "items");
+}
+
+int cf_cmd_version(int argc, char **argv)
+{
+	bool client_only = false;
+	const char *output = "yaml";
+	const cf_flag flags[] = {
+		{ "client", 0, CF_FLAG_BOOL, &client_only },
+		{ "output", 'o', CF_FLAG_STR, &output },
+		{ NULL, 0, 0, NULL },
+	};
+	const char *keys[8], *vals[8];
+	const cf_node *v, *deps;
+	size_t n = 0;
+	char **args;
+	int nargs;
+	bool json;
+
+	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
+		return 1;
+	if (strcmp(output, "yaml") && strcmp(output, "json"))
+		return cf_cli_fail("--output must be json or yaml, not %s", output);
+	json = !strcmp(output, "json");
+	keys[n] = "flux";
+	vals[n++] = "v" CF_VERSION;
+	if (!client_only) {
+		if (!(v = server_version())) {
+			cf_cli_warning("server version unavailable: %s", cf_error_msg());
+		} else {
+			keys[n] = "server";
+			vals[n++] = cf_node_getp_str(v, "gitVersion", NULL);
+			deps = flux_deployments();
+			/* One "name: tag" per controller image, as flux. */
+			for (size_t i = 0; i < cf_node_count(deps) && n < 8; i++) {
+				const char *img = cf_node_getp_str(cf_node_at(
+				    cf_node_getp(cf_node_at(deps, i), "spec",
+				    "template", "spec", "containers", NULL), 0),
+				    "image", NULL);
+				const char *colon = img ? strrchr(img, ':') : NULL;
+				const char *slash = img ? strrchr(img, '/') : NULL;
+				if (!colon || (slash && colon < slash))
+					continue;
+				keys[n] = cf_arena_strndup(cf_cli_arena(),
+				    slash ? slash + 1 : img,
+				    (size_t)(colon - (slash ? slash + 1 : img)));
+				vals[n++] = colon + 1;
+			}
+		}
+	}
+	if (json) {
+		cf_buf b = CF_BUF_INIT;
+		cf_buf_adds(&b, "{\n");
+		for (size_t i = 0; i < n; i++) {
+			cf_buf_adds(&b, "  ");
+			cf_buf_add_json_str(&b, keys[i], strlen(keys[i]));
+			cf_buf_adds(&b, ": ");
+			cf_buf_add_json_str(&b, vals[i] ? vals[i] : "",
+			    vals[i] ? strlen(vals[i]) : 0);
+			cf_buf_adds(&b, i + 1 < n ? ",\n" : "\n");
+		}
+		cf_buf_adds(&b, "}\n");
+		fputs(b.buf, stdout);
+		cf_buf_release(&b);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			printf("%s: %s\n", keys[i], vals[i] ? vals[i] : "");
+	}
+	return 0;
+}
+
+/* "v1.32.4-cflux.0.1.0" meets MIN_*; *shown is it without the "v". */
+static bool version_ok(const char *git, const char **shown)
+{
+	long major, minor;
+	char *end;
+
+	*shown = git && *git == 'v' ? git + 1 : git ? git : "";
+	major = strtol(*shown, &end, 10);
+	if (*end != '.')
+		return false;
+	minor = strtol(end + 1, &end, 10);
+	return major > MIN_MAJOR || (major == MIN_MAJOR && minor >= MIN_MINOR);
+}
+
+static bool check_controllers(void)
+{
+	const cf_node *deps = flux_deployments();
+	bool ok = true;
+
+	if (!cf_node_count(deps)) {
+		/* cfluxd runs the controllers itself: nothing to deploy. */
+		cf_cli_success("no controller deployments in the '%s' namespace: "
+		    "controllers run inside cfluxd", cf_cli.ns);
+		return true;
+	}
+	for (size_t i = 0; i < cf_node_count(deps); i++) {
+		const cf_node *d = cf_node_at(deps, i);
+		const char *name = cf_node_getp_str(d, "metadata", "name", NULL);
+		const cf_node *cs = cf_node_getp(d, "spec", "template", "spec",
+		    "containers", NULL);
+		int64_t want = 1, ready = 0;
+
+		cf_node_as_int(cf_node_getp(d, "spec", "replicas", NULL), &want);
+		cf_node_as_int(cf_node_getp(d, "status", "readyReplicas", NULL),
+		    &ready);
+		if (ready >= want)
+			cf_cli_success("%s: deployment ready", name);
+		else {
+			cf_cli_fail("%s: deployment not ready", name);
+			ok = false;
+		}
+		for (size_t j = 0; j < cf_node_count(cs); j++)
+			cf_cli_action("%s", cf_node_getp_str(cf_node_at(cs, j),
+			    "image", NULL));
+	}
+	return ok;
+}
+
+static bool check_crds(void)
+{
+	cf_node *list;
+	const cf_node *items;
+	bool ok = true;
+
+	if (cf_client_list(&list, cf_cli_arena(), cf_cli_client(),
+	    "apiextensions.k8s.io/v1", "CustomResourceDefinition", NULL,
+	    &(cf_list_opts){ .label_selector = "app.kubernetes.io/part-of=flux" })
+	    < 0) {
+		cf_cli_fail("%s", cf_error_msg());
+		return false;
+	}
+	items = cf_node_get(list, "items");
+	if (!cf_node_count(items)) {
+		cf_cli_fail("no crds found with the label selector "
+		    "'app.kubernetes.io/part-of=flux'");
+		return false;
+	}
+	for (size_t i = 0; i < cf_node_count(items); i++) {
+		const cf_node *crd = cf_node_at(items, i);
+		const cf_node *sv = cf_node_getp(crd, "status", "storedVersions",
+		    NULL);
+		const char *name = cf_node_getp_str(crd, "metadata", "name", NULL);
+		const char *est = cf_node_getp_str(cf_cli_condition(crd,
+		    "Established"), "status", NULL);
+
+		if (!cf_node_count(sv)) {
+			cf_cli_fail("no stored versions for %s", name);
+			ok = false;
+		} else if (!est || strcmp(est, "True")) {
+			cf_cli_fail("%s is not Established", name);
+			ok = false;
+		} else {
+			cf_cli_success("%s/%s", name, cf_node_as_str(cf_node_at(sv,
+			    cf_node_count(sv) - 1)));
+		}
+	}
+	return ok;
+}
+
+int cf_cmd_check(int argc, char **argv)
+{
+	bool pre = false, ok;
+	const cf_flag flags[] = {
+		{ "pre", 0, CF_FLAG_BOOL, &pre },
+		{ NULL, 0, 0, NULL },
+	};
+	const cf_node *v;
+	const char *shown;
+	cf_node *crd;
+	char **args;
+	int nargs;
+
+	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
+		return 1;
+	cf_cli_action("checking prerequisites");
+	if (!cf_cli_client())
+		return 1;
+	if (!(v = server_version()))
+		return cf_cli_fail("Kubernetes API call failed: %s", cf_error_msg());
+	ok = version_ok(cf_node_getp_str(v, "gitVersion", NULL), &shown);
+	if (ok)
+		cf_cli_success("Kubernetes %s %s", shown, MIN_TEXT);
+	else
+		cf_cli_fail("Kubernetes version %s does not match %s", shown,
+		    MIN_TEXT);
+	if (pre) {
+		if (!ok)
+			return 1;
+		cf_cli_success("prerequisites checks passed");
+		return 0;
+	}
+	cf_cli_action("checking version in cluster");
+	if (cf_client_get(&crd, cf_cli_arena(), cf_cli_client(),
+	    "apiextensions.k8s.io/v1", "CustomResourceDefinition", NULL,
+	    "gitrepositories.source.toolkit.fluxcd.io") < 0) {
+		cf_cli_fail("checking failed: %s", cf_error_msg());
+		ok = false;
+	} else {
+		const char *ver = cf_node_getp_str(crd, "metadata", "labels",
+		    "app.kubernetes.io/version", NULL);
+		if (ver)
+			cf_cli_success("distribution: flux-%s", ver);
+		cf_cli_success("bootstrapped: %s", cf_node_getp(crd, "metadata",
+		    "labels", "kustomize.toolkit.fluxcd.io/name", NULL) ?
+		    "true" : "false");
+	}
+	cf_cli_action("checking controllers");
+	ok = check_controllers() && ok;
+	cf_cli_action("checking crds");
+	ok = check_crds() && ok;
+	if (!ok)
+		return cf_cli_fail("check failed");
+	cf_cli_success("all checks passed");
+	return 0;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cflux delete and cflux export for one kind. delete asks first unless
+ * --silent (a "y" on stdin). export prints what a user would commit to
+ * Git: apiVersion, kind, metadata{name, namespace, labels, annotations}
+ * and spec, nothing the server or a controller wrote.
+ */
+#include "cli/cmd.h"
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+
+int cf_cmd_delete(int argc, char **argv)
+{
+	bool silent = false;
+	const cf_flag flags[] = {
+		{ "silent", 's', CF_FLAG_BOOL, &silent },
+		{ NULL, 0, 0, NULL },
+	};
+	const cf_cli_kind *k;
+	char **args;
+	int nargs;
+	const char *name;
+
+	if (cf_cli_parse_kind(argc, argv, flags, "cflux delete source "
+	    "git|kustomization NAME [--silent]", &k, &args, &nargs))
+		return 1;
+	if (nargs < 1)
+		return cf_cli_fail("%s name is required", k->human);
+	name = args[0];
+	if (!cf_cli_get(k, cf_cli.ns, name))
+		return 1;
+	if (!silent && !cf_cli_confirm(cf_arena_printf(cf_cli_arena(),
+	    "Are you sure you want to delete this %s", k->human)))
+		return cf_cli_fail("aborting");
+	cf_cli_action("deleting %s %s in %s namespace", k->human, name,
+	    cf_cli.ns);
+	if (cf_client_delete(NULL, cf_cli_arena(), cf_cli_client(),
+	    k->api_version, k->kind, cf_cli.ns, name, NULL) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	cf_cli_success("%s deleted", k->human);
+	return 0;
+}
+
+/* The exported form of a live object. */
+static int export_one(const cf_node *obj)
+{
+	cf_arena *a = cf_cli_arena();
+	cf_node *out = cf_node_map(a), *meta;
+	static const char *const keep[] = { "name", "namespace", "labels",
+	    "annotations" };
+
+	cf_node_set(a, out, "apiVersion", cf_node_get(obj, "apiVersion"));
+	cf_node_set(a, out, "kind", cf_node_get(obj, "kind"));
+	meta = cf_node_set_map(a, out, "metadata");
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		cf_node *v = cf_node_getp(obj, "metadata", keep[i], NULL);
+		if (v && cf_node_count(v) + (v->type == CF_NODE_STR))
+			cf_node_set(a, meta, keep[i], v);
+	}
+	if (cf_node_is(cf_node_get(obj, "spec"), CF_NODE_MAP)) {
+		cf_node *spec = cf_node_dup(a, cf_node_get(obj, "spec"));
+
+		/* flux marshals its Go types, where every boolean of a spec
+		 * but prune is omitempty: false ones do not show. */
+		for (size_t i = spec->len; i-- > 0;) {
+			const cf_pair *p = &spec->v.pairs[i];
+			if (cf_node_is(p->val, CF_NODE_BOOL) && !p->val->v.b &&
+			    strcmp(p->key, "prune"))
+				cf_node_del(spec, p->key);
+		}
+		cf_node_set(a, out, "spec", spec);
+	}
+	return cf_cli_print_yaml(out);
+}
+
+int cf_cmd_export(int argc, char **argv)
+{
+	bool all = false;
+	const cf_flag flags[] = {
+		{ "all", 0, CF_FLAG_BOOL, &all },
+		{ NULL, 0, 0, NULL },
+	};
+	const cf_cli_kind *k;
+	cf_client *c;
+	cf_node *list, *obj;
+	const cf_node *items;
+	char **args;
+	int nargs;
+
+	if (cf_cli_parse_kind(argc, argv, flags, "cflux export source "
+	    "git|kustomization NAME|--all", &k, &args, &nargs))
+		return 1;
+	if (!all && nargs < 1)
+		return cf_cli_fail("name is required");
+	if (!all)
+		return (obj = cf_cli_get(k, cf_cli.ns, args[0])) ?
+		    export_one(obj) : 1;
+	if (!(c = cf_cli_client()))
+		return 1;
+	if (cf_client_list(&list, cf_cli_arena(), c, k->api_version, k->kind,
+	    cf_cli.ns, NULL) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	items = cf_node_get(list, "items");
+	if (!cf_node_count(items))
+		return cf_cli_fail("no objects found in %s namespace", cf_cli.ns);
+	for (size_t i = 0; i < cf_node_count(items); i++)
+		if (export_one(cf_node_at(items, i)))
+			return 1;
+	return 0;
+}

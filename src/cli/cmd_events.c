@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cflux events and cflux stats: read-only summaries. events lists the
+ * core/v1 Events whose involved object is a Flux kind, oldest first,
+ * with flux's LAST SEEN wording (kubectl's HumanDuration); stats counts
+ * each Flux kind's objects: running, failing (Ready=False), suspended,
+ * and the artifact bytes they hold.
+ */
+#include "cli/cmd.h"
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "core/error.h"
+
+static bool is_flux_kind(const char *k)
+{
+	for (size_t i = 0; k && i < cf_cli_nflux_kinds; i++)
+		if (!strcmp(cf_cli_flux_kinds[i].kind, k))
+			return true;
+	return false;
+}
+
+/* Seconds since the epoch of an RFC 3339 time; 0 when absent or bad. */
+static double parse_time(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *p;
+	double frac = 0;
+
+	if (!s || !(p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return 0;
+	if (*p == '.')
+		frac = strtod(p, (char **)&p);
+	/* Kubernetes writes UTC ("Z"); an offset is honoured too. */
+	if (*p == '+' || *p == '-') {
+		int h = 0, m = 0, sign = *p == '-' ? -1 : 1;
+		sscanf(p + 1, "%d:%d", &h, &m);
+		return (double)timegm(&tm) + frac - sign * (h * 3600 + m * 60);
+	}
+	return (double)timegm(&tm) + frac;
+}
+
+/* apimachinery's HumanDuration. */
+static const char *human_duration(double secs)
+{
+	cf_arena *a = cf_cli_arena();
+	long long s = (long long)secs, m = s / 60, h = s / 3600, d = h / 24;
+
+	if (s < -1)
+		return "<invalid>";
+	if (s < 0)
+		return "0s";
+	if (s < 120)
+		return cf_arena_printf(a, "%llds", s);
+	if (m < 10)
+		return s % 60 ? cf_arena_printf(a, "%lldm%llds", m, s % 60) :
+		    cf_arena_printf(a, "%lldm", m);
+	if (m < 180)
+		return cf_arena_printf(a, "%lldm", m);
+	if (h < 8)
+		return m % 60 ? cf_arena_printf(a, "%lldh%lldm", h, m % 60) :
+		    cf_arena_printf(a, "%lldh", h);
+	if (h < 48)
+		return cf_arena_printf(a, "%lldh", h);
+	if (h < 24 * 8)
+		return h % 24 ? cf_arena_printf(a, "%lldd%lldh", d, h % 24) :
+		    cf_arena_printf(a, "%lldd", d);
+	if (h < 24 * 365 * 2)
+		return cf_arena_printf(a, "%lldd", d);
+	if (h < 24 * 365 * 8)
+		return d % 365 ? cf_arena_printf(a, "%lldy%lldd", d / 365, d % 365) :
+		    cf_arena_printf(a, "%lldy", d / 365);
+	return cf_arena_printf(a, "%lldy", d / 365);
+}
+
+static const char *since(double now, const char *ts)
+{
+	double t = parse_time(ts);
+
+	return t ? human_duration(now - t) : "<unknown>";
+}
+
+/* The time events sort by: series, lastTimestamp, eventTime. */
+static double event_time(const cf_node *e)
+{
+	double t = parse_time(cf_node_getp_str(e, "series", "lastObservedTime",
+	    NULL));
+
+	if (!t)
+		t = parse_time(cf_node_getp_str(e, "lastTimestamp", NULL));
+	if (!t)
+		t = parse_time(cf_node_getp_str(e, "eventTime", NULL));
+	return t;
+}
+
+static const char *last_seen(double now, const cf_node *e)
+{
+	const char *first = cf_node_getp_str(e, "eventTime", NULL);
+	const char *fs;
+	int64_t count = 0;
+
+	fs = since(now, first ? first : cf_node_getp_str(e, "firstTimestamp",
+	    NULL));
+	if (cf_node_get(e, "series")) {
+		cf_node_as_int(cf_node_getp(e, "series", "count", NULL), &count);
+		return cf_arena_printf(cf_cli_arena(), "%s (x%lld over %s)",
+		    since(now, cf_node_getp_str(e, "series", "lastObservedTime",
+		    NULL)), (long long)count, fs);
+	}
+	cf_node_as_int(cf_node_get(e, "count"), &count);
+	if (count > 1)
+		return cf_arena_printf(cf_cli_arena(), "%s (x%lld over %s)",
+		    since(now, cf_node_getp_str(e, "lastTimestamp", NULL)),
+		    (long long)count, fs);
+	return fs;
+}
+
+static int by_time(const void *x, const void *y)
+{
+	double a = event_time(*(const cf_node *const *)x);
+	double b = event_time(*(const cf_node *const *)y);
+
+	return a < b ? -1 : a > b;
+}
+
+static bool type_wanted(const cf_cli_list *types, const char *t)
+{
+	if (!types->n)
+		return true;
+	for (size_t i = 0; i < types->n; i++)
+		if (t && !strcasecmp(types->v[i], t))
+			return true;
+	return false;
+}
+
+int cf_cmd_events(int argc, char **argv)
+{
+	const char *for_ = NULL;
+	cf_cli_list types = { 0 };
+	const cf_flag flags[] = {
+		{ "for", 0, CF_FLAG_STR, &for_ },
+		{ "types", 0, CF_FLAG_LIST, &types },
+		{ NULL, 0, 0, NULL },
+	};
+	static const char *const hdr[] = { "Namespace", "Last seen", "Type",
+	    "Reason", "Object", "Message" };
+	cf_client *c;
+	cf_node *list;
+	const cf_node **ev;
+	size_t n;
+	char **args, *field = NULL;
+	int nargs;
+	cf_cli_table t;
+	struct timespec now;
+
+	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
+		return 1;
+	for (size_t i = 0; i < types.n; i++)
+		if (strcasecmp(types.v[i], "Normal") &&
+		    strcasecmp(types.v[i], "Warning"))
+			return cf_cli_fail("type '%s' not supported. Supported types "
+			    "are Normal, Warning", types.v[i]);
+	if (for_) {
+		const char *sl = strchr(for_, '/');
+		field = sl ? cf_arena_printf(cf_cli_arena(),
+		    "involvedObject.kind=%.*s,involvedObject.name=%s",
+		    (int)(sl - for_), for_, sl + 1) :
+		    cf_arena_printf(cf_cli_arena(), "involvedObject.kind=%s", for_);
+		if (sl && (!sl[1] || sl == for_))
+			return cf_cli_fail("--for selector must be of format "
+			    "<kind>[/<name>]");
+	}
+	if (!(c = cf_cli_client()))
+		return 1;
+	if (cf_client_list(&list, cf_cli_arena(), c, "v1", "Event",
+	    cf_cli.all_ns ? NULL : cf_cli.ns,
+	    &(cf_list_opts){ .field_selector = field }) < 0)
+		return cf_cli_fail("error getting events: %s", cf_error_msg());
+	n = cf_node_count(cf_node_get(list, "items"));
+	ev = cf_arena_alloc(cf_cli_arena(), (n + 1) * sizeof(*ev));
+	for (size_t i = 0; i < n; i++)
+		ev[i] = cf_node_at(cf_node_get(list, "items"), i);
+	qsort(ev, n, sizeof(*ev), by_time);
+	clock_gettime(CLOCK_REALTIME, &now);
+	cf_cli_table_init(&t, cf_cli.all_ns ? 6 : 5, cf_cli.all_ns ? hdr : hdr + 1);
+	for (size_t i = 0; i < n; i++) {
+		const char *row[6], *kind = cf_node_getp_str(ev[i],
+		    "involvedObject", "kind", NULL);
+		int j = 0;
+
+		if (!is_flux_kind(kind) ||
+		    !type_wanted(&types, cf_node_getp_str(ev[i], "type", NULL)))
+			continue;
+		if (cf_cli.all_ns)
+			row[j++] = cf_node_getp_str(ev[i], "metadata", "namespace",
+			    NULL);
+		row[j++] = last_seen((double)now.tv_sec, ev[i]);
+		row[j++] = cf_node_getp_str(ev[i], "type", NULL);
+		row[j++] = cf_node_getp_str(ev[i], "reason", NULL);
+		row[j++] = cf_arena_printf(cf_cli_arena(), "%s/%s", kind,
+		    cf_node_getp_str(ev[i], "involvedObject", "name", NULL));
+		row[j++] = cf_node_getp_str(ev[i], "message", NULL);
+		cf_cli_table_row(&t, row);
+	}
+	if (t.nrows == 1) {
+		if (cf_cli.all_ns)
+			cf_cli_fail("No events found.");
+		else
+			cf_cli_fail("No events found in %s namespace.", cf_cli.ns);
+		return 0;
+	}
+	cf_cli_table_print(&t);
+	return 0;
+}
+
+/* flux's formatSize: "-", "512 B", "1.5 KiB" ... */
+static const char *format_size(int64_t b)
+{
+	int64_t div = 1024;
+	int exp = 0;
+
+	if (b == 0)
+		return "-";
+	if (b < 1024)
+		return cf_arena_printf(cf_cli_arena(), "%lld B", (long long)b);
+	for (int64_t n = b / 1024; n >= 1024; n /= 1024) {
+		div *= 1024;
+		exp++;
+	}
+	return cf_arena_printf(cf_cli_arena(), "%.1f %ciB", (double)b / (double)div,
+	    "KMGTPE"[exp]);
+}
+
+int cf_cmd_stats(int argc, char **argv)
+{
+	static const char *const hdr[] = { "Reconcilers", "Running", "Failing",
+	    "Suspended", "Storage" };
+	cf_client *c;
+	cf_cli_table t;
+	char **args;
+	int nargs;
+
+	if (cf_cli_parse(argc, argv, NULL, &args, &nargs))
+		return 1;
+	if (!(c = cf_cli_client()))
+		return 1;
+	cf_cli_table_init(&t, 5, hdr);
+	for (size_t i = 0; i < cf_cli_nflux_kinds; i++) {
+		const cf_cli_gvk *g = &cf_cli_flux_kinds[i];
+		cf_node *list;
+		const cf_node *items = NULL;
+		int64_t total = 0, susp = 0, failing = 0, size = 0;
+		const char *row[5];
+
+		if (!strcmp(g->kind, "ExternalArtifact"))
+			continue;
+		/* A kind the server does not serve counts as empty. */
+		if (cf_client_list(&list, cf_cli_arena(), c, g->api_version, g->kind,
+		    cf_cli.all_ns ? NULL : cf_cli.ns, NULL) == 0)
+			items = cf_node_get(list, "items");
+		total = (int64_t)cf_node_count(items);
+		for (size_t j = 0; j < cf_node_count(items); j++) {
+			const cf_node *o = cf_node_at(items, j);
+			const cf_node *s = cf_node_getp(o, "spec", "suspend", NULL);
+			const char *rs = cf_node_getp_str(cf_cli_condition(o, "Ready"),
+			    "status", NULL);
+			int64_t sz = 0;
+
+			if (cf_node_is(s, CF_NODE_BOOL) && s->v.b)
+				susp++;
+			if (rs && !strcmp(rs, "False"))
+				failing++;
+			if (cf_node_as_int(cf_node_getp(o, "status", "artifact",
+			    "size", NULL), &sz))
+				size += sz;
+		}
+		row[0] = g->kind;
+		row[1] = cf_arena_printf(cf_cli_arena(), "%lld",
+		    (long long)(total - susp));
+		row[2] = cf_arena_printf(cf_cli_arena(), "%lld", (long long)failing);
+		row[3] = cf_arena_printf(cf_cli_arena(), "%lld", (long long)susp);
+		row[4] = format_size(size);
+		cf_cli_table_row(&t, row);
+	}
+	cf_cli_table_print(&t);
+	return 0;
+}
