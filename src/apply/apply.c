@@ -34,6 +34,8 @@ struct item {
 	const char *subject;
 	int stage, prio;
 	bool needs_set;   /* its namespace or kind comes from this set */
+	bool kind_pending; /* its kind is a CRD of the set, not served yet */
+	bool failed;      /* reported; not tried any further */
 	bool deferred;    /* dry-run waits for its stage */
 	bool recreate;    /* immutable change to force through */
 	bool skip;
@@ -133,9 +135,10 @@ static const char *str_or(const char *s)
 	return s ? s : "";
 }
 
-static void fail_item(struct run *r, const struct item *it, int code,
+static void fail_item(struct run *r, struct item *it, int code,
     const char *what)
 {
+	it->failed = true;
 	if (!r->first_err)
 		r->first_err = code;
 	cf_apply__report(&r->errs, &r->dropped, "%s%s %s", r->errs.len ?
@@ -211,7 +214,7 @@ static void resolve_scope(struct run *r, struct item *it)
 	err = cf_client_mapping_for(&m, r->c, cf_node_getp_str(it->obj,
 	    "apiVersion", NULL), it->ref.kind);
 	if (err == CF_ENOTFOUND && (crd = crd_for(r, &it->ref)) != NULL)
-		it->needs_set = true;
+		it->needs_set = it->kind_pending = true;
 	else if (err < 0) {
 		fail_item(r, it, err, cf_arena_printf(r->a,
 		    "dry-run failed: %s", cf_error_msg()));
@@ -241,7 +244,8 @@ static int check_object(const cf_node *obj, size_t i)
 	    "apiVersion, kind or metadata.name", i);
 }
 
-/* Copy, identify, order, and resolve every object's scope. */
+/* Copy, identify, order, and resolve every object's scope. Objects the
+ * server cannot place are reported with the dry-run's failures. */
 static int prepare(struct run *r, cf_node *const *objs, size_t n)
 {
 	if (n > CF_APPLY_MAX_OBJECTS)
@@ -263,7 +267,7 @@ static int prepare(struct run *r, cf_node *const *objs, size_t n)
 	qsort(r->items, n, sizeof(*r->items), item_cmp);
 	for (size_t i = 0; i < n; i++)
 		resolve_scope(r, &r->items[i]);
-	return r->first_err;
+	return 0;
 }
 
 /* ---- dry-run ---- */
@@ -400,9 +404,9 @@ static int preflight(struct run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
 
-		if (it->needs_set && crd_for(r, &it->ref))
-			it->deferred = true; /* its kind is not served yet */
-		else
+		if (it->kind_pending)
+			it->deferred = true;
+		else if (!it->failed)
 			dry_run(r, it, true);
 	}
 	return r->first_err;
@@ -481,7 +485,7 @@ static int stage_dry_run(struct run *r, int stage)
 		if (it->stage != stage || !(r->wrote || it->deferred ||
 		    it->recreate))
 			continue;
-		if (it->deferred && crd_for(r, &it->ref))
+		if (it->kind_pending)
 			wait_served(r, it);
 		dry_run(r, it, false);
 	}
