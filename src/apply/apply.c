@@ -138,9 +138,11 @@ static const char *str_or(const char *s)
 static void fail_item(struct run *r, struct item *it, int code,
     const char *what)
 {
+	/* The run fails as invalid, unless access was refused somewhere:
+	 * that asks for other action (a service account's RBAC). */
 	it->failed = true;
-	if (!r->first_err)
-		r->first_err = code;
+	if (code == CF_EFORBIDDEN || !r->first_err)
+		r->first_err = code == CF_EFORBIDDEN ? code : CF_EINVALID;
 	cf_apply__report(&r->errs, &r->dropped, "%s%s %s", r->errs.len ?
 	    "\n" : "", it->subject, what);
 }

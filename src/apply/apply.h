@@ -96,7 +96,8 @@ typedef struct cf_apply_opts {
  *
  * *out gets one entry per object in apply order, also on failure (what
  * was done so far). Returns 0; CF_EINVALID when objects are malformed or
- * fail the dry-run; the client's code when an apply or delete fails;
+ * fail the dry-run (CF_EFORBIDDEN when one was refused access); the
+ * client's code when an apply or delete fails;
  * CF_ETIMEOUT when a stage does not become Current; CF_ETOOLARGE past
  * CF_APPLY_MAX_OBJECTS.
  */

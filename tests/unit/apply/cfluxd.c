@@ -251,6 +251,23 @@ TEST(test_apply_cfluxd__dry_run_failure_applies_nothing)
 	CHECK_INT(cs.len, 0);
 	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "fine", "metadata",
 	    "name", NULL));
+
+	/* Objects the server cannot place are listed with the rest. */
+	err = apply(&cs, &a,
+	    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n"
+	    "data: {k: v}\n---\n"
+	    "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n"
+	    "  name: g\n  namespace: default\n---\n"
+	    "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n"
+	    "  name: bad\n  namespace: default\nspec:\n  size: lots\n",
+	    NULL);
+	CHECK_INT(err, CF_EINVALID);
+	msg = cf_error_msg();
+	CHECK(strstr(msg, "ConfigMap/fine namespace not specified"));
+	CHECK(strstr(msg, "Gadget/default/g dry-run failed: no matches for "
+	    "kind \"Gadget\""));
+	CHECK(strstr(msg, "Widget/default/bad dry-run failed (Invalid)"));
+	CHECK_INT(cs.len, 0);
 	cf_arena_release(&a);
 }
 
