@@ -10,6 +10,7 @@
 
 #include "client/client.h"
 #include "client/kubeconfig.h"
+#include "controllers/kustomize/kustomization.h"
 #include "controllers/source/gitrepository.h"
 #include "core/alloc.h"
 #include "core/arena.h"
@@ -26,6 +27,8 @@ struct cf_controllers {
 	cf_client *client;
 	cf_manager *mgr;
 	cf_source_ctl source;
+	cf_kzctl kustomize;
+	cf_rest_config *rest;
 };
 
 static void sleep_ms(long ms)
@@ -36,12 +39,10 @@ static void sleep_ms(long ms)
 
 static int connect_client(cf_controllers *cs)
 {
-	cf_rest_config *cfg = NULL;
-
-	if (cf_kubeconfig_load(&cfg, &cs->cfg_arena, cs->o.kubeconfig,
+	if (cf_kubeconfig_load(&cs->rest, &cs->cfg_arena, cs->o.kubeconfig,
 	    NULL) < 0)
 		return cf_error_wrap("reading '%s'", cs->o.kubeconfig);
-	return cf_client_new(&cs->client, cfg, &(cf_client_opts){ 0 });
+	return cf_client_new(&cs->client, cs->rest, &(cf_client_opts){ 0 });
 }
 
 static int setup_source(cf_controllers *cs)
@@ -71,10 +72,15 @@ static int build(cf_controllers *cs)
 	if (connect_client(cs) < 0 || setup_source(cs) < 0)
 		return CF_ERROR;
 	cs->mgr = cf_manager_new(cs->client, &(cf_manager_opts){
-	    .concurrent = cs->o.concurrent ? cs->o.concurrent : 2,
+	    .concurrent = cs->o.concurrent ? cs->o.concurrent : 4,
 	    .watch_label_selector = cs->o.watch_label_selector,
 	    .sync_timeout_ms = 5000 });
 	cf_manager_add(cs->mgr, &cf_gitrepository_controller, &cs->source);
+	cs->kustomize.rest = cs->rest;
+	cs->kustomize.local_storage = cf_storage_root(cs->source.storage);
+	cf_manager_add(cs->mgr, &cf_kustomization_controller, &cs->kustomize);
+	cs->kustomize.self = cf_manager_informer(cs->mgr,
+	    &cf_kustomization_controller);
 	return 0;
 }
 
@@ -97,7 +103,7 @@ static void *run(void *p)
 	}
 	if (!atomic_load(&cs->stop))
 		cf_log_info("controllers started: source-controller "
-		    "(GitRepository)");
+		    "(GitRepository), kustomize-controller (Kustomization)");
 	return NULL;
 }
 

@@ -52,7 +52,7 @@ static int usage(FILE *f)
 	      "  --storage-path DIR  artifacts (default DIR/storage)\n"
 	      "  --storage-addr ADDR artifact server (default 127.0.0.1:9090)\n"
 	      "  --storage-adv-addr ADDR  address artifact URLs advertise\n"
-	      "  --concurrent N      workers per controller (default 2)\n"
+	      "  --concurrent N      workers per controller (default 4)\n"
 	      "  --artifact-retention-records N, --artifact-retention-ttl D\n"
 	      "                      old artifacts kept (default 2 and 1m)\n"
 	      "  --watch-label-selector SEL  reconcile only matching objects\n"

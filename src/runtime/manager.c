@@ -104,13 +104,20 @@ static size_t map_owner(cf_key *keys, size_t max, const cf_obj *o,
 static void watch_event(const cf_obj *o, void *p)
 {
 	struct watch_rt *w = p;
-	cf_key keys[16];
-	size_t n;
+	cf_key stack[16], *keys = stack;
+	size_t n, max = CF_ARRAY_SIZE(stack);
 
-	n = w->def->map ? w->def->map(keys, CF_ARRAY_SIZE(keys), o,
-	    w->ctl->payload) : map_owner(keys, 1, o, w->ctl->def);
-	for (size_t i = 0; i < n && i < CF_ARRAY_SIZE(keys); i++)
+	n = w->def->map ? w->def->map(keys, max, o, w->ctl->payload) :
+	    map_owner(keys, 1, o, w->ctl->def);
+	if (n > max) {
+		keys = cf_xcalloc(n, sizeof(*keys));
+		max = n;
+		n = w->def->map(keys, max, o, w->ctl->payload);
+	}
+	for (size_t i = 0; i < n && i < max; i++)
 		cf_wq_add(w->ctl->q, &keys[i]);
+	if (keys != stack)
+		free(keys);
 }
 
 /* ---- the controller's own kind ---- */
@@ -156,7 +163,10 @@ static void own_update(const cf_obj *old, const cf_obj *o, void *p)
 
 static void watch_update(const cf_obj *old, const cf_obj *o, void *p)
 {
-	watch_event(o, p);
+	struct watch_rt *w = p;
+
+	if (old == o || !w->def->changed || w->def->changed(old, o))
+		watch_event(o, p);
 }
 
 void cf_manager_add(cf_manager *m, const cf_controller_def *def,
@@ -352,6 +362,14 @@ void cf_manager_free(cf_manager *m)
 	}
 	free(m->ctls);
 	free(m);
+}
+
+cf_informer *cf_manager_informer(cf_manager *m, const cf_controller_def *def)
+{
+	for (size_t i = 0; i < m->nctls; i++)
+		if (m->ctls[i]->def == def)
+			return m->ctls[i]->inf;
+	return NULL;
 }
 
 cf_client *cf_ctl_client(cf_ctl *ctl) { return ctl->m->client; }

@@ -34,13 +34,16 @@ typedef struct cf_gvk {
 } cf_gvk;
 
 /* A kind a controller watches besides its own. map fills keys (of the
- * controller's kind) to enqueue for o and returns how many (<= max);
- * NULL map enqueues the owner named by o's controller ownerReference of
- * the controller's kind. */
+ * controller's kind) to enqueue for o and returns how many there are;
+ * when that is more than max it is called again with room for all. NULL
+ * map enqueues the owner named by o's controller ownerReference of the
+ * controller's kind. changed (may be NULL: every update counts) filters
+ * updates, e.g. to a new artifact revision. */
 typedef struct cf_watch_def {
 	const char *api_version, *kind;
 	size_t (*map)(cf_key *keys, size_t max, const cf_obj *o,
 	    void *payload);
+	bool (*changed)(const cf_obj *old, const cf_obj *o);
 } cf_watch_def;
 
 typedef struct cf_controller_def {
@@ -74,6 +77,10 @@ void cf_manager_free(cf_manager *m);
  * by cf_ctl_payload. Only before cf_manager_start. */
 void cf_manager_add(cf_manager *m, const cf_controller_def *def,
     void *payload);
+
+/* The cache of def's own kind (def registered with cf_manager_add), for
+ * map functions that look up objects of the controller's kind. */
+cf_informer *cf_manager_informer(cf_manager *m, const cf_controller_def *def);
 
 /* Start informers, wait until every cache has synced, then start the
  * workers. Returns 0, CF_ETIMEOUT when a cache did not sync (the manager

@@ -1,0 +1,985 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Kustomization reconciliation, one pass per key, in kustomize-
+ * controller's order (spec/flux-api.md §3.3): finalizer and deletion,
+ * suspend, spec, source, dependencies, fetch, build, substitute, apply,
+ * prune, health. The first step that does not return OK ends the pass;
+ * the status is written once at the end, only when it changed.
+ */
+#include "controllers/kustomize/kustomization.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "apply/apply.h"
+#include "apply/health.h"
+#include "apply/inventory.h"
+#include "client/client.h"
+#include "controllers/kustomize/envsubst.h"
+#include "controllers/kustomize/fetch.h"
+#include "controllers/kustomize/generate.h"
+#include "core/base64.h"
+#include "core/buf.h"
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "kustomize/kustomize.h"
+#include "runtime/conditions.h"
+#include "runtime/metrics.h"
+
+#define KIND "Kustomization"
+#define API_VERSION "kustomize.toolkit.fluxcd.io/v1"
+#define FINALIZER "finalizers.fluxcd.io"
+#define LABEL_NAME "kustomize.toolkit.fluxcd.io/name"
+#define LABEL_NS "kustomize.toolkit.fluxcd.io/namespace"
+#define MS_PER_NS 1000000
+
+struct pass {
+	cf_ctl *ctl;
+	cf_kzctl *kc;
+	cf_client *c;       /* the manager's client: Flux objects */
+	cf_client *apply_c; /* impersonating when serviceAccountName is set */
+	const cf_key *key;
+	cf_arena a;
+	cf_node *obj;
+	const cf_node *before;
+	const cf_node *spec;
+	int64_t interval_ms, retry_ms, timeout_ms;
+	const char *revision;       /* the source artifact's */
+	const cf_node *artifact;
+	char tmp[PATH_MAX];
+	char dir[PATH_MAX];         /* spec.path inside tmp */
+	cf_node **objs;
+	size_t nobjs;
+	cf_change_set cs;
+	cf_inventory inv_new;
+	bool skip_status;
+	bool healthy_checked;
+	int64_t started_ms;
+};
+
+/* ---- helpers ---- */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static const char *spec_str(const struct pass *p, const char *field)
+{
+	return cf_node_getp_str(p->spec, field, NULL);
+}
+
+static bool spec_bool(const struct pass *p, const char *field)
+{
+	const cf_node *b = cf_node_get(p->spec, field);
+
+	return b && cf_node_is(b, CF_NODE_BOOL) && b->v.b;
+}
+
+static void event(struct pass *p, const char *type, const char *reason,
+    const char *msg)
+{
+	enum cf_log_level lvl = !strcmp(type, "Warning") ? CF_LOG_ERROR :
+	    CF_LOG_INFO;
+
+	cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name, msg);
+	if (p->kc->event)
+		p->kc->event(p->kc->event_payload, p->obj, type, reason, msg,
+		    p->revision);
+}
+
+/* A failed attempt (§1.7): Ready=False with reason, Reconciling with
+ * retry, a Warning event; requeued after retryInterval, not backoff. */
+static cf_result fail(struct pass *p, const char *reason, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+static cf_result fail(struct pass *p, const char *reason, const char *fmt,
+    ...)
+{
+	char *msg;
+	va_list ap;
+	cf_result r;
+
+	va_start(ap, fmt);
+	msg = cf_arena_vprintf(&p->a, fmt, ap);
+	va_end(ap);
+	cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE, reason, "%s", msg);
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "ProgressingWithRetry", "%s", msg);
+	event(p, "Warning", reason, msg);
+	r = cf_result_wait(p->retry_ms, reason, "%.400s", msg);
+	return r;
+}
+
+static cf_result stall(struct pass *p, const char *reason, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
+static cf_result stall(struct pass *p, const char *reason, const char *fmt,
+    ...)
+{
+	char *msg;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = cf_arena_vprintf(&p->a, fmt, ap);
+	va_end(ap);
+	cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE, reason, "%s", msg);
+	cf_cond_set(&p->a, p->obj, CF_COND_STALLED, CF_TRUE, reason, "%s",
+	    msg);
+	cf_cond_del(p->obj, CF_COND_RECONCILING);
+	event(p, "Warning", reason, msg);
+	return cf_result_stalled(reason, "%.400s", msg);
+}
+
+static cf_node *status(struct pass *p)
+{
+	return cf_node_set_map(&p->a, p->obj, "status");
+}
+
+/* ---- finalizer, deletion, suspend ---- */
+
+static bool has_finalizer(const cf_node *obj)
+{
+	const cf_node *f = cf_node_getp(obj, "metadata", "finalizers", NULL);
+
+	for (size_t i = 0; i < cf_node_count(f); i++)
+		if (cf_node_as_str(cf_node_at(f, i)) &&
+		    !strcmp(cf_node_as_str(cf_node_at(f, i)), FINALIZER))
+			return true;
+	return false;
+}
+
+static int patch_finalizers(struct pass *p, bool add)
+{
+	const cf_node *fins = cf_node_getp(p->obj, "metadata", "finalizers",
+	    NULL);
+	cf_node *patch = cf_node_map(&p->a), *md, *list = cf_node_seq(&p->a);
+	cf_buf b = CF_BUF_INIT;
+	int err;
+
+	for (size_t i = 0; i < cf_node_count(fins); i++) {
+		const char *f = cf_node_as_str(cf_node_at(fins, i));
+
+		if (f && strcmp(f, FINALIZER))
+			cf_node_push(&p->a, list, cf_node_str(&p->a, f));
+	}
+	if (add)
+		cf_node_push(&p->a, list, cf_node_str(&p->a, FINALIZER));
+	md = cf_node_set_map(&p->a, patch, "metadata");
+	cf_node_set(&p->a, md, "finalizers", list);
+	cf_node_set(&p->a, md, "resourceVersion", cf_node_str(&p->a,
+	    cf_node_getp_str(p->obj, "metadata", "resourceVersion", NULL)));
+	err = cf_json_write(&b, patch, 0);
+	if (!err)
+		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
+		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
+		    NULL);
+	cf_buf_release(&b);
+	if (!err)
+		cf_node_set(&p->a, cf_node_get(p->obj, "metadata"),
+		    "finalizers", list);
+	return err;
+}
+
+static int old_inventory(struct pass *p, cf_inventory *inv)
+{
+	return cf_inv_from_node(inv, &p->a, cf_node_getp(p->obj, "status",
+	    "inventory", NULL));
+}
+
+/* deletionPolicy (§3.8): MirrorPrune follows spec.prune. */
+static bool delete_on_finalize(const struct pass *p)
+{
+	const char *pol = spec_str(p, "deletionPolicy");
+
+	if (!pol || !strcmp(pol, "MirrorPrune"))
+		return spec_bool(p, "prune");
+	return !strcmp(pol, "Delete") || !strcmp(pol, "WaitForTermination");
+}
+
+static void finalize(struct pass *p)
+{
+	cf_inventory inv = CF_INVENTORY_INIT, failed = CF_INVENTORY_INIT;
+	cf_change_set cs = CF_CHANGE_SET_INIT;
+	cf_buf log = CF_BUF_INIT;
+
+	if (spec_bool(p, "suspend") || !delete_on_finalize(p) ||
+	    old_inventory(p, &inv) < 0 || inv.len == 0)
+		return;
+	if (cf_apply_prune(&cs, &failed, &p->a, p->apply_c, &inv,
+	    &(cf_prune_opts){ .owner_name = p->key->name,
+	    .owner_namespace = p->key->ns }) < 0)
+		event(p, "Warning", "PruneFailed", cf_error_msg());
+	else if (cf_change_set_format(&log, &cs, true) == 0 && log.len)
+		event(p, "Normal", "Progressing", log.buf);
+	cf_buf_release(&log);
+}
+
+static cf_result step_finalizer(struct pass *p)
+{
+	if (cf_node_getp(p->obj, "metadata", "deletionTimestamp", NULL)) {
+		p->skip_status = true;
+		if (!has_finalizer(p->obj))
+			return cf_result_done();
+		finalize(p);
+		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
+		if (patch_finalizers(p, false) < 0)
+			return cf_result_failed("PatchOperationFailed",
+			    "removing finalizer: %s", cf_error_msg());
+		return cf_result_done();
+	}
+	if (!has_finalizer(p->obj) && patch_finalizers(p, true) < 0)
+		return cf_result_failed("PatchOperationFailed",
+		    "adding finalizer: %s", cf_error_msg());
+	return cf_result_ok();
+}
+
+static cf_result step_suspend(struct pass *p)
+{
+	if (spec_bool(p, "suspend")) {
+		p->skip_status = true;
+		cf_log_info("%s '%s/%s': reconciliation is suspended for this "
+		    "object", KIND, p->key->ns, p->key->name);
+		return cf_result_done();
+	}
+	return cf_result_ok();
+}
+
+/* ---- spec ---- */
+
+static int duration_ms(struct pass *p, const char *field, int64_t *out)
+{
+	const char *s = spec_str(p, field);
+	int64_t ns;
+
+	if (!s)
+		return 1; /* absent */
+	if (cf_duration_parse(&ns, s) < 0 || ns <= 0)
+		return -1;
+	*out = ns / MS_PER_NS;
+	return 0;
+}
+
+static cf_result step_spec(struct pass *p)
+{
+	int r;
+
+	p->retry_ms = 60000; /* until interval is known */
+	if (duration_ms(p, "interval", &p->interval_ms) != 0)
+		return stall(p, "InvalidInterval", "spec.interval: invalid "
+		    "duration '%s'", spec_str(p, "interval") ?
+		    spec_str(p, "interval") : "");
+	p->retry_ms = p->interval_ms;
+	if ((r = duration_ms(p, "retryInterval", &p->retry_ms)) < 0)
+		return stall(p, "InvalidInterval", "spec.retryInterval: "
+		    "invalid duration '%s'", spec_str(p, "retryInterval"));
+	p->timeout_ms = p->interval_ms - 30000;
+	if (p->timeout_ms < 30000)
+		p->timeout_ms = 30000;
+	if (duration_ms(p, "timeout", &p->timeout_ms) < 0)
+		return stall(p, "InvalidTimeout", "spec.timeout: invalid "
+		    "duration '%s'", spec_str(p, "timeout"));
+	if (cf_node_get(p->spec, "decryption"))
+		return stall(p, "DecryptionNotSupported", "spec.decryption: "
+		    "SOPS decryption is not supported yet");
+	if (cf_node_get(p->spec, "kubeConfig"))
+		return stall(p, "FeatureUnsupported", "spec.kubeConfig: "
+		    "remote clusters are not supported yet");
+	if (cf_node_count(cf_node_get(p->spec, "healthCheckExprs")))
+		return stall(p, "InvalidCELExpression", "spec.healthCheck"
+		    "Exprs: CEL health checks are not supported yet");
+	return cf_result_ok();
+}
+
+/* ---- the client that applies ---- */
+
+static cf_result step_client(struct pass *p)
+{
+	const char *sa = spec_str(p, "serviceAccountName");
+	char user[512];
+
+	if (!sa || !*sa)
+		sa = p->kc->default_service_account;
+	if (!sa || !*sa || !p->kc->rest) {
+		p->apply_c = p->c;
+		return cf_result_ok();
+	}
+	snprintf(user, sizeof(user), "system:serviceaccount:%s:%s",
+	    p->key->ns, sa);
+	if (cf_client_new(&p->apply_c, p->kc->rest, &(cf_client_opts){
+	    .impersonate_user = user }) < 0) {
+		p->apply_c = NULL;
+		return stall(p, "ReconciliationFailed", "spec."
+		    "serviceAccountName: %s", cf_error_msg());
+	}
+	return cf_result_ok();
+}
+
+/* ---- source ---- */
+
+static cf_result step_source(struct pass *p)
+{
+	const cf_node *ref = cf_node_get(p->spec, "sourceRef");
+	const char *kind = cf_node_getp_str(ref, "kind", NULL);
+	const char *name = cf_node_getp_str(ref, "name", NULL);
+	const char *ns = cf_node_getp_str(ref, "namespace", NULL);
+	cf_node *src = NULL;
+	int err;
+
+	if (!ns || !*ns)
+		ns = p->key->ns;
+	if (!kind || strcmp(kind, "GitRepository") || !name)
+		return stall(p, "ArtifactFailed", "spec.sourceRef: kind '%s' "
+		    "is not supported yet (GitRepository is)", kind ? kind :
+		    "");
+	err = cf_client_get(&src, &p->a, p->c, "source.toolkit.fluxcd.io/v1",
+	    kind, ns, name);
+	if (err == CF_ENOTFOUND)
+		return fail(p, "ArtifactFailed", "Source '%s/%s/%s' not found",
+		    kind, ns, name);
+	if (err < 0)
+		return fail(p, "ArtifactFailed", "Source '%s/%s/%s': %s", kind,
+		    ns, name, cf_error_msg());
+	p->artifact = cf_node_getp(src, "status", "artifact", NULL);
+	p->revision = cf_node_getp_str(p->artifact, "revision", NULL);
+	if (!p->artifact || !p->revision) {
+		int64_t d = p->kc->requeue_dependency_ms ?
+		    p->kc->requeue_dependency_ms : 30000;
+
+		cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE,
+		    "ArtifactFailed", "Source artifact not found, retrying in "
+		    "%llds", (long long)(d / 1000));
+		return cf_result_wait(d, "ArtifactFailed", "no artifact");
+	}
+	return cf_result_ok();
+}
+
+/* ---- dependsOn (§3.6) ---- */
+
+static const char *dep_not_ready(struct pass *p, const cf_node *dep)
+{
+	const cf_node *gen = cf_node_getp(dep, "metadata", "generation", NULL);
+	const cf_node *obs = cf_node_getp(dep, "status", "observedGeneration",
+	    NULL);
+	const cf_node *mine = cf_node_get(p->spec, "sourceRef");
+	const cf_node *theirs = cf_node_getp(dep, "spec", "sourceRef", NULL);
+	const char *applied = cf_node_getp_str(dep, "status",
+	    "lastAppliedRevision", NULL);
+	const char *dns = cf_node_getp_str(dep, "metadata", "namespace", NULL);
+	const char *tns = cf_node_getp_str(theirs, "namespace", NULL);
+	const char *mns = cf_node_getp_str(mine, "namespace", NULL);
+
+	if (!gen || !obs || !cf_node_equal(gen, obs) ||
+	    !cf_cond_is(dep, CF_COND_READY, CF_TRUE))
+		return "is not ready";
+	if (!tns || !*tns)
+		tns = dns;
+	if (!mns || !*mns)
+		mns = p->key->ns;
+	if (cf_node_equal(cf_node_get(theirs, "kind"),
+	    cf_node_get(mine, "kind")) &&
+	    cf_node_equal(cf_node_get(theirs, "name"),
+	    cf_node_get(mine, "name")) && tns && mns && !strcmp(tns, mns) &&
+	    (!applied || strcmp(applied, p->revision)))
+		return "is not ready: it has not applied the same revision";
+	return NULL;
+}
+
+static cf_result step_depends(struct pass *p)
+{
+	const cf_node *deps = cf_node_get(p->spec, "dependsOn");
+	int64_t d = p->kc->requeue_dependency_ms ?
+	    p->kc->requeue_dependency_ms : 30000;
+
+	for (size_t i = 0; i < cf_node_count(deps); i++) {
+		const cf_node *e = cf_node_at(deps, i);
+		const char *name = cf_node_getp_str(e, "name", NULL);
+		const char *ns = cf_node_getp_str(e, "namespace", NULL);
+		const char *why;
+		cf_node *dep = NULL;
+
+		if (!ns || !*ns)
+			ns = p->key->ns;
+		if (cf_node_get(e, "readyExpr"))
+			return stall(p, "InvalidCELExpression", "spec."
+			    "dependsOn[%zu].readyExpr: CEL expressions are not "
+			    "supported yet", i);
+		if (!name)
+			continue;
+		if (cf_client_get(&dep, &p->a, p->c, API_VERSION, KIND, ns,
+		    name) < 0)
+			why = "not found";
+		else
+			why = dep_not_ready(p, dep);
+		if (why) {
+			char *msg = cf_arena_printf(&p->a, "dependency '%s/%s' "
+			    "%s", ns, name, why);
+
+			cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE,
+			    "DependencyNotReady", "%s", msg);
+			cf_log_info("%s '%s/%s': %s; dependencies do not meet "
+			    "ready condition, retrying in %llds", KIND,
+			    p->key->ns, p->key->name, msg,
+			    (long long)(d / 1000));
+			return cf_result_wait(d, "DependencyNotReady", "%s",
+			    msg);
+		}
+	}
+	return cf_result_ok();
+}
+
+/* ---- fetch ---- */
+
+/* The artifact from local storage when the source-controller shares this
+ * process, else over HTTP; the digest is checked either way. */
+static int fetch(struct pass *p)
+{
+	const char *digest = cf_node_getp_str(p->artifact, "digest", NULL);
+	const char *rel = cf_node_getp_str(p->artifact, "path", NULL);
+	const char *url = cf_node_getp_str(p->artifact, "url", NULL);
+	char local[PATH_MAX];
+	cf_http *h = NULL;
+	int err;
+
+	if (p->kc->local_storage && rel && !strstr(rel, "..")) {
+		snprintf(local, sizeof(local), "%s/%s", p->kc->local_storage,
+		    rel);
+		if ((err = cf_fetch_verify_file(local, digest)) < 0)
+			return err;
+		return cf_fetch_untar_file(local, p->tmp, NULL);
+	}
+	if (!url)
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
+		    "the source has no artifact URL");
+	if ((err = cf_http_new(&h, NULL)) < 0)
+		return err;
+	err = cf_fetch_artifact(h, url, digest, p->tmp, NULL);
+	cf_http_free(h);
+	return err;
+}
+
+/* spec.path, relative to the artifact root; no escape from it. */
+static int join_path(struct pass *p)
+{
+	const char *path = spec_str(p, "path");
+	char real[PATH_MAX], root[PATH_MAX];
+	struct stat st;
+
+	if (!path)
+		path = "./";
+	if ((size_t)snprintf(p->dir, sizeof(p->dir), "%s/%s", p->tmp, path) >=
+	    sizeof(p->dir))
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "spec.path '%.200s' is too long", path);
+	if (!realpath(p->tmp, root) || !realpath(p->dir, real) ||
+	    stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
+		    "kustomization path not found: stat %s: no such file or "
+		    "directory", path);
+	if (strncmp(real, root, strlen(root)) ||
+	    (real[strlen(root)] && real[strlen(root)] != '/'))
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "spec.path '%s' leaves the artifact", path);
+	snprintf(p->dir, sizeof(p->dir), "%s", real);
+	return 0;
+}
+
+static cf_result step_fetch(struct pass *p)
+{
+	const char *tmp = p->kc->tmp_root ? p->kc->tmp_root :
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "Progressing", "Fetching manifests for revision %s with a "
+	    "timeout of %llds", p->revision, (long long)(p->timeout_ms /
+	    1000));
+	snprintf(p->tmp, sizeof(p->tmp), "%s/kustomization-XXXXXX", tmp);
+	if (!mkdtemp(p->tmp)) {
+		p->tmp[0] = '\0';
+		cf_error_os("creating a temporary directory");
+		return fail(p, "DirectoryCreationFailed", "%s",
+		    cf_error_msg());
+	}
+	if (fetch(p) < 0)
+		return fail(p, "ArtifactFailed", "failed to download artifact "
+		    "from '%s': %s", cf_node_getp_str(p->artifact, "url",
+		    NULL), cf_error_msg());
+	cf_node_set(&p->a, status(p), "lastAttemptedRevision",
+	    cf_node_str(&p->a, p->revision));
+	if (join_path(p) < 0)
+		return fail(p, "ArtifactFailed", "%s", cf_error_msg());
+	return cf_result_ok();
+}
+
+/* ---- build ---- */
+
+static void stamp(struct pass *p, cf_node *obj, const char *field,
+    const cf_node *kv)
+{
+	cf_node *md = cf_node_set_map(&p->a, obj, "metadata");
+	cf_node *m = cf_node_set_map(&p->a, md, field);
+
+	for (size_t i = 0; i < cf_node_count(kv); i++)
+		cf_node_set(&p->a, m, kv->v.pairs[i].key,
+		    cf_node_dup(&p->a, kv->v.pairs[i].val));
+}
+
+static void common_metadata(struct pass *p)
+{
+	const cf_node *cm = cf_node_get(p->spec, "commonMetadata");
+	const cf_node *labels = cf_node_get(cm, "labels");
+	const cf_node *ann = cf_node_get(cm, "annotations");
+
+	for (size_t i = 0; cm && i < p->nobjs; i++) {
+		if (labels)
+			stamp(p, p->objs[i], "labels", labels);
+		if (ann)
+			stamp(p, p->objs[i], "annotations", ann);
+	}
+}
+
+static cf_result step_build(struct pass *p)
+{
+	cf_kustomize_result r;
+
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "Progressing", "Building manifests for revision %s with a "
+	    "timeout of %llds", p->revision,
+	    (long long)(p->timeout_ms / 1000));
+	if (cf_kzctl_prepare(p->dir, p->spec) < 0 ||
+	    cf_kustomize_build(&r, &p->a, p->dir, &(cf_kustomize_opts){
+	    .restrictor = CF_KUSTOMIZE_NONE,
+	    .reorder = CF_KUSTOMIZE_REORDER_UNSET }) < 0)
+		return fail(p, "BuildFailed", "kustomize build failed: %s",
+		    cf_error_msg());
+	p->objs = r.objs;
+	p->nobjs = r.nobjs;
+	for (size_t i = 0; i < p->nobjs; i++)
+		if (!cf_node_getp_str(p->objs[i], "metadata", "name", NULL))
+			return fail(p, "BuildFailed", "object %zu of kind '%s' "
+			    "has no metadata.name", i, cf_node_getp_str(
+			    p->objs[i], "kind", NULL) ? cf_node_getp_str(
+			    p->objs[i], "kind", NULL) : "");
+	common_metadata(p);
+	return cf_result_ok();
+}
+
+/* ---- post-build substitution (§3.5) ---- */
+
+static int strip_newlines_set(struct pass *p, cf_node *vars, const char *k,
+    const char *v, size_t len)
+{
+	char *s = cf_arena_strndup(&p->a, v, len);
+	size_t j = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '\n' && s[i] != '\r')
+			s[j++] = s[i];
+	s[j] = '\0';
+	return cf_envsubst_var_set(&p->a, vars, k, s, j);
+}
+
+static int vars_from(struct pass *p, cf_node *vars, const cf_node *ref)
+{
+	const char *kind = cf_node_getp_str(ref, "kind", NULL);
+	const char *name = cf_node_getp_str(ref, "name", NULL);
+	const cf_node *opt = cf_node_get(ref, "optional");
+	bool secret = kind && !strcmp(kind, "Secret");
+	const cf_node *data;
+	cf_node *o = NULL;
+	int err;
+
+	err = cf_client_get(&o, &p->a, p->c, "v1", secret ? "Secret" :
+	    "ConfigMap", p->key->ns, name ? name : "");
+	if (err == CF_ENOTFOUND && opt && cf_node_is(opt, CF_NODE_BOOL) &&
+	    opt->v.b)
+		return 0;
+	if (err < 0)
+		return cf_error_wrap("substitute from '%s/%s/%s'", kind ? kind :
+		    "", p->key->ns, name ? name : "");
+	data = cf_node_get(o, "data");
+	for (size_t i = 0; i < cf_node_count(data); i++) {
+		const char *k = data->v.pairs[i].key;
+		const char *v = cf_node_as_str(data->v.pairs[i].val);
+		cf_buf b = CF_BUF_INIT;
+
+		if (!v)
+			continue;
+		if (secret) {
+			err = cf_base64_decode(&b, v, strlen(v), false);
+			if (!err)
+				err = strip_newlines_set(p, vars, k, b.buf,
+				    b.len);
+			cf_buf_release(&b);
+		} else {
+			err = strip_newlines_set(p, vars, k, v, strlen(v));
+		}
+		if (err < 0)
+			return cf_error_wrap("%s '%s' key '%s'", kind, name, k);
+	}
+	return 0;
+}
+
+static int collect_vars(struct pass *p, cf_node *vars)
+{
+	const cf_node *pb = cf_node_get(p->spec, "postBuild");
+	const cf_node *from = cf_node_get(pb, "substituteFrom");
+	const cf_node *inl = cf_node_get(pb, "substitute");
+	int err;
+
+	for (size_t i = 0; i < cf_node_count(from); i++)
+		if ((err = vars_from(p, vars, cf_node_at(from, i))) < 0)
+			return err;
+	for (size_t i = 0; i < cf_node_count(inl); i++) {
+		const char *v = cf_node_as_str(inl->v.pairs[i].val);
+
+		if (v && (err = strip_newlines_set(p, vars,
+		    inl->v.pairs[i].key, v, strlen(v))) < 0)
+			return cf_error_wrap("spec.postBuild.substitute");
+	}
+	return 0;
+}
+
+static cf_result step_substitute(struct pass *p)
+{
+	const cf_node *pb = cf_node_get(p->spec, "postBuild");
+	const char *strategy = cf_node_getp_str(pb, "substituteStrategy",
+	    NULL);
+	cf_node *vars = cf_node_map(&p->a);
+
+	if (!pb)
+		return cf_result_ok();
+	if (collect_vars(p, vars) < 0)
+		return fail(p, "BuildFailed", "%s", cf_error_msg());
+	if (!cf_node_count(vars) && !(strategy && !strcmp(strategy, "Always")))
+		return cf_result_ok();
+	for (size_t i = 0; i < p->nobjs; i++) {
+		cf_node *out = NULL;
+
+		if (cf_envsubst_disabled(p->objs[i]))
+			continue;
+		if (cf_envsubst_object(&out, &p->a, p->objs[i], vars,
+		    &(cf_envsubst_opts){ .strict = true }) < 0)
+			return fail(p, "BuildFailed", "post build failed for "
+			    "'%s/%s': %s", cf_node_getp_str(p->objs[i], "kind",
+			    NULL), cf_node_getp_str(p->objs[i], "metadata",
+			    "name", NULL), cf_error_msg());
+		p->objs[i] = out;
+	}
+	return cf_result_ok();
+}
+
+/* ---- apply and prune ---- */
+
+static cf_result step_apply(struct pass *p)
+{
+	cf_buf log = CF_BUF_INIT;
+
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "Progressing", "Detecting drift for revision %s with a timeout of "
+	    "%llds", p->revision, (long long)(p->timeout_ms / 1000));
+	if (cf_apply_set(&p->cs, &p->a, p->apply_c, p->objs, p->nobjs,
+	    &(cf_apply_opts){ .force = spec_bool(p, "force"),
+	    .owner_name = p->key->name, .owner_namespace = p->key->ns }) < 0)
+		return fail(p, "ReconciliationFailed", "%s", cf_error_msg());
+	cf_change_set_inventory(&p->inv_new, &p->a, &p->cs);
+	if (cf_change_set_format(&log, &p->cs, true) == 0 && log.len)
+		event(p, "Normal", "Progressing", log.buf);
+	cf_buf_release(&log);
+	return cf_result_ok();
+}
+
+static cf_result step_prune(struct pass *p)
+{
+	cf_inventory old = CF_INVENTORY_INIT, stale = CF_INVENTORY_INIT;
+	cf_inventory failed = CF_INVENTORY_INIT;
+	cf_change_set cs = CF_CHANGE_SET_INIT;
+	cf_buf log = CF_BUF_INIT;
+	int err;
+
+	cf_node_set(&p->a, status(p), "inventory", cf_inv_to_node(&p->a,
+	    &p->inv_new));
+	if (!spec_bool(p, "prune") || old_inventory(p, &old) < 0)
+		return cf_result_ok();
+	cf_inv_diff(&stale, &p->a, &old, &p->inv_new);
+	if (!stale.len)
+		return cf_result_ok();
+	err = cf_apply_prune(&cs, &failed, &p->a, p->apply_c, &stale,
+	    &(cf_prune_opts){ .owner_name = p->key->name,
+	    .owner_namespace = p->key->ns, .keep = &p->inv_new });
+	if (cf_change_set_format(&log, &cs, true) == 0 && log.len)
+		event(p, "Normal", "Progressing", log.buf);
+	cf_buf_release(&log);
+	if (err < 0 || failed.len) {
+		/* Keep what could not be deleted so the next run retries. */
+		for (size_t i = 0; i < failed.len; i++)
+			cf_inv_add(&p->inv_new, &p->a, &failed.v[i]);
+		cf_node_set(&p->a, status(p), "inventory",
+		    cf_inv_to_node(&p->a, &p->inv_new));
+		return fail(p, "PruneFailed", "%s", err < 0 ? cf_error_msg() :
+		    "some objects could not be deleted");
+	}
+	return cf_result_ok();
+}
+
+/* ---- health (§3.9) ---- */
+
+static int health_set(struct pass *p, cf_inventory *set)
+{
+	const cf_node *hc = cf_node_get(p->spec, "healthChecks");
+
+	if (spec_bool(p, "wait")) {
+		*set = p->inv_new;
+		return 1;
+	}
+	for (size_t i = 0; i < cf_node_count(hc); i++) {
+		const cf_node *e = cf_node_at(hc, i);
+		const char *av = cf_node_getp_str(e, "apiVersion", NULL);
+		const char *slash = av ? strchr(av, '/') : NULL;
+		cf_inv_entry en = {
+			.ns = cf_node_getp_str(e, "namespace", NULL),
+			.name = cf_node_getp_str(e, "name", NULL),
+			.kind = cf_node_getp_str(e, "kind", NULL),
+			.group = slash ? cf_arena_strndup(&p->a, av,
+			    (size_t)(slash - av)) : "",
+			.version = slash ? slash + 1 : av ? av : "v1",
+		};
+
+		if (!en.ns)
+			en.ns = p->key->ns;
+		if (en.name && en.kind)
+			cf_inv_add(set, &p->a, &en);
+	}
+	return set->len > 0;
+}
+
+static cf_result step_health(struct pass *p)
+{
+	cf_inventory set = CF_INVENTORY_INIT;
+	cf_health_wait_result hr;
+	int64_t t0 = now_ms();
+	int err;
+
+	if (!health_set(p, &set)) {
+		cf_cond_del(p->obj, "Healthy");
+		return cf_result_ok();
+	}
+	p->healthy_checked = true;
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "Progressing", "Running health checks for revision %s with a "
+	    "timeout of %llds", p->revision,
+	    (long long)(p->timeout_ms / 1000));
+	err = cf_health_wait(&hr, p->apply_c, &set, &(cf_health_wait_opts){
+	    .interval_ms = p->kc->health_poll_ms,
+	    .timeout_ms = p->timeout_ms });
+	if (err < 0 || hr.outcome != CF_HEALTH_WAIT_READY) {
+		char d[32];
+		const char *why = err < 0 ? cf_error_msg() :
+		    hr.outcome == CF_HEALTH_WAIT_FAILED ? "an object failed" :
+		    "timeout";
+
+		cf_duration_format(d, sizeof(d), (now_ms() - t0) * MS_PER_NS);
+		cf_cond_set(&p->a, p->obj, "Healthy", CF_FALSE,
+		    "HealthCheckFailed", "health check failed after %s: %s", d,
+		    why);
+		return fail(p, "HealthCheckFailed", "health check failed "
+		    "after %s: %s", d, why);
+	}
+	cf_cond_set(&p->a, p->obj, "Healthy", CF_TRUE, "Succeeded",
+	    "Health check passed in %.3fs", (double)(now_ms() - t0) / 1000);
+	return cf_result_ok();
+}
+
+/* ---- outcome ---- */
+
+static cf_result step_done(struct pass *p)
+{
+	cf_node_set(&p->a, status(p), "lastAppliedRevision",
+	    cf_node_str(&p->a, p->revision));
+	cf_cond_del(p->obj, CF_COND_RECONCILING);
+	cf_cond_del(p->obj, CF_COND_STALLED);
+	cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_TRUE,
+	    "ReconciliationSucceeded", "Applied revision: %s", p->revision);
+	return cf_result_ok();
+}
+
+static void finish_status(struct pass *p, const cf_result *r)
+{
+	const cf_node *gen = cf_node_getp(p->obj, "metadata", "generation",
+	    NULL);
+	const char *req = cf_node_getp_str(p->obj, "metadata", "annotations",
+	    "reconcile.fluxcd.io/requestedAt", NULL);
+
+	if (req)
+		cf_node_set(&p->a, status(p), "lastHandledReconcileAt",
+		    cf_node_str(&p->a, req));
+	if ((r->kind == CF_RESULT_OK || r->kind == CF_RESULT_STALLED) && gen)
+		cf_node_set(&p->a, status(p), "observedGeneration",
+		    cf_node_dup(&p->a, gen));
+	if (r->kind == CF_RESULT_OK) {
+		char d[32], n[32];
+
+		cf_duration_format(d, sizeof(d), (now_ms() - p->started_ms) *
+		    MS_PER_NS);
+		cf_duration_format(n, sizeof(n), p->interval_ms * MS_PER_NS);
+		cf_log_info("%s '%s/%s': Reconciliation finished in %s, next "
+		    "run in %s", KIND, p->key->ns, p->key->name, d, n);
+	}
+}
+
+static int write_status(struct pass *p)
+{
+	const cf_node *now = cf_node_get(p->obj, "status");
+	cf_node *patch = cf_node_map(&p->a), *st;
+	cf_buf b = CF_BUF_INIT;
+	int err;
+
+	if (p->before && now && cf_node_equal(p->before, now))
+		return 0;
+	st = now ? cf_node_dup(&p->a, now) : cf_node_map(&p->a);
+	for (size_t i = 0; i < cf_node_count(p->before); i++)
+		if (!cf_node_get(st, p->before->v.pairs[i].key))
+			cf_node_set(&p->a, st, p->before->v.pairs[i].key,
+			    cf_node_null(&p->a));
+	cf_node_set(&p->a, patch, "status", st);
+	err = cf_json_write(&b, patch, 0);
+	if (!err)
+		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
+		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
+		    &(cf_write_opts){ .subresource = "status" });
+	cf_buf_release(&b);
+	return err;
+}
+
+static int64_t jittered(const struct pass *p)
+{
+	int pct = p->kc->jitter_percent ? p->kc->jitter_percent : 5;
+	int64_t span = pct > 0 ? p->interval_ms * pct / 100 : 0;
+
+	if (span <= 0)
+		return p->interval_ms;
+	return p->interval_ms - span + (int64_t)(drand48() * 2 * (double)span);
+}
+
+static cf_result (*const steps[])(struct pass *) = {
+	step_client, step_finalizer, step_suspend, step_spec, step_source,
+	step_depends, step_fetch, step_build, step_substitute, step_apply,
+	step_prune, step_health, step_done,
+};
+
+static int load(struct pass *p)
+{
+	const cf_obj *o;
+
+	if (cf_informer_get(&o, cf_ctl_informer(p->ctl), p->key->ns,
+	    p->key->name) < 0)
+		return CF_ENOTFOUND;
+	p->obj = cf_obj_dup(&p->a, o);
+	cf_obj_unref(o);
+	p->spec = cf_node_get(p->obj, "spec");
+	p->before = cf_node_get(p->obj, "status");
+	if (p->before)
+		p->before = cf_node_dup(&p->a, p->before);
+	return 0;
+}
+
+static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
+{
+	struct pass p = { .ctl = ctl, .kc = cf_ctl_payload(ctl),
+		.c = cf_ctl_client(ctl), .key = key, .a = CF_ARENA_INIT,
+		.started_ms = now_ms(), .retry_ms = 60000 };
+	cf_result r;
+
+	if (load(&p) < 0) {
+		cf_arena_release(&p.a);
+		return cf_result_done();
+	}
+	CF_RUN_STEPS(r, &p, steps);
+	if (p.tmp[0])
+		cf_fs_remove_tree(p.tmp);
+	if (!p.skip_status) {
+		finish_status(&p, &r);
+		if (write_status(&p) < 0) {
+			cf_log_error("%s '%s/%s': status update failed: %s",
+			    KIND, key->ns, key->name, cf_error_msg());
+			r = cf_result_failed("PatchOperationFailed", "%s",
+			    cf_error_msg());
+		} else if (r.kind == CF_RESULT_OK) {
+			r = cf_result_done_after(jittered(&p));
+		}
+	}
+	if (p.apply_c && p.apply_c != p.c)
+		cf_client_free(p.apply_c);
+	cf_arena_release(&p.a);
+	return r;
+}
+
+/* ---- watches: a new artifact reconciles every Kustomization using it */
+
+static bool new_revision(const cf_obj *old, const cf_obj *o)
+{
+	const cf_node *a = cf_node_getp(cf_obj_node(old), "status",
+	    "artifact", "revision", NULL);
+	const cf_node *b = cf_node_getp(cf_obj_node(o), "status", "artifact",
+	    "revision", NULL);
+
+	return b && (!a || !cf_node_equal(a, b));
+}
+
+static size_t users_of_source(cf_key *keys, size_t max, const cf_obj *src,
+    void *payload)
+{
+	cf_kzctl *kc = payload;
+	const cf_obj **all = NULL;
+	size_t n = 0, hits = 0;
+
+	if (!kc->self)
+		return 0;
+	cf_informer_list(&all, &n, kc->self, NULL);
+	for (size_t i = 0; i < n; i++) {
+		const cf_node *ref = cf_node_getp(cf_obj_node(all[i]), "spec",
+		    "sourceRef", NULL);
+		const char *kind = cf_node_getp_str(ref, "kind", NULL);
+		const char *name = cf_node_getp_str(ref, "name", NULL);
+		const char *ns = cf_node_getp_str(ref, "namespace", NULL);
+
+		if (!ns || !*ns)
+			ns = cf_obj_namespace(all[i]);
+		if (!kind || strcmp(kind, "GitRepository") || !name ||
+		    strcmp(name, cf_obj_name(src)) ||
+		    strcmp(ns, cf_obj_namespace(src)))
+			continue;
+		if (hits < max)
+			cf_key_set(&keys[hits], "kustomize.toolkit.fluxcd.io",
+			    KIND, cf_obj_namespace(all[i]),
+			    cf_obj_name(all[i]));
+		hits++;
+	}
+	cf_obj_unref_all(all, n);
+	return hits;
+}
+
+static const cf_watch_def watches[] = {
+	{ "source.toolkit.fluxcd.io/v1", "GitRepository", users_of_source,
+	  new_revision },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const cf_controller_def cf_kustomization_controller = {
+	.gvk = { "kustomize.toolkit.fluxcd.io", "v1", KIND },
+	.finalizer = FINALIZER,
+	.spec_changes_only = true,
+	.watches = watches,
+	.reconcile = reconcile,
+};
