@@ -26,8 +26,12 @@
 
 #define GROUP "kustomize.toolkit.fluxcd.io"
 #define NSTAGES 4
+/* Flux's stages: definitions (waited for), kinds named *Class (waited
+ * for), the caller's own stage kinds, then everything else. */
 enum { STAGE_DEFS, STAGE_CLASSES, STAGE_CUSTOM, STAGE_REST };
 
+/* One object of the set through a run. All pointers are in the run's
+ * arena; live and dry are the server's answers, NULL until read. */
 struct item {
 	cf_node *obj;           /* our copy, owner labels stamped */
 	cf_inv_entry ref;
@@ -43,6 +47,8 @@ struct item {
 	enum cf_apply_action action;
 };
 
+/* One call of cf_apply_set. Failures are collected in errs, so one
+ * message can name every object that would fail. */
 struct run {
 	cf_arena *a;
 	cf_client *c;
@@ -83,6 +89,7 @@ int cf_apply__kind_prio(const char *kind)
 	return (int)others;
 }
 
+/* Whether "group/Kind" of a NULL-terminated list names e's kind. */
 static bool in_list(const char *const *list, const cf_inv_entry *e)
 {
 	for (; list && *list; list++) {
@@ -112,6 +119,8 @@ static int stage_of(const cf_apply_opts *o, const cf_inv_entry *e)
 	return STAGE_REST;
 }
 
+/* Stage, kind order, then namespace and name as Flux sorts; the kind
+ * name last, so equal names of other kinds keep a fixed order. */
 static int item_cmp(const void *x, const void *y)
 {
 	const struct item *p = x, *q = y;
@@ -235,6 +244,7 @@ static void resolve_scope(struct run *r, struct item *it)
 		it->needs_set = true;
 }
 
+/* The least an object needs before the server is asked anything. */
 static int check_object(const cf_node *obj, size_t i)
 {
 	if (cf_node_is(obj, CF_NODE_MAP) &&
@@ -274,6 +284,8 @@ static int prepare(struct run *r, cf_node *const *objs, size_t n)
 
 /* ---- dry-run ---- */
 
+/* Force from the options, or from either side's annotation (Flux reads
+ * the live object too, so force can be switched on in the cluster). */
 static bool forced(const struct run *r, const struct item *it)
 {
 	return r->o->force ||
@@ -291,6 +303,8 @@ static bool is_immutable(int err, const char *msg)
 	    (strstr(msg, "immutable") || strstr(msg, "cannot change"));
 }
 
+/* The Status reason behind a client code, for Flux's "dry-run failed
+ * (Reason)" wording. */
 static const char *reason_of(int err)
 {
 	switch (err) {
@@ -303,6 +317,8 @@ static const char *reason_of(int err)
 	}
 }
 
+/* Flux always forces conflicts: the Kustomization is the source of
+ * truth for every field it sets. */
 static int apply_obj(cf_node **out, struct run *r, const struct item *it,
     bool dry_run)
 {
@@ -334,6 +350,7 @@ static int read_live(struct run *r, struct item *it)
 	return 0;
 }
 
+/* When a wait that starts now must end (stage waits, re-creation). */
 static int64_t deadline(const struct run *r)
 {
 	return cf_apply__now_ms() + (r->o->wait_timeout_ms > 0 ?
@@ -416,6 +433,8 @@ static int preflight(struct run *r)
 
 /* ---- drift ---- */
 
+/* Labels or annotations: the server drops an empty map, the input may
+ * carry one. */
 static bool map_equal(const cf_node *x, const cf_node *y)
 {
 	if (!cf_node_count(x) && !cf_node_count(y))
@@ -433,6 +452,7 @@ static bool drifted(const cf_node *dry, const cf_node *live)
 		if (!map_equal(cf_node_getp(dry, "metadata", meta[i], NULL),
 		    cf_node_getp(live, "metadata", meta[i], NULL)))
 			return true;
+	/* Both ways: a field only the live object has is drift too. */
 	for (int side = 0; side < 2; side++) {
 		const cf_node *x = side ? live : dry, *y = side ? dry : live;
 
@@ -449,6 +469,7 @@ static bool drifted(const cf_node *dry, const cf_node *live)
 	return false;
 }
 
+/* A dry-run without a resourceVersion would create the object. */
 static enum cf_apply_action action_of(const struct item *it)
 {
 	const char *rv;
@@ -542,6 +563,7 @@ static bool stage_empty(const struct run *r, int stage)
 	return true;
 }
 
+/* The collected failures as the error message, first code wins. */
 static int fail_report(struct run *r)
 {
 	return cf_apply__report_fail(r->first_err, &r->errs, r->dropped);
@@ -557,6 +579,8 @@ int cf_apply_set(cf_change_set *out, cf_arena *a, cf_client *c,
 
 	r.manager = r.o->field_manager ? r.o->field_manager :
 	    CF_APPLY_FIELD_MANAGER;
+	/* Steps: place and order the set, dry-run it, then stage by stage
+	 * dry-run again where state moved, write the drifted, wait. */
 	err = prepare(&r, objs, n);
 	if (err == 0)
 		err = preflight(&r);

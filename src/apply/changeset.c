@@ -68,6 +68,8 @@ void cf_apply__record(cf_change_set *cs, cf_arena *a, const cf_inv_entry *e,
 	    .subject = cf_inv_subject(a, e), .action = action };
 }
 
+/* Flux matches these values case-insensitively ("Disabled", "ignore"),
+ * so users' capitalisation varies in the wild. */
 static bool map_has(const cf_node *map, const char *key, const char *value)
 {
 	const char *v = cf_node_getp_str(map, key, NULL);
@@ -84,6 +86,7 @@ bool cf_apply__meta_is(const cf_node *obj, const char *key,
 	    map_has(cf_node_get(md, "annotations"), key, value);
 }
 
+/* A string at a one- or two-key path, "" when absent. */
 static const char *str_or_empty(const cf_node *obj, const char *a,
     const char *b)
 {
@@ -105,6 +108,9 @@ void cf_apply__entry(cf_inv_entry *e, cf_arena *a, const cf_node *obj)
 	e->group = slash ? cf_arena_strndup(a, av, (size_t)(slash - av)) : "";
 }
 
+/* The report ends up in one cf_error message (CF_ERROR_MSG_MAX), so it
+ * is cut at line boundaries and says how many lines were left out rather
+ * than ending mid-word. */
 void cf_apply__report(cf_buf *b, size_t *dropped, const char *fmt, ...)
 {
 	char line[REPORT_LINE_MAX];

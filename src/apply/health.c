@@ -113,62 +113,65 @@ static int fail_with(int code, const char *prefix, const cf_health *hs,
 	return r;
 }
 
-static int finish(cf_health_wait_result *out, enum cf_health_wait_outcome o,
-    size_t current, int64_t start)
+struct waiter {
+	cf_client *c;
+	const cf_inventory *set;
+	const cf_health_wait_opts *o;
+	int64_t start, interval, timeout;
+	cf_health *hs;         /* one per object of set */
+	size_t current, failed;
+};
+
+static int finish(cf_health_wait_result *out, const struct waiter *w,
+    enum cf_health_wait_outcome o, int r)
 {
 	out->outcome = o;
-	out->current = current;
-	out->elapsed_ms = cf_apply__now_ms() - start;
-	return 0;
+	out->current = w->current;
+	out->elapsed_ms = cf_apply__now_ms() - w->start;
+	return r;
+}
+
+/* After a round: true with *r set when the wait is over, else sleep
+ * until the next round (cut short by the deadline or a cancel). */
+static bool verdict(struct waiter *w, cf_health_wait_result *out, int *r)
+{
+	int64_t left = w->start + w->timeout - cf_apply__now_ms();
+
+	if (w->current == w->set->len) {
+		*r = finish(out, w, CF_HEALTH_WAIT_READY, 0);
+	} else if (w->failed && !w->o->no_fail_fast) {
+		*r = finish(out, w, CF_HEALTH_WAIT_FAILED, fail_with(CF_ERROR,
+		    "failed early due to stalled resources", w->hs, w->set,
+		    true));
+	} else if (left <= 0) {
+		*r = finish(out, w, CF_HEALTH_WAIT_TIMEOUT, fail_with(
+		    CF_ETIMEOUT, "timeout waiting for", w->hs, w->set, false));
+	} else if (!cf_apply__sleep(left < w->interval ? left : w->interval,
+	    w->o->cancel)) {
+		*r = finish(out, w, CF_HEALTH_WAIT_CANCELED, cf_error_setc(
+		    CF_ETIMEOUT, CF_ERR_KUBE, "health check canceled"));
+	} else {
+		return false;
+	}
+	return true;
 }
 
 int cf_health_wait(cf_health_wait_result *out, cf_client *c,
     const cf_inventory *set, const cf_health_wait_opts *opts)
 {
 	static const cf_health_wait_opts zero;
-	const cf_health_wait_opts *o = opts ? opts : &zero;
-	int64_t interval = o->interval_ms > 0 ? o->interval_ms :
-	    DEFAULT_INTERVAL_MS;
-	int64_t timeout = o->timeout_ms > 0 ? o->timeout_ms :
-	    DEFAULT_TIMEOUT_MS;
-	int64_t start = cf_apply__now_ms();
 	cf_health_wait_result scratch;
-	cf_health *hs = cf_xcalloc(set->len ? set->len : 1, sizeof(*hs));
-	size_t current = 0, failed = 0;
-	int r;
+	struct waiter w = { .c = c, .set = set, .o = opts ? opts : &zero,
+	    .start = cf_apply__now_ms() };
+	int r = 0;
 
-	if (!out)
-		out = &scratch;
-	for (size_t i = 0; i < set->len; i++)
-		hs[i].status = CF_HEALTH_UNKNOWN;
-	for (;;) {
-		int64_t left;
-
-		poll_round(hs, &current, &failed, c, set);
-		left = start + timeout - cf_apply__now_ms();
-		if (current == set->len) {
-			r = finish(out, CF_HEALTH_WAIT_READY, current, start);
-			break;
-		}
-		if (failed && !o->no_fail_fast) {
-			finish(out, CF_HEALTH_WAIT_FAILED, current, start);
-			r = fail_with(CF_ERROR, "failed early due to stalled "
-			    "resources", hs, set, true);
-			break;
-		}
-		if (left <= 0 || (o->cancel && atomic_load(o->cancel)) ||
-		    !cf_apply__sleep(left < interval ? left : interval,
-		    o->cancel)) {
-			bool canceled = left > 0;
-
-			finish(out, canceled ? CF_HEALTH_WAIT_CANCELED :
-			    CF_HEALTH_WAIT_TIMEOUT, current, start);
-			r = canceled ? cf_error_setc(CF_ETIMEOUT, CF_ERR_KUBE,
-			    "health check canceled") : fail_with(CF_ETIMEOUT,
-			    "timeout waiting for", hs, set, false);
-			break;
-		}
-	}
-	free(hs);
+	w.interval = w.o->interval_ms > 0 ? w.o->interval_ms :
+	    DEFAULT_INTERVAL_MS;
+	w.timeout = w.o->timeout_ms > 0 ? w.o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	w.hs = cf_xcalloc(set->len ? set->len : 1, sizeof(*w.hs));
+	do
+		poll_round(w.hs, &w.current, &w.failed, c, set);
+	while (!verdict(&w, out ? out : &scratch, &r));
+	free(w.hs);
 	return r;
 }

@@ -15,6 +15,8 @@
 #include "core/buf.h"
 #include "core/error.h"
 
+/* Scan from both ends as ParseObjMetadata does: the namespace up to
+ * the first '_', the kind after the last, the group before that. */
 int cf_inv_id_parse(cf_inv_entry *out, cf_arena *a, const char *id)
 {
 	size_t len = id ? strnlen(id, CF_INV_MAX_ID + 1) : 0;
@@ -124,6 +126,7 @@ static int entry_from_node(cf_inv_entry *out, cf_arena *a, const cf_node *n)
 		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
 		    "inventory entry without an id");
 	err = cf_inv_id_parse(out, a, id);
+	/* The version is only text to us; cap it like the id. */
 	if (err == 0 && v)
 		out->version = cf_arena_strndup(a, v, strnlen(v, CF_INV_MAX_ID));
 	return err;
