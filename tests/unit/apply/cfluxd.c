@@ -191,6 +191,57 @@ TEST(test_apply_cfluxd__twice_then_one_change)
 	cf_arena_release(&a);
 }
 
+#define ORDER_SET \
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, " \
+	"namespace: ord}\nspec:\n  selector: {matchLabels: {app: d}}\n" \
+	"  template:\n    metadata: {labels: {app: d}}\n" \
+	"    spec: {containers: [{name: c, image: x}]}\n---\n" \
+	"apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ord}\n" \
+	"spec: {ports: [{port: 80}]}\n---\n" \
+	"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n" \
+	"metadata: {name: r, namespace: ord}\nrules: []\n---\n" \
+	"apiVersion: v1\nkind: ServiceAccount\n" \
+	"metadata: {name: sa, namespace: ord}\n---\n" \
+	"apiVersion: storage.k8s.io/v1\nkind: StorageClass\n" \
+	"metadata: {name: fast}\nprovisioner: example.com/fast\n---\n" \
+	"apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\n" \
+	"metadata: {name: high}\nvalue: 1000\n---\n" \
+	"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\n" \
+	"metadata: {name: crb}\nroleRef: {apiGroup: " \
+	"rbac.authorization.k8s.io, kind: ClusterRole, name: cr}\n" \
+	"subjects: [{kind: ServiceAccount, name: sa, namespace: ord}]\n---\n" \
+	"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\n" \
+	"metadata: {name: cr}\nrules: []\n---\n" \
+	"apiVersion: v1\nkind: Secret\nmetadata: {name: b, namespace: ord}\n" \
+	"---\napiVersion: v1\nkind: ConfigMap\n" \
+	"metadata: {name: a, namespace: ord}\n---\n" \
+	"apiVersion: v1\nkind: Namespace\nmetadata: {name: ord}\n"
+
+TEST(test_apply_cfluxd__stage_and_kind_order)
+{
+	static const char *const stage_kinds[] = {
+	    "rbac.authorization.k8s.io/Role", NULL };
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, ORDER_SET, &(cf_apply_opts){
+	    .stage_kinds = stage_kinds, .wait_interval_ms = 100 }), 0);
+	/* Definitions, classes, the custom stage, then the rest; within a
+	 * stage Flux's kind order. */
+	CHECK_STR(changes(&a, &cs), "Namespace/ord created\n"
+	    "ClusterRole/cr created\nClusterRoleBinding/crb created\n"
+	    "PriorityClass/high created\nStorageClass/fast created\n"
+	    "Role/ord/r created\nServiceAccount/ord/sa created\n"
+	    "ConfigMap/ord/a created\nSecret/ord/b created\n"
+	    "Service/ord/s created\nDeployment/ord/d created\n");
+	CHECK_INT(apply(&cs, &a, ORDER_SET, &(cf_apply_opts){
+	    .stage_kinds = stage_kinds }), 0);
+	for (size_t i = 0; i < cs.len; i++)
+		CHECK_STR(cf_apply_action_name(cs.v[i].action), "unchanged");
+	cf_arena_release(&a);
+}
+
 #define CRD_SET \
 	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n" \
 	"  namespace: default\nspec:\n  size: 3\n---\n" \
@@ -563,6 +614,7 @@ TEST(test_apply_cfluxd__wait_fails_fast)
 }
 
 TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
+    T(test_apply_cfluxd__stage_and_kind_order),
     T(test_apply_cfluxd__crd_and_its_resource),
     T(test_apply_cfluxd__dry_run_failure_applies_nothing),
     T(test_apply_cfluxd__immutable_field_needs_force),
