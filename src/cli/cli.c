@@ -861,6 +861,9 @@ bool cf_cli_confirm(const char *question)
 	fprintf(stderr, "? %s [y/N] ", question);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin))
-		return false;
+		line[0] = 0;
+	/* A terminal echoed the answer and its newline; a pipe did not. */
+	if (!isatty(0))
+		fputc('\n', stderr);
 	return line[0] == 'y' || line[0] == 'Y';
 }

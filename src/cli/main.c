@@ -55,6 +55,12 @@ int main(int argc, char **argv)
 {
 	int rc;
 
+	/* Global flags may stand anywhere, before the verb too (cobra's
+	 * persistent flags): take them out first. */
+	if (cf_cli_globals_parse(&argc, argv)) {
+		cf_cli_release();
+		return 1;
+	}
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "--version")) {
@@ -64,16 +70,14 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "-h"))
 		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name))
-			continue;
-		argc--;
-		argv++;
-		rc = cf_cli_globals_parse(&argc, argv);
-		if (!rc)
-			rc = commands[i].fn(argc, argv);
-		cf_cli_release();
-		return rc;
-	}
-	return cf_cli_fail("unknown command \"%s\" for \"flux\"", argv[1]);
+	rc = -1;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name)) {
+			rc = commands[i].fn(argc - 1, argv + 1);
+			break;
+		}
+	if (rc < 0)
+		rc = cf_cli_fail("unknown command \"%s\" for \"flux\"", argv[1]);
+	cf_cli_release();
+	return rc;
 }

@@ -1,0 +1,592 @@
+#!/usr/bin/env bash
+# The cflux verbs against a real cfluxd: flux's flags, progress lines,
+# tables, YAML and exit codes. No controller runs (--no-controllers), so
+# the test plays one: a background loop that copies each object's
+# reconcile request into its status and marks it Ready (or failed, for
+# objects labelled fail=true; objects labelled skip=true are left alone).
+. "$(dirname "$0")/lib.sh"
+start_cfluxd
+
+export CFLUX_POLL_INTERVAL=200ms
+CFLUX_BIN=$CFLUX
+REV=main@sha1:0123456789abcdef0123456789abcdef01234567
+
+# One pass of the pretend controller over GitRepositories,
+# Kustomizations and the cflux-controllers Deployment.
+fake_controller_pass() {
+	local kind ns name gen obs req handled susp fail skip st msg extra
+	for kind in gitrepositories kustomizations; do
+		k get "$kind" -A -o jsonpath='{range .items[*]}{.metadata.namespace}|{.metadata.name}|{.metadata.generation}|{.status.observedGeneration}|{.metadata.annotations.reconcile\.fluxcd\.io/requestedAt}|{.status.lastHandledReconcileAt}|{.spec.suspend}|{.metadata.labels.fail}|{.metadata.labels.skip}{"\n"}{end}' 2>/dev/null |
+		while IFS='|' read -r ns name gen obs req handled susp fail skip; do
+			[ -n "$name" ] || continue
+			[ "$susp" = true ] || [ "$skip" = true ] && continue
+			[ "$gen" = "$obs" ] && [ "$req" = "$handled" ] && continue
+			if [ "$fail" = true ]; then
+				st=False msg="simulated failure"
+			elif [ "$kind" = gitrepositories ]; then
+				st=True msg="stored artifact for revision '$REV'"
+			else
+				st=True msg="Applied revision: $REV"
+			fi
+			extra=
+			if [ "$st" = True ] && [ "$kind" = gitrepositories ]; then
+				extra=',"artifact":{"digest":"sha256:aa","lastUpdateTime":"2026-01-01T00:00:00Z","path":"p","revision":"'$REV'","url":"http://x/p","size":1536}'
+			elif [ "$st" = True ]; then
+				extra=',"lastAppliedRevision":"'$REV'"'
+			fi
+			[ -n "$req" ] && extra="$extra"',"lastHandledReconcileAt":"'$req'"'
+			k patch "$kind" "$name" -n "$ns" --subresource=status --type=merge -p \
+				'{"status":{"observedGeneration":'"$gen"',"conditions":[{"type":"Ready","status":"'$st'","reason":"Succeeded","message":"'"$msg"'","lastTransitionTime":"2026-01-01T00:00:00Z","observedGeneration":'"$gen"'}]'"$extra"'}}' >/dev/null 2>&1
+		done
+	done
+	gen=$(k get deploy cflux-controllers -n flux-system -o jsonpath='{.metadata.generation}' 2>/dev/null)
+	obs=$(k get deploy cflux-controllers -n flux-system -o jsonpath='{.status.observedGeneration}' 2>/dev/null)
+	if [ -n "$gen" ] && [ "$gen" != "$obs" ]; then
+		k patch deploy cflux-controllers -n flux-system --subresource=status --type=merge \
+			-p '{"status":{"observedGeneration":'"$gen"',"replicas":1,"readyReplicas":1,"availableReplicas":1}}' >/dev/null 2>&1
+	fi
+}
+
+( while :; do fake_controller_pass; sleep 0.2; done ) >/dev/null 2>&1 &
+track_pid $!
+
+cflux() { "$CFLUX_BIN" "$@"; }
+
+# ---- what flux prints, written out by hand ----
+
+cat >export-git.yaml <<\EOF
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  ref:
+    branch: master
+  url: https://github.com/stefanprodan/podinfo
+EOF
+
+cat >export-git-full.yaml <<\EOF
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  labels:
+    team: a
+  name: app
+  namespace: apps
+spec:
+  ignore: |-
+    /*
+    !/deploy
+  interval: 10m0s
+  ref:
+    branch: main
+    commit: 0123456789abcdef0123456789abcdef01234567
+  secretRef:
+    name: git-auth
+  url: ssh://git@github.com/org/app
+EOF
+
+cat >export-ks.yaml <<\EOF
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  dependsOn:
+  - name: infra
+  - name: db
+    namespace: ops
+  healthChecks:
+  - kind: Deployment
+    name: podinfo
+    namespace: default
+  - apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    name: redis
+    namespace: cache
+  interval: 5m0s
+  path: ./kustomize
+  prune: true
+  retryInterval: 30s
+  serviceAccountName: deployer
+  sourceRef:
+    kind: GitRepository
+    name: podinfo
+    namespace: flux-system
+  targetNamespace: default
+  timeout: 3m0s
+EOF
+
+cat >export-ks-wait.yaml <<\EOF
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: "y"
+  namespace: flux-system
+spec:
+  interval: 1h0m0s
+  path: ./
+  prune: false
+  sourceRef:
+    kind: OCIRepository
+    name: manifests
+  timeout: 2m0s
+  wait: true
+EOF
+
+cat >create-git.err <<EOF
+✚ generating GitRepository source
+► applying GitRepository source
+✔ GitRepository source created
+◎ waiting for GitRepository source reconciliation
+✔ GitRepository source reconciliation completed
+✔ fetched revision: $REV
+EOF
+
+cat >create-ks.err <<EOF
+✚ generating Kustomization
+► applying Kustomization
+✔ Kustomization created
+◎ waiting for Kustomization reconciliation
+✔ Kustomization podinfo is ready
+✔ applied revision $REV
+EOF
+
+cat >reconcile-ks.err <<EOF
+► annotating GitRepository podinfo in flux-system namespace
+✔ GitRepository annotated
+◎ waiting for GitRepository reconciliation
+✔ fetched revision $REV
+► annotating Kustomization podinfo in flux-system namespace
+✔ Kustomization annotated
+◎ waiting for Kustomization reconciliation
+✔ applied revision $REV
+EOF
+
+# tablewriter's layout: cells padded to the column and followed by a
+# tab; the header's last cell by a space.
+printf '%s\n' \
+	"NAME   	REVISION          	SUSPENDED	READY	MESSAGE                                           " \
+	"podinfo	main@sha1:01234567	False    	True 	stored artifact for revision 'main@sha1:01234567'	" \
+	>get-git.out
+printf '%s\n' \
+	"NAMESPACE  	NAME   	REVISION          	SUSPENDED	READY	MESSAGE                              " \
+	"flux-system	podinfo	main@sha1:01234567	False    	True 	Applied revision: main@sha1:01234567	" \
+	>get-ks-A.out
+printf '%s\n' \
+	"NAME                 	REVISION          	SUSPENDED	READY	MESSAGE                                           " \
+	"gitrepository/podinfo	main@sha1:01234567	False    	True 	stored artifact for revision 'main@sha1:01234567'	" \
+	"" \
+	"NAME                 	REVISION          	SUSPENDED	READY	MESSAGE                              " \
+	"kustomization/podinfo	main@sha1:01234567	False    	True 	Applied revision: main@sha1:01234567	" \
+	"" \
+	>get-all.out
+
+# ---- version, check ----
+
+test_expect_success 'version prints the client and the server version' '
+	cflux version >out &&
+	expect_eq "$(sed -n 1p out)" "flux: v0.1.0" &&
+	expect_match "$(sed -n 2p out)" "^server: v1\.[0-9]+\.[0-9]+" &&
+	expect_eq "$(cflux version --client)" "flux: v0.1.0" &&
+	cflux version --client -o json >json &&
+	printf "{\n  \"flux\": \"v0.1.0\"\n}\n" >want && diff -u want json &&
+	! cflux version -o xml 2>err &&
+	expect_eq "$(cat err)" "✗ --output must be json or yaml, not xml"
+'
+
+test_expect_success 'check --pre and check pass against cfluxd' '
+	cflux check --pre 2>err &&
+	expect_eq "$(sed -n 1p err)" "► checking prerequisites" &&
+	expect_match "$(sed -n 2p err)" "^✔ Kubernetes 1\.[0-9]+\.[0-9]+.* >=1\.32\.0-0$" &&
+	expect_eq "$(sed -n 3p err)" "✔ prerequisites checks passed" &&
+	cflux check 2>err &&
+	grep -qx "✔ gitrepositories.source.toolkit.fluxcd.io/v1" err &&
+	grep -qx "✔ kustomizations.kustomize.toolkit.fluxcd.io/v1" err &&
+	grep -qx "✔ alerts.notification.toolkit.fluxcd.io/v1beta3" err &&
+	expect_eq "$(tail -1 err)" "✔ all checks passed"
+'
+
+test_expect_success 'an unreachable server fails check with exit 1' '
+	sed "s#server: .*#server: https://127.0.0.1:1#" "$KUBECONFIG" >dead.kubeconfig &&
+	! cflux check --pre --kubeconfig dead.kubeconfig --timeout 5s 2>err &&
+	expect_match "$(tail -1 err)" "^✗ Kubernetes API call failed: "
+'
+
+# ---- create --export ----
+
+test_expect_success 'create source git --export prints what flux prints' '
+	cflux create source git podinfo --url=https://github.com/stefanprodan/podinfo \
+		--branch=master --interval=1m --export >out &&
+	diff -u export-git.yaml out
+'
+
+test_expect_success 'create source git --export: commit with branch, secret, ignore, labels' '
+	cflux create source git app -n apps --url ssh://git@github.com/org/app \
+		--commit 0123456789abcdef0123456789abcdef01234567 --branch main \
+		--secret-ref git-auth --ignore-paths "/*,!/deploy" --interval 10m \
+		--label team=a --export >out &&
+	diff -u export-git-full.yaml out
+'
+
+test_expect_success 'create kustomization --export prints what flux prints' '
+	cflux create kustomization podinfo --source=GitRepository/podinfo.flux-system \
+		--path=kustomize --prune=true --interval=5m --target-namespace=default \
+		--depends-on=infra,ops/db --health-check=Deployment/podinfo.default \
+		--health-check HelmRelease/redis.cache --health-check-timeout=3m \
+		--retry-interval=30s --service-account deployer --export >out &&
+	diff -u export-ks.yaml out
+'
+
+test_expect_success 'create kustomization --export with --wait and an OCI source' '
+	cflux create ks y --source ocirepository/manifests --wait --interval 60m \
+		--export >out &&
+	diff -u export-ks-wait.yaml out
+'
+
+test_expect_success 'create refuses bad flags with flux messages and exit 1' '
+	! cflux create source git x --branch main --export 2>err &&
+	expect_eq "$(cat err)" "✗ url is required" &&
+	! cflux create source git x --url git@github.com:org/x --branch main 2>err &&
+	expect_eq "$(cat err)" "✗ git URL scheme '"''"' not supported, can be: ssh, http and https" &&
+	! cflux create source git x --url ftp://h/x --branch main 2>err &&
+	expect_eq "$(cat err)" "✗ git URL scheme '"'ftp'"' not supported, can be: ssh, http and https" &&
+	! cflux create source git x --url https://h/x 2>err &&
+	expect_eq "$(cat err)" "✗ a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver" &&
+	! cflux create ks x --source HelmRepository/x --export 2>err &&
+	expect_eq "$(cat err)" "✗ source kind '"'HelmRepository'"' is not supported, must be one of: OCIRepository, GitRepository, Bucket" &&
+	! cflux create ks x --source p --health-check Pod/x.y --export 2>err &&
+	expect_eq "$(cat err)" "✗ invalid health check kind '"'Pod'"' can be HelmRelease, Deployment, DaemonSet or StatefulSet" &&
+	! cflux create ks x --source p --interval 5x --export 2>err &&
+	expect_eq "$(cat err)" "✗ invalid argument \"5x\" for \"--interval\" flag: time: invalid duration \"5x\"" &&
+	! cflux create source git x --nope 2>err &&
+	expect_eq "$(cat err)" "✗ unknown flag: --nope"
+'
+
+# ---- install ----
+
+test_expect_success 'install --export prints the CRDs and the controller manifests' '
+	cflux install --export >install.yaml &&
+	expect_eq "$(head -2 install.yaml)" "$(printf -- "---\n# This manifest was generated by cflux. DO NOT EDIT.")" &&
+	expect_eq "$(grep -c "^kind: CustomResourceDefinition" install.yaml)" 14 &&
+	grep -q "^  name: gitrepositories.source.toolkit.fluxcd.io$" install.yaml &&
+	grep -q "image: ghcr.io/cflux/cflux-controllers:v0.1.0" install.yaml &&
+	grep -q "^kind: Deployment$" install.yaml &&
+	grep -q "^kind: ServiceAccount$" install.yaml &&
+	grep -q "^  name: cluster-reconciler-flux-system$" install.yaml &&
+	k apply --dry-run=client -f install.yaml >/dev/null
+'
+
+test_expect_success 'install applies the manifests server-side and waits for the Deployment' '
+	cflux install --timeout 30s 2>err &&
+	expect_eq "$(sed -n 1,3p err)" "$(printf "✚ generating manifests\n✔ manifests build completed\n► installing components in flux-system namespace")" &&
+	grep -qx "Namespace/flux-system created" err &&
+	grep -qx "CustomResourceDefinition/gitrepositories.source.toolkit.fluxcd.io configured" err &&
+	grep -qx "Deployment/flux-system/cflux-controllers created" err &&
+	expect_eq "$(tail -2 err)" "$(printf "✔ cflux-controllers: deployment ready\n✔ install finished")" &&
+	k get deploy cflux-controllers -n flux-system -o jsonpath="{.metadata.managedFields[0].manager}" | grep -qx cflux &&
+	cflux install --timeout 30s 2>err &&
+	grep -qx "Deployment/flux-system/cflux-controllers unchanged" err
+'
+
+test_expect_success 'check and version see the installed controllers' '
+	cflux check 2>err &&
+	grep -qx "✔ cflux-controllers: deployment ready" err &&
+	grep -qx "► ghcr.io/cflux/cflux-controllers:v0.1.0" err &&
+	cflux version >out &&
+	expect_eq "$(sed -n 3p out)" "cflux-controllers: v0.1.0"
+'
+
+# ---- create, get ----
+
+test_expect_success 'create source git applies and waits for Ready' '
+	cflux create source git podinfo --url=https://github.com/stefanprodan/podinfo \
+		--branch=main --timeout 20s 2>err &&
+	diff -u create-git.err err &&
+	expect_eq "$(k get gitrepository podinfo -n flux-system -o jsonpath="{.spec.ref.branch}")" main
+'
+
+test_expect_success 'create kustomization applies and waits for Ready' '
+	cflux create kustomization podinfo --source=podinfo --path=./kustomize \
+		--prune=true --timeout 20s 2>err &&
+	diff -u create-ks.err err
+'
+
+test_expect_success 'create again updates the object' '
+	cflux create source git podinfo --url=https://github.com/stefanprodan/podinfo \
+		--branch=main --interval 2m --timeout 20s 2>err &&
+	grep -qx "✔ GitRepository source updated" err &&
+	expect_eq "$(k get gitrepository podinfo -n flux-system -o jsonpath="{.spec.interval}")" 2m0s
+'
+
+test_expect_success 'get sources git and get kustomizations -A print flux tables' '
+	cflux get sources git >out && diff -u get-git.out out &&
+	cflux get kustomizations -A >out && diff -u get-ks-A.out out &&
+	cflux get ks podinfo -A >out && diff -u get-ks-A.out out
+'
+
+test_expect_success 'get all prints a table per kind, names prefixed with the kind' '
+	cflux get all >out && diff -u get-all.out out
+'
+
+test_expect_success 'get --status-selector and --no-header filter the rows' '
+	cflux get sources git --status-selector ready=true --no-header >out &&
+	expect_eq "$(cat out)" "$(printf "podinfo\tmain@sha1:01234567\tFalse\tTrue\tstored artifact for revision '"'main@sha1:01234567'"'\t")" &&
+	cflux get sources git --status-selector ready=false >out &&
+	expect_eq "$(cat out)" "$(printf "NAME\tREVISION\tSUSPENDED\tREADY\tMESSAGE ")" &&
+	! cflux get sources git --status-selector ready 2>err &&
+	expect_eq "$(cat err)" "✗ expected status selector in type=status format, but found: ready"
+'
+
+test_expect_success 'get in an empty namespace says so and exits 0' '
+	cflux get sources git -n default 2>err >out &&
+	expect_eq "$(cat err)" "✗ no GitRepository objects found in \"default\" namespace" &&
+	test ! -s out &&
+	cflux get ks nope 2>err &&
+	expect_eq "$(cat err)" "✗ Kustomization object '"'nope'"' not found in \"flux-system\" namespace"
+'
+
+test_expect_success 'get --watch prints rows as they change until --timeout' '
+	! timeout 20 "$CFLUX_BIN" get sources git --watch --timeout 2s >out 2>err &&
+	expect_eq "$(head -1 out)" "$(head -1 get-git.out)" &&
+	expect_eq "$(sed -n 2p out)" "$(sed -n 2p get-git.out)" &&
+	expect_eq "$(cat err)" "✗ timed out waiting for the condition"
+'
+
+# ---- reconcile, suspend, resume ----
+
+test_expect_success 'reconcile kustomization --with-source annotates and waits' '
+	cflux reconcile kustomization podinfo --with-source --timeout 20s 2>err &&
+	diff -u reconcile-ks.err err &&
+	req=$(k get ks podinfo -n flux-system -o jsonpath="{.metadata.annotations.reconcile\.fluxcd\.io/requestedAt}") &&
+	expect_match "$req" "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$" &&
+	expect_eq "$(k get ks podinfo -n flux-system -o jsonpath="{.status.lastHandledReconcileAt}")" "$req"
+'
+
+test_expect_success 'reconcile source git requests a new reconciliation each time' '
+	before=$(k get gitrepository podinfo -n flux-system -o jsonpath="{.status.lastHandledReconcileAt}") &&
+	cflux reconcile source git podinfo --timeout 20s 2>err &&
+	expect_eq "$(tail -1 err)" "✔ fetched revision $REV" &&
+	after=$(k get gitrepository podinfo -n flux-system -o jsonpath="{.status.lastHandledReconcileAt}") &&
+	test "$before" != "$after"
+'
+
+test_expect_success 'suspend sets spec.suspend; reconcile refuses a suspended object' '
+	cflux suspend source git podinfo 2>err &&
+	expect_eq "$(cat err)" "$(printf "► suspending source git podinfo in flux-system namespace\n✔ source git suspended")" &&
+	expect_eq "$(k get gitrepository podinfo -n flux-system -o jsonpath="{.spec.suspend}")" true &&
+	cflux get sources git --no-header >out &&
+	expect_match "$(cat out)" "^podinfo	main@sha1:01234567	True	True	" &&
+	! cflux reconcile source git podinfo 2>err &&
+	expect_eq "$(cat err)" "✗ resource is suspended"
+'
+
+test_expect_success 'resume clears spec.suspend and waits for Ready' '
+	cflux resume source git podinfo --timeout 20s 2>err &&
+	printf "%s\n" "► resuming source git podinfo in flux-system namespace" \
+		"✔ source git resumed" "◎ waiting for GitRepository reconciliation" \
+		"✔ GitRepository podinfo reconciliation completed" \
+		"✔ fetched revision $REV" >want &&
+	diff -u want err &&
+	expect_eq "$(k get gitrepository podinfo -n flux-system -o jsonpath="{.spec.suspend}")" false
+'
+
+test_expect_success 'suspend and resume a kustomization; a missing one is reported' '
+	cflux suspend ks podinfo 2>err &&
+	grep -qx "✔ kustomization suspended" err &&
+	cflux resume ks podinfo --timeout 20s 2>err &&
+	grep -qx "✔ Kustomization podinfo reconciliation completed" err &&
+	cflux suspend source git nope 2>err &&
+	expect_eq "$(cat err)" "✗ GitRepository nope not found in flux-system namespace"
+'
+
+test_expect_success 'a failing object: create and reconcile exit 1 with its message' '
+	! cflux create source git bad --url https://h/bad --branch main --label fail=true \
+		--timeout 20s 2>err &&
+	expect_eq "$(tail -1 err)" "✗ simulated failure" &&
+	! cflux reconcile source git bad --timeout 20s 2>err &&
+	expect_eq "$(tail -1 err)" "✗ GitRepository reconciliation failed: '"'simulated failure'"'" &&
+	cflux get sources git --status-selector ready=false --no-header >out &&
+	expect_eq "$(cat out)" "$(printf "bad\t\tFalse\tFalse\tsimulated failure\t")"
+'
+
+test_expect_success 'a controller that never answers: --timeout ends the wait' '
+	! cflux create source git slow --url https://h/slow --branch main --label skip=true \
+		--timeout 2s 2>err &&
+	expect_eq "$(tail -1 err)" "✗ context deadline exceeded" &&
+	! cflux reconcile source git slow --timeout 2s 2>err &&
+	expect_eq "$(tail -1 err)" "✗ context deadline exceeded"
+'
+
+test_expect_success 'reconcile of a missing object names it' '
+	! cflux reconcile source git nope 2>err &&
+	expect_eq "$(cat err)" "✗ gitrepositories.source.toolkit.fluxcd.io \"nope\" not found"
+'
+
+# ---- export, events, stats ----
+
+test_expect_success 'export prints the object without status or server fields' '
+	cflux export source git podinfo >out &&
+	expect_eq "$(head -4 out)" "$(printf -- "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:")" &&
+	grep -q "^    reconcile.fluxcd.io/requestedAt: " out &&
+	! grep -Eq "status:|resourceVersion|uid:|managedFields|generation|creationTimestamp|suspend" out &&
+	expect_eq "$(sed -n "/^spec:/,\$p" out)" "$(printf "spec:\n  interval: 2m0s\n  ref:\n    branch: main\n  timeout: 60s\n  url: https://github.com/stefanprodan/podinfo")" &&
+	cflux export ks --all >out &&
+	expect_eq "$(grep -c "^---$" out)" 1 &&
+	grep -q "^  prune: true$" out &&
+	cflux export source git --all >out &&
+	expect_eq "$(grep -c "^---$" out)" 3 &&
+	! cflux export source git --all -n default 2>err &&
+	expect_eq "$(cat err)" "✗ no objects found in default namespace" &&
+	! cflux export source git 2>err &&
+	expect_eq "$(cat err)" "✗ name is required"
+'
+
+test_expect_success 'events lists the Events of Flux objects with flux columns' '
+	t3=$(date -u -d "-3 hours" +%Y-%m-%dT%H:%M:%SZ) &&
+	t5=$(date -u -d "-5 hours" +%Y-%m-%dT%H:%M:%SZ) &&
+	cat >events.yaml <<-EOT &&
+	apiVersion: v1
+	kind: Event
+	metadata: {name: podinfo.1, namespace: flux-system}
+	involvedObject: {apiVersion: source.toolkit.fluxcd.io/v1, kind: GitRepository, name: podinfo, namespace: flux-system}
+	reason: NewArtifact
+	message: stored artifact for commit x
+	type: Normal
+	firstTimestamp: "$t3"
+	lastTimestamp: "$t3"
+	count: 1
+	source: {component: source-controller}
+	---
+	apiVersion: v1
+	kind: Event
+	metadata: {name: podinfo.2, namespace: flux-system}
+	involvedObject: {apiVersion: kustomize.toolkit.fluxcd.io/v1, kind: Kustomization, name: podinfo, namespace: flux-system}
+	reason: ReconciliationFailed
+	message: apply failed
+	type: Warning
+	firstTimestamp: "$t5"
+	lastTimestamp: "$t3"
+	count: 3
+	source: {component: kustomize-controller}
+	---
+	apiVersion: v1
+	kind: Event
+	metadata: {name: pod.1, namespace: flux-system}
+	involvedObject: {apiVersion: v1, kind: Pod, name: web, namespace: flux-system}
+	reason: Started
+	message: not a Flux object
+	type: Normal
+	firstTimestamp: "$t3"
+	lastTimestamp: "$t3"
+	count: 1
+	EOT
+	k apply -f events.yaml >/dev/null &&
+	cflux events >out &&
+	printf "%s\n" \
+		"LAST SEEN      	TYPE   	REASON              	OBJECT               	MESSAGE                      " \
+		"3h (x3 over 5h)	Warning	ReconciliationFailed	Kustomization/podinfo	apply failed                	" \
+		"3h             	Normal 	NewArtifact         	GitRepository/podinfo	stored artifact for commit x	" \
+		>want &&
+	sort want >want.s && sort out >out.s && diff -u want.s out.s &&
+	cflux events --types Warning -A >out &&
+	expect_eq "$(wc -l <out)" 2 &&
+	expect_match "$(head -1 out)" "^NAMESPACE  	LAST SEEN" &&
+	cflux events --for GitRepository/podinfo >out &&
+	expect_eq "$(wc -l <out)" 2 &&
+	cflux events -n default 2>err &&
+	expect_eq "$(cat err)" "✗ No events found in default namespace." &&
+	! cflux events --types Info 2>err &&
+	expect_eq "$(cat err)" "✗ type '"'Info'"' not supported. Supported types are Normal, Warning"
+'
+
+test_expect_success 'stats counts reconcilers, failures, suspensions and storage' '
+	cflux suspend ks podinfo 2>/dev/null &&
+	cflux stats >out &&
+	expect_eq "$(head -1 out)" "RECONCILERS          	RUNNING	FAILING	SUSPENDED	STORAGE " &&
+	expect_eq "$(sed -n 2p out)" "GitRepository        	3      	1      	0        	1.5 KiB	" &&
+	expect_eq "$(grep ^Kustomization out)" "Kustomization        	0      	0      	1        	-      	" &&
+	expect_eq "$(wc -l <out)" 14 &&
+	cflux resume ks podinfo --timeout 20s 2>/dev/null
+'
+
+# ---- delete ----
+
+test_expect_success 'delete asks first; --silent does not' '
+	! echo n | cflux delete source git slow 2>err &&
+	expect_eq "$(tail -1 err)" "✗ aborting" &&
+	k get gitrepository slow -n flux-system >/dev/null &&
+	echo y | cflux delete source git slow 2>err &&
+	expect_eq "$(tail -2 err)" "$(printf "► deleting source git slow in flux-system namespace\n✔ source git deleted")" &&
+	! k get gitrepository slow -n flux-system 2>/dev/null &&
+	cflux delete source git bad --silent 2>err &&
+	expect_eq "$(cat err)" "$(printf "► deleting source git bad in flux-system namespace\n✔ source git deleted")" &&
+	! cflux delete ks nope -s 2>err &&
+	expect_eq "$(cat err)" "✗ kustomizations.kustomize.toolkit.fluxcd.io \"nope\" not found" &&
+	! cflux delete source git 2>err &&
+	expect_eq "$(cat err)" "✗ source git name is required"
+'
+
+# ---- global flags, completion ----
+
+test_expect_success 'kubeconfig: --kubeconfig, KUBECONFIG, ./.cflux/kubeconfig, ~/.kube/config' '
+	cp "$KUBECONFIG" kc &&
+	(unset KUBECONFIG; HOME=$TEST_TMP/nohome; export HOME;
+	 cflux get ks --kubeconfig kc >out && diff -u get-ks-A.out <(cflux get ks -A --kubeconfig kc) &&
+	 ! cflux get ks 2>err && grep -q "^✗ " err &&
+	 mkdir -p cwd/.cflux && cp kc cwd/.cflux/kubeconfig &&
+	 (cd cwd && cflux get ks -A >../out2) && diff -u get-ks-A.out out2 &&
+	 mkdir -p nohome/.kube && cp kc nohome/.kube/config &&
+	 cflux get ks -A >out3 && diff -u get-ks-A.out out3) &&
+	KUBECONFIG=/nonexistent cflux get ks -A --kubeconfig kc >out4 &&
+	diff -u get-ks-A.out out4 &&
+	! cflux get ks --context nope 2>err &&
+	grep -q "^✗ .*nope" err
+'
+
+test_expect_success 'global flags go anywhere; -n picks the namespace' '
+	cflux -n flux-system get ks >a &&
+	cflux get --namespace=flux-system ks >b && diff -u a b &&
+	cflux get ks --timeout=10s >c && diff -u a c &&
+	FLUX_SYSTEM_NAMESPACE=default cflux get ks 2>err &&
+	expect_eq "$(cat err)" "✗ no Kustomization objects found in \"default\" namespace" &&
+	! cflux get ks --timeout nope 2>err &&
+	expect_eq "$(cat err)" "✗ invalid argument \"nope\" for \"--timeout\" flag: time: invalid duration \"nope\"" &&
+	! cflux frobnicate 2>err &&
+	expect_eq "$(cat err)" "✗ unknown command \"frobnicate\" for \"flux\""
+'
+
+test_expect_success 'completion prints scripts for bash, zsh and fish' '
+	cflux completion bash >c.bash && bash -n c.bash &&
+	grep -q "complete -F _cflux cflux" c.bash &&
+	cflux completion zsh >c.zsh && head -1 c.zsh | grep -qx "#compdef cflux" &&
+	cflux completion fish >c.fish && grep -q "complete -c cflux" c.fish &&
+	! cflux completion tcsh 2>/dev/null
+'
+
+# ---- uninstall (last: it removes the CRDs) ----
+
+test_expect_success 'uninstall removes Flux objects, components, CRDs and the namespace' '
+	! echo n | cflux uninstall 2>err &&
+	expect_eq "$(tail -1 err)" "✗ aborting" &&
+	cflux uninstall --silent --timeout 30s 2>err &&
+	grep -qx "► deleting toolkit.fluxcd.io custom resources in all namespaces" err &&
+	grep -qx "✔ GitRepository/flux-system/podinfo deleted" err &&
+	grep -qx "✔ Kustomization/flux-system/podinfo deleted" err &&
+	grep -qx "✔ Deployment/flux-system/cflux-controllers deleted" err &&
+	grep -qx "✔ CustomResourceDefinition/gitrepositories.source.toolkit.fluxcd.io deleted" err &&
+	grep -qx "✔ Namespace/flux-system deleted" err &&
+	expect_eq "$(tail -1 err)" "✔ uninstall finished" &&
+	test -z "$(k get crd -o name | grep toolkit.fluxcd.io)" &&
+	! cflux check 2>err &&
+	expect_eq "$(tail -1 err)" "✗ check failed"
+'
+
+test_done
