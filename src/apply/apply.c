@@ -515,6 +515,22 @@ static int stage_dry_run(struct run *r, int stage)
 	return r->first_err;
 }
 
+/* Take over foreign managers' fields; an object that needed it is
+ * applied even without drift, so their additions are removed. */
+static int cleanup(struct run *r, struct item *it)
+{
+	bool patched = false;
+
+	if (it->skip || cf_apply__cleanup(&patched, r->a, r->c, it->obj,
+	    it->live, r->manager, r->o->override_managers) == 0) {
+		if (patched && it->action == CF_APPLY_UNCHANGED)
+			it->action = CF_APPLY_CONFIGURED;
+		return 0;
+	}
+	return cf_error_wrap("%s metadata.managedFields cleanup failed",
+	    it->subject);
+}
+
 /* Write what changed; record every object of the stage. */
 static int stage_write(struct run *r, int stage, cf_change_set *out)
 {
@@ -525,6 +541,8 @@ static int stage_write(struct run *r, int stage, cf_change_set *out)
 		if (it->stage != stage)
 			continue;
 		it->action = action_of(it);
+		if ((err = cleanup(r, it)) < 0)
+			return err;
 		if (it->action == CF_APPLY_CREATED ||
 		    it->action == CF_APPLY_CONFIGURED) {
 			err = apply_obj(NULL, r, it, false);

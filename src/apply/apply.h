@@ -8,6 +8,9 @@
  * stale inventory entries. It does not build manifests, keep status or
  * emit events: it returns a change set and an error message.
  *
+ * Changes made by hand are undone as Flux's Override mode does: fields
+ * of kubectl (and other override managers) are taken over before apply.
+ *
  * Annotations (or labels) read on objects, as Flux does:
  *   kustomize.toolkit.fluxcd.io/ssa: Merge | IfNotPresent | Ignore
  *   kustomize.toolkit.fluxcd.io/force: enabled
@@ -79,6 +82,10 @@ typedef struct cf_apply_opts {
 	/* "group/Kind" applied in a stage of their own, after classes and
 	 * before the rest, not waited for; NULL-terminated, may be NULL. */
 	const char *const *stage_kinds;
+	/* Field managers whose fields are taken over and so reverted, on
+	 * top of kubectl and before-first-apply (name prefixes,
+	 * NULL-terminated, may be NULL): --override-manager. */
+	const char *const *override_managers;
 	int64_t wait_timeout_ms;    /* definition/class stages; 0 = 60 s */
 	int64_t wait_interval_ms;   /* 0 = 2 s */
 	const atomic_bool *cancel;  /* stops a stage wait */
@@ -91,8 +98,9 @@ typedef struct cf_apply_opts {
  * server's message, naming the field>"). Objects whose namespace or kind
  * comes from a Namespace or CRD of the same set are dry-run in their
  * stage instead. Then per stage: dry-run against the current state,
- * compare with the live object, apply only what differs, and wait for
- * definitions and classes to be Current.
+ * compare with the live object, clean up foreign managers, apply only
+ * what differs (or was cleaned up), and wait for definitions and
+ * classes to be Current.
  *
  * *out gets one entry per object in apply order, also on failure (what
  * was done so far). Returns 0; CF_EINVALID when objects are malformed or

@@ -38,6 +38,15 @@ void cf_apply__entry(cf_inv_entry *e, cf_arena *a, const cf_node *obj);
 void cf_apply__record(cf_change_set *cs, cf_arena *a, const cf_inv_entry *e,
     enum cf_apply_action action);
 
+/* Flux's managedFields cleanup of live (see cleanup.c) unless desired
+ * is marked ssa: Merge: one JSON patch when there is anything to clean,
+ * *patched telling whether it was sent. self is our field manager,
+ * extra more manager name prefixes to take over (NULL-terminated, may
+ * be NULL). Returns 0 or the client's error. */
+int cf_apply__cleanup(bool *patched, cf_arena *a, cf_client *c,
+    const cf_node *desired, const cf_node *live, const char *self,
+    const char *const *extra);
+
 /* Append one line to a capped error report; past the cap, count the
  * lines left out instead. */
 void cf_apply__report(cf_buf *b, size_t *dropped, const char *fmt, ...)

@@ -460,6 +460,53 @@ TEST(test_apply_cfluxd__ssa_annotations)
 	cf_arena_release(&a);
 }
 
+/* What `kubectl edit` does: an Update by manager "kubectl-edit". */
+static int kubectl_edit(cf_arena *a, const char *name)
+{
+	const char *patch = "{\"metadata\":{\"labels\":{\"extra\":\"x\"},"
+	    "\"annotations\":{\"kubectl.kubernetes.io/last-applied-"
+	    "configuration\":\"{}\"}},\"data\":{\"added\":\"y\"}}";
+
+	return cf_client_patch(NULL, a, server(), "v1", "ConfigMap", "default",
+	    name, CF_PATCH_MERGE, patch, strlen(patch),
+	    &(cf_write_opts){ .field_manager = "kubectl-edit" });
+}
+
+#define HAND_SET \
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hand\n" \
+	"  namespace: default\ndata: {k: v}\n---\n" \
+	"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n" \
+	"  namespace: default\n  annotations:\n" \
+	"    kustomize.toolkit.fluxcd.io/ssa: Merge\ndata: {k: v}\n"
+
+TEST(test_apply_cfluxd__edits_by_hand_are_undone)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, HAND_SET, NULL), 0);
+	CHECK_INT(kubectl_edit(&a, "hand"), 0);
+	CHECK_INT(kubectl_edit(&a, "merged"), 0);
+	CHECK_INT(apply(&cs, &a, HAND_SET, NULL), 0);
+	CHECK_STR(changes(&a, &cs), "ConfigMap/default/hand configured\n"
+	    "ConfigMap/default/merged unchanged\n");
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "hand", "data",
+	    "added", NULL));
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "hand", "metadata",
+	    "labels", "extra", NULL));
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "hand", "metadata",
+	    "annotations", "kubectl.kubernetes.io/last-applied-configuration",
+	    NULL));
+	CHECK_STR(get_str(&a, "v1", "ConfigMap", "default", "merged", "data",
+	    "added", NULL), "y");
+	/* Nothing left to clean up: the next run writes nothing. */
+	CHECK_INT(apply(&cs, &a, HAND_SET, NULL), 0);
+	CHECK_STR(changes(&a, &cs), "ConfigMap/default/hand unchanged\n"
+	    "ConfigMap/default/merged unchanged\n");
+	cf_arena_release(&a);
+}
+
 /* ---- health waits ---- */
 
 #define DEPLOY(name) \
@@ -620,6 +667,7 @@ TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
     T(test_apply_cfluxd__immutable_field_needs_force),
     T(test_apply_cfluxd__prune),
     T(test_apply_cfluxd__ssa_annotations),
+    T(test_apply_cfluxd__edits_by_hand_are_undone),
     T(test_apply_cfluxd__wait_for_rollout),
     T(test_apply_cfluxd__wait_timeout),
     T(test_apply_cfluxd__wait_canceled),
