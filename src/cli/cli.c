@@ -595,21 +595,23 @@ void cf_cli_table_print(const cf_cli_table *t)
 
 /* ---- kinds ---- */
 
+/* In flux's get all order: sources (as get sources all lists them),
+ * then HelmRelease, then Kustomization. */
 const cf_cli_kind cf_cli_kinds[] = {
-	{ "GitRepository", "source.toolkit.fluxcd.io/v1", "source git",
-	  "revision", true, "fetched revision" },
 	{ "OCIRepository", "source.toolkit.fluxcd.io/v1", "source oci",
-	  "revision", true, "fetched revision" },
-	{ "HelmRepository", "source.toolkit.fluxcd.io/v1", "source helm",
 	  "revision", true, "fetched revision" },
 	{ "Bucket", "source.toolkit.fluxcd.io/v1", "source bucket",
 	  "revision", true, "fetched revision" },
+	{ "GitRepository", "source.toolkit.fluxcd.io/v1", "source git",
+	  "revision", true, "fetched revision" },
+	{ "HelmRepository", "source.toolkit.fluxcd.io/v1", "source helm",
+	  "revision", true, "fetched revision" },
 	{ "HelmChart", "source.toolkit.fluxcd.io/v1", "source chart",
 	  "revision", true, "pulled chart version" },
-	{ "Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomization",
-	  "lastAppliedRevision", false, "applied revision" },
 	{ "HelmRelease", "helm.toolkit.fluxcd.io/v2", "helmrelease",
 	  "lastAttemptedRevision", false, "applied revision" },
+	{ "Kustomization", "kustomize.toolkit.fluxcd.io/v1", "kustomization",
+	  "lastAppliedRevision", false, "applied revision" },
 };
 const size_t cf_cli_nkinds = sizeof(cf_cli_kinds) / sizeof(cf_cli_kinds[0]);
 

@@ -45,6 +45,34 @@ int cf_cmd_delete(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * flux reads the object into its Go type and writes it back, so every
+ * metav1.Duration comes out in Duration.String() form ("60s" as
+ * "1m0s"). Walk the spec and do the same to the duration fields.
+ */
+static void normalize_durations(cf_node *n)
+{
+	static const char *const keys[] = { "interval", "timeout",
+	    "retryInterval", "scanTimeout", "requeueDependency" };
+
+	if (cf_node_is(n, CF_NODE_SEQ))
+		for (size_t i = 0; i < n->len; i++)
+			normalize_durations(n->v.items[i]);
+	if (!cf_node_is(n, CF_NODE_MAP))
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		cf_pair *p = &n->v.pairs[i];
+		int64_t d;
+
+		normalize_durations(p->val);
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (!strcmp(p->key, keys[k]) && cf_node_as_str(p->val) &&
+			    cf_cli_duration_parse(&d, p->val->v.s) == 0)
+				p->val = cf_node_str(cf_cli_arena(),
+				    cf_cli_duration_str(d));
+	}
+}
+
 /* The exported form of a live object. */
 static int export_one(const cf_node *obj)
 {
@@ -72,6 +100,7 @@ static int export_one(const cf_node *obj)
 			    strcmp(p->key, "prune"))
 				cf_node_del(spec, p->key);
 		}
+		normalize_durations(spec);
 		cf_node_set(a, out, "spec", spec);
 	}
 	return cf_cli_print_yaml(out);

@@ -437,7 +437,7 @@ test_expect_success 'export prints the object without status or server fields' '
 	expect_eq "$(head -4 out)" "$(printf -- "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:")" &&
 	grep -q "^    reconcile.fluxcd.io/requestedAt: " out &&
 	! grep -Eq "status:|resourceVersion|uid:|managedFields|generation|creationTimestamp|suspend" out &&
-	expect_eq "$(sed -n "/^spec:/,\$p" out)" "$(printf "spec:\n  interval: 2m0s\n  ref:\n    branch: main\n  timeout: 60s\n  url: https://github.com/stefanprodan/podinfo")" &&
+	expect_eq "$(sed -n "/^spec:/,\$p" out)" "$(printf "spec:\n  interval: 2m0s\n  ref:\n    branch: main\n  timeout: 1m0s\n  url: https://github.com/stefanprodan/podinfo")" &&
 	cflux export ks --all >out &&
 	expect_eq "$(grep -c "^---$" out)" 1 &&
 	grep -q "^  prune: true$" out &&
