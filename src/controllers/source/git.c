@@ -43,6 +43,7 @@
 #define DEFAULT_MAX_OUTPUT (16u << 20)
 #define STDERR_MAX (64u << 10)
 #define MAX_ENV 48
+#define DEFAULT_PROTOCOLS "https:http:ssh:file"
 
 /* ---- semver ------------------------------------------------------------ */
 
@@ -609,7 +610,7 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 	if (!o)
 		o = &zero;
 	a = o->auth;
-	allow = o->allow_protocols ? o->allow_protocols : "https:http:ssh:file";
+	allow = o->allow_protocols ? o->allow_protocols : DEFAULT_PROTOCOLS;
 	c->git = o->git_path ? o->git_path : "/usr/bin/git";
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	c->max_out = o->max_output ? o->max_output : DEFAULT_MAX_OUTPUT;
@@ -1176,8 +1177,17 @@ static int rev_parse(struct gitctx *c, char commit[41], const char *gitdir_arg,
 	return error;
 }
 
-int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
-    const cf_git_ref *ref, const cf_git_opts *opts)
+static int fetch_submodules(struct gitctx *c, const char *gd,
+    const char *mirror, const char *url, const char *commit,
+    const cf_git_opts *opts, int depth);
+static int export_submodules(struct gitctx *c, const char *gd,
+    const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts,
+    int depth);
+
+/* cf_git_fetch at submodule nesting level depth (0: the source itself). */
+static int fetch_at(cf_git_resolved *out, const char *mirror, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts, int depth)
 {
 	struct gitctx c;
 	cf_buf gd = CF_BUF_INIT, spec = CF_BUF_INIT, shallow = CF_BUF_INIT;
@@ -1249,6 +1259,9 @@ int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
 	snprintf(out->refname, sizeof(out->refname), "%s", want);
 	cf_git_revision(out->revision, sizeof(out->revision), want,
 	    out->commit, ref && ref->name && *ref->name);
+	if (opts && opts->recurse_submodules)
+		error = fetch_submodules(&c, gd.buf, mirror, url, out->commit,
+		    opts, depth);
 	goto done;
 fixmsg:
 	/* Name the ref in "ref not found" messages (Flux's wording). */
@@ -1262,6 +1275,12 @@ done:
 	cf_buf_release(&spec);
 	cf_buf_release(&shallow);
 	return error;
+}
+
+int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
+    const cf_git_ref *ref, const cf_git_opts *opts)
+{
+	return fetch_at(out, mirror, url, ref, opts, 0);
 }
 
 static int check_sparse(const char *p)
@@ -1280,8 +1299,9 @@ static int check_sparse(const char *p)
 	return 1;
 }
 
-int cf_git_export(const char *mirror, const char *commit, const char *dest,
-    const char *const *sparse, size_t nsparse, const cf_git_opts *opts)
+static int export_at(const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts,
+    int depth)
 {
 	struct gitctx c;
 	cf_buf gd = CF_BUF_INIT, wt = CF_BUF_INIT;
@@ -1328,9 +1348,416 @@ int cf_git_export(const char *mirror, const char *commit, const char *dest,
 		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
 		    "sparse checkout directory not found in commit '%s'",
 		    commit);
+	if (!error && opts && opts->recurse_submodules)
+		error = export_submodules(&c, gd.buf, mirror, commit, dest,
+		    sparse, nsparse, opts, depth);
 done:
 	ctx_release(&c);
 	cf_buf_release(&gd);
 	cf_buf_release(&wt);
 	return error;
+}
+
+int cf_git_export(const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts)
+{
+	return export_at(mirror, commit, dest, sparse, nsparse, opts, 0);
+}
+
+/* ---- submodules -------------------------------------------------------
+ *
+ * Flux's recurseSubmodules, without `git submodule`: that command wants a
+ * non-bare repository, writes .git files into the work tree, keeps the
+ * tenant's URLs in the mirror's configuration and hands the credentials to
+ * every host a .gitmodules names. Instead each submodule gets its own bare
+ * mirror inside the superproject's (cflux-modules/<hash of its path>),
+ * fetched with the same transport at the commit the superproject records
+ * (depth 1) and exported into its directory. The URLs come from the
+ * commit's .gitmodules, so they are tenant input like the source URL:
+ *   - credentials go only to the superproject's own server (scheme, host
+ *     and port); other servers get the known_hosts, nothing else;
+ *   - file:// is allowed only when the superproject itself is file://,
+ *     so a .gitmodules cannot read repositories on the controller's disk;
+ *   - paths must stay inside the tree, nesting stops at 8 levels.
+ */
+
+#define MAX_SUBMODULES 256
+#define MAX_SUBMODULE_DEPTH 8
+#define LS_TREE_BATCH 48
+
+struct submodule {
+	char *name, *path, *url; /* owned; path/url NULL until read */
+	char commit[41];         /* the gitlink in the tree, "" if none */
+};
+
+struct submodules {
+	struct submodule *v;
+	size_t n;
+};
+
+static void subs_release(struct submodules *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i].name);
+		free(s->v[i].path);
+		free(s->v[i].url);
+	}
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* The entry for a .gitmodules name, added if new; NULL past the cap. */
+static struct submodule *sub_named(struct submodules *s, const char *name,
+    size_t len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strlen(s->v[i].name) == len &&
+		    !memcmp(s->v[i].name, name, len))
+			return &s->v[i];
+	if (s->n >= MAX_SUBMODULES)
+		return NULL;
+	s->v = cf_xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n].name = cf_xstrndup(name, len);
+	return &s->v[s->n++];
+}
+
+typedef int (*record_fn)(struct submodules *subs, const char *key,
+    size_t kl, const char *val, size_t vl);
+
+/* Split each NUL-terminated record of out (git's -z output) at its first
+ * sep and hand both halves to fn; stops at fn's first error. */
+static int each_record(const cf_buf *out, char sep, record_fn fn,
+    struct submodules *subs)
+{
+	const char *p = out->buf, *end = out->buf + out->len;
+	int error = 0;
+
+	while (!error && p < end) {
+		const char *z = memchr(p, '\0', (size_t)(end - p));
+		const char *s = z ? memchr(p, sep, (size_t)(z - p)) : NULL;
+		if (!z)
+			break;
+		if (s)
+			error = fn(subs, p, (size_t)(s - p), s + 1,
+			    (size_t)(z - s - 1));
+		p = z + 1;
+	}
+	return error;
+}
+
+/* "submodule.<name>.path" (or ".url") and its value. */
+static int add_gitmodules_entry(struct submodules *subs, const char *key,
+    size_t kl, const char *val, size_t vl)
+{
+	size_t dot = kl; /* the name may hold dots: the variable follows the
+	                  * last one */
+	struct submodule *s;
+	char **slot;
+
+	while (dot > 0 && key[dot - 1] != '.')
+		dot--;
+	if (dot < 12 || strncmp(key, "submodule.", 10))
+		return 0;
+	if (!(s = sub_named(subs, key + 10, dot - 11)))
+		return cf_error_setc(CF_ETOOLARGE, CF_ERR_GIT,
+		    "more than %d submodules", MAX_SUBMODULES);
+	slot = kl - dot == 4 && !strncmp(key + dot, "path", 4) ? &s->path :
+	    &s->url;
+	free(*slot);
+	*slot = cf_xstrndup(val, vl);
+	return 0;
+}
+
+/* "160000 commit <40 hex>" and the path of that gitlink. */
+static int add_gitlink(struct submodules *subs, const char *key, size_t kl,
+    const char *path, size_t pl)
+{
+	if (kl != 54 || strncmp(key, "160000 commit ", 14))
+		return 0;
+	for (size_t i = 0; i < subs->n; i++) {
+		struct submodule *s = &subs->v[i];
+		if (s->path && strlen(s->path) == pl &&
+		    !memcmp(s->path, path, pl)) {
+			memcpy(s->commit, key + 14, 40);
+			s->commit[40] = '\0';
+		}
+	}
+	return 0;
+}
+
+/* The submodules of commit: .gitmodules entries with a path, a URL and a
+ * gitlink at that path (git ignores the others too). */
+static int list_submodules(struct gitctx *c, const char *gd,
+    const char *commit, struct submodules *subs)
+{
+	cf_buf out = CF_BUF_INIT, err = CF_BUF_INIT, blob = CF_BUF_INIT;
+	const char *args[LS_TREE_BATCH + 8];
+	int error, rc;
+
+	const char *has[] = { gd, "ls-tree", "--name-only", commit, "--",
+		".gitmodules", NULL };
+	if ((error = git_do(c, &out, "reading submodules in", has)) < 0 ||
+	    !out.len)
+		goto done;
+	/* --blob reads only that blob: no includes, no environment. */
+	cf_buf_reset(&out);
+	cf_buf_addf(&blob, "--blob=%s:.gitmodules", commit);
+	const char *cfg[] = { gd, "config", blob.buf, "-z", "--get-regexp",
+		"^submodule\\..*\\.(path|url)$", NULL };
+	rc = run_git(c, &out, &err, cfg);
+	if (rc == 1) /* no such keys */
+		goto done;
+	if (rc != 0) {
+		error = classify(c, "reading .gitmodules in", rc, &err);
+		goto done;
+	}
+	if ((error = each_record(&out, '\n', add_gitmodules_entry, subs)) < 0)
+		goto done;
+	for (size_t i = 0; i < subs->n; i++)
+		if (subs->v[i].path && !check_sparse(subs->v[i].path)) {
+			error = cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+			    "invalid submodule path '%.200s'", subs->v[i].path);
+			goto done;
+		}
+	/* One ls-tree per batch of paths finds their gitlinks. */
+	for (size_t i = 0; i < subs->n; i += LS_TREE_BATCH) {
+		size_t na = 0;
+		args[na++] = gd;
+		args[na++] = "ls-tree";
+		args[na++] = "-z";
+		args[na++] = commit;
+		args[na++] = "--";
+		for (size_t j = i; j < subs->n && j < i + LS_TREE_BATCH; j++)
+			if (subs->v[j].path && subs->v[j].url)
+				args[na++] = subs->v[j].path;
+		args[na] = NULL;
+		if (na == 5)
+			continue;
+		cf_buf_reset(&out);
+		if ((error = git_do(c, &out, "reading submodules in",
+		         args)) < 0 ||
+		    (error = each_record(&out, '\t', add_gitlink, subs)) < 0)
+			goto done;
+	}
+done:
+	cf_buf_release(&out);
+	cf_buf_release(&err);
+	cf_buf_release(&blob);
+	return error;
+}
+
+/* Where the submodule at path keeps its mirror. Two paths with the same
+ * hash would share one mirror, which only mixes content-addressed objects:
+ * each export still checks out its own commit. */
+static void submodule_mirror(cf_buf *out, const char *mirror,
+    const char *path)
+{
+	unsigned long long h = 14695981039346656037ULL; /* FNV-1a 64 */
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	cf_buf_addf(out, "%s/cflux-modules/%016llx", mirror, h);
+}
+
+/* What to do with one submodule whose mirror is sm, at nesting depth. */
+typedef int (*submodule_fn)(const struct submodule *s, const char *sm,
+    void *payload, int depth);
+
+/* Call fn for each submodule of commit in mirror; errors name the path. */
+static int each_submodule(struct gitctx *c, const char *gd,
+    const char *mirror, const char *commit, int depth, submodule_fn fn,
+    void *payload)
+{
+	struct submodules subs = { 0 };
+	cf_buf sm = CF_BUF_INIT;
+	int error;
+
+	if ((error = list_submodules(c, gd, commit, &subs)) < 0)
+		goto done;
+	for (size_t i = 0; i < subs.n; i++) {
+		struct submodule *s = &subs.v[i];
+		if (!s->commit[0])
+			continue;
+		if (depth >= MAX_SUBMODULE_DEPTH) {
+			error = cf_error_setc(CF_ETOOLARGE, CF_ERR_GIT,
+			    "submodules nested deeper than %d levels",
+			    MAX_SUBMODULE_DEPTH);
+			goto done;
+		}
+		cf_buf_reset(&sm);
+		submodule_mirror(&sm, mirror, s->path);
+		if ((error = fn(s, sm.buf, payload, depth + 1)) < 0) {
+			error = cf_error_wrap("submodule '%s'", s->path);
+			goto done;
+		}
+	}
+done:
+	subs_release(&subs);
+	cf_buf_release(&sm);
+	return error;
+}
+
+/* A submodule's URL: absolute as written, or "./x", "../x" against the
+ * superproject's URL, the way git resolves them. */
+static int submodule_url(cf_buf *out, const char *base, const char *rel)
+{
+	const char *auth = strstr(base, "://");
+	size_t root = auth ? (size_t)(auth + 3 - base) : 0;
+
+	if (strncmp(rel, "./", 2) && strncmp(rel, "../", 3)) {
+		cf_buf_adds(out, rel);
+		return 0;
+	}
+	root += strcspn(base + root, "/"); /* where the path begins */
+	cf_buf_adds(out, base);
+	while (out->len > root && out->buf[out->len - 1] == '/')
+		cf_buf_truncate(out, out->len - 1);
+	for (;;) {
+		if (!strncmp(rel, "./", 2)) {
+			rel += 2;
+		} else if (!strncmp(rel, "../", 3)) {
+			char *sl = NULL;
+			for (size_t i = root; i < out->len; i++)
+				if (out->buf[i] == '/')
+					sl = out->buf + i;
+			if (!sl)
+				return cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+				    "submodule URL '%.200s' climbs above the "
+				    "server", rel);
+			cf_buf_truncate(out, (size_t)(sl - out->buf));
+			rel += 3;
+		} else {
+			break;
+		}
+	}
+	cf_buf_addf(out, "/%s", rel);
+	while (out->len && out->buf[out->len - 1] == '/')
+		cf_buf_truncate(out, out->len - 1);
+	return 0;
+}
+
+/* "scheme://host:port" of url, without userinfo, lower case. */
+static void origin_of(char *out, size_t n, const char *url)
+{
+	char red[1024];
+	const char *a;
+	size_t l;
+
+	cf_git_redact_url(red, sizeof(red), url);
+	a = strstr(red, "://");
+	l = a ? (size_t)(a + 3 - red) + strcspn(a + 3, "/") : 0;
+	snprintf(out, n, "%.*s", (int)l, red);
+	for (char *p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+}
+
+struct fetch_sub {
+	const char *url;       /* the superproject's */
+	const cf_git_opts *opts;
+	char allow[256];       /* its protocols, file only if it is file:// */
+	char home[1024];       /* its origin: where credentials may go */
+	cf_git_auth hosts_only;
+};
+
+static int fetch_one(const struct submodule *s, const char *sm,
+    void *payload, int depth)
+{
+	struct fetch_sub *f = payload;
+	cf_buf url = CF_BUF_INIT;
+	cf_git_opts so = *f->opts;
+	cf_git_ref pin = { .commit = s->commit };
+	cf_git_resolved r;
+	char there[1024];
+	int error;
+
+	if ((error = submodule_url(&url, f->url, s->url)) == 0) {
+		origin_of(there, sizeof(there), url.buf);
+		so.allow_protocols = f->allow;
+		if (strcmp(f->home, there))
+			so.auth = &f->hosts_only;
+		error = fetch_at(&r, sm, url.buf, &pin, &so, depth);
+	}
+	cf_buf_release(&url);
+	return error;
+}
+
+static int fetch_submodules(struct gitctx *c, const char *gd,
+    const char *mirror, const char *url, const char *commit,
+    const cf_git_opts *opts, int depth)
+{
+	struct fetch_sub f = { .url = url, .opts = opts };
+	const char *allow = opts->allow_protocols ? opts->allow_protocols :
+	    DEFAULT_PROTOCOLS;
+	int local = !strncmp(url, "file://", 7);
+	size_t used = 0;
+
+	f.hosts_only.known_hosts = opts->auth ? opts->auth->known_hosts : NULL;
+	origin_of(f.home, sizeof(f.home), url);
+	for (const char *a = allow; *a;) {
+		size_t al = strcspn(a, ":");
+		if ((local || al != 4 || strncmp(a, "file", 4)) &&
+		    used + al + 2 < sizeof(f.allow))
+			used += (size_t)snprintf(f.allow + used,
+			    sizeof(f.allow) - used, "%s%.*s", used ? ":" : "",
+			    (int)al, a);
+		a += al + (a[al] == ':');
+	}
+	return each_submodule(c, gd, mirror, commit, depth, fetch_one, &f);
+}
+
+/* 1 if path lies in one of the sparse directories (all when none). */
+static int in_sparse(const char *path, const char *const *sparse,
+    size_t nsparse)
+{
+	for (size_t i = 0; i < nsparse; i++) {
+		size_t l = strlen(sparse[i]);
+		while (l && sparse[i][l - 1] == '/')
+			l--;
+		if (!strncmp(path, sparse[i], l) &&
+		    (path[l] == '\0' || path[l] == '/'))
+			return 1;
+	}
+	return nsparse == 0;
+}
+
+struct export_sub {
+	const char *dest;
+	const char *const *sparse;
+	size_t nsparse;
+	const cf_git_opts *opts;
+};
+
+static int export_one(const struct submodule *s, const char *sm,
+    void *payload, int depth)
+{
+	struct export_sub *e = payload;
+	cf_buf head = CF_BUF_INIT, dest = CF_BUF_INIT;
+	struct stat st;
+	int error;
+
+	if (!in_sparse(s->path, e->sparse, e->nsparse))
+		return 0;
+	cf_buf_addf(&head, "%s/HEAD", sm);
+	cf_buf_addf(&dest, "%s/%s", e->dest, s->path);
+	if (stat(head.buf, &st) != 0)
+		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+		    "not fetched (fetch with submodules first)");
+	else
+		error = export_at(sm, s->commit, dest.buf, NULL, 0, e->opts,
+		    depth);
+	cf_buf_release(&head);
+	cf_buf_release(&dest);
+	return error;
+}
+
+static int export_submodules(struct gitctx *c, const char *gd,
+    const char *mirror, const char *commit, const char *dest,
+    const char *const *sparse, size_t nsparse, const cf_git_opts *opts,
+    int depth)
+{
+	struct export_sub e = { dest, sparse, nsparse, opts };
+
+	return each_submodule(c, gd, mirror, commit, depth, export_one, &e);
 }

@@ -28,6 +28,8 @@ typedef struct cf_git_opts {
 	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
 	size_t max_output;           /* 0: 16 MiB of stdout per command */
 	const char *git_path;        /* NULL: /usr/bin/git */
+	int recurse_submodules;      /* fetch/export submodules (Flux's
+	                              * recurseSubmodules) */
 } cf_git_opts;
 
 /* The GitRepository ref; precedence commit > name > semver > tag > branch,
@@ -52,13 +54,20 @@ int cf_git_ls_remote(cf_git_resolved *out, const char *url,
 /* Create the bare mirror at dir if needed and fetch ref from url into it:
  * depth 1 for branches and tags (later fetches send only new objects), the
  * full branch when a commit is pinned on it. Moving refs are forced.
- * Fills *out with the commit checked out. Errors as cf_git_ls_remote. */
+ * Fills *out with the commit checked out. Errors as cf_git_ls_remote.
+ * With recurse_submodules, also fetches every submodule of that commit
+ * (recursively, at the commits it records) into mirrors inside this one;
+ * relative URLs resolve against url. Credentials are sent only to url's
+ * own server (scheme, host, port), and file:// submodules are refused
+ * unless url is file://. */
 int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
     const cf_git_ref *ref, const cf_git_opts *opts);
 
 /* Write the tree of commit (in mirror) into dest (created if missing),
  * limited to the sparse directories when sparse is non-NULL (n entries,
- * each must exist: CF_ENOTFOUND). No .git is written into dest. */
+ * each must exist: CF_ENOTFOUND). No .git is written into dest. With
+ * recurse_submodules, submodules fetched by cf_git_fetch are written into
+ * their directories too (CF_ENOTFOUND if one was not fetched). */
 int cf_git_export(const char *mirror, const char *commit, const char *dest,
     const char *const *sparse, size_t nsparse, const cf_git_opts *opts);
 
