@@ -573,6 +573,153 @@ TEST(test_source_git__no_secret_in_errors)
 	}
 }
 
+/* Submodules: leaf inside mid inside top, with relative URLs ("../mid"),
+ * the recorded commits older than the submodules' tips. */
+static char subs[600];
+
+static int make_submodules(void)
+{
+	snprintf(subs, sizeof(subs), "%s/subs", cf_test_tmpdir());
+	return sh("set -e; mkdir -p %s && cd %s; F='-c protocol.file.allow=always'"
+	    " && for r in leaf mid top; do " GIT "init -q $r && "
+	    "echo \"$r v1\" > $r/$r.txt && git -C $r add . && "
+	    GIT "-C $r commit -qm $r; done && "
+	    GIT "-C mid $F submodule add -q ../leaf deps/leaf && "
+	    GIT "-C mid commit -qm 'add leaf' && "
+	    GIT "-C top $F submodule add -q ../mid vendor/mid && "
+	    GIT "-C top commit -qm 'add mid' && "
+	    "echo 'leaf v2' > leaf/leaf.txt && " GIT "-C leaf commit -qam v2 && "
+	    "echo 'mid v2' > mid/mid.txt && " GIT "-C mid commit -qam v2",
+	    subs, subs);
+}
+
+/* Contents of the exported tree, one "path: first line" per file. */
+static char *tree_of(char *out, size_t n, const char *dir)
+{
+	return sh_out(out, n, "cd %s && find . -type f | sort | while read f; "
+	    "do printf '%%s: %%s; ' \"$f\" \"$(head -n1 \"$f\")\"; done", dir);
+}
+
+TEST(test_source_git__submodules)
+{
+	cf_git_ref main = { .branch = "main" };
+	cf_git_opts rec = { .recurse_submodules = 1 };
+	cf_git_resolved r;
+	char url[700], m[600], dest[700], o[1024], top1[64];
+
+	CHECK_INT(make_submodules(), 0);
+	snprintf(url, sizeof(url), "file://%s/top", subs);
+	snprintf(m, sizeof(m), "%s/mirrors/subs/top", cf_test_tmpdir());
+	CHECK_INT(cf_git_fetch(&r, m, url, &main, &rec), 0);
+	snprintf(top1, sizeof(top1), "%s", r.commit);
+	snprintf(dest, sizeof(dest), "%s/subs-out1", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(m, r.commit, dest, NULL, 0, &rec), 0);
+	/* The commits top records, not the submodules' newer tips; no .git. */
+	CHECK_STR(tree_of(o, sizeof(o), dest), "./.gitmodules: [submodule "
+	    "\"vendor/mid\"]; ./top.txt: top v1; ./vendor/mid/.gitmodules: "
+	    "[submodule \"deps/leaf\"]; ./vendor/mid/deps/leaf/leaf.txt: leaf "
+	    "v1; ./vendor/mid/mid.txt: mid v1; ");
+	CHECK_STR(sh_out(o, sizeof(o), "find %s -name .git | wc -l", dest), "0");
+
+	/* Without the option the submodule directory stays empty. */
+	snprintf(dest, sizeof(dest), "%s/subs-out2", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(m, r.commit, dest, NULL, 0, NULL), 0);
+	CHECK_STR(tree_of(o, sizeof(o), dest), "./.gitmodules: [submodule "
+	    "\"vendor/mid\"]; ./top.txt: top v1; ");
+	/* Sparse: a directory outside the submodules leaves them out. */
+	const char *vendor[] = { "vendor" };
+	snprintf(dest, sizeof(dest), "%s/subs-out3", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(m, r.commit, dest, vendor, 1, &rec), 0);
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/vendor/mid/deps/leaf/leaf.txt",
+	    dest), "leaf v1");
+
+	/* top moves mid to its tip: the next fetch brings that commit. */
+	CHECK_INT(sh("cd %s/top/vendor/mid && git -c protocol.file.allow=always "
+	    "fetch -q origin main && git checkout -q FETCH_HEAD && cd ../.. && "
+	    GIT "commit -qam 'mid v2'", subs), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &main, &rec), 0);
+	CHECK(strcmp(r.commit, top1) != 0);
+	snprintf(dest, sizeof(dest), "%s/subs-out4", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(m, r.commit, dest, NULL, 0, &rec), 0);
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/vendor/mid/mid.txt", dest),
+	    "mid v2");
+	/* mid v2 still records leaf v1. */
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/vendor/mid/deps/leaf/leaf.txt",
+	    dest), "leaf v1");
+
+	/* A relative URL cannot climb above the server's root. */
+	cf_git_ref climb = { .branch = "climb" };
+	CHECK_INT(sh("cd %s/top && git checkout -q -b climb && git config -f "
+	    ".gitmodules submodule.vendor/mid.url ../../../../../../../x && "
+	    GIT "commit -qam climb && git checkout -q main", subs), 0);
+	snprintf(m, sizeof(m), "%s/mirrors/subs/climb", cf_test_tmpdir());
+	CHECK_INT(cf_git_fetch(&r, m, url, &climb, &rec), CF_EINVALID);
+	CHECK(strstr(cf_error_msg(), "climbs above the server"));
+
+	/* A mirror fetched without the option cannot export them. */
+	snprintf(m, sizeof(m), "%s/mirrors/subs/plain", cf_test_tmpdir());
+	CHECK_INT(cf_git_fetch(&r, m, url, &main, NULL), 0);
+	snprintf(dest, sizeof(dest), "%s/subs-out5", cf_test_tmpdir());
+	CHECK_INT(cf_git_export(m, r.commit, dest, NULL, 0, &rec), CF_ENOTFOUND);
+	CHECK(strstr(cf_error_msg(), "submodule 'vendor/mid': not fetched"));
+}
+
+/* Over HTTP with basic auth: submodules on the same server get the
+ * credentials, another origin (localhost for 127.0.0.1) and file:// URLs
+ * written in .gitmodules do not. */
+TEST(test_source_git__submodules_http)
+{
+	cf_git_ref main = { .branch = "main" };
+	cf_git_ref foreign = { .branch = "foreign" }, local = { .branch = "local" };
+	cf_git_auth good = { .username = "alice", .password = pass };
+	cf_git_opts rec = { .auth = &good, .recurse_submodules = 1 };
+	cf_git_resolved r;
+	char url[700], m[600], dest[700], o[1024];
+	char fmsg[1100], lmsg[1100];
+
+	CHECK(subs[0]);
+	HTTP_START();
+	/* Bare copies named as the relative URLs resolve (private/mid), and
+	 * two branches of top whose .gitmodules point elsewhere. */
+	int rc_mk = sh("set -e; cd %s && for r in leaf mid top; do "
+	    "rm -rf %s/private/$r && git clone -q --bare $r %s/private/$r; done"
+	    " && cd top && git checkout -q -b foreign && git config -f "
+	    ".gitmodules submodule.vendor/mid.url http://localhost:%s/git/"
+	    "private/mid && " GIT "commit -qam foreign && git checkout -q -b "
+	    "local main && git config -f .gitmodules submodule.vendor/mid.url "
+	    "file://%s/mid && " GIT "commit -qam local && git checkout -q main "
+	    "&& git push -q %s/private/top foreign local", subs, repos, repos,
+	    port, subs, repos);
+	http_url(url, sizeof(url), NULL, "git/private/top");
+	snprintf(m, sizeof(m), "%s/mirrors/subs-http/top", cf_test_tmpdir());
+	int rc_fetch = cf_git_fetch(&r, m, url, &main, &rec);
+	snprintf(dest, sizeof(dest), "%s/subs-http", cf_test_tmpdir());
+	int rc_export = rc_fetch ? rc_fetch :
+	    cf_git_export(m, r.commit, dest, NULL, 0, &rec);
+	/* Fresh mirrors: one that holds the commits needs no server. */
+	snprintf(m, sizeof(m), "%s/mirrors/subs-http/foreign", cf_test_tmpdir());
+	int rc_foreign = cf_git_fetch(&r, m, url, &foreign, &rec);
+	msg(fmsg, sizeof(fmsg), rc_foreign);
+	snprintf(m, sizeof(m), "%s/mirrors/subs-http/local", cf_test_tmpdir());
+	int rc_local = cf_git_fetch(&r, m, url, &local, &rec);
+	msg(lmsg, sizeof(lmsg), rc_local);
+	stop();
+
+	CHECK_INT(rc_mk, 0);
+	CHECK_INT(rc_fetch, 0);
+	CHECK_INT(rc_export, 0);
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/vendor/mid/deps/leaf/leaf.txt",
+	    dest), "leaf v1");
+	CHECK(refused(rc_foreign, fmsg, "other origin"));
+	CHECK(strstr(fmsg, "submodule 'vendor/mid': "));
+	CHECK(strstr(fmsg, "'http://localhost:"));
+	printf("    file:// submodule: %s\n", lmsg);
+	CHECK_INT(rc_local, CF_EINVALID);
+	CHECK(strstr(lmsg, "disallowed URL 'file://"));
+	CHECK(clean(lmsg));
+}
+
+
 TEST(test_source_git__ssh_known_hosts)
 {
 	char port[32], url[900], kh[400], wrong[400], args[700], m[600];
@@ -645,4 +792,5 @@ TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__http_bearer_token),
     T(test_source_git__server_restart),
     T(test_source_git__no_secret_in_errors),
+    T(test_source_git__submodules), T(test_source_git__submodules_http),
     T(test_source_git__ssh_known_hosts))
