@@ -67,28 +67,34 @@ static void poll_one(cf_health *h, cf_arena *a, cf_client *c,
 	}
 }
 
-/* One round over the set: the statuses into hs, counts into *current
- * and *failed. */
-static void poll_round(cf_health *hs, size_t *current, size_t *failed,
-    cf_client *c, const cf_inventory *set)
+struct waiter {
+	cf_client *c;
+	const cf_inventory *set;
+	const cf_health_wait_opts *o;
+	int64_t start, interval, timeout;
+	enum cf_health_status want; /* Current, or NotFound for deletion */
+	cf_health *hs;         /* one per object of set */
+	size_t done, failed;
+};
+
+/* One round over the set: the statuses into hs, and the counts. */
+static void poll_round(struct waiter *w)
 {
 	cf_arena a = CF_ARENA_INIT;
 
-	*current = *failed = 0;
-	for (size_t i = 0; i < set->len; i++) {
-		poll_one(&hs[i], &a, c, &set->v[i]);
+	w->done = w->failed = 0;
+	for (size_t i = 0; i < w->set->len; i++) {
+		poll_one(&w->hs[i], &a, w->c, &w->set->v[i]);
 		cf_arena_release(&a);
-	}
-	for (size_t i = 0; i < set->len; i++) {
-		*current += hs[i].status == CF_HEALTH_CURRENT;
-		*failed += hs[i].status == CF_HEALTH_FAILED;
+		w->done += w->hs[i].status == w->want;
+		w->failed += w->hs[i].status == CF_HEALTH_FAILED;
 	}
 }
 
 /* "<prefix>: [Kind/ns/name status: 'S'[: msg], ...]" for the objects
- * that are not Current (only the Failed ones when failed_only). */
-static int fail_with(int code, const char *prefix, const cf_health *hs,
-    const cf_inventory *set, bool failed_only)
+ * not yet as wanted (only the Failed ones, with why, when failed_only). */
+static int fail_with(int code, const char *prefix, const struct waiter *w,
+    bool failed_only)
 {
 	cf_arena a = CF_ARENA_INIT;
 	cf_buf b = CF_BUF_INIT;
@@ -97,14 +103,16 @@ static int fail_with(int code, const char *prefix, const cf_health *hs,
 
 	cf_buf_init_capped(&b, REPORT_CAP);
 	cf_buf_addf(&b, "%s: [", prefix);
-	for (size_t i = 0, n = 0; i < set->len; i++) {
-		if (hs[i].status == CF_HEALTH_CURRENT ||
-		    (failed_only && hs[i].status != CF_HEALTH_FAILED))
+	for (size_t i = 0, n = 0; i < w->set->len; i++) {
+		const cf_health *h = &w->hs[i];
+
+		if (h->status == w->want ||
+		    (failed_only && h->status != CF_HEALTH_FAILED))
 			continue;
 		cf_apply__report(&b, &dropped, "%s%s status: '%s'%s%s",
-		    n++ ? ", " : "", cf_inv_subject(&a, &set->v[i]),
-		    cf_health_status_name(hs[i].status),
-		    failed_only ? ": " : "", failed_only ? hs[i].message : "");
+		    n++ ? ", " : "", cf_inv_subject(&a, &w->set->v[i]),
+		    cf_health_status_name(h->status),
+		    failed_only ? ": " : "", failed_only ? h->message : "");
 	}
 	cf_apply__report(&b, &dropped, "]");
 	r = cf_apply__report_fail(code, &b, dropped);
@@ -113,39 +121,32 @@ static int fail_with(int code, const char *prefix, const cf_health *hs,
 	return r;
 }
 
-struct waiter {
-	cf_client *c;
-	const cf_inventory *set;
-	const cf_health_wait_opts *o;
-	int64_t start, interval, timeout;
-	cf_health *hs;         /* one per object of set */
-	size_t current, failed;
-};
-
 static int finish(cf_health_wait_result *out, const struct waiter *w,
     enum cf_health_wait_outcome o, int r)
 {
 	out->outcome = o;
-	out->current = w->current;
+	out->current = w->done;
 	out->elapsed_ms = cf_apply__now_ms() - w->start;
 	return r;
 }
 
 /* After a round: true with *r set when the wait is over, else sleep
- * until the next round (cut short by the deadline or a cancel). */
+ * until the next round (cut short by the deadline or a cancel). A
+ * deletion wait never fails fast: a Failed object is still there. */
 static bool verdict(struct waiter *w, cf_health_wait_result *out, int *r)
 {
 	int64_t left = w->start + w->timeout - cf_apply__now_ms();
+	bool deleting = w->want == CF_HEALTH_NOT_FOUND;
 
-	if (w->current == w->set->len) {
+	if (w->done == w->set->len) {
 		*r = finish(out, w, CF_HEALTH_WAIT_READY, 0);
-	} else if (w->failed && !w->o->no_fail_fast) {
+	} else if (w->failed && !w->o->no_fail_fast && !deleting) {
 		*r = finish(out, w, CF_HEALTH_WAIT_FAILED, fail_with(CF_ERROR,
-		    "failed early due to stalled resources", w->hs, w->set,
-		    true));
+		    "failed early due to stalled resources", w, true));
 	} else if (left <= 0) {
 		*r = finish(out, w, CF_HEALTH_WAIT_TIMEOUT, fail_with(
-		    CF_ETIMEOUT, "timeout waiting for", w->hs, w->set, false));
+		    CF_ETIMEOUT, deleting ? "timeout waiting for termination" :
+		    "timeout waiting for", w, false));
 	} else if (!cf_apply__sleep(left < w->interval ? left : w->interval,
 	    w->o->cancel)) {
 		*r = finish(out, w, CF_HEALTH_WAIT_CANCELED, cf_error_setc(
@@ -168,9 +169,10 @@ int cf_health_wait(cf_health_wait_result *out, cf_client *c,
 	w.interval = w.o->interval_ms > 0 ? w.o->interval_ms :
 	    DEFAULT_INTERVAL_MS;
 	w.timeout = w.o->timeout_ms > 0 ? w.o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	w.want = w.o->until_deleted ? CF_HEALTH_NOT_FOUND : CF_HEALTH_CURRENT;
 	w.hs = cf_xcalloc(set->len ? set->len : 1, sizeof(*w.hs));
 	do
-		poll_round(w.hs, &w.current, &w.failed, c, set);
+		poll_round(&w);
 	while (!verdict(&w, out ? out : &scratch, &r));
 	free(w.hs);
 	return r;

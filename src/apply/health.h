@@ -59,11 +59,14 @@ typedef struct cf_health_wait_opts {
 	int64_t timeout_ms;       /* 0 = 60 s */
 	const atomic_bool *cancel; /* set by another thread to stop early */
 	bool no_fail_fast;        /* keep waiting when an object Failed */
+	/* Wait for every object to be gone instead (a Kustomization's
+	 * WaitForTermination deletion policy); never fails fast. */
+	bool until_deleted;
 } cf_health_wait_opts;
 
 typedef struct cf_health_wait_result {
 	enum cf_health_wait_outcome outcome;
-	size_t current;           /* objects Current at the last poll */
+	size_t current;           /* objects Current (gone) at the last poll */
 	int64_t elapsed_ms;
 } cf_health_wait_result;
 
@@ -74,7 +77,9 @@ typedef struct cf_health_wait_result {
  * 'Failed': why]"); CF_ETIMEOUT on timeout ("timeout waiting for:
  * [Kind/ns/name status: 'InProgress', ...]") or cancellation ("health
  * check canceled"); out->outcome says which. A missing object is
- * NotFound and waited for. out may be NULL.
+ * NotFound and waited for. With until_deleted, the wait is for every
+ * object to be NotFound ("timeout waiting for termination: [...]").
+ * out may be NULL.
  */
 int cf_health_wait(cf_health_wait_result *out, cf_client *c,
     const cf_inventory *set, const cf_health_wait_opts *opts);

@@ -660,6 +660,50 @@ TEST(test_apply_cfluxd__wait_fails_fast)
 	cf_arena_release(&a);
 }
 
+
+static void *release_finalizer(void *p)
+{
+	cf_arena a = CF_ARENA_INIT;
+	const char *patch = "{\"metadata\":{\"finalizers\":null}}";
+
+	nap(300);
+	*(int *)p = cf_client_patch(NULL, &a, cl, "v1", "ConfigMap",
+	    "default", "final", CF_PATCH_MERGE, patch, strlen(patch), NULL);
+	cf_arena_release(&a);
+	return NULL;
+}
+
+TEST(test_apply_cfluxd__wait_for_termination)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	cf_inventory inv;
+	cf_health_wait_result res;
+	int err = -1;
+	pthread_t t;
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, "apiVersion: v1\nkind: ConfigMap\n"
+	    "metadata:\n  name: final\n  namespace: default\n"
+	    "  finalizers: [example.com/hold]\n", NULL), 0);
+	CHECK_INT(cf_client_delete(NULL, &a, server(), "v1", "ConfigMap",
+	    "default", "final", NULL), 0);
+	one(&inv, &a, "default_final__ConfigMap");
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 300, .until_deleted = true }),
+	    CF_ETIMEOUT);
+	CHECK_STR(cf_error_msg(), "timeout waiting for termination: "
+	    "[ConfigMap/default/final status: 'Terminating']");
+	pthread_create(&t, NULL, release_finalizer, &err);
+	CHECK_INT(cf_health_wait(&res, server(), &inv, &(cf_health_wait_opts){
+	    .interval_ms = 100, .timeout_ms = 20000, .until_deleted = true }),
+	    0);
+	pthread_join(t, NULL);
+	CHECK_INT(err, 0);
+	CHECK_INT(res.outcome, CF_HEALTH_WAIT_READY);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
     T(test_apply_cfluxd__stage_and_kind_order),
     T(test_apply_cfluxd__crd_and_its_resource),
@@ -671,4 +715,5 @@ TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
     T(test_apply_cfluxd__wait_for_rollout),
     T(test_apply_cfluxd__wait_timeout),
     T(test_apply_cfluxd__wait_canceled),
-    T(test_apply_cfluxd__wait_fails_fast))
+    T(test_apply_cfluxd__wait_fails_fast),
+    T(test_apply_cfluxd__wait_for_termination))
