@@ -708,9 +708,10 @@ static cf_result step_prune(struct pass *p)
 	cf_buf log = CF_BUF_INIT;
 	int err;
 
+	err = old_inventory(p, &old);
 	cf_node_set(&p->a, status(p), "inventory", cf_inv_to_node(&p->a,
 	    &p->inv_new));
-	if (!spec_bool(p, "prune") || old_inventory(p, &old) < 0)
+	if (!spec_bool(p, "prune") || err < 0)
 		return cf_result_ok();
 	cf_inv_diff(&stale, &p->a, &old, &p->inv_new);
 	if (!stale.len)
