@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/duration.h"
 #include "core/error.h"
 #include "core/yaml_emit.h"
 
@@ -70,106 +71,11 @@ int cf_cli_fail(const char *fmt, ...)
 
 /* ---- durations and times ---- */
 
-int cf_cli_duration_parse(int64_t *ns, const char *s)
-{
-	static const struct { const char *u; int64_t mul; } units[] = {
-		{ "ns", 1 }, { "us", 1000 }, { "µs", 1000 },
-		{ "ms", 1000000 }, { "s", NS_PER_SEC }, { "m", 60 * NS_PER_SEC },
-		{ "h", 3600 * NS_PER_SEC },
-	};
-	double total = 0;
-	const char *p = s;
-
-	if (!strcmp(s, "0")) {
-		*ns = 0;
-		return 0;
-	}
-	if (!*p)
-		return -1;
-	while (*p) {
-		char *end;
-		double v;
-		size_t best = 0, bi = 0;
-
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			return -1;
-		v = strtod(p, &end);
-		if (end == p)
-			return -1;
-		p = end;
-		/* Longest unit that matches ("ms" before "m"). */
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-			size_t n = strlen(units[i].u);
-			if (!strncmp(p, units[i].u, n) && n > best) {
-				best = n;
-				bi = i;
-			}
-		}
-		if (!best)
-			return -1;
-		total += v * (double)units[bi].mul;
-		p += best;
-	}
-	if (total > 9.2e18)
-		return -1;
-	*ns = (int64_t)(total + 0.5);
-	return 0;
-}
-
-/* Go's fmtFrac + fmtInt for one unit: "1.5" for 1500 with prec 3. */
-static void add_frac(cf_buf *b, uint64_t v, int prec)
-{
-	uint64_t pow = 1;
-	char frac[16];
-	int n = 0;
-
-	for (int i = 0; i < prec; i++)
-		pow *= 10;
-	cf_buf_addf(b, "%llu", (unsigned long long)(v / pow));
-	v %= pow;
-	for (int i = prec - 1; i >= 0; i--, v /= 10)
-		frac[i] = (char)('0' + v % 10);
-	n = prec;
-	while (n > 0 && frac[n - 1] == '0')
-		n--;
-	if (n) {
-		cf_buf_addch(b, '.');
-		cf_buf_add(b, frac, (size_t)n);
-	}
-}
-
 const char *cf_cli_duration_str(int64_t d)
 {
-	cf_buf b = CF_BUF_INIT;
-	uint64_t u = d < 0 ? (uint64_t)-d : (uint64_t)d;
-	const char *r;
+	char b[32];
 
-	if (d < 0)
-		cf_buf_addch(&b, '-');
-	if (u == 0)
-		cf_buf_adds(&b, "0s");
-	else if (u < 1000) {
-		cf_buf_addf(&b, "%lluns", (unsigned long long)u);
-	} else if (u < 1000000) {
-		add_frac(&b, u, 3);
-		cf_buf_adds(&b, "µs");
-	} else if (u < (uint64_t)NS_PER_SEC) {
-		add_frac(&b, u, 6);
-		cf_buf_adds(&b, "ms");
-	} else {
-		uint64_t secs = u / NS_PER_SEC, h = secs / 3600;
-		uint64_t m = secs / 60 % 60;
-
-		if (h)
-			cf_buf_addf(&b, "%lluh", (unsigned long long)h);
-		if (h || m)
-			cf_buf_addf(&b, "%llum", (unsigned long long)m);
-		add_frac(&b, u % (60 * (uint64_t)NS_PER_SEC), 9);
-		cf_buf_addch(&b, 's');
-	}
-	r = cf_arena_strdup(&cli_arena, b.buf);
-	cf_buf_release(&b);
-	return r;
+	return cf_arena_strdup(&cli_arena, cf_duration_format(b, sizeof(b), d));
 }
 
 int64_t cf_cli_mono_ns(void)
@@ -297,7 +203,7 @@ int cf_cli_globals_parse(int *argc, char **argv)
 		cf_cli.ns = env;
 	/* Tests shorten flux's 2 s wait period. */
 	env = getenv("CFLUX_POLL_INTERVAL");
-	if (env && cf_cli_duration_parse(&cf_cli.poll_ns, env) < 0)
+	if (env && cf_duration_parse(&cf_cli.poll_ns, env) < 0)
 		return cf_cli_fail("CFLUX_POLL_INTERVAL: invalid duration \"%s\"",
 		    env);
 	for (int i = 1; i < *argc; i++) {
@@ -320,7 +226,7 @@ int cf_cli_globals_parse(int *argc, char **argv)
 		else if ((v = take_value(*argc, argv, &i, "namespace", 'n', &missing)))
 			cf_cli.ns = v;
 		else if ((v = take_value(*argc, argv, &i, "timeout", 0, &missing))) {
-			if (!missing && cf_cli_duration_parse(&cf_cli.timeout_ns, v) < 0)
+			if (!missing && cf_duration_parse(&cf_cli.timeout_ns, v) < 0)
 				return cf_cli_fail("invalid argument \"%s\" for "
 				    "\"--timeout\" flag: time: invalid duration \"%s\"",
 				    v, v);
@@ -436,7 +342,7 @@ static int set_flag(const cf_flag *f, const char *arg, const char *v)
 			    v, arg, v);
 		return 0;
 	case CF_FLAG_DUR:
-		if (cf_cli_duration_parse(f->dst, v) < 0)
+		if (cf_duration_parse(f->dst, v) < 0)
 			return cf_cli_fail("invalid argument \"%s\" for \"--%s\" flag: "
 			    "time: invalid duration \"%s\"", v, f->name, v);
 		return 0;

@@ -94,9 +94,7 @@ int cf_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- values ---- */
 
-/* Go's time.ParseDuration: "1m", "1h30m", "1.5s", "300ms". 0 or -1. */
-int cf_cli_duration_parse(int64_t *ns, const char *s);
-/* Go's Duration.String(): "1m0s", "1h30m0s", "1.5s", "300ms"; arena. */
+/* Go's Duration.String() (core/duration.h), in the CLI's arena. */
 const char *cf_cli_duration_str(int64_t ns);
 /* time.Now().Format(time.RFC3339Nano), local time; arena. */
 const char *cf_cli_now_rfc3339nano(void);

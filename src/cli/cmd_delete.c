@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/duration.h"
 #include "core/error.h"
 
 int cf_cmd_delete(int argc, char **argv)
@@ -67,7 +68,7 @@ static void normalize_durations(cf_node *n)
 		normalize_durations(p->val);
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (!strcmp(p->key, keys[k]) && cf_node_as_str(p->val) &&
-			    cf_cli_duration_parse(&d, p->val->v.s) == 0)
+			    cf_duration_parse(&d, p->val->v.s) == 0)
 				p->val = cf_node_str(cf_cli_arena(),
 				    cf_cli_duration_str(d));
 	}
