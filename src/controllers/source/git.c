@@ -418,16 +418,16 @@ char *cf_git_redact_url(char *out, size_t n, const char *url)
 {
 	const char *scheme = strstr(url, "://");
 	const char *host = scheme ? scheme + 3 : url;
-	const char *end = host + strcspn(host, "/?#");
-	const char *at = NULL;
+	/* Userinfo ends at the last '@', even one past a '/', '?' or '#'
+	 * that a password may hold unencoded: losing the rare '@' of a path
+	 * is better than printing half a password. */
+	const char *at = strrchr(host, '@');
 	cf_buf b = CF_BUF_INIT;
 
-	for (const char *p = host; p < end; p++)
-		if (*p == '@')
-			at = p;
 	cf_buf_add(&b, url, (size_t)(host - url));
-	cf_buf_add(&b, at ? at + 1 : host, (size_t)(end - (at ? at + 1 : host)));
-	cf_buf_add(&b, end, strcspn(end, "?#"));
+	if (at)
+		host = at + 1;
+	cf_buf_add(&b, host, strcspn(host, "?#"));
 	/* A rejected URL may hold control characters: keep them out of
 	 * messages and logs. */
 	for (size_t i = 0; i < b.len; i++)
@@ -489,9 +489,10 @@ static void redact(const struct gitctx *c, cf_buf *text)
 		if (hit)
 			continue;
 		if (!strncmp(p, "://", 3)) {
-			/* drop "user:pass@" up to the host */
+			/* drop "user:pass@" up to the host, with the last
+			 * '@' of the URL as cf_git_redact_url does */
 			const char *h = p + 3, *q = h, *at = NULL;
-			while (*q && !strchr("/ \t\n'\"", *q)) {
+			while (*q && !strchr(" \t\n'\"", *q)) {
 				if (*q == '@')
 					at = q;
 				q++;
@@ -858,6 +859,7 @@ static int classify(struct gitctx *c, const char *what, int rc, cf_buf *err)
 		{ "does not appear to be a git repository", CF_ENOTFOUND,
 		  "repository not found" },
 		{ "' not allowed", CF_EFORBIDDEN, "protocol not allowed" },
+		{ "URL using bad/illegal format", CF_EINVALID, "malformed URL" },
 		{ "Could not resolve host", CF_ERROR, "unreachable" },
 		{ "Connection refused", CF_ERROR, "unreachable" },
 		{ "Failed to connect", CF_ERROR, "unreachable" },
