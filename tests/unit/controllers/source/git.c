@@ -553,6 +553,11 @@ TEST(test_source_git__no_secret_in_errors)
 	TRY(cf_git_fetch(&r, m, url, &main, &otok));
 	http_url(url, sizeof(url), ui, "dumb.git");
 	TRY(cf_git_fetch(&r, m, url, &main, &oright));
+	/* Unencoded '/' and '#' in a password: git prints the URL whole. */
+	http_url(url, sizeof(url), "alice:pa/ss-Sekrit-45", "git/public/r.git");
+	TRY(cf_git_ls_remote(&r, url, &main, NULL));
+	http_url(url, sizeof(url), "alice:pa#ss-Sekrit-46", "git/public/r.git");
+	TRY(cf_git_ls_remote(&r, url, &main, NULL));
 	/* Rejected before git runs: a control character in the URL. */
 	http_url(url, sizeof(url), ui, "r\001.git");
 	TRY(cf_git_ls_remote(&r, url, &main, &oright));
@@ -563,8 +568,11 @@ TEST(test_source_git__no_secret_in_errors)
 
 	CHECK_INT(rcs[5], CF_ENOTFOUND);
 	CHECK(strstr(msgs[5], "repository not found"));
-	CHECK(strstr(msgs[7], "'http://127.0.0.1:"));
-	CHECK(strstr(msgs[7], "/r?.git'"));
+	CHECK_INT(rcs[7], CF_EINVALID);
+	CHECK(strstr(msgs[7], "malformed URL"));
+	CHECK_INT(rcs[8], CF_EINVALID);
+	CHECK(strstr(msgs[9], "'http://127.0.0.1:"));
+	CHECK(strstr(msgs[9], "/r?.git'"));
 	for (int i = 0; i < n; i++) {
 		printf("    %s\n", msgs[i]);
 		CHECK(rcs[i] < 0);
