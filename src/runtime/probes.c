@@ -48,8 +48,10 @@ static void on_request(cf_httpd_req *req, void *payload)
 	const char *path = cf_httpd_path(req);
 	const char *m = cf_httpd_method(req);
 
-	if (strcmp(m, "GET") && strcmp(m, "HEAD")) {
-		cf_httpd_add_header(req, "Allow", "GET, HEAD");
+	/* GET only: evhttp would send a body with a HEAD answer, and
+	 * neither the kubelet nor Prometheus sends HEAD. */
+	if (strcmp(m, "GET")) {
+		cf_httpd_add_header(req, "Allow", "GET");
 		reply_text(req, 405, "method not allowed\n");
 	} else if (!strcmp(path, "/healthz") || !strcmp(path, "/livez")) {
 		reply_text(req, 200, "ok");

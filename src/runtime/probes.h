@@ -6,7 +6,7 @@
  * and GET /metrics (cf_metrics_write, Prometheus text 0.0.4). Flux puts
  * metrics on --metrics-addr (:8080) and probes on --health-addr (:9440);
  * run one server per address, every path is served on each. Everything
- * else is 404. No TLS, no pprof.
+ * else is 404, other methods 405. No TLS, no pprof.
  */
 #ifndef CF_RUNTIME_PROBES_H
 #define CF_RUNTIME_PROBES_H
