@@ -26,6 +26,7 @@
 
 #define GROUP "kustomize.toolkit.fluxcd.io"
 #define NSTAGES 4
+#define DEFAULT_CONCURRENCY 4 /* Flux's --concurrent-ssa */
 /* Flux's stages: definitions (waited for), kinds named *Class (waited
  * for), the caller's own stage kinds, then everything else. */
 enum { STAGE_DEFS, STAGE_CLASSES, STAGE_CUSTOM, STAGE_REST };
@@ -39,7 +40,10 @@ struct item {
 	int stage, prio;
 	bool needs_set;   /* its namespace or kind comes from this set */
 	bool kind_pending; /* its kind is a CRD of the set, not served yet */
-	bool failed;      /* reported; not tried any further */
+	bool failed;      /* not tried any further */
+	bool reported;    /* its failure is in the run's report */
+	int code;         /* of the failure */
+	const char *error; /* "dry-run failed (Invalid): ..." */
 	bool deferred;    /* dry-run waits for its stage */
 	bool recreate;    /* immutable change to force through */
 	bool skip;
@@ -144,16 +148,33 @@ static const char *str_or(const char *s)
 	return s ? s : "";
 }
 
-static void fail_item(struct run *r, struct item *it, int code,
-    const char *what)
+/* Note a failure on the item itself: dry-runs run in parallel, and
+ * the report is put together afterwards, in apply order. */
+static void fail_item(struct item *it, int code, const char *what)
 {
-	/* The run fails as invalid, unless access was refused somewhere:
-	 * that asks for other action (a service account's RBAC). */
 	it->failed = true;
-	if (code == CF_EFORBIDDEN || !r->first_err)
-		r->first_err = code == CF_EFORBIDDEN ? code : CF_EINVALID;
-	cf_apply__report(&r->errs, &r->dropped, "%s%s %s", r->errs.len ?
-	    "\n" : "", it->subject, what);
+	it->code = code;
+	it->error = what;
+}
+
+/* Add the failures noted since the last call to the report. The run
+ * fails as invalid, unless access was refused somewhere: that asks for
+ * other action (a service account's RBAC). */
+static int collect(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct item *it = &r->items[i];
+
+		if (!it->failed || it->reported)
+			continue;
+		it->reported = true;
+		if (it->code == CF_EFORBIDDEN || !r->first_err)
+			r->first_err = it->code == CF_EFORBIDDEN ?
+			    CF_EFORBIDDEN : CF_EINVALID;
+		cf_apply__report(&r->errs, &r->dropped, "%s%s %s",
+		    r->errs.len ? "\n" : "", it->subject, it->error);
+	}
+	return r->first_err;
 }
 
 static bool is_kind(const cf_inv_entry *e, const char *group,
@@ -227,7 +248,7 @@ static void resolve_scope(struct run *r, struct item *it)
 	if (err == CF_ENOTFOUND && (crd = crd_for(r, &it->ref)) != NULL)
 		it->needs_set = it->kind_pending = true;
 	else if (err < 0) {
-		fail_item(r, it, err, cf_arena_printf(r->a,
+		fail_item(it, err, cf_arena_printf(r->a,
 		    "dry-run failed: %s", cf_error_msg()));
 		return;
 	}
@@ -238,7 +259,7 @@ static void resolve_scope(struct run *r, struct item *it)
 		it->ref.ns = "";
 		it->subject = cf_inv_subject(r->a, &it->ref);
 	} else if (namespaced && !*it->ref.ns) {
-		fail_item(r, it, CF_EINVALID, "namespace not specified");
+		fail_item(it, CF_EINVALID, "namespace not specified");
 	}
 	if (ns_in_set(r, it->ref.ns))
 		it->needs_set = true;
@@ -319,19 +340,19 @@ static const char *reason_of(int err)
 
 /* Flux always forces conflicts: the Kustomization is the source of
  * truth for every field it sets. */
-static int apply_obj(cf_node **out, struct run *r, const struct item *it,
-    bool dry_run)
+static int apply_obj(cf_node **out, cf_arena *a, struct run *r,
+    const struct item *it, bool dry_run)
 {
-	return cf_client_apply(out, r->a, r->c, it->obj, &(cf_write_opts){
+	return cf_client_apply(out, a, r->c, it->obj, &(cf_write_opts){
 	    .field_manager = r->manager, .force = true, .dry_run = dry_run });
 }
 
 /* The live object (NULL when absent) and whether to leave it alone:
  * reconcile: disabled or ssa: Ignore on either side, or ssa:
  * IfNotPresent when it exists. */
-static int read_live(struct run *r, struct item *it)
+static int read_live(struct run *r, struct item *it, cf_arena *a)
 {
-	int err = cf_client_get(&it->live, r->a, r->c,
+	int err = cf_client_get(&it->live, a, r->c,
 	    cf_node_getp_str(it->obj, "apiVersion", NULL), it->ref.kind,
 	    it->ref.ns, it->ref.name);
 
@@ -359,16 +380,16 @@ static int64_t deadline(const struct run *r)
 
 /* Delete the live object and wait until it is gone, so the apply that
  * follows creates it afresh. */
-static int recreate(struct run *r, struct item *it)
+static int recreate(struct run *r, struct item *it, cf_arena *a)
 {
 	int64_t end = deadline(r);
 	const char *av = cf_node_getp_str(it->obj, "apiVersion", NULL);
-	int err = cf_client_delete(NULL, r->a, r->c, av, it->ref.kind,
+	int err = cf_client_delete(NULL, a, r->c, av, it->ref.kind,
 	    it->ref.ns, it->ref.name, &(cf_delete_opts){
 	    .propagation = CF_DELETE_BACKGROUND });
 
 	while (err == 0 && cf_apply__now_ms() < end) {
-		err = cf_client_get(NULL, r->a, r->c, av, it->ref.kind,
+		err = cf_client_get(NULL, a, r->c, av, it->ref.kind,
 		    it->ref.ns, it->ref.name);
 		if (err == 0 && !cf_apply__sleep(100, r->o->cancel))
 			err = CF_ETIMEOUT;
@@ -388,22 +409,23 @@ static int recreate(struct run *r, struct item *it)
  * immutable change and defers objects waiting on the set; in its stage,
  * a forced immutable change deletes the object and tries again.
  */
-static void dry_run(struct run *r, struct item *it, bool preflight)
+static void dry_run(struct run *r, struct item *it, cf_arena *a,
+    bool preflight)
 {
-	int err = read_live(r, it);
+	int err = read_live(r, it, a);
 	const char *reason;
 
 	if (err == 0 && it->skip)
 		return;
 	if (err == 0)
-		err = apply_obj(&it->dry, r, it, true);
+		err = apply_obj(&it->dry, a, r, it, true);
 	if (err < 0 && is_immutable(err, cf_error_msg()) && forced(r, it)) {
 		it->recreate = true;
 		if (preflight)
 			return;
-		err = recreate(r, it);
+		err = recreate(r, it, a);
 		if (err == 0)
-			err = apply_obj(&it->dry, r, it, true);
+			err = apply_obj(&it->dry, a, r, it, true);
 	}
 	if (err == CF_ENOTFOUND && preflight && it->needs_set) {
 		it->deferred = true;
@@ -411,24 +433,75 @@ static void dry_run(struct run *r, struct item *it, bool preflight)
 	}
 	if (err < 0) {
 		reason = reason_of(err);
-		fail_item(r, it, err, cf_arena_printf(r->a,
+		fail_item(it, err, cf_arena_printf(a,
 		    "dry-run failed%s%s%s: %s", reason ? " (" : "",
 		    reason ? reason : "", reason ? ")" : "", cf_error_msg()));
 	}
 }
 
+/* A CRD is Established a moment before discovery lists its kind, and
+ * the client caches a miss for a second: wait for the kind, within the
+ * stage timeout. Still missing, the dry-run reports it. */
+static void wait_served(struct run *r, const struct item *it)
+{
+	int64_t end = deadline(r);
+	cf_client_mapping m;
+
+	while (cf_client_mapping_for(&m, r->c, cf_node_getp_str(it->obj,
+	    "apiVersion", NULL), it->ref.kind) == CF_ENOTFOUND &&
+	    cf_apply__now_ms() < end && cf_apply__sleep(250, r->o->cancel))
+		;
+}
+
+/* The objects one dry-run pass covers, run in parallel. */
+struct dry_pass {
+	struct run *r;
+	struct item **sel;
+	bool preflight;
+};
+
+static void dry_run_at(void *payload, size_t i, cf_arena *a)
+{
+	struct dry_pass *p = payload;
+	struct item *it = p->sel[i];
+
+	if (!p->preflight && it->kind_pending)
+		wait_served(p->r, it);
+	dry_run(p->r, it, a, p->preflight);
+}
+
+/* In preflight (stage -1) every object not failed or deferred; in a
+ * stage, its objects whose last dry-run is out of date. */
+static bool needs_dry_run(const struct run *r, const struct item *it,
+    int stage)
+{
+	if (stage < 0)
+		return !it->failed && !it->deferred;
+	return it->stage == stage && (r->wrote || it->deferred ||
+	    it->recreate);
+}
+
+static int dry_run_pass(struct run *r, int stage)
+{
+	struct dry_pass p = { .r = r, .preflight = stage < 0 };
+	size_t n = 0;
+
+	p.sel = cf_arena_alloc(r->a, (r->n ? r->n : 1) * sizeof(*p.sel));
+	for (size_t i = 0; i < r->n; i++)
+		if (needs_dry_run(r, &r->items[i], stage))
+			p.sel[n++] = &r->items[i];
+	cf_apply__parallel(r->a, r->o->concurrency > 0 ? r->o->concurrency :
+	    DEFAULT_CONCURRENCY, n, dry_run_at, &p);
+	return collect(r);
+}
+
 /* Dry-run every object whose dependencies exist; nothing is written. */
 static int preflight(struct run *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct item *it = &r->items[i];
-
-		if (it->kind_pending)
-			it->deferred = true;
-		else if (!it->failed)
-			dry_run(r, it, true);
-	}
-	return r->first_err;
+	for (size_t i = 0; i < r->n; i++)
+		if (r->items[i].kind_pending)
+			r->items[i].deferred = true;
+	return dry_run_pass(r, -1);
 }
 
 /* ---- drift ---- */
@@ -485,34 +558,10 @@ static enum cf_apply_action action_of(const struct item *it)
 
 /* ---- stages ---- */
 
-/* A CRD is Established a moment before discovery lists its kind, and
- * the client caches a miss for a second: wait for the kind, within the
- * stage timeout. Still missing, the dry-run reports it. */
-static void wait_served(struct run *r, const struct item *it)
-{
-	int64_t end = deadline(r);
-	cf_client_mapping m;
-
-	while (cf_client_mapping_for(&m, r->c, cf_node_getp_str(it->obj,
-	    "apiVersion", NULL), it->ref.kind) == CF_ENOTFOUND &&
-	    cf_apply__now_ms() < end && cf_apply__sleep(250, r->o->cancel))
-		;
-}
-
 /* Dry-run the stage's objects against the state earlier stages left. */
 static int stage_dry_run(struct run *r, int stage)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		struct item *it = &r->items[i];
-
-		if (it->stage != stage || !(r->wrote || it->deferred ||
-		    it->recreate))
-			continue;
-		if (it->kind_pending)
-			wait_served(r, it);
-		dry_run(r, it, false);
-	}
-	return r->first_err;
+	return dry_run_pass(r, stage);
 }
 
 /* Take over foreign managers' fields; an object that needed it is
@@ -545,7 +594,7 @@ static int stage_write(struct run *r, int stage, cf_change_set *out)
 			return err;
 		if (it->action == CF_APPLY_CREATED ||
 		    it->action == CF_APPLY_CONFIGURED) {
-			err = apply_obj(NULL, r, it, false);
+			err = apply_obj(NULL, r->a, r, it, false);
 			if (err < 0)
 				return cf_error_wrap("%s apply failed",
 				    it->subject);

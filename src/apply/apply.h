@@ -86,6 +86,7 @@ typedef struct cf_apply_opts {
 	 * top of kubectl and before-first-apply (name prefixes,
 	 * NULL-terminated, may be NULL): --override-manager. */
 	const char *const *override_managers;
+	int concurrency;            /* parallel dry-runs; 0 = 4, as Flux */
 	int64_t wait_timeout_ms;    /* definition/class stages; 0 = 60 s */
 	int64_t wait_interval_ms;   /* 0 = 2 s */
 	const atomic_bool *cancel;  /* stops a stage wait */

@@ -14,6 +14,13 @@
 void *cf_apply__grow(cf_arena *a, void *v, size_t *alloc, size_t len,
     size_t sz);
 
+/* Call fn(payload, i, a) for every i in [0, n), on up to workers
+ * threads (the caller's included). Each thread allocates from its own
+ * arena a, released together with owner; with one worker a is owner.
+ * fn must only touch state of its own index. */
+void cf_apply__parallel(cf_arena *owner, int workers, size_t n,
+    void (*fn)(void *payload, size_t i, cf_arena *a), void *payload);
+
 /* Monotonic clock in milliseconds. */
 int64_t cf_apply__now_ms(void);
 

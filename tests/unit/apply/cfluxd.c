@@ -242,6 +242,47 @@ TEST(test_apply_cfluxd__stage_and_kind_order)
 	cf_arena_release(&a);
 }
 
+/* Many objects dry-run in parallel: the change set and the report keep
+ * apply order whatever order the answers come back in. */
+TEST(test_apply_cfluxd__parallel_dry_runs_keep_order)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_buf text = CF_BUF_INIT, want = CF_BUF_INIT;
+	cf_change_set cs;
+	const char *msg;
+
+	CHECK(server());
+	for (int i = 0; i < 40; i++) {
+		cf_buf_addf(&text, "apiVersion: v1\nkind: ConfigMap\nmetadata:"
+		    "\n  name: par%02d\n  namespace: default\n%s---\n", i,
+		    i % 10 == 3 ? "  labels: {bad: \"no good\"}\n" : "");
+		cf_buf_addf(&want, "ConfigMap/default/par%02d created\n", i);
+	}
+	CHECK_INT(apply(&cs, &a, text.buf, &(cf_apply_opts){
+	    .concurrency = 8 }), CF_EINVALID);
+	msg = cf_error_msg();
+	CHECK(strstr(msg, "ConfigMap/default/par03 dry-run failed"));
+	/* One error message holds two of these; it counts the rest. */
+	CHECK(strstr(msg, "par13"));
+	CHECK(strstr(msg, "par03") < strstr(msg, "par13"));
+	CHECK(strstr(msg, "(and 2 more)"));
+
+	cf_buf_reset(&text);
+	for (int i = 0; i < 40; i++)
+		cf_buf_addf(&text, "apiVersion: v1\nkind: ConfigMap\nmetadata:"
+		    "\n  name: par%02d\n  namespace: default\n---\n", i);
+	CHECK_INT(apply(&cs, &a, text.buf, &(cf_apply_opts){
+	    .concurrency = 8 }), 0);
+	CHECK_STR(changes(&a, &cs), want.buf);
+	CHECK_INT(apply(&cs, &a, text.buf, &(cf_apply_opts){
+	    .concurrency = 8 }), 0);
+	for (size_t i = 0; i < cs.len; i++)
+		CHECK_STR(cf_apply_action_name(cs.v[i].action), "unchanged");
+	cf_buf_release(&text);
+	cf_buf_release(&want);
+	cf_arena_release(&a);
+}
+
 #define CRD_SET \
 	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n" \
 	"  namespace: default\nspec:\n  size: 3\n---\n" \
@@ -706,6 +747,7 @@ TEST(test_apply_cfluxd__wait_for_termination)
 
 TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
     T(test_apply_cfluxd__stage_and_kind_order),
+    T(test_apply_cfluxd__parallel_dry_runs_keep_order),
     T(test_apply_cfluxd__crd_and_its_resource),
     T(test_apply_cfluxd__dry_run_failure_applies_nothing),
     T(test_apply_cfluxd__immutable_field_needs_force),
