@@ -14,6 +14,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/fs.h"
 
 #define MINUTE_NS (60ll * 1000000000)
 
@@ -109,11 +110,67 @@ static int upsert(const cf_node *obj, const char *what)
 
 /* ---- create source git ---- */
 
+struct git_creds {
+	const char *username, *password, *ca_file;
+};
+
+/*
+ * Without --secret-ref, flux stores the credentials given on the command
+ * line in a Secret named after the source (keys username, password,
+ * ca.crt) and points spec.secretRef at it. SSH deploy keys are not
+ * generated here: an ssh:// URL needs --secret-ref.
+ */
+static int credentials_secret(cf_node *spec, const char *name,
+    const char *url, const struct git_creds *cr)
+{
+	cf_arena *a = cf_cli_arena();
+	cf_node *sec, *data, *meta;
+	cf_buf ca = CF_BUF_INIT;
+
+	if (!strncmp(url, "ssh://", 6))
+		return cf_cli_fail("an ssh:// URL needs --secret-ref naming a "
+		    "Secret with the identity and known_hosts keys: cflux does "
+		    "not generate deploy keys");
+	if (!cr->username && !cr->password && !cr->ca_file)
+		return 0;
+	if (cr->ca_file && !strncmp(url, "https://", 8) &&
+	    cf_fs_read(&ca, cr->ca_file, 1 << 20) < 0)
+		return cf_cli_fail("unable to read TLS CA file: %s", cf_error_msg());
+	if (!strncmp(url, "http://", 7))
+		cf_cli_warning("insecure configuration: credentials configured for "
+		    "an HTTP URL");
+	sec = cf_node_map(a);
+	set_str(sec, "apiVersion", "v1");
+	set_str(sec, "kind", "Secret");
+	meta = cf_node_set_map(a, sec, "metadata");
+	set_str(meta, "name", name);
+	set_str(meta, "namespace", cf_cli.ns);
+	data = cf_node_set_map(a, sec, "stringData");
+	if (cr->username)
+		set_str(data, "username", cr->username);
+	if (cr->password)
+		set_str(data, "password", cr->password);
+	if (ca.len)
+		set_str(data, "ca.crt", ca.buf);
+	cf_buf_release(&ca);
+	if (!cf_node_count(data))
+		return 0;
+	cf_cli_action("applying secret with repository credentials");
+	if (cf_client_apply(NULL, a, cf_cli_client(), sec, &(cf_write_opts){
+	    .field_manager = "cflux", .force = true }) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	cf_node_set(a, cf_node_set_map(a, spec, "secretRef"), "name",
+	    cf_node_str(a, name));
+	cf_cli_success("authentication configured");
+	return 0;
+}
+
 static int create_source_git(int argc, char **argv)
 {
 	struct create_common cc = { .interval = MINUTE_NS };
 	const char *url = NULL, *branch = NULL, *tag = NULL, *semver = NULL;
 	const char *commit = NULL, *ref_name = NULL, *secret = NULL;
+	struct git_creds creds = { 0 };
 	cf_cli_list ignore = { 0 };
 	int64_t fetch_timeout = 0;
 	const cf_flag flags[] = {
@@ -127,6 +184,9 @@ static int create_source_git(int argc, char **argv)
 		{ "secret-ref", 0, CF_FLAG_STR, &secret },
 		{ "ignore-paths", 0, CF_FLAG_LIST, &ignore },
 		{ "fetch-timeout", 0, CF_FLAG_DUR, &fetch_timeout },
+		{ "username", 'u', CF_FLAG_STR, &creds.username },
+		{ "password", 'p', CF_FLAG_STR, &creds.password },
+		{ "ca-file", 0, CF_FLAG_STR, &creds.ca_file },
 		{ NULL, 0, 0, NULL },
 	};
 	const cf_cli_kind *k = cf_cli_kind_by_name("GitRepository");
@@ -189,6 +249,8 @@ static int create_source_git(int argc, char **argv)
 		return cf_cli_print_yaml(obj) ? 1 : 0;
 
 	cf_cli_generate("generating GitRepository source");
+	if ((!secret || !*secret) && credentials_secret(spec, name, url, &creds))
+		return 1;
 	cf_cli_action("applying GitRepository source");
 	if (upsert(obj, "GitRepository source"))
 		return 1;

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "client/watch.h"
 #include "core/error.h"
 
 static bool is_flux_kind(const char *k)
@@ -138,17 +139,75 @@ static bool type_wanted(const cf_cli_list *types, const char *t)
 	return false;
 }
 
+static const char *const event_hdr[] = { "Namespace", "Last seen", "Type",
+    "Reason", "Object", "Message" };
+
+static void events_table(cf_cli_table *t)
+{
+	cf_cli_table_init(t, cf_cli.all_ns ? 6 : 5,
+	    cf_cli.all_ns ? event_hdr : event_hdr + 1);
+}
+
+/* Add e's row unless flux would leave it out (not a Flux kind, or a type
+ * --types did not ask for). */
+static void event_row(cf_cli_table *t, const cf_node *e,
+    const cf_cli_list *types)
+{
+	const char *row[6], *kind = cf_node_getp_str(e, "involvedObject",
+	    "kind", NULL);
+	struct timespec now;
+	int j = 0;
+
+	if (!is_flux_kind(kind) ||
+	    !type_wanted(types, cf_node_getp_str(e, "type", NULL)))
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (cf_cli.all_ns)
+		row[j++] = cf_node_getp_str(e, "metadata", "namespace", NULL);
+	row[j++] = last_seen((double)now.tv_sec, e);
+	row[j++] = cf_node_getp_str(e, "type", NULL);
+	row[j++] = cf_node_getp_str(e, "reason", NULL);
+	row[j++] = cf_arena_printf(cf_cli_arena(), "%s/%s", kind,
+	    cf_node_getp_str(e, "involvedObject", "name", NULL));
+	row[j++] = cf_node_getp_str(e, "message", NULL);
+	cf_cli_table_row(t, row);
+}
+
+struct event_watch {
+	const cf_cli_list *types;
+	bool header_done;
+};
+
+/* --watch: a one-row table per new or changed event, the first with the
+ * header, as flux prints them. */
+static int on_event(enum cf_watch_event ev, const cf_node *obj, void *payload)
+{
+	struct event_watch *w = payload;
+	cf_cli_table t;
+
+	if (ev != CF_WATCH_ADDED && ev != CF_WATCH_MODIFIED)
+		return 0;
+	events_table(&t);
+	t.no_header = w->header_done;
+	event_row(&t, obj, w->types);
+	if (t.nrows > 1) {
+		cf_cli_table_print(&t);
+		w->header_done = true;
+	}
+	return 0;
+}
+
 int cf_cmd_events(int argc, char **argv)
 {
 	const char *for_ = NULL;
 	cf_cli_list types = { 0 };
+	bool watch = false;
 	const cf_flag flags[] = {
 		{ "for", 0, CF_FLAG_STR, &for_ },
 		{ "types", 0, CF_FLAG_LIST, &types },
+		{ "watch", 'w', CF_FLAG_BOOL, &watch },
 		{ NULL, 0, 0, NULL },
 	};
-	static const char *const hdr[] = { "Namespace", "Last seen", "Type",
-	    "Reason", "Object", "Message" };
 	cf_client *c;
 	cf_node *list;
 	const cf_node **ev;
@@ -156,7 +215,6 @@ int cf_cmd_events(int argc, char **argv)
 	char **args, *field = NULL;
 	int nargs;
 	cf_cli_table t;
-	struct timespec now;
 
 	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
 		return 1;
@@ -167,16 +225,28 @@ int cf_cmd_events(int argc, char **argv)
 			    "are Normal, Warning", types.v[i]);
 	if (for_) {
 		const char *sl = strchr(for_, '/');
+		if (sl && (!sl[1] || sl == for_))
+			return cf_cli_fail("--for selector must be of format "
+			    "<kind>[/<name>]");
 		field = sl ? cf_arena_printf(cf_cli_arena(),
 		    "involvedObject.kind=%.*s,involvedObject.name=%s",
 		    (int)(sl - for_), for_, sl + 1) :
 		    cf_arena_printf(cf_cli_arena(), "involvedObject.kind=%s", for_);
-		if (sl && (!sl[1] || sl == for_))
-			return cf_cli_fail("--for selector must be of format "
-			    "<kind>[/<name>]");
 	}
 	if (!(c = cf_cli_client()))
 		return 1;
+	if (watch) {
+		struct event_watch w = { &types, false };
+		int64_t left = (cf_cli.deadline_ns - cf_cli_mono_ns()) / 1000000000;
+
+		if (cf_client_watch(c, "v1", "Event", cf_cli.all_ns ? NULL :
+		    cf_cli.ns, &(cf_watch_opts){ .field_selector = field,
+		    .timeout_seconds = left > 0 ? left : 1, .max_streams = 1,
+		    .no_bookmarks = true }, on_event, &w) < 0)
+			return cf_cli_fail("error watching events: %s",
+			    cf_error_msg());
+		return cf_cli_fail("timed out waiting for the condition");
+	}
 	if (cf_client_list(&list, cf_cli_arena(), c, "v1", "Event",
 	    cf_cli.all_ns ? NULL : cf_cli.ns,
 	    &(cf_list_opts){ .field_selector = field }) < 0)
@@ -186,27 +256,9 @@ int cf_cmd_events(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		ev[i] = cf_node_at(cf_node_get(list, "items"), i);
 	qsort(ev, n, sizeof(*ev), by_time);
-	clock_gettime(CLOCK_REALTIME, &now);
-	cf_cli_table_init(&t, cf_cli.all_ns ? 6 : 5, cf_cli.all_ns ? hdr : hdr + 1);
-	for (size_t i = 0; i < n; i++) {
-		const char *row[6], *kind = cf_node_getp_str(ev[i],
-		    "involvedObject", "kind", NULL);
-		int j = 0;
-
-		if (!is_flux_kind(kind) ||
-		    !type_wanted(&types, cf_node_getp_str(ev[i], "type", NULL)))
-			continue;
-		if (cf_cli.all_ns)
-			row[j++] = cf_node_getp_str(ev[i], "metadata", "namespace",
-			    NULL);
-		row[j++] = last_seen((double)now.tv_sec, ev[i]);
-		row[j++] = cf_node_getp_str(ev[i], "type", NULL);
-		row[j++] = cf_node_getp_str(ev[i], "reason", NULL);
-		row[j++] = cf_arena_printf(cf_cli_arena(), "%s/%s", kind,
-		    cf_node_getp_str(ev[i], "involvedObject", "name", NULL));
-		row[j++] = cf_node_getp_str(ev[i], "message", NULL);
-		cf_cli_table_row(&t, row);
-	}
+	events_table(&t);
+	for (size_t i = 0; i < n; i++)
+		event_row(&t, ev[i], &types);
 	if (t.nrows == 1) {
 		if (cf_cli.all_ns)
 			cf_cli_fail("No events found.");

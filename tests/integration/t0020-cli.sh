@@ -313,6 +313,20 @@ test_expect_success 'create source git applies and waits for Ready' '
 	expect_eq "$(k get gitrepository podinfo -n flux-system -o jsonpath="{.spec.ref.branch}")" main
 '
 
+test_expect_success 'create source git -u/-p stores the credentials in a Secret' '
+	cflux create source git private --url=https://example.com/private.git \
+		--branch=main -u bot -p s3cret --timeout 20s 2>err &&
+	grep -qx "► applying secret with repository credentials" err &&
+	grep -qx "✔ authentication configured" err &&
+	expect_eq "$(k get secret private -n flux-system -o jsonpath="{.data.username}" | base64 -d)" bot &&
+	expect_eq "$(k get secret private -n flux-system -o jsonpath="{.data.password}" | base64 -d)" s3cret &&
+	expect_eq "$(k get gitrepository private -n flux-system -o jsonpath="{.spec.secretRef.name}")" private &&
+	! cflux create source git k --url=ssh://git@example.com/k --branch=main 2>err &&
+	expect_match "$(tail -1 err)" "^✗ an ssh:// URL needs --secret-ref" &&
+	cflux delete source git private -s 2>/dev/null &&
+	k delete secret private -n flux-system >/dev/null
+'
+
 test_expect_success 'create kustomization applies and waits for Ready' '
 	cflux create kustomization podinfo --source=podinfo --path=./kustomize \
 		--prune=true --timeout 20s 2>err &&
@@ -501,6 +515,11 @@ test_expect_success 'events lists the Events of Flux objects with flux columns' 
 	expect_match "$(head -1 out)" "^NAMESPACE  	LAST SEEN" &&
 	cflux events --for GitRepository/podinfo >out &&
 	expect_eq "$(wc -l <out)" 2 &&
+	! timeout 20 "$CFLUX_BIN" events --watch --types Normal --timeout 2s >out 2>err &&
+	expect_eq "$(head -1 out)" "$(printf "LAST SEEN\tTYPE  \tREASON     \tOBJECT               \tMESSAGE                      ")" &&
+	expect_eq "$(sed -n 2p out)" "$(printf "3h       \tNormal\tNewArtifact\tGitRepository/podinfo\tstored artifact for commit x\t")" &&
+	expect_eq "$(wc -l <out)" 2 &&
+	expect_eq "$(cat err)" "✗ timed out waiting for the condition" &&
 	cflux events -n default 2>err &&
 	expect_eq "$(cat err)" "✗ No events found in default namespace." &&
 	! cflux events --types Info 2>err &&
