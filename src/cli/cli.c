@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client/watch.h"
 #include "core/buf.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -497,6 +498,52 @@ void cf_cli_table_print(const cf_cli_table *t)
 		fputc('\n', stdout);
 	}
 	fflush(stdout);
+}
+
+struct row_watch {
+	size_t ncols;
+	const char *const *header;
+	bool no_header;
+	void (*add_row)(cf_cli_table *t, const cf_node *obj, void *payload);
+	void *payload;
+};
+
+static int on_watch_event(enum cf_watch_event ev, const cf_node *obj,
+    void *payload)
+{
+	struct row_watch *w = payload;
+	cf_cli_table t;
+
+	if (ev != CF_WATCH_ADDED && ev != CF_WATCH_MODIFIED)
+		return 0;
+	cf_cli_table_init(&t, w->ncols, w->header);
+	t.no_header = w->no_header;
+	w->add_row(&t, obj, w->payload);
+	if (t.nrows > 1) {
+		cf_cli_table_print(&t);
+		w->no_header = true;
+	}
+	return 0;
+}
+
+int cf_cli_watch_rows(const char *api_version, const char *kind,
+    const char *field_selector, size_t ncols, const char *const *header,
+    bool no_header, void (*add_row)(cf_cli_table *t, const cf_node *obj,
+    void *payload), void *payload)
+{
+	struct row_watch w = { ncols, header, no_header, add_row, payload };
+	int64_t left = (cf_cli.deadline_ns - cf_cli_mono_ns()) / NS_PER_SEC;
+	cf_client *c = cf_cli_client();
+
+	if (!c)
+		return 1;
+	/* One stream that the server ends at the deadline. */
+	if (cf_client_watch(c, api_version, kind, cf_cli.all_ns ? NULL :
+	    cf_cli.ns, &(cf_watch_opts){ .field_selector = field_selector,
+	    .timeout_seconds = left > 0 ? left : 1, .max_streams = 1,
+	    .no_bookmarks = true }, on_watch_event, &w) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	return cf_cli_fail("timed out waiting for the condition");
 }
 
 /* ---- kinds ---- */

@@ -122,6 +122,18 @@ void cf_cli_table_row(cf_cli_table *t, const char *const *row);
  * header's last cell by a space (tablewriter's NoWhiteSpace layout). */
 void cf_cli_table_print(const cf_cli_table *t);
 
+/*
+ * --watch for a table: watch the kind (in -n's namespace, or all with
+ * -A) until --timeout, printing a one-row table for every object added
+ * or changed; only the first printed row has the header (none with
+ * no_header). add_row appends obj's row to t, or nothing to skip it.
+ * Ends as flux does: "✗ timed out waiting for the condition", exit 1.
+ */
+int cf_cli_watch_rows(const char *api_version, const char *kind,
+    const char *field_selector, size_t ncols, const char *const *header,
+    bool no_header, void (*add_row)(cf_cli_table *t, const cf_node *obj,
+    void *payload), void *payload);
+
 /* ---- the Flux kinds the verbs work on ---- */
 
 typedef struct cf_cli_kind {

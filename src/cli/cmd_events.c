@@ -15,7 +15,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include "client/watch.h"
 #include "core/error.h"
 
 static bool is_flux_kind(const char *k)
@@ -173,28 +172,9 @@ static void event_row(cf_cli_table *t, const cf_node *e,
 	cf_cli_table_row(t, row);
 }
 
-struct event_watch {
-	const cf_cli_list *types;
-	bool header_done;
-};
-
-/* --watch: a one-row table per new or changed event, the first with the
- * header, as flux prints them. */
-static int on_event(enum cf_watch_event ev, const cf_node *obj, void *payload)
+static void watch_row(cf_cli_table *t, const cf_node *e, void *payload)
 {
-	struct event_watch *w = payload;
-	cf_cli_table t;
-
-	if (ev != CF_WATCH_ADDED && ev != CF_WATCH_MODIFIED)
-		return 0;
-	events_table(&t);
-	t.no_header = w->header_done;
-	event_row(&t, obj, w->types);
-	if (t.nrows > 1) {
-		cf_cli_table_print(&t);
-		w->header_done = true;
-	}
-	return 0;
+	event_row(t, e, payload);
 }
 
 int cf_cmd_events(int argc, char **argv)
@@ -235,18 +215,10 @@ int cf_cmd_events(int argc, char **argv)
 	}
 	if (!(c = cf_cli_client()))
 		return 1;
-	if (watch) {
-		struct event_watch w = { &types, false };
-		int64_t left = (cf_cli.deadline_ns - cf_cli_mono_ns()) / 1000000000;
-
-		if (cf_client_watch(c, "v1", "Event", cf_cli.all_ns ? NULL :
-		    cf_cli.ns, &(cf_watch_opts){ .field_selector = field,
-		    .timeout_seconds = left > 0 ? left : 1, .max_streams = 1,
-		    .no_bookmarks = true }, on_event, &w) < 0)
-			return cf_cli_fail("error watching events: %s",
-			    cf_error_msg());
-		return cf_cli_fail("timed out waiting for the condition");
-	}
+	if (watch)
+		return cf_cli_watch_rows("v1", "Event", field, cf_cli.all_ns ? 6 : 5,
+		    cf_cli.all_ns ? event_hdr : event_hdr + 1, false, watch_row,
+		    &types);
 	if (cf_client_list(&list, cf_cli_arena(), c, "v1", "Event",
 	    cf_cli.all_ns ? NULL : cf_cli.ns,
 	    &(cf_list_opts){ .field_selector = field }) < 0)

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "client/watch.h"
 #include "core/error.h"
 
 struct get_opts {
@@ -41,12 +40,13 @@ static bool selector_matches(const struct get_opts *o, const cf_node *obj)
 	    cf_node_getp_str(match, "status", NULL) : "", o->cond_status);
 }
 
+static const char *const get_hdr[] = { "Namespace", "Name", "Revision",
+    "Suspended", "Ready", "Message" };
+
 static void table_start(cf_cli_table *t, const struct get_opts *o)
 {
-	static const char *const hdr[] = { "Namespace", "Name", "Revision",
-	    "Suspended", "Ready", "Message" };
-
-	cf_cli_table_init(t, cf_cli.all_ns ? 6 : 5, cf_cli.all_ns ? hdr : hdr + 1);
+	cf_cli_table_init(t, cf_cli.all_ns ? 6 : 5,
+	    cf_cli.all_ns ? get_hdr : get_hdr + 1);
 	t->no_header = o->no_header;
 }
 
@@ -87,43 +87,15 @@ static const char *ns_or_any(void)
 struct watch_state {
 	const cf_cli_kind *kind;
 	const struct get_opts *o;
-	bool printed_header;
 };
 
-static int on_event(enum cf_watch_event ev, const cf_node *obj, void *payload)
+static void watch_row(cf_cli_table *t, const cf_node *obj, void *payload)
 {
 	struct watch_state *s = payload;
-	cf_cli_table t;
 
-	if (ev != CF_WATCH_ADDED && ev != CF_WATCH_MODIFIED)
-		return 0;
-	if (s->o->name && strcmp(s->o->name,
+	if (!s->o->name || !strcmp(s->o->name,
 	    cf_node_getp_str(obj, "metadata", "name", NULL)))
-		return 0;
-	table_start(&t, s->o);
-	t.no_header = t.no_header || s->printed_header;
-	add_row(&t, s->kind, s->o, obj);
-	if (t.nrows > 1) {
-		cf_cli_table_print(&t);
-		s->printed_header = true;
-	}
-	return 0;
-}
-
-static int get_watch(cf_client *c, const cf_cli_kind *k,
-    const struct get_opts *o)
-{
-	struct watch_state s = { k, o, false };
-	int64_t left = (cf_cli.deadline_ns - cf_cli_mono_ns()) / 1000000000;
-	int err;
-
-	err = cf_client_watch(c, k->api_version, k->kind,
-	    cf_cli.all_ns ? NULL : cf_cli.ns, &(cf_watch_opts){
-	    .timeout_seconds = left > 0 ? left : 1, .max_streams = 1,
-	    .no_bookmarks = true }, on_event, &s);
-	if (err < 0)
-		return cf_cli_fail("%s", cf_error_msg());
-	return cf_cli_fail("timed out waiting for the condition");
+		add_row(t, s->kind, s->o, obj);
 }
 
 /* One kind's table. Returns 0, or 1 after printing the error. */
@@ -137,8 +109,12 @@ static int get_kind(const cf_cli_kind *k, const struct get_opts *o)
 
 	if (!c)
 		return 1;
-	if (o->watch)
-		return get_watch(c, k, o);
+	if (o->watch) {
+		struct watch_state s = { k, o };
+		return cf_cli_watch_rows(k->api_version, k->kind, NULL,
+		    cf_cli.all_ns ? 6 : 5, cf_cli.all_ns ? get_hdr : get_hdr + 1,
+		    o->no_header, watch_row, &s);
+	}
 	err = cf_client_list(&list, cf_cli_arena(), c, k->api_version, k->kind,
 	    cf_cli.all_ns ? NULL : cf_cli.ns, &(cf_list_opts){
 	    .field_selector = o->name ? cf_arena_printf(cf_cli_arena(),
