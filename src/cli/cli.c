@@ -87,6 +87,9 @@ int64_t cf_cli_mono_ns(void)
 	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
+/* The token of the reconcile handshake. Its exact form does not matter
+ * to controllers (they copy it), but users and tools compare it with
+ * what flux writes, so it is time.RFC3339Nano in local time. */
 const char *cf_cli_now_rfc3339nano(void)
 {
 	struct timespec ts;
@@ -150,6 +153,8 @@ const char *cf_cli_truncate_hex(const char *s)
 	return r;
 }
 
+/* sigs.k8s.io/yaml's key order and quoting come from cf_yaml_emit, so
+ * flux's "spec sorted as printed" needs nothing more here. */
 int cf_cli_print_yaml(const cf_node *obj)
 {
 	cf_buf b = CF_BUF_INIT;
@@ -169,7 +174,8 @@ int cf_cli_print_yaml(const cf_node *obj)
 /* ---- global flags and the client ---- */
 
 /* "--name value", "--name=value", "-x value", "-xvalue"; NULL if argv[*i]
- * is not this flag. *i moves past a separate value. */
+ * is not this flag. *i moves past a separate value. A flag at the end
+ * with no value sets *missing (cobra's "flag needs an argument"). */
 static const char *take_value(int argc, char **argv, int *i, const char *name,
     char short_name, bool *missing)
 {
@@ -195,6 +201,12 @@ static const char *take_value(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
+/*
+ * flux's persistent flags, taken out in one pass so that each command's
+ * own parser never sees them: argv is compacted in place, order kept.
+ * FLUX_SYSTEM_NAMESPACE changes the default namespace as it does for
+ * flux; an explicit -n still wins because it is read afterwards.
+ */
 int cf_cli_globals_parse(int *argc, char **argv)
 {
 	int out = 1;
@@ -246,6 +258,12 @@ int cf_cli_globals_parse(int *argc, char **argv)
 	return 0;
 }
 
+/*
+ * Which kubeconfig: flux's order (flag, then $KUBECONFIG), with one step
+ * of our own before ~/.kube/config: ./.cflux/kubeconfig, the file cfluxd
+ * writes when started with its default data dir, so that `cfluxd &` then
+ * `cflux get all` works in the same directory with no setup.
+ */
 static int load_config(cf_rest_config **cfg)
 {
 	cf_kubeconfig_opts o = { .context = cf_cli.context };
@@ -275,6 +293,9 @@ cf_client *cf_cli_client(void)
 		cf_cli_fail("%s", cf_error_msg());
 		return NULL;
 	}
+	/* No request may outlive --timeout; a CLI retries briefly rather
+	 * than the controllers' patient backoff, so a dead server is
+	 * reported in seconds. */
 	left = (cf_cli.deadline_ns - cf_cli_mono_ns()) / 1000000;
 	if (cf_client_new(&cli_client, cfg, &(cf_client_opts){
 	    .max_retries = 2, .backoff_max_ms = 1000,
@@ -286,8 +307,6 @@ cf_client *cf_cli_client(void)
 	return cli_client;
 }
 
-/* Called by main at exit. */
-void cf_cli_release(void);
 void cf_cli_release(void)
 {
 	if (cli_client)
@@ -298,6 +317,7 @@ void cf_cli_release(void)
 
 /* ---- command flags ---- */
 
+/* strconv.ParseBool's spellings, which pflag accepts for --flag=VALUE. */
 static bool parse_bool(const char *v, bool *out)
 {
 	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") ||
@@ -330,6 +350,8 @@ static void list_add(cf_cli_list *l, const char *v)
 	}
 }
 
+/* Store v into f's destination; the messages are pflag's, as cobra
+ * prints them. */
 static int set_flag(const cf_flag *f, const char *arg, const char *v)
 {
 	switch (f->type) {
@@ -354,6 +376,8 @@ static int set_flag(const cf_flag *f, const char *arg, const char *v)
 	return 1;
 }
 
+/* The flag a names ("--name", "--name=v", "-s", "-sv"), with the value
+ * written inside the same word in *inline_val. */
 static const cf_flag *find_flag(const cf_flag *flags, const char *a,
     const char **inline_val)
 {
@@ -376,6 +400,8 @@ static const cf_flag *find_flag(const cf_flag *flags, const char *a,
 	return NULL;
 }
 
+/* pflag's interspersed parsing: flags and positional arguments may mix,
+ * and "--" ends the flags. */
 int cf_cli_parse(int argc, char **argv, const cf_flag *flags, char ***args,
     int *nargs)
 {
@@ -401,6 +427,8 @@ int cf_cli_parse(int argc, char **argv, const cf_flag *flags, char ***args,
 			return cf_cli_fail("unknown %s: %.*s",
 			    a[1] == '-' ? "flag" : "shorthand flag", (int)n, a);
 		}
+		/* A bare boolean flag means true; its value never comes
+		 * from the next word ("--prune false" is two arguments). */
 		if (!v && f->type == CF_FLAG_BOOL)
 			v = "true";
 		if (!v) {
@@ -471,6 +499,12 @@ static void pad(const char *s, size_t w)
 		fputc(' ', stdout);
 }
 
+/*
+ * The layout of olekukonko/tablewriter as flux configures it (no
+ * borders, NoWhiteSpace, tab padding): widths come from the header too
+ * unless it is left out, and the trailing tab and the header's trailing
+ * space are part of the output users diff against.
+ */
 void cf_cli_table_print(const cf_cli_table *t)
 {
 	size_t *w = cf_arena_zalloc(&cli_arena, t->ncols * sizeof(*w));
@@ -576,6 +610,9 @@ const cf_cli_kind *cf_cli_kind_by_name(const char *kind)
 	return NULL;
 }
 
+/* Command words to kinds: flux's nouns and their aliases. The source
+ * kinds are matched through the table's "source <noun>" names, so a new
+ * source kind needs only a table row. */
 const cf_cli_kind *cf_cli_kind_parse(int argc, char **argv, int *used)
 {
 	static const struct { const char *word; const char *kind; } words[] = {
@@ -676,6 +713,12 @@ static bool cond_is(const cf_node *obj, const char *type, const char *status)
 	return s && !strcmp(s, status);
 }
 
+/*
+ * flux's isObjectReady: the Ready condition must speak for the current
+ * generation (its own observedGeneration, or the status' one when the
+ * condition has none), then kstatus decides: Stalled is a failure,
+ * Reconciling still in progress, Ready=True done.
+ */
 int cf_cli_object_ready(const cf_node *obj, const char **why)
 {
 	int64_t gen = 0, observed = -1, cgen = 0;
@@ -733,6 +776,8 @@ struct ready_wait {
 	cf_node *obj;
 };
 
+/* One readiness probe: read the object, then judge it. An API error
+ * ends the wait (flux's condition functions return it too). */
 static int ready_poll(void *payload)
 {
 	struct ready_wait *w = payload;
@@ -809,6 +854,8 @@ cf_node *cf_cli_get(const cf_cli_kind *k, const char *ns, const char *name)
 	return obj;
 }
 
+/* promptui's confirm as flux uses it: only y or Y goes ahead, and an
+ * empty answer or a closed stdin is a no. */
 bool cf_cli_confirm(const char *question)
 {
 	char line[64];

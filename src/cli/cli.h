@@ -45,6 +45,9 @@ int cf_cli_globals_parse(int *argc, char **argv);
 /* The arena of this run; main releases it. */
 cf_arena *cf_cli_arena(void);
 
+/* Free the client and the arena (main, at exit). */
+void cf_cli_release(void);
+
 /*
  * The API client for the chosen kubeconfig: --kubeconfig, else
  * $KUBECONFIG, else ./.cflux/kubeconfig when it exists, else

@@ -48,6 +48,9 @@ static const cf_node *flux_deployments(void)
 	return cf_node_get(list, "items");
 }
 
+/* flux version: "flux: vX" then, from the cluster, what runs there.
+ * An unreachable server is a warning, not a failure: the client
+ * version is still worth printing. */
 int cf_cmd_version(int argc, char **argv)
 {
 	bool client_only = false;
@@ -164,6 +167,8 @@ static bool check_controllers(void)
 	return ok;
 }
 
+/* Every CRD labelled part-of=flux must be Established and have a
+ * stored version; flux prints "<name>/<newest stored version>". */
 static bool check_crds(void)
 {
 	cf_node *list;
@@ -205,6 +210,8 @@ static bool check_crds(void)
 	return ok;
 }
 
+/* flux check runs every check and reports all failures before it
+ * exits 1; --pre stops after the server checks. */
 int cf_cmd_check(int argc, char **argv)
 {
 	bool pre = false, ok;

@@ -30,6 +30,7 @@ struct create_common {
 	{ "export", 0, CF_FLAG_BOOL, &(c)->export_ },             \
 	{ "label", 0, CF_FLAG_LIST, &(c)->labels }
 
+/* Small builders: every node lives in the CLI's arena. */
 static cf_node *str(const char *s)
 {
 	return cf_node_str(cf_cli_arena(), s);
@@ -165,6 +166,11 @@ static int credentials_secret(cf_node *spec, const char *name,
 	return 0;
 }
 
+/*
+ * flux create source git: validation in flux's order (url, scheme, a
+ * ref), the spec built field by field, then --export or apply-and-wait.
+ * Only fields flux sets appear, so the exported YAML matches its output.
+ */
 static int create_source_git(int argc, char **argv)
 {
 	struct create_common cc = { .interval = MINUTE_NS };
@@ -248,6 +254,8 @@ static int create_source_git(int argc, char **argv)
 	if (cc.export_)
 		return cf_cli_print_yaml(obj) ? 1 : 0;
 
+	/* The controller reports through status: wait for Ready on the
+	 * generation just written, then show the revision it fetched. */
 	cf_cli_generate("generating GitRepository source");
 	if ((!secret || !*secret) && credentials_secret(spec, name, url, &creds))
 		return 1;
@@ -318,6 +326,8 @@ static int source_ref(cf_node *spec, const char *src)
 	n = cf_arena_strdup(a, name);
 	dot = strrchr(n, '.');
 	ref = cf_node_set_map(a, spec, "sourceRef");
+	/* No kind: GitRepository, unless the name itself is a kind (a
+	 * forgotten slash, "--source GitRepository"). */
 	if (!kind) {
 		for (size_t i = 0; i < 3; i++)
 			if (!strcmp(kinds[i], n))
@@ -379,6 +389,12 @@ static int health_checks(cf_node *spec, const cf_cli_list *hc)
 	return 0;
 }
 
+/*
+ * flux create kustomization. Health checks and --wait both set
+ * spec.timeout from --health-check-timeout; --wait wins over explicit
+ * health checks, as in flux (the controller then checks everything it
+ * applied).
+ */
 static int create_kustomization(int argc, char **argv)
 {
 	struct create_common cc = { .interval = MINUTE_NS };
@@ -426,6 +442,7 @@ static int create_kustomization(int argc, char **argv)
 		return 1;
 	if (target_ns && *target_ns)
 		set_str(spec, "targetNamespace", target_ns);
+	/* --depends-on [<namespace>/]<name>, one entry per value. */
 	if (depends.n) {
 		cf_node *seq = cf_node_seq(a);
 		cf_node_set(a, spec, "dependsOn", seq);
@@ -466,6 +483,8 @@ static int create_kustomization(int argc, char **argv)
 	return 0;
 }
 
+/* Only the two kinds cflux creates today; the others are refused with
+ * the usage rather than half-supported. */
 int cf_cmd_create(int argc, char **argv)
 {
 	int used = 0;

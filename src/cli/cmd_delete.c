@@ -14,6 +14,9 @@
 #include "core/duration.h"
 #include "core/error.h"
 
+/* flux reads the object first, so a missing one fails before the
+ * prompt; then asks, deletes and reports. Finalizers are the
+ * controller's business: the command does not wait for them. */
 int cf_cmd_delete(int argc, char **argv)
 {
 	bool silent = false;
@@ -107,6 +110,8 @@ static int export_one(const cf_node *obj)
 	return cf_cli_print_yaml(out);
 }
 
+/* export NAME, or --all in the namespace (an empty one is an error
+ * for flux, unlike get). */
 int cf_cmd_export(int argc, char **argv)
 {
 	bool all = false;

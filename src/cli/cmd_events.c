@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 
+/* flux events shows only Events about its own kinds. */
 static bool is_flux_kind(const char *k)
 {
 	for (size_t i = 0; k && i < cf_cli_nflux_kinds; i++)
@@ -98,6 +99,8 @@ static double event_time(const cf_node *e)
 	return t;
 }
 
+/* flux's LAST SEEN: age of the first occurrence, or "<last> (xN over
+ * <first>)" for a repeated event or an event series. */
 static const char *last_seen(double now, const cf_node *e)
 {
 	const char *first = cf_node_getp_str(e, "eventTime", NULL);
@@ -128,6 +131,7 @@ static int by_time(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* --types Normal,Warning, compared case-insensitively. */
 static bool type_wanted(const cf_cli_list *types, const char *t)
 {
 	if (!types->n)
@@ -203,6 +207,8 @@ int cf_cmd_events(int argc, char **argv)
 		    strcasecmp(types.v[i], "Warning"))
 			return cf_cli_fail("type '%s' not supported. Supported types "
 			    "are Normal, Warning", types.v[i]);
+	/* --for Kind[/name] becomes a field selector on involvedObject,
+	 * so the server does the filtering. */
 	if (for_) {
 		const char *sl = strchr(for_, '/');
 		if (sl && (!sl[1] || sl == for_))
@@ -260,6 +266,7 @@ static const char *format_size(int64_t b)
 	    "KMGTPE"[exp]);
 }
 
+/* One row per Flux kind, whether or not it has objects. */
 int cf_cmd_stats(int argc, char **argv)
 {
 	static const char *const hdr[] = { "Reconcilers", "Running", "Failing",

@@ -22,6 +22,7 @@ struct get_opts {
 	bool all;                           /* get all: kind/ name prefix */
 };
 
+/* --status-selector type=status (flux's EqualFold on both). */
 static bool selector_matches(const struct get_opts *o, const cf_node *obj)
 {
 	const cf_node *conds = cf_node_getp(obj, "status", "conditions", NULL);
@@ -50,6 +51,11 @@ static void table_start(cf_cli_table *t, const struct get_opts *o)
 	t->no_header = o->no_header;
 }
 
+/*
+ * One object's row: revision and message with long hex runs cut to 8
+ * characters, SUSPENDED as Go's strconv.FormatBool title-cased, and under
+ * get all the name prefixed by the lower-case kind ("gitrepository/x").
+ */
 static void add_row(cf_cli_table *t, const cf_cli_kind *k,
     const struct get_opts *o, const cf_node *obj)
 {
@@ -78,6 +84,8 @@ static void add_row(cf_cli_table *t, const cf_cli_kind *k,
 	cf_cli_table_row(t, row);
 }
 
+/* How flux names the scope in "not found" messages: "any" under -A,
+ * else the namespace in double quotes. */
 static const char *ns_or_any(void)
 {
 	return cf_cli.all_ns ? "any" :
@@ -126,6 +134,8 @@ static int get_kind(const cf_cli_kind *k, const struct get_opts *o)
 		return cf_cli_fail("%s", cf_error_msg());
 	}
 	items = cf_node_get(list, "items");
+	/* Nothing to show is not an error for flux (exit 0), only a
+	 * message; get all stays silent about empty kinds. */
 	if (!cf_node_count(items)) {
 		if (o->name)
 			cf_cli_fail("%s object '%s' not found in %s namespace",
@@ -144,6 +154,8 @@ static int get_kind(const cf_cli_kind *k, const struct get_opts *o)
 	return 0;
 }
 
+/* get sources git | get kustomizations | get all | get sources all,
+ * each with an optional object name. */
 int cf_cmd_get(int argc, char **argv)
 {
 	struct get_opts o = { 0 };

@@ -208,6 +208,7 @@ static int build_manifests(struct manifests *m)
 	return 0;
 }
 
+/* A string under o (two keys deep at most), "" when absent. */
 static const char *str_at(const cf_node *o, const char *a, const char *b)
 {
 	const char *s = cf_node_getp_str(o, a, b, NULL);
@@ -226,6 +227,8 @@ static const char *obj_id(const cf_node *o)
 	    str_at(o, "metadata", "name"));
 }
 
+/* The Deployment has rolled out: its controller saw the latest spec and
+ * every replica is ready (what flux's status checker waits for). */
 static int deployment_ready(void *payload)
 {
 	cf_node *d;
@@ -242,6 +245,11 @@ static int deployment_ready(void *payload)
 	return obs >= gen && ready >= want;
 }
 
+/*
+ * Apply each manifest, telling created, configured and unchanged apart
+ * by reading the object before and comparing resourceVersions after (a
+ * no-op server-side apply keeps it), then wait for the rollout.
+ */
 static int install_apply(const struct manifests *m)
 {
 	cf_client *c = cf_cli_client();
@@ -399,6 +407,8 @@ static void delete_manifests(const struct manifests *m, bool crds)
 	}
 }
 
+/* uninstall [--silent] [--keep-namespace]: see the file comment for the
+ * order and why. */
 int cf_cmd_uninstall(int argc, char **argv)
 {
 	bool silent = false, keep_ns = false;

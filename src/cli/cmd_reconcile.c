@@ -30,6 +30,7 @@ static int merge_patch(const cf_cli_kind *k, const char *ns, const char *name,
 	return 0;
 }
 
+/* spec.suspend: flux refuses to reconcile a suspended object. */
 static bool suspended(const cf_node *obj)
 {
 	const cf_node *s = cf_node_getp(obj, "spec", "suspend", NULL);
@@ -84,6 +85,7 @@ static int reconcile_one(const cf_cli_kind *k, const char *ns,
 	return 0;
 }
 
+/* reconcile source git NAME | kustomization NAME [--with-source]. */
 int cf_cmd_reconcile(int argc, char **argv)
 {
 	bool with_source = false;
@@ -181,6 +183,11 @@ static int set_suspend(const cf_cli_kind *k, char **names, int n, bool all,
 	return 0;
 }
 
+/*
+ * suspend and resume share everything but the value written and what
+ * follows: resume waits (unless --wait=false) for each object to become
+ * Ready again, reporting each one, and fails if any did not.
+ */
 static int suspend_resume(int argc, char **argv, bool suspend)
 {
 	bool all = false, wait = true;

@@ -11,8 +11,6 @@
 #include "cli/cli.h"
 #include "cli/cmd.h"
 
-void cf_cli_release(void);
-
 /* The command table: the dispatcher never names a command itself. */
 static const struct cf_cmd_entry {
 	const char *name;
