@@ -400,6 +400,30 @@ static const cf_flag *find_flag(const cf_flag *flags, const char *a,
 	return NULL;
 }
 
+/* -h/--help: the command's flags, from its table, on stdout. */
+static void print_help(const cf_flag *flags)
+{
+	static const char *const types[] = { " string", "", " duration",
+	    " strings" };
+
+	printf("Flags:\n");
+	for (const cf_flag *f = flags; f && f->name; f++) {
+		if (f->short_name)
+			printf("  -%c, --%s%s\n", f->short_name, f->name,
+			    types[f->type]);
+		else
+			printf("      --%s%s\n", f->name, types[f->type]);
+	}
+	printf("\nGlobal Flags:\n"
+	    "  -A, --all-namespaces     list across all namespaces\n"
+	    "      --context string     kubeconfig context to use\n"
+	    "      --kubeconfig string  path to the kubeconfig file\n"
+	    "  -n, --namespace string   the namespace scope for this operation "
+	    "(default \"flux-system\")\n"
+	    "      --timeout duration   timeout for this operation "
+	    "(default 5m0s)\n");
+}
+
 /* pflag's interspersed parsing: flags and positional arguments may mix,
  * and "--" ends the flags. */
 int cf_cli_parse(int argc, char **argv, const cf_flag *flags, char ***args,
@@ -420,6 +444,12 @@ int cf_cli_parse(int argc, char **argv, const cf_flag *flags, char ***args,
 			while (++i < argc)
 				pos[np++] = argv[i];
 			break;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			/* Help is the whole run, as with cobra. */
+			print_help(flags);
+			cf_cli_release();
+			exit(0);
 		}
 		f = find_flag(flags, a, &v);
 		if (!f) {

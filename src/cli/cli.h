@@ -80,7 +80,8 @@ typedef struct cf_flag {
 /*
  * Parse argv[1..argc) against flags (NULL-name terminated); positional
  * arguments go to *args (arena array) and *nargs. Returns 0, or prints
- * "✗ unknown flag: --x" (cobra's wording) and returns 1.
+ * "✗ unknown flag: --x" (cobra's wording) and returns 1. -h/--help
+ * prints the command's flags and exits 0.
  */
 int cf_cli_parse(int argc, char **argv, const cf_flag *flags,
     char ***args, int *nargs);

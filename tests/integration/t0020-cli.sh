@@ -578,6 +578,9 @@ test_expect_success 'global flags go anywhere; -n picks the namespace' '
 	expect_eq "$(cat err)" "✗ no Kustomization objects found in \"default\" namespace" &&
 	! cflux get ks --timeout nope 2>err &&
 	expect_eq "$(cat err)" "✗ invalid argument \"nope\" for \"--timeout\" flag: time: invalid duration \"nope\"" &&
+	cflux create kustomization --help >out &&
+	grep -qx "      --source string" out && grep -qx "      --prune" out &&
+	grep -q "^  -n, --namespace string" out &&
 	! cflux frobnicate 2>err &&
 	expect_eq "$(cat err)" "✗ unknown command \"frobnicate\" for \"flux\""
 '
