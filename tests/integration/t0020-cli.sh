@@ -16,9 +16,15 @@ REV=main@sha1:0123456789abcdef0123456789abcdef01234567
 fake_controller_pass() {
 	local kind ns name gen obs req handled susp fail skip st msg extra
 	for kind in gitrepositories kustomizations; do
-		k get "$kind" -A -o jsonpath='{range .items[*]}{.metadata.namespace}|{.metadata.name}|{.metadata.generation}|{.status.observedGeneration}|{.metadata.annotations.reconcile\.fluxcd\.io/requestedAt}|{.status.lastHandledReconcileAt}|{.spec.suspend}|{.metadata.labels.fail}|{.metadata.labels.skip}{"\n"}{end}' 2>/dev/null |
-		while IFS='|' read -r ns name gen obs req handled susp fail skip; do
+		k get "$kind" -A -o jsonpath='{range .items[*]}{.metadata.namespace}|{.metadata.name}|{.metadata.generation}|{.status.observedGeneration}|{.metadata.annotations.reconcile\.fluxcd\.io/requestedAt}|{.status.lastHandledReconcileAt}|{.spec.suspend}|{.metadata.labels.fail}|{.metadata.labels.skip}|{.metadata.deletionTimestamp}{"\n"}{end}' 2>/dev/null |
+		while IFS='|' read -r ns name gen obs req handled susp fail skip deleting; do
 			[ -n "$name" ] || continue
+			# Finalize what is being deleted (not what says skip).
+			if [ -n "$deleting" ]; then
+				[ "$skip" = true ] || k patch "$kind" "$name" -n "$ns" \
+					--type=merge -p '{"metadata":{"finalizers":null}}' >/dev/null 2>&1
+				continue
+			fi
 			[ "$susp" = true ] || [ "$skip" = true ] && continue
 			[ "$gen" = "$obs" ] && [ "$req" = "$handled" ] && continue
 			if [ "$fail" = true ]; then
@@ -598,8 +604,18 @@ test_expect_success 'completion prints scripts for bash, zsh and fish' '
 test_expect_success 'uninstall removes Flux objects, components, CRDs and the namespace' '
 	! echo n | cflux uninstall 2>err &&
 	expect_eq "$(tail -1 err)" "✗ aborting" &&
-	cflux uninstall --silent --timeout 30s 2>err &&
+	k patch ks podinfo -n flux-system --type=merge \
+		-p "{\"metadata\":{\"finalizers\":[\"finalizers.fluxcd.io\"]}}" >/dev/null &&
+	cflux create source git stuck --url https://h/stuck --branch main \
+		--label skip=true --export | k apply -f - >/dev/null &&
+	k patch gitrepository stuck -n flux-system --type=merge \
+		-p "{\"metadata\":{\"finalizers\":[\"finalizers.fluxcd.io\"]}}" >/dev/null &&
+	cflux uninstall --silent --timeout 8s 2>err &&
 	grep -qx "► deleting toolkit.fluxcd.io custom resources in all namespaces" err &&
+	grep -qx "◎ waiting for finalizers" err &&
+	grep -qx "⚠️ finalizers not handled in time, removing them" err &&
+	grep -qx "✔ GitRepository/flux-system/stuck finalizers deleted" err &&
+	! grep -q "Kustomization/flux-system/podinfo finalizers deleted" err &&
 	grep -qx "✔ GitRepository/flux-system/podinfo deleted" err &&
 	grep -qx "✔ Kustomization/flux-system/podinfo deleted" err &&
 	grep -qx "✔ Deployment/flux-system/cflux-controllers deleted" err &&
