@@ -41,7 +41,8 @@ const char *cf_health_status_name(enum cf_health_status s);
  * Reconciling/Stalled conditions first, then the built-in rules for
  * Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, Pod,
  * PersistentVolumeClaim, Service and CustomResourceDefinition, then a
- * Ready condition for any other kind. now is the time in Unix seconds
+ * Ready condition for any other kind (Ready=False on a Flux object that
+ * observed its generation is Failed). now is the time in Unix seconds
  * (0 = the clock; it only matters for unschedulable Pods).
  */
 void cf_health_compute(cf_health *out, const cf_node *obj, int64_t now);

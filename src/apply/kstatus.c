@@ -446,6 +446,23 @@ static int rule_current(cf_health *out, const cf_node *obj, int64_t now)
 	return set(out, CF_HEALTH_CURRENT, "Resource is always ready");
 }
 
+/* A Flux object (*.toolkit.fluxcd.io) that has observed its current
+ * generation, which the generic check made sure of, and is not Ready
+ * has finished trying: Flux's health check fails fast on it rather than
+ * waiting for its timeout. */
+static bool flux_gave_up(const cf_node *obj, const cf_node *ready)
+{
+	static const char suffix[] = ".toolkit.fluxcd.io/";
+	const char *av = cf_node_getp_str(obj, "apiVersion", NULL);
+	const char *slash = av ? strchr(av, '/') : NULL;
+	size_t n = sizeof(suffix) - 1;
+
+	return slash && (size_t)(slash + 1 - av) > n &&
+	    !strncmp(slash + 1 - n, suffix, n) &&
+	    str_is(ready, "status", "False") &&
+	    cf_node_getp(obj, "status", "observedGeneration", NULL);
+}
+
 /* Any other kind: its Ready condition, if it has one. */
 static int rule_ready(cf_health *out, const cf_node *obj, int64_t now)
 {
@@ -456,7 +473,8 @@ static int rule_ready(cf_health *out, const cf_node *obj, int64_t now)
 		return set(out, CF_HEALTH_CURRENT, "Resource is current");
 	if (str_is(c, "status", "True"))
 		return set(out, CF_HEALTH_CURRENT, "%s", cond_msg(c));
-	return set(out, CF_HEALTH_IN_PROGRESS, "%s%s%s", reason ? reason : "",
+	return set(out, flux_gave_up(obj, c) ? CF_HEALTH_FAILED :
+	    CF_HEALTH_IN_PROGRESS, "%s%s%s", reason ? reason : "",
 	    reason ? ": " : "", cond_msg(c));
 }
 

@@ -74,6 +74,17 @@ static const struct {
 	    "\"Thing\",\"metadata\":{\"name\":\"t\",\"generation\":4},"
 	    "\"status\":{\"observedGeneration\":3,\"conditions\":["
 	    COND("Ready", "True", "Succeeded") "]}}", P, NULL },
+	{ "flux object failed", "{\"apiVersion\":"
+	    "\"kustomize.toolkit.fluxcd.io/v1\",\"kind\":\"Kustomization\","
+	    "\"metadata\":{\"name\":\"k\",\"generation\":2},\"status\":{"
+	    "\"observedGeneration\":2,\"conditions\":["
+	    COND("Ready", "False", "BuildFailed") "]}}", F,
+	    "BuildFailed: m-Ready" },
+	{ "flux object not yet observed", "{\"apiVersion\":"
+	    "\"kustomize.toolkit.fluxcd.io/v1\",\"kind\":\"Kustomization\","
+	    "\"metadata\":{\"name\":\"k\",\"generation\":2},\"status\":{"
+	    "\"conditions\":[" COND("Ready", "False", "BuildFailed") "]}}", P,
+	    NULL },
 	{ "cr no conditions", "{\"apiVersion\":\"x.io/v1\",\"kind\":\"Thing\","
 	    "\"metadata\":{\"name\":\"t\"}}", C, NULL },
 	{ "statefulset current", "{\"apiVersion\":\"apps/v1\",\"kind\":"
