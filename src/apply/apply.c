@@ -297,9 +297,11 @@ static int prepare(struct run *r, cf_node *const *objs, size_t n)
 		it->prio = cf_apply__kind_prio(it->ref.kind);
 	}
 	r->n = n;
-	qsort(r->items, n, sizeof(*r->items), item_cmp);
 	for (size_t i = 0; i < n; i++)
 		resolve_scope(r, &r->items[i]);
+	/* After resolving: a cluster-scoped object given a namespace sorts
+	 * without it. */
+	qsort(r->items, n, sizeof(*r->items), item_cmp);
 	return 0;
 }
 
@@ -558,12 +560,6 @@ static enum cf_apply_action action_of(const struct item *it)
 
 /* ---- stages ---- */
 
-/* Dry-run the stage's objects against the state earlier stages left. */
-static int stage_dry_run(struct run *r, int stage)
-{
-	return dry_run_pass(r, stage);
-}
-
 /* Take over foreign managers' fields; an object that needed it is
  * applied even without drift, so their additions are removed. */
 static int cleanup(struct run *r, struct item *it)
@@ -654,7 +650,8 @@ int cf_apply_set(cf_change_set *out, cf_arena *a, cf_client *c,
 	for (int s = 0; err == 0 && s < NSTAGES; s++) {
 		if (stage_empty(&r, s))
 			continue;
-		err = stage_dry_run(&r, s);
+		/* Again where earlier stages moved the state. */
+		err = dry_run_pass(&r, s);
 		if (err == 0)
 			err = stage_write(&r, s, out);
 		if (err == 0)
