@@ -181,6 +181,57 @@ static void watch_row(cf_cli_table *t, const cf_node *e, void *payload)
 	event_row(t, e, payload);
 }
 
+/* Append the items of one Event list (ns NULL: all namespaces) to the
+ * growing array *ev of *n. Prints and returns 1 on failure. */
+static int add_events(const cf_node ***ev, size_t *n, const char *ns,
+    const char *field)
+{
+	cf_node *list;
+	const cf_node *items, **grown;
+
+	if (cf_client_list(&list, cf_cli_arena(), cf_cli_client(), "v1", "Event",
+	    ns, &(cf_list_opts){ .field_selector = field }) < 0)
+		return cf_cli_fail("error getting events: %s", cf_error_msg());
+	items = cf_node_get(list, "items");
+	grown = cf_arena_alloc(cf_cli_arena(),
+	    (*n + cf_node_count(items) + 1) * sizeof(*grown));
+	if (*n)
+		memcpy(grown, *ev, *n * sizeof(*grown));
+	for (size_t i = 0; i < cf_node_count(items); i++)
+		grown[(*n)++] = cf_node_at(items, i);
+	*ev = grown;
+	return 0;
+}
+
+/*
+ * --for Kustomization/NAME also shows the events of its source, as flux
+ * does, from the source's namespace; a source elsewhere turns the
+ * NAMESPACE column on. Returns 1 after printing a failure.
+ */
+static int add_source_events(const cf_node ***ev, size_t *n,
+    const char *kind, const char *name)
+{
+	const cf_cli_kind *k = cf_cli_kind_by_name(kind);
+	const char *skind, *sname, *sns;
+	cf_node *obj;
+
+	if (!k || strcmp(kind, "Kustomization") ||
+	    cf_client_get(&obj, cf_cli_arena(), cf_cli_client(), k->api_version,
+	    kind, cf_cli.ns, name) < 0)
+		return 0;
+	skind = cf_node_getp_str(obj, "spec", "sourceRef", "kind", NULL);
+	sname = cf_node_getp_str(obj, "spec", "sourceRef", "name", NULL);
+	sns = cf_node_getp_str(obj, "spec", "sourceRef", "namespace", NULL);
+	if (!skind || !sname)
+		return 0;
+	if (!sns || !*sns)
+		sns = cf_cli.ns;
+	if (strcmp(sns, cf_cli.ns))
+		cf_cli.all_ns = true;
+	return add_events(ev, n, sns, cf_arena_printf(cf_cli_arena(),
+	    "involvedObject.kind=%s,involvedObject.name=%s", skind, sname));
+}
+
 int cf_cmd_events(int argc, char **argv)
 {
 	const char *for_ = NULL;
@@ -193,9 +244,9 @@ int cf_cmd_events(int argc, char **argv)
 		{ NULL, 0, 0, NULL },
 	};
 	cf_client *c;
-	cf_node *list;
-	const cf_node **ev;
-	size_t n;
+	const cf_node **ev = NULL;
+	size_t n = 0;
+	const char *for_kind = NULL, *for_name = NULL;
 	char **args, *field = NULL;
 	int nargs;
 	cf_cli_table t;
@@ -211,13 +262,24 @@ int cf_cmd_events(int argc, char **argv)
 	 * so the server does the filtering. */
 	if (for_) {
 		const char *sl = strchr(for_, '/');
-		if (sl && (!sl[1] || sl == for_))
+		char *kind;
+
+		if (sl && (!sl[1] || sl == for_ || strchr(sl + 1, '/')))
 			return cf_cli_fail("--for selector must be of format "
 			    "<kind>[/<name>]");
-		field = sl ? cf_arena_printf(cf_cli_arena(),
-		    "involvedObject.kind=%.*s,involvedObject.name=%s",
-		    (int)(sl - for_), for_, sl + 1) :
-		    cf_arena_printf(cf_cli_arena(), "involvedObject.kind=%s", for_);
+		kind = sl ? cf_arena_strndup(cf_cli_arena(), for_,
+		    (size_t)(sl - for_)) : cf_arena_strdup(cf_cli_arena(), for_);
+		/* The kind as the user wrote it, any case: flux's map. */
+		for (size_t i = 0; i < cf_cli_nflux_kinds; i++)
+			if (!strcasecmp(cf_cli_flux_kinds[i].kind, kind))
+				for_kind = cf_cli_flux_kinds[i].kind;
+		if (!for_kind)
+			return cf_cli_fail("'%s' is not a recognized Flux kind", kind);
+		for_name = sl ? sl + 1 : NULL;
+		field = for_name ? cf_arena_printf(cf_cli_arena(),
+		    "involvedObject.kind=%s,involvedObject.name=%s", for_kind,
+		    for_name) : cf_arena_printf(cf_cli_arena(),
+		    "involvedObject.kind=%s", for_kind);
 	}
 	if (!(c = cf_cli_client()))
 		return 1;
@@ -225,14 +287,10 @@ int cf_cmd_events(int argc, char **argv)
 		return cf_cli_watch_rows("v1", "Event", field, cf_cli.all_ns ? 6 : 5,
 		    cf_cli.all_ns ? event_hdr : event_hdr + 1, false, watch_row,
 		    &types);
-	if (cf_client_list(&list, cf_cli_arena(), c, "v1", "Event",
-	    cf_cli.all_ns ? NULL : cf_cli.ns,
-	    &(cf_list_opts){ .field_selector = field }) < 0)
-		return cf_cli_fail("error getting events: %s", cf_error_msg());
-	n = cf_node_count(cf_node_get(list, "items"));
-	ev = cf_arena_alloc(cf_cli_arena(), (n + 1) * sizeof(*ev));
-	for (size_t i = 0; i < n; i++)
-		ev[i] = cf_node_at(cf_node_get(list, "items"), i);
+	if (add_events(&ev, &n, cf_cli.all_ns ? NULL : cf_cli.ns, field))
+		return 1;
+	if (for_name && add_source_events(&ev, &n, for_kind, for_name))
+		return 1;
 	qsort(ev, n, sizeof(*ev), by_time);
 	events_table(&t);
 	for (size_t i = 0; i < n; i++)

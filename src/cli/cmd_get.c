@@ -17,6 +17,7 @@
 struct get_opts {
 	bool watch, no_header;
 	const char *status_selector;
+	const char *label_selector;         /* -l, passed to the server */
 	const char *cond_type, *cond_status; /* split selector */
 	const char *name;                   /* one object, or NULL */
 	bool all;                           /* get all: kind/ name prefix */
@@ -125,6 +126,7 @@ static int get_kind(const cf_cli_kind *k, const struct get_opts *o)
 	}
 	err = cf_client_list(&list, cf_cli_arena(), c, k->api_version, k->kind,
 	    cf_cli.all_ns ? NULL : cf_cli.ns, &(cf_list_opts){
+	    .label_selector = o->label_selector,
 	    .field_selector = o->name ? cf_arena_printf(cf_cli_arena(),
 	    "metadata.name=%s", o->name) : NULL });
 	if (err < 0) {
@@ -163,6 +165,7 @@ int cf_cmd_get(int argc, char **argv)
 		{ "watch", 'w', CF_FLAG_BOOL, &o.watch },
 		{ "no-header", 0, CF_FLAG_BOOL, &o.no_header },
 		{ "status-selector", 0, CF_FLAG_STR, &o.status_selector },
+		{ "label-selector", 'l', CF_FLAG_STR, &o.label_selector },
 		{ NULL, 0, 0, NULL },
 	};
 	const cf_cli_kind *k = NULL;

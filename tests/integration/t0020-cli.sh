@@ -361,6 +361,8 @@ test_expect_success 'get --status-selector and --no-header filter the rows' '
 	expect_eq "$(cat out)" "$(printf "podinfo\tmain@sha1:01234567\tFalse\tTrue\tstored artifact for revision '"'main@sha1:01234567'"'\t")" &&
 	cflux get sources git --status-selector ready=false >out &&
 	expect_eq "$(cat out)" "$(printf "NAME\tREVISION\tSUSPENDED\tREADY\tMESSAGE ")" &&
+	cflux get sources git -l team=none 2>err &&
+	expect_eq "$(cat err)" "✗ no GitRepository objects found in \"flux-system\" namespace" &&
 	! cflux get sources git --status-selector ready 2>err &&
 	expect_eq "$(cat err)" "✗ expected status selector in type=status format, but found: ready"
 '
@@ -521,6 +523,10 @@ test_expect_success 'events lists the Events of Flux objects with flux columns' 
 	expect_match "$(head -1 out)" "^NAMESPACE  	LAST SEEN" &&
 	cflux events --for GitRepository/podinfo >out &&
 	expect_eq "$(wc -l <out)" 2 &&
+	cflux events --for kustomization/podinfo >out &&
+	expect_eq "$(wc -l <out)" 3 &&
+	! cflux events --for Pod/web 2>err &&
+	expect_eq "$(cat err)" "✗ '"'Pod'"' is not a recognized Flux kind" &&
 	! timeout 20 "$CFLUX_BIN" events --watch --types Normal --timeout 2s >out 2>err &&
 	expect_eq "$(head -1 out)" "$(printf "LAST SEEN\tTYPE  \tREASON     \tOBJECT               \tMESSAGE                      ")" &&
 	expect_eq "$(sed -n 2p out)" "$(printf "3h       \tNormal\tNewArtifact\tGitRepository/podinfo\tstored artifact for commit x\t")" &&
