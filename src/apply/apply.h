@@ -72,6 +72,11 @@ int cf_change_set_format(cf_buf *out, const cf_change_set *cs,
 void cf_change_set_inventory(cf_inventory *inv, cf_arena *a,
     const cf_change_set *cs);
 
+/* Append the entries to health-check with spec.wait (Flux's set: all
+ * applied objects, not skipped or deleted ones) to set. */
+void cf_change_set_health(cf_inventory *set, cf_arena *a,
+    const cf_change_set *cs);
+
 /* Zero means default for every field. */
 typedef struct cf_apply_opts {
 	const char *field_manager;  /* NULL = CF_APPLY_FIELD_MANAGER */

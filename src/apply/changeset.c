@@ -60,6 +60,17 @@ void cf_change_set_inventory(cf_inventory *inv, cf_arena *a,
 			cf_inv_add(inv, a, &cs->v[i].obj);
 }
 
+void cf_change_set_health(cf_inventory *set, cf_arena *a,
+    const cf_change_set *cs)
+{
+	/* A skipped object is not ours to judge (ssa: Ignore, or left as
+	 * someone else made it with IfNotPresent). */
+	for (size_t i = 0; i < cs->len; i++)
+		if (cs->v[i].action != CF_APPLY_DELETED &&
+		    cs->v[i].action != CF_APPLY_SKIPPED)
+			cf_inv_add(set, a, &cs->v[i].obj);
+}
+
 void cf_apply__record(cf_change_set *cs, cf_arena *a, const cf_inv_entry *e,
     enum cf_apply_action action)
 {

@@ -121,6 +121,11 @@ TEST(test_apply_inventory__change_set)
 	    "Namespace/old deleted\n");
 	cf_change_set_inventory(&inv, &a, &cs);
 	CHECK_INT(inv.len, 2);
+	inv.len = 0;
+	cs.v[0].action = CF_APPLY_SKIPPED;
+	cf_change_set_health(&inv, &a, &cs);
+	CHECK_INT(inv.len, 1);
+	CHECK_STR(inv.v[0].kind, "ConfigMap");
 	CHECK_STR(cf_apply_action_name(CF_APPLY_SKIPPED), "skipped");
 	cf_buf_release(&b);
 	cf_arena_release(&a);
