@@ -300,8 +300,13 @@ static int prepare(struct run *r, cf_node *const *objs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		resolve_scope(r, &r->items[i]);
 	/* After resolving: a cluster-scoped object given a namespace sorts
-	 * without it. */
+	 * without it. Copies of one object then sit side by side. */
 	qsort(r->items, n, sizeof(*r->items), item_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (cf_inv_same(&r->items[i - 1].ref, &r->items[i].ref) &&
+		    !r->items[i].failed)
+			fail_item(&r->items[i], CF_EINVALID,
+			    "is in the set more than once");
 	return 0;
 }
 

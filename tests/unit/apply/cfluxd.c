@@ -351,14 +351,18 @@ TEST(test_apply_cfluxd__dry_run_failure_applies_nothing)
 	    "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n"
 	    "  name: g\n  namespace: default\n---\n"
 	    "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n"
-	    "  name: bad\n  namespace: default\nspec:\n  size: lots\n",
-	    NULL);
+	    "  name: bad\n  namespace: default\nspec:\n  size: lots\n---\n"
+	    "apiVersion: v1\nkind: Secret\nmetadata: {name: two, "
+	    "namespace: default}\n---\n"
+	    "apiVersion: v1\nkind: Secret\nmetadata: {name: two, "
+	    "namespace: default}\n", NULL);
 	CHECK_INT(err, CF_EINVALID);
 	msg = cf_error_msg();
 	CHECK(strstr(msg, "ConfigMap/fine namespace not specified"));
 	CHECK(strstr(msg, "Gadget/default/g dry-run failed: no matches for "
 	    "kind \"Gadget\""));
 	CHECK(strstr(msg, "Widget/default/bad dry-run failed (Invalid)"));
+	CHECK(strstr(msg, "Secret/default/two is in the set more than once"));
 	CHECK_INT(cs.len, 0);
 	cf_arena_release(&a);
 }
