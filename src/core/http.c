@@ -542,6 +542,9 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 	if (connect_to)
 		curl_easy_setopt(eh, CURLOPT_CONNECT_TO, connect_to);
 	curl_easy_setopt(eh, CURLOPT_SHARE, h->share);
+	/* Watches hold connections open: a cache of 5 (the default) would close
+	 * and re-handshake the pooled ones under load. */
+	curl_easy_setopt(eh, CURLOPT_MAXCONNECTS, 64L);
 	curl_easy_setopt(eh, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(eh, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https");

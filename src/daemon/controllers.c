@@ -42,7 +42,11 @@ static int connect_client(cf_controllers *cs)
 	if (cf_kubeconfig_load(&cs->rest, &cs->cfg_arena, cs->o.kubeconfig,
 	    NULL) < 0)
 		return cf_error_wrap("reading '%s'", cs->o.kubeconfig);
-	return cf_client_new(&cs->client, cs->rest, &(cf_client_opts){ 0 });
+	/* Flux's 50/300 client limit is switched off against servers with
+	 * API Priority and Fairness, which every supported Kubernetes has;
+	 * cfluxd's own server does not need it either. */
+	return cf_client_new(&cs->client, cs->rest, &(cf_client_opts){
+	    .qps = cs->o.qps > 0 ? cs->o.qps : -1, .burst = cs->o.burst });
 }
 
 static int setup_source(cf_controllers *cs)

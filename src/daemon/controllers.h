@@ -18,6 +18,8 @@ typedef struct cf_controllers_opts {
 	const char *storage_addr;     /* NULL: 127.0.0.1:9090 */
 	const char *watch_label_selector;
 	int concurrent;               /* 0: Flux's per-controller default */
+	double qps;                   /* --kube-api-qps; 0: none (see .c) */
+	int burst;                    /* --kube-api-burst; 0: 300 */
 	long retention_records;       /* 0: 2 */
 	long retention_ttl_s;         /* 0: 60 */
 } cf_controllers_opts;

@@ -14,6 +14,7 @@
 #include "daemon/datadir.h"
 
 #include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct config {
 	const char *data_dir;
 	const char *listen;
 	int no_controllers;
+	const char *kubeconfig; /* set: controllers only, against it */
 	cf_controllers_opts ctl;
 	long history_revisions;
 	long history_seconds;
@@ -33,11 +35,44 @@ static cf_apiserver *running;
 extern const char cf_flux_crds[];
 extern const size_t cf_flux_crds_len;
 
+static volatile sig_atomic_t stopping;
+
 static void on_signal(int sig)
 {
 	(void)sig;
+	stopping = 1;
 	if (running)
 		cf_apiserver_stop(running);
+}
+
+static int start_controllers(struct config *c, cf_controllers **out)
+{
+	char kc[4096];
+
+	snprintf(kc, sizeof(kc), "%s/kubeconfig", c->data_dir);
+	c->ctl.kubeconfig = c->kubeconfig ? c->kubeconfig : kc;
+	c->ctl.data_dir = c->data_dir;
+	return cf_controllers_start(out, &c->ctl);
+}
+
+/* --kubeconfig: the controllers against another API server, until a
+ * signal. */
+static int run_controllers_only(struct config *c)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	cf_controllers *ctls = NULL;
+
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (start_controllers(c, &ctls) < 0) {
+		cf_log_error("cannot start the controllers: %s", cf_error_msg());
+		return 1;
+	}
+	while (!stopping)
+		pause();
+	cf_controllers_stop(ctls);
+	cf_log(CF_LOG_INFO, "stopped", (const char *)NULL);
+	return 0;
 }
 
 static int usage(FILE *f)
@@ -49,6 +84,10 @@ static int usage(FILE *f)
 	      "  --listen HOST:PORT  API server address (default 127.0.0.1:6443;\n"
 	      "                      port 0 picks a free one, see DIR/kubeconfig)\n"
 	      "  --no-controllers    run the API server alone\n"
+	      "  --kube-api-qps N, --kube-api-burst N\n"
+	      "                      client-side limit (default: none)\n"
+	      "  --kubeconfig FILE   run the controllers alone, against the\n"
+	      "                      cluster FILE names (no API server)\n"
 	      "  --storage-path DIR  artifacts (default DIR/storage)\n"
 	      "  --storage-addr ADDR artifact server (default 127.0.0.1:9090)\n"
 	      "  --storage-adv-addr ADDR  address artifact URLs advertise\n"
@@ -115,6 +154,12 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->data_dir = v;
 		else if ((v = flag_value(argc, argv, &i, "--listen")))
 			c->listen = v;
+		else if ((v = flag_value(argc, argv, &i, "--kube-api-qps")))
+			c->ctl.qps = (double)parse_long("--kube-api-qps", v);
+		else if ((v = flag_value(argc, argv, &i, "--kube-api-burst")))
+			c->ctl.burst = (int)parse_long("--kube-api-burst", v);
+		else if ((v = flag_value(argc, argv, &i, "--kubeconfig")))
+			c->kubeconfig = v;
 		else if ((v = flag_value(argc, argv, &i, "--storage-path")))
 			c->ctl.storage_path = v;
 		else if ((v = flag_value(argc, argv, &i, "--storage-addr")))
@@ -157,16 +202,6 @@ static void parse_args(struct config *c, int argc, char **argv)
 	}
 }
 
-static int start_controllers(struct config *c, cf_controllers **out)
-{
-	char kc[4096];
-
-	snprintf(kc, sizeof(kc), "%s/kubeconfig", c->data_dir);
-	c->ctl.kubeconfig = kc;
-	c->ctl.data_dir = c->data_dir;
-	return cf_controllers_start(out, &c->ctl);
-}
-
 int main(int argc, char **argv)
 {
 	struct config c = { .data_dir = "./.cflux", .listen = "127.0.0.1:6443" };
@@ -181,6 +216,8 @@ int main(int argc, char **argv)
 		cf_log_error("%s", cf_error_msg());
 		return 1;
 	}
+	if (c.kubeconfig)
+		return run_controllers_only(&c);
 	err = cf_apiserver_new(&srv, &(cf_apiserver_opts){
 	    .data_dir = c.data_dir, .listen = c.listen,
 	    .history_revisions = c.history_revisions,

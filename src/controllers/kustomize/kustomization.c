@@ -318,7 +318,7 @@ static cf_result step_client(struct pass *p)
 	snprintf(user, sizeof(user), "system:serviceaccount:%s:%s",
 	    p->key->ns, sa);
 	if (cf_client_new(&p->apply_c, p->kc->rest, &(cf_client_opts){
-	    .impersonate_user = user }) < 0) {
+	    .impersonate_user = user, .qps = -1 }) < 0) {
 		p->apply_c = NULL;
 		return stall(p, "ReconciliationFailed", "spec."
 		    "serviceAccountName: %s", cf_error_msg());
