@@ -339,6 +339,12 @@ test_expect_success 'create kustomization applies and waits for Ready' '
 	diff -u create-ks.err err
 '
 
+test_expect_success 'the server refusing a field: the error names object and field' '
+	! cflux create source git x --url https://h/x --branch main --fetch-timeout 2h 2>err &&
+	expect_match "$(tail -1 err)" "^✗ GitRepository.source.toolkit.fluxcd.io \"x\" is invalid: spec.timeout: Invalid value: \"2h0m0s\"" &&
+	! k get gitrepository x -n flux-system 2>/dev/null
+'
+
 test_expect_success 'create again updates the object' '
 	cflux create source git podinfo --url=https://github.com/stefanprodan/podinfo \
 		--branch=main --interval 2m --timeout 20s 2>err &&
