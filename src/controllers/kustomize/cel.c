@@ -178,6 +178,8 @@ static bool too_deep(struct parser *p, size_t at)
 	return true;
 }
 
+/* Append code point cp as UTF-8 (escapes \u and \U; the caller has
+ * already refused surrogates and values past U+10FFFF). */
 static void put_utf8(cf_buf *b, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -291,6 +293,12 @@ static void lex_string(struct parser *p, bool raw)
 	cf_buf_release(&b);
 }
 
+/*
+ * An int (decimal or 0x hex, "u" suffix for uint) or a double (needs a
+ * fraction or an exponent: "1." and ".5" are not CEL numbers). The sign
+ * is an operator, so the magnitude is kept as uint64 and range-checked
+ * by the parser, which knows whether a '-' precedes it.
+ */
 static void lex_number(struct parser *p)
 {
 	const char *s = p->s + p->pos;
@@ -298,6 +306,8 @@ static void lex_number(struct parser *p)
 	bool fl = false;
 	char *end;
 
+	/* Only the characters are scanned here; strtoull/strtod convert
+	 * below and anything they do not consume is an error. */
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		i = 2;
 		while (p->pos + i < p->len && isxdigit((unsigned char)s[i]))
@@ -333,6 +343,7 @@ static void lex_number(struct parser *p)
 		} else {
 			p->u = strtoull(num, &end, 0);
 			p->tok = T_INT;
+			/* CEL has no octal: 017 is seventeen. */
 			if (num[0] == '0' && num[1] && num[1] != 'x' &&
 			    num[1] != 'X')
 				p->u = strtoull(num, &end, 10);
@@ -359,6 +370,8 @@ static const struct { const char *text; int tok; } punct[] = {
 	{ "<", T_LT }, { ">", T_GT },
 };
 
+/* Advance to the next token; after an error every token is T_EOF so
+ * the recursive descent unwinds without further messages. */
 static void next(struct parser *p)
 {
 	const char *s;
@@ -413,6 +426,8 @@ static void next(struct parser *p)
 		    !strcmp(p->str, "in") ? T_IN : T_IDENT;
 		return;
 	}
+	/* Two-character operators come first in punct[], so "<=" is never
+	 * read as "<" then "=". */
 	for (i = 0; i < sizeof(punct) / sizeof(punct[0]); i++) {
 		size_t n = strlen(punct[i].text);
 		if (p->pos + n <= p->len && !memcmp(s, punct[i].text, n)) {
@@ -431,6 +446,7 @@ static void next(struct parser *p)
 
 /* ---- parser ---------------------------------------------------------- */
 
+/* A new AST node with n zeroed children, in the program's arena. */
 static struct ast *node(struct parser *p, int kind, size_t col, unsigned n)
 {
 	struct ast *x = CF_ARENA_NEW(p->a, struct ast);
@@ -488,6 +504,8 @@ static struct ast **parse_list(struct parser *p, int close, unsigned *n)
 	return NULL;
 }
 
+/* Whether name may be used here: a comprehension variable in scope, or
+ * a declared variable (everything is, when nothing was declared). */
 static bool declared(const struct parser *p, const char *name)
 {
 	unsigned i;
@@ -503,6 +521,7 @@ static bool declared(const struct parser *p, const char *name)
 	return false;
 }
 
+/* The function table entry for name in call (global) or method form. */
 static const struct fn_def *find_fn(const char *name, bool method)
 {
 	for (size_t i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
@@ -592,6 +611,11 @@ static struct ast *parse_macro(struct parser *p, struct ast *recv,
 	return NULL;
 }
 
+/*
+ * Selections, calls and indexes after a primary: a.b, a.?b, a.f(...),
+ * a[i], a[?i]. A method call whose name is a macro is handed to
+ * parse_macro, which binds the iteration variable for its body.
+ */
 static struct ast *parse_member_tail(struct parser *p, struct ast *x)
 {
 	while (x && !p->err) {
@@ -644,6 +668,7 @@ static struct ast *parse_member_tail(struct parser *p, struct ast *x)
 	return x;
 }
 
+/* A literal token as an A_LIT node (consumes the token). */
 static struct ast *literal(struct parser *p, cf_node *v)
 {
 	struct ast *x = node(p, A_LIT, p->start, 0);
@@ -653,6 +678,8 @@ static struct ast *literal(struct parser *p, cf_node *v)
 	return x;
 }
 
+/* {k: v, ...} after '{'; keys are checked at evaluation, where their
+ * type is known (only strings are supported). */
 static struct ast *parse_map_literal(struct parser *p, size_t col)
 {
 	struct ast **v = NULL, *k, *e;
@@ -681,6 +708,8 @@ static struct ast *parse_map_literal(struct parser *p, size_t col)
 	return p->err ? NULL : x;
 }
 
+/* Literals, parenthesised expressions, list and map literals, names,
+ * global calls and the has() macro. */
 static struct ast *parse_primary(struct parser *p)
 {
 	size_t col = p->start;
@@ -727,7 +756,10 @@ static struct ast *parse_primary(struct parser *p)
 		next(p);
 		return parse_map_literal(p, col);
 	case T_DOT:
-		next(p); /* ".name": a name in the root scope */
+		/* ".name" names a variable of the root scope, bypassing any
+		 * comprehension variable of the same name; with a single flat
+		 * activation that is the same lookup. */
+		next(p);
 		if (p->tok != T_IDENT) {
 			perr(p, p->start, "expected a name");
 			return NULL;
@@ -771,6 +803,7 @@ static struct ast *parse_primary(struct parser *p)
 	}
 }
 
+/* ! and - prefixes (repeatable), then a member expression. */
 static struct ast *parse_unary(struct parser *p)
 {
 	size_t col = p->start;
@@ -809,6 +842,7 @@ static const struct { int tok; int level; int kind; int op; } binops[] = {
 	{ T_SLASH, 5, A_BIN, B_DIV }, { T_PERCENT, 5, A_BIN, B_MOD },
 };
 
+/* Index of tok in binops[], or -1 if it is not a binary operator. */
 static int binop_of(int tok)
 {
 	for (size_t i = 0; i < sizeof(binops) / sizeof(binops[0]); i++)
@@ -840,6 +874,9 @@ static struct ast *parse_binary(struct parser *p, int min_level)
 	return lhs;
 }
 
+/* expr := or ["?" or ":" expr]; the conditional is right-associative
+ * and binds loosest. Every level of nesting is counted against the cap
+ * here, in parse_unary and in parse_binary. */
 static struct ast *parse_expr(struct parser *p)
 {
 	struct ast *c, *x;
@@ -923,6 +960,7 @@ struct ev {
 
 static int eval(struct ev *e, const struct ast *x, const cf_node **out);
 
+/* An evaluation error: CF_EINVALID with CEL's wording. */
 static int eerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int eerr(const char *fmt, ...)
 {
@@ -945,6 +983,7 @@ static bool is_opt(const cf_node *n)
 	return n->type == CF_NODE_SEQ && (n->flags & OPT_FLAG);
 }
 
+/* CEL's name for the type of a value, for messages. */
 static const char *type_name(const cf_node *n)
 {
 	switch (n->type) {
@@ -965,6 +1004,8 @@ static const char *type_name(const cf_node *n)
 	}
 }
 
+/* "no such overload": an operator or function applied to types it has
+ * no definition for (cel-go's wording). b is NULL for unary forms. */
 static int no_overload(const char *op, const cf_node *a, const cf_node *b)
 {
 	if (b)
@@ -973,6 +1014,7 @@ static int no_overload(const char *op, const cf_node *a, const cf_node *b)
 	return eerr("no such overload: %s(%s)", op, type_name(a));
 }
 
+/* optional.of(v), or optional.none() when v is NULL. */
 static const cf_node *optional(struct ev *e, const cf_node *v)
 {
 	cf_node *o = cf_node_seq(e->a);
@@ -988,6 +1030,7 @@ static const cf_node *new_str(struct ev *e, const char *s, size_t n)
 	return cf_node_strn(e->a, s, n);
 }
 
+/* Refuse to build a string longer than CF_CEL_MAX_STRING. */
 static int check_len(size_t n)
 {
 	if (n > CF_CEL_MAX_STRING)
@@ -1021,6 +1064,7 @@ static int num_cmp(const cf_node *a, const cf_node *b)
 	return x < y ? -1 : x > y;
 }
 
+/* int, uint or double. */
 static bool is_num(const cf_node *n)
 {
 	return n->type == CF_NODE_INT || n->type == CF_NODE_FLOAT;
@@ -1036,6 +1080,8 @@ static bool equal(const cf_node *a, const cf_node *b)
 	return is_opt(a) == is_opt(b) && cf_node_equal(a, b);
 }
 
+/* < <= > >=: numbers across types, strings bytewise (the same order
+ * as code points in UTF-8), bools false < true; NaN compares false. */
 static int compare(struct ev *e, const struct ast *x, const cf_node *a,
     const cf_node *b, const cf_node **out)
 {
@@ -1162,6 +1208,7 @@ static int arith(struct ev *e, int op, const cf_node *a, const cf_node *b,
 	return no_overload(names[op], a, b);
 }
 
+/* a in list: some element equals a; k in map: the key is present. */
 static int in_op(struct ev *e, const cf_node *a, const cf_node *b,
     const cf_node **out)
 {
@@ -1207,6 +1254,8 @@ static int select_field(struct ev *e, const char *name, const cf_node *v,
 	return 0;
 }
 
+/* v[k] and v[?k]: lists by int or uint, maps by string key. A missing
+ * element is an error, or optional.none() for the optional form. */
 static int index_value(struct ev *e, const cf_node *v, const cf_node *k,
     bool opt, const cf_node **out)
 {
@@ -1245,11 +1294,14 @@ static int index_value(struct ev *e, const cf_node *v, const cf_node *k,
 
 /* ---- strings --------------------------------------------------------- */
 
+/* A UTF-8 continuation byte: CEL counts and indexes strings in code
+ * points, not bytes. */
 static bool cont(unsigned char c)
 {
 	return (c & 0xC0) == 0x80;
 }
 
+/* Number of code points in s[0..n). */
 static int64_t cp_count(const char *s, size_t n)
 {
 	int64_t c = 0;
@@ -1275,11 +1327,13 @@ static int64_t cp_offset(const char *s, size_t n, int64_t idx)
 	return idx == 0 ? (int64_t)i : -1;
 }
 
+/* The string of a string value, NULL for other types. */
 static const char *str_arg(const cf_node *n)
 {
 	return n->type == CF_NODE_STR ? n->v.s : NULL;
 }
 
+/* An int argument of fn (uint is a different type in CEL). */
 static int want_int(const cf_node *n, const char *fn, int64_t *out)
 {
 	if (n->type != CF_NODE_INT || is_uint(n))
@@ -1344,6 +1398,8 @@ static int fn_replace(struct ev *e, const cf_node *const *v, unsigned n,
 	return err;
 }
 
+/* split(sep[, n]): Go's strings.SplitN, as the strings extension does;
+ * an empty separator splits into code points. */
 static int fn_split(struct ev *e, const cf_node *const *v, unsigned n,
     const cf_node **out)
 {
@@ -1382,6 +1438,7 @@ static int fn_split(struct ev *e, const cf_node *const *v, unsigned n,
 	return 0;
 }
 
+/* list.join([sep]): every element must be a string. */
 static int fn_join(struct ev *e, const cf_node *const *v, unsigned n,
     const cf_node **out)
 {
@@ -1410,6 +1467,7 @@ static int fn_join(struct ev *e, const cf_node *const *v, unsigned n,
 	return err;
 }
 
+/* Whether sub occurs in s at byte i, i being a code point boundary. */
 static bool match_at(const cf_node *s, const cf_node *sub, int64_t i)
 {
 	return (size_t)i + sub->len <= s->len &&
@@ -1447,6 +1505,7 @@ static int fn_index_of(struct ev *e, const cf_node *const *v, unsigned n,
 	return 0;
 }
 
+/* substring(start[, end]) in code points; out of range is an error. */
 static int fn_substring(struct ev *e, const cf_node *const *v, unsigned n,
     const cf_node **out)
 {
@@ -1466,6 +1525,11 @@ static int fn_substring(struct ev *e, const cf_node *const *v, unsigned n,
 	return 0;
 }
 
+/*
+ * matches(): CEL specifies RE2; POSIX extended expressions agree on the
+ * patterns health checks use (anchors, classes, repetition, groups) and
+ * avoid a second regex engine. Unanchored, like RE2's partial match.
+ */
 static int fn_matches(struct ev *e, const cf_node *s, const cf_node *re,
     const cf_node **out)
 {
@@ -1506,6 +1570,8 @@ static int fn_text(struct ev *e, int id, const cf_node *s, const cf_node **out)
 
 /* ---- conversions ----------------------------------------------------- */
 
+/* int() and uint(): from numbers (doubles truncate) and decimal
+ * strings; values outside the target range are errors. */
 static int to_int(struct ev *e, const cf_node *v, bool unsig,
     const cf_node **out)
 {
@@ -1546,6 +1612,7 @@ static int to_int(struct ev *e, const cf_node *v, bool unsig,
 	return 0;
 }
 
+/* double(): from numbers and strings. */
 static int to_double(struct ev *e, const cf_node *v, const cf_node **out)
 {
 	char *end;
@@ -1566,6 +1633,7 @@ static int to_double(struct ev *e, const cf_node *v, const cf_node **out)
 	return 0;
 }
 
+/* string(): from strings, bools and numbers (not from lists or maps). */
 static int to_string(struct ev *e, const cf_node *v, const cf_node **out)
 {
 	char buf[64];
@@ -1599,6 +1667,7 @@ static int to_string(struct ev *e, const cf_node *v, const cf_node **out)
 	}
 }
 
+/* bool(): from bools and the strings Go's strconv.ParseBool accepts. */
 static int to_bool(struct ev *e, const cf_node *v, const cf_node **out)
 {
 	static const char *const yes[] = { "1", "t", "T", "true", "True",
@@ -1623,6 +1692,11 @@ static int to_bool(struct ev *e, const cf_node *v, const cf_node **out)
 
 /* ---- calls ----------------------------------------------------------- */
 
+/*
+ * A function or method call. Arguments are evaluated first and an error
+ * in any of them is the result (functions are strict, unlike && and ||).
+ * The receiver of a method is kids[0].
+ */
 static int call(struct ev *e, const struct ast *x, const cf_node **out)
 {
 	const cf_node *v[4];
@@ -1728,6 +1802,7 @@ struct held {
 	char msg[CF_ERROR_MSG_MAX];
 };
 
+/* Keep the first error (the current message) aside. */
 static void hold(struct held *h, int code)
 {
 	if (h->code)
@@ -1736,6 +1811,7 @@ static void hold(struct held *h, int code)
 	snprintf(h->msg, sizeof(h->msg), "%s", cf_error_msg());
 }
 
+/* Make the held error current again and return its code. */
 static int release_held(const struct held *h)
 {
 	return cf_error_setc(h->code, CF_ERR_INVALID, "%s", h->msg);
@@ -1790,6 +1866,7 @@ static int logical(struct ev *e, const struct ast *x, const cf_node **out)
 
 /* ---- comprehensions -------------------------------------------------- */
 
+/* Count n evaluation steps against CF_CEL_MAX_COST. */
 static int charge(struct ev *e, uint64_t n)
 {
 	e->steps += n;
@@ -1799,6 +1876,12 @@ static int charge(struct ev *e, uint64_t n)
 	return 0;
 }
 
+/*
+ * The macros, over list elements or map keys, with the iteration
+ * variable in a scope that shadows outer names. all and exists stop at
+ * the deciding element and let it win over errors seen before or after
+ * (cel-go's logical folding); exists_one, filter and map are strict.
+ */
 static int comprehension(struct ev *e, const struct ast *x,
     const cf_node **out)
 {
@@ -1892,6 +1975,7 @@ static int comprehension(struct ev *e, const struct ast *x,
 
 /* ---- the walk -------------------------------------------------------- */
 
+/* A name: innermost comprehension variable first, then the activation. */
 static int lookup(struct ev *e, const char *name, const cf_node **out)
 {
 	for (const struct scope *s = e->scope; s; s = s->up) {
@@ -1905,6 +1989,7 @@ static int lookup(struct ev *e, const char *name, const cf_node **out)
 	return 0;
 }
 
+/* A map literal; keys must be distinct strings. */
 static int eval_map(struct ev *e, const struct ast *x, const cf_node **out)
 {
 	cf_node *m = cf_node_map(e->a);
@@ -1926,6 +2011,8 @@ static int eval_map(struct ev *e, const struct ast *x, const cf_node **out)
 	return 0;
 }
 
+/* Evaluate x; *out is borrowed from the activation or the literal, or
+ * new in the arena. Every node visited costs one step. */
 static int eval(struct ev *e, const struct ast *x, const cf_node **out)
 {
 	const cf_node *a, *b;
@@ -2043,6 +2130,8 @@ int cf_cel_eval(cf_node **out, const cf_cel *p, const cf_node *activation,
 	/* An optional result becomes its value, or null. */
 	if (is_opt(v))
 		v = v->len ? v->v.items[0] : cf_node_null(a);
+	/* The result may be a node of the activation: callers must treat it
+	 * as read-only. */
 	*out = (cf_node *)v;
 	return 0;
 }

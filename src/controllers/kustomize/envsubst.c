@@ -69,12 +69,16 @@ static bool is_ident(unsigned char c)
 	return isalnum(c) || c == '_' || c >= 0x80;
 }
 
+/* At "${", the start of an expansion (everywhere but inside a
+ * replacement's escapes, which are checked first). */
 static bool at_open(const struct es *e)
 {
 	return e->pos + 1 < e->len && e->s[e->pos] == '$' &&
 	    e->s[e->pos + 1] == '{';
 }
 
+/* The current byte, or NUL at the end (callers check eof() when the
+ * text itself may hold NUL bytes). */
 static char peek(const struct es *e)
 {
 	return e->pos < e->len ? e->s[e->pos] : '\0';
@@ -97,6 +101,7 @@ static bool at_escape(const struct es *e)
 	return (c == '$' && n == '$') || (c == '\\' && (n == '/' || n == '\\'));
 }
 
+/* Whether a parameter's text run continues over c. */
 static bool accepts(enum es_accept acc, char c)
 {
 	switch (acc) {
@@ -142,6 +147,7 @@ static int parse_param(struct es *e, cf_buf *o, enum es_accept acc,
 	return 0;
 }
 
+/* Consume the closing '}' of an expansion. */
 static int expect_close(struct es *e)
 {
 	if (peek(e) != '}')
@@ -277,6 +283,12 @@ static size_t trim_prefix_len(char *s, size_t n, const char *pattern,
 	return best;
 }
 
+/*
+ * ${v#p} ${v##p} ${v%p} ${v%%p}. Suffixes are trimmed as upstream does:
+ * reverse the value and the pattern, trim a prefix, reverse back. That
+ * differs from bash for patterns that are not symmetric ('[ab]*'), and
+ * users' manifests were written against upstream.
+ */
 static int do_trim(cf_buf *o, const char *v, size_t vl, const char *op,
     const cf_buf *arg)
 {
@@ -339,6 +351,8 @@ static int go_replace(cf_buf *o, const char *s, size_t sl, const char *old,
 	return cf_buf_add(o, s + i, sl - i);
 }
 
+/* ${v/p/r} first, ${v//p/r} all, ${v/#p/r} prefix, ${v/%p/r} suffix;
+ * the anchored forms need a replacement to do anything (upstream). */
 static int do_replace(cf_buf *o, const char *v, size_t vl, const char *op,
     const cf_buf *pat, const cf_buf *rep)
 {
@@ -364,6 +378,7 @@ static int do_replace(cf_buf *o, const char *v, size_t vl, const char *op,
 	}
 }
 
+/* ${v^} ${v^^} ${v,} ${v,,}. */
 static int do_case(cf_buf *o, const char *v, size_t vl, const char *op)
 {
 	size_t start = o->len, i, n;
@@ -386,6 +401,7 @@ static int do_case(cf_buf *o, const char *v, size_t vl, const char *op)
 }
 
 /* Scan a run of operator characters from set, at most max of them. */
+/* Scan up to max operator bytes from set into op (NUL-terminated). */
 static void scan_op(struct es *e, char *op, const char *set, size_t max)
 {
 	size_t n = 0;
@@ -651,6 +667,8 @@ int cf_envsubst(cf_buf *out, const char *text, size_t len,
 	    CF_ENVSUBST_MAX_OUTPUT;
 	cf_buf_init_capped(out, e.cap);
 
+	/* Dry pass: syntax only. Its output is thrown away; it runs under
+	 * the same cap, so an oversized text fails before any lookup. */
 	e.dry = true;
 	err = expand(&e, out);
 	cf_buf_reset(out);
@@ -743,6 +761,8 @@ int cf_envsubst_object(cf_node **out, cf_arena *a, const cf_node *obj,
 		*out = (cf_node *)obj;
 		return 0;
 	}
+	/* The object is written the way sigs.k8s.io/yaml prints it, so a
+	 * value lands in the text exactly where the user's ${...} was. */
 	cf_buf_init_capped(&yaml, opts && opts->max_output ?
 	    opts->max_output : CF_ENVSUBST_MAX_OUTPUT);
 	if ((err = cf_yaml_emit(&yaml, obj)) < 0 ||

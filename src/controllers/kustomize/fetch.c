@@ -42,6 +42,7 @@ struct limits {
 	bool skip_symlinks;
 };
 
+/* The caps in force: opts with zero fields replaced by the defaults. */
 static struct limits limits_of(const cf_fetch_opts *o)
 {
 	struct limits l = {
@@ -253,6 +254,7 @@ fail:
 	return cf_error_os("cannot unpack '%s'", rel);
 }
 
+/* write(2) until done, retrying short writes and EINTR. */
 static int write_all(int fd, const char *p, size_t n, const char *rel)
 {
 	ssize_t w;
@@ -278,6 +280,7 @@ struct untar {
 	char *buf;
 };
 
+/* The unpacked-size cap was hit (Flux's wording for the same check). */
 static int too_large(const struct untar *u)
 {
 	return cf_error_setc(CF_ETOOLARGE, CF_ERR_INVALID,
@@ -285,6 +288,11 @@ static int too_large(const struct untar *u)
 	    (unsigned long long)u->lim.max_untar);
 }
 
+/*
+ * One regular file. The header's size is checked first so an obvious
+ * bomb fails before any write; the bytes actually read are counted too,
+ * because a header can understate what a corrupt stream delivers.
+ */
 static int unpack_file(struct untar *u, struct archive_entry *e, char *rel)
 {
 	mode_t mode = (archive_entry_perm(e) & 0111) ? 0755 : 0644;
@@ -343,6 +351,7 @@ static int check_type(const struct untar *u, struct archive_entry *e,
 	return 0;
 }
 
+/* One archive entry: count it, vet its type and name, create it. */
 static int unpack_entry(struct untar *u, struct archive_entry *e)
 {
 	const char *name = archive_entry_pathname(e), *base;
@@ -411,6 +420,7 @@ static int untar(struct archive *ar, const char *dir, const cf_fetch_opts *o)
 	return err;
 }
 
+/* A libarchive reader for tar (ustar, pax, GNU) behind gzip only. */
 static struct archive *reader_new(void)
 {
 	struct archive *ar = archive_read_new();
@@ -467,6 +477,7 @@ struct download {
 	const char *path;
 };
 
+/* Streaming body callback: cap, hash and store each chunk. */
 static int on_data(const char *data, size_t len, void *payload)
 {
 	struct download *d = payload;
