@@ -329,6 +329,12 @@ static cf_result step_spec(struct pass *p)
 	p->gopts.git_path = p->sc->git_path;
 	p->gopts.allow_protocols = p->sc->allow_protocols;
 	p->gopts.auth = &p->auth;
+	{
+		const cf_node *rs = cf_node_get(p->spec, "recurseSubmodules");
+
+		p->gopts.recurse_submodules = rs &&
+		    cf_node_is(rs, CF_NODE_BOOL) && rs->v.b;
+	}
 	return cf_result_ok();
 }
 
@@ -427,7 +433,12 @@ static bool content_config_unchanged(const struct pass *p)
 	const cf_node *sa = cf_node_get(p->spec, "sparseCheckout");
 	const cf_node *sb = cf_node_get(st, "observedSparseCheckout");
 
+	const cf_node *rs = cf_node_get(st, "observedRecurseSubmodules");
+	bool observed_rs = rs && cf_node_is(rs, CF_NODE_BOOL) && rs->v.b;
+
 	if ((a == NULL) != (b == NULL) || (a && !cf_node_equal(a, b)))
+		return false;
+	if (observed_rs != p->gopts.recurse_submodules)
 		return false;
 	if (cf_node_count(sa) != cf_node_count(sb))
 		return false;
@@ -532,6 +543,11 @@ static void set_observed(struct pass *p)
 		    ig));
 	else
 		cf_node_del(st, "observedIgnore");
+	if (p->gopts.recurse_submodules)
+		cf_node_set(&p->a, st, "observedRecurseSubmodules",
+		    cf_node_bool(&p->a, true));
+	else
+		cf_node_del(st, "observedRecurseSubmodules");
 	if (sp)
 		cf_node_set(&p->a, st, "observedSparseCheckout",
 		    cf_node_dup(&p->a, sp));
