@@ -97,6 +97,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The Event's type; "Trace" only ever reaches the log. */
 static const char *type_name(enum cf_event_type t)
 {
 	return t == CF_EVENT_WARNING ? "Warning" :
@@ -181,7 +182,9 @@ void cf_event_ref_of(cf_event_ref *out, const cf_node *obj)
 
 /* ---- recording (caller's thread) ---- */
 
-/* n bytes at most, cut before a UTF-8 continuation byte. */
+/* n bytes at most, cut before a UTF-8 continuation byte: the server
+ * refuses a message that is not valid UTF-8, so a cut must not split a
+ * character. */
 static size_t utf8_cut(const char *s, size_t n)
 {
 	size_t len = strlen(s);
@@ -210,6 +213,9 @@ static void stamp_now(struct ev_item *it)
 	it->at_ms = now_ms();
 }
 
+/* Copy everything the event needs into one item with its own arena:
+ * the caller's strings are often a reconcile pass's arena, released long
+ * before the writer gets to the item. */
 static struct ev_item *item_new(const cf_event_ref *obj,
     enum cf_event_type type, const char *reason,
     const char *const *annotations, const char *message)
@@ -238,6 +244,8 @@ static struct ev_item *item_new(const cf_event_ref *obj,
 	return it;
 }
 
+/* Flux logs every event, whatever becomes of it: Warning as error,
+ * Trace at debug (its "trace" level), the rest as info. */
 static void log_event(const cf_event_ref *obj, enum cf_event_type type,
     const char *reason, const char *message)
 {
@@ -326,6 +334,8 @@ static void cache_release(struct cache *c)
 	free(c->v);
 }
 
+/* client-go's key parts, joined with a unit separator no Kubernetes name
+ * holds, so "a" + "b/c" never equals "a/b" + "c". */
 static void object_key(cf_buf *k, const cf_recorder *r,
     const struct ev_item *it)
 {
@@ -343,6 +353,7 @@ static bool spam_allow(cf_recorder *r, const struct ev_item *it)
 	object_key(&k, r, it);
 	if ((b = cache_find(&r->buckets, k.buf))) {
 		cf_buf_release(&k);
+		/* Refill for the time since the object's last event. */
 		b->tokens += (double)(it->at_ms - b->last_ms) / r->refill_ms;
 		if (b->tokens > r->burst)
 			b->tokens = r->burst;
@@ -382,6 +393,9 @@ static struct entry *seen_for(cf_recorder *r, const struct ev_item *it)
 
 /* ---- writing (writer thread) ---- */
 
+/* The legacy core/v1 form client-go writes (eventTime unset, so the
+ * server checks only the namespace), with count and timestamps from the
+ * repeat entry s. */
 static cf_node *event_node(cf_arena *a, const cf_recorder *r,
     const struct ev_item *it, const struct entry *s)
 {
@@ -424,7 +438,9 @@ static cf_node *event_node(cf_arena *a, const cf_recorder *r,
 	return o;
 }
 
-/* A repeat: bump the existing Event; CF_ENOTFOUND if it is gone. */
+/* A repeat: bump the existing Event; CF_ENOTFOUND if it is gone. As
+ * client-go, only count, lastTimestamp and message are sent; strategic
+ * merge leaves the rest as it was. */
 static int patch_event(cf_arena *a, cf_recorder *r, const struct ev_item *it,
     const struct entry *s)
 {
@@ -447,12 +463,14 @@ static void write_event(cf_recorder *r, const struct ev_item *it)
 	struct entry *s;
 	int err = CF_ENOTFOUND;
 
+	/* Past the object's bucket: dropped, as client-go's spam filter. */
 	if (!spam_allow(r, it)) {
 		pthread_mutex_lock(&r->mu);
 		r->dropped++;
 		pthread_mutex_unlock(&r->mu);
 		return;
 	}
+	/* A repeat within the window patches the Event written before. */
 	s = seen_for(r, it);
 	s->count++;
 	s->last_ms = it->at_ms;
@@ -489,6 +507,8 @@ static void write_event(cf_recorder *r, const struct ev_item *it)
 	cf_arena_release(&a);
 }
 
+/* One writer: events about one object stay in order, and the caches
+ * need no lock. */
 static void *writer_main(void *arg)
 {
 	cf_recorder *r = arg;
@@ -526,6 +546,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* Flushed means queue empty and no write in flight: busy covers the
+ * item the writer took off the queue. */
 int cf_recorder_flush(cf_recorder *r, int64_t timeout_ms)
 {
 	struct timespec ts;

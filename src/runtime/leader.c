@@ -192,6 +192,9 @@ void cf_leader_free(cf_leader *l)
 
 /* ---- the Lease on the wire ---- */
 
+/* Fields the Lease lacks read as empty and zero, as client-go's
+ * LeaseSpecToLeaderElectionRecord leaves them; a Lease created by hand
+ * with no holder is then free to take. */
 static void record_read(struct record *r, const cf_node *lease)
 {
 	const cf_node *spec = cf_node_get(lease, "spec");
@@ -210,6 +213,8 @@ static void record_read(struct record *r, const cf_node *lease)
 	    &r->transitions);
 }
 
+/* Whether the holder wrote anything since we last looked; a renewal
+ * changes renewTime, so a live holder always looks changed. */
 static bool record_equal(const struct record *a, const struct record *b)
 {
 	return !strcmp(a->holder, b->holder) &&
@@ -218,7 +223,8 @@ static bool record_equal(const struct record *a, const struct record *b)
 	    a->transitions == b->transitions;
 }
 
-/* The Lease carrying rec; rv "" for a create. */
+/* The Lease carrying rec; rv "" for a create. Only our fields are sent:
+ * labels or annotations someone put on the Lease are not kept. */
 static cf_node *lease_node(cf_arena *a, const cf_leader *l,
     const struct record *rec, const char *rv)
 {
@@ -265,6 +271,8 @@ static int write_lease(cf_leader *l, const struct record *rec,
 	return err;
 }
 
+/* The lease has not run out by our clock: its duration counted from
+ * when we saw it change, never from the holder's renewTime. */
 static bool observed_valid(const cf_leader *l, int64_t now)
 {
 	return l->observed_ms + l->observed.duration_s * 1000 > now;
@@ -286,11 +294,13 @@ static int slow_acquire(cf_leader *l, struct record *want, int64_t now)
 	cf_arena a = CF_ARENA_INIT;
 	cf_node *got = NULL;
 	struct record old;
+	const char *s;
 	char rv[64];
 	int err;
 
 	err = cf_client_get(&got, &a, l->c, LEASE_API, "Lease", l->ns,
 	    l->name);
+	/* No Lease yet: whoever creates it first leads. */
 	if (err == CF_ENOTFOUND) {
 		cf_arena_release(&a);
 		return write_lease(l, want, "") == 0;
@@ -303,9 +313,8 @@ static int slow_acquire(cf_leader *l, struct record *want, int64_t now)
 		return 0;
 	}
 	record_read(&old, got);
-	snprintf(rv, sizeof(rv), "%s",
-	    cf_node_getp_str(got, "metadata", "resourceVersion", NULL) ?
-	    cf_node_getp_str(got, "metadata", "resourceVersion", NULL) : "");
+	s = cf_node_getp_str(got, "metadata", "resourceVersion", NULL);
+	snprintf(rv, sizeof(rv), "%s", s ? s : "");
 	cf_arena_release(&a);
 
 	/* Validity runs from when we saw the record change. */
@@ -314,9 +323,13 @@ static int slow_acquire(cf_leader *l, struct record *want, int64_t now)
 		l->observed_ms = now;
 	}
 	snprintf(l->rv, sizeof(l->rv), "%s", rv);
+	/* Someone else holds a lease that has not run out. An empty
+	 * holder is a released lease: free at once. */
 	if (old.holder[0] && strcmp(old.holder, l->identity) &&
 	    observed_valid(l, now))
 		return 0;
+	/* Ours already (a renewal after a failed fast path): keep when we
+	 * acquired it. Else it changes hands: one transition more. */
 	if (!strcmp(old.holder, l->identity)) {
 		memcpy(want->acquire, old.acquire, sizeof(want->acquire));
 		want->transitions = old.transitions;
@@ -391,6 +404,7 @@ static void set_leading(cf_leader *l, bool leading, bool lost)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* client-go runs OnStartedLeading as a goroutine; this is its thread. */
 static void *started_main(void *arg)
 {
 	cf_leader *l = arg;

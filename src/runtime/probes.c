@@ -30,6 +30,8 @@ static void reply_text(cf_httpd_req *req, int code, const char *text)
 	    strlen(text));
 }
 
+/* Rendered per scrape: the registry is small, and a cached copy would
+ * be stale by the next reconcile. */
 static void serve_metrics(cf_httpd_req *req)
 {
 	cf_buf out = CF_BUF_INIT;
@@ -54,6 +56,7 @@ static void on_request(cf_httpd_req *req, void *payload)
 		cf_httpd_add_header(req, "Allow", "GET");
 		reply_text(req, 405, "method not allowed\n");
 	} else if (!strcmp(path, "/healthz") || !strcmp(path, "/livez")) {
+		/* Answering at all is the check: the loop is alive. */
 		reply_text(req, 200, "ok");
 	} else if (!strcmp(path, "/readyz")) {
 		if (!p->ready || p->ready(p->payload))

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The probe and metrics endpoint: a plain-HTTP server (httpd/server.h)
- * answering GET /healthz (liveness: 200 "ok" while the loop runs),
- * GET /readyz (200 "ok" when the readiness callback agrees, else 500)
- * and GET /metrics (cf_metrics_write, Prometheus text 0.0.4). Flux puts
+ * answering GET /healthz and /livez (liveness: 200 "ok" while the loop
+ * runs), GET /readyz (200 "ok" when the readiness callback agrees, else
+ * 500) and GET /metrics (cf_metrics_write, Prometheus text 0.0.4). Flux puts
  * metrics on --metrics-addr (:8080) and probes on --health-addr (:9440);
  * run one server per address, every path is served on each. Everything
  * else is 404, other methods 405. No TLS, no pprof.

@@ -168,6 +168,8 @@ static void on_pump(void *arg)
 	pump(arg);
 }
 
+/* Start the reply with the headers (the Content-Length is set) and pump
+ * the first blocks at once. */
 static void stream_file(cf_artifact_server *s, cf_httpd_req *req, int fd,
     off_t size, const char *type)
 {
@@ -201,6 +203,7 @@ static void serve_file(cf_artifact_server *s, cf_httpd_req *req,
 	char *abs = NULL;
 	int err, fd;
 
+	/* Confinement first: nothing outside the root is even stat()ed. */
 	err = cf_storage_secure_path(&abs, s->st, rel);
 	if (err == CF_EFORBIDDEN) {
 		reply_text(req, 403, "403 forbidden\n");
@@ -211,6 +214,8 @@ static void serve_file(cf_artifact_server *s, cf_httpd_req *req,
 		reply_text(req, 404, "404 page not found\n");
 		return;
 	}
+	/* HEAD: the length a GET would send, no body (evhttp adds no
+	 * Content-Length to a HEAD answer by itself). */
 	if (head) {
 		free(abs);
 		add_length(req, sb.st_size);
@@ -228,6 +233,8 @@ static void serve_file(cf_artifact_server *s, cf_httpd_req *req,
 		cf_httpd_reply_take(req, 200, content_type(rel), &body);
 		return;
 	}
+	/* realpath resolved every link; O_NOFOLLOW refuses one swapped in
+	 * since. An open fd keeps serving a file the GC unlinks. */
 	fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	free(abs);
 	if (fd < 0) {
@@ -244,6 +251,8 @@ static void on_request(cf_httpd_req *req, void *payload)
 	const char *m = cf_httpd_method(req), *rel = cf_httpd_path(req);
 	bool head = !strcmp(m, "HEAD");
 
+	/* Go's Shutdown stops accepting; we cannot close the listener
+	 * early, so late requests are told to go away. */
 	if (s->draining) {
 		cf_httpd_add_header(req, "Connection", "close");
 		reply_text(req, 503, "server is shutting down\n");
@@ -307,6 +316,8 @@ void cf_artifact_server_free(cf_artifact_server *s)
 	free(s);
 }
 
+/* Each start is a new httpd: a leader term may begin again after a stop,
+ * and nothing of the last term's connections survives it. */
 int cf_artifact_server_start(cf_artifact_server *s)
 {
 	cf_httpd_opts ho = {
@@ -361,6 +372,8 @@ static void begin_drain(void *arg)
 	on_drain_check(s);
 }
 
+/* The caller's thread only posts the drain and waits; the loop thread
+ * decides when it is over. */
 void cf_artifact_server_stop(cf_artifact_server *s)
 {
 	pthread_mutex_lock(&s->mu);
@@ -386,6 +399,9 @@ int cf_artifact_server_port(cf_artifact_server *s)
 
 /* ---- URLs ---- */
 
+/* source-controller's determineAdvStorageAddr, without Go's
+ * SplitHostPort checks: the last ':' separates the port, so "[::]:9090"
+ * keeps its brackets. */
 int cf_artifact_adv_addr(char *out, size_t n, const char *storage_addr,
     const char *adv_addr)
 {
@@ -427,6 +443,8 @@ done:
 	return 0;
 }
 
+/* Storage.SetArtifactURL: the path is not escaped, as Flux does not;
+ * artifact paths are built from DNS names and hex digests. */
 int cf_artifact_url(char *out, size_t n, const char *adv, const char *path)
 {
 	bool scheme = !strncmp(adv, "http://", 7) ||
