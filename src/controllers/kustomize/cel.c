@@ -2200,9 +2200,11 @@ int cf_cel_health_eval(enum cf_cel_status *out, const cf_cel_health *h,
 		{ h->failed, CF_CEL_FAILED },
 		{ h->current, CF_CEL_CURRENT },
 	};
+	cf_arena a = CF_ARENA_INIT;
+	const cf_node *act = obj;
 	int64_t og, gen;
 	bool yes;
-	int err;
+	int err = 0;
 
 	*out = CF_CEL_IN_PROGRESS;
 	/* A status for an older generation says nothing yet. */
@@ -2210,15 +2212,26 @@ int cf_cel_health_eval(enum cf_cel_status *out, const cf_cel_health *h,
 	    NULL), &og) && cf_node_as_int(cf_node_getp(obj, "metadata",
 	    "generation", NULL), &gen) && og != gen)
 		return 0;
-	for (size_t i = 0; i < 3; i++) {
+	/* Flux binds only the object's own fields; "self" is added for
+	 * expressions written like readyExpr's, unless the object has a
+	 * field of that name. A shallow copy: values stay borrowed. */
+	if (cf_node_is(obj, CF_NODE_MAP) && !cf_node_get(obj, "self")) {
+		cf_node *m = cf_node_map(&a);
+		for (uint32_t i = 0; i < obj->len; i++)
+			cf_node_setn(&a, m, obj->v.pairs[i].key,
+			    obj->v.pairs[i].klen, obj->v.pairs[i].val);
+		cf_node_set(&a, m, "self", (cf_node *)obj);
+		act = m;
+	}
+	for (size_t i = 0; i < 3 && err == 0; i++) {
 		if (!order[i].p)
 			continue;
-		if ((err = cf_cel_eval_bool(&yes, order[i].p, obj)) < 0)
-			return err;
-		if (yes) {
+		if ((err = cf_cel_eval_bool(&yes, order[i].p, act)) == 0 &&
+		    yes) {
 			*out = order[i].st;
-			return 0;
+			break;
 		}
 	}
-	return 0;
+	cf_arena_release(&a);
+	return err;
 }

@@ -94,7 +94,9 @@ void cf_cel_health_release(cf_cel_health *h);
  * The status of obj: InProgress when status.observedGeneration is set and
  * differs from metadata.generation; otherwise the first of inProgress,
  * failed, current that is true, in that order; InProgress when none is.
- * Evaluation errors are returned (CF_EINVALID), as Flux does.
+ * The variables are obj's top-level fields, as in Flux, plus "self" for
+ * the whole object (unless obj has a field of that name). Evaluation
+ * errors are returned (CF_EINVALID), as Flux does.
  */
 int cf_cel_health_eval(enum cf_cel_status *out, const cf_cel_health *h,
     const cf_node *obj);

@@ -188,6 +188,13 @@ TEST(test_kustomize_cel__flux_health_check_examples)
 	CHECK_INT(health("has(self.status) || true", NULL, NULL, nostatus,
 	    &st), 0);
 	CHECK_INT(st, CF_CEL_CURRENT);
+	/* self names the whole object, besides its fields. */
+	CHECK_INT(health("self.status.conditions.exists(e, e.type == 'Ready')"
+	    " && self.metadata.generation == metadata.generation", NULL, NULL,
+	    cert, &st), 0);
+	CHECK_INT(st, CF_CEL_CURRENT);
+	CHECK_INT(health("!has(self.status)", NULL, NULL, nostatus, &st), 0);
+	CHECK_INT(st, CF_CEL_CURRENT);
 	CHECK_INT(health("status.?conditions.orValue([]).exists(c, c.type "
 	    "== 'Ready' && c.status == 'True')", NULL, NULL, cert, &st), 0);
 	CHECK_INT(st, CF_CEL_CURRENT);
