@@ -284,15 +284,22 @@ static int load_config(cf_rest_config **cfg)
 
 cf_client *cf_cli_client(void)
 {
+	cf_client *c = cf_cli_client_try();
+
+	if (!c)
+		cf_cli_fail("%s", cf_error_msg());
+	return c;
+}
+
+cf_client *cf_cli_client_try(void)
+{
 	cf_rest_config *cfg;
 	int64_t left;
 
 	if (cli_client)
 		return cli_client;
-	if (load_config(&cfg) < 0) {
-		cf_cli_fail("%s", cf_error_msg());
+	if (load_config(&cfg) < 0)
 		return NULL;
-	}
 	/* No request may outlive --timeout; a CLI retries briefly rather
 	 * than the controllers' patient backoff, so a dead server is
 	 * reported in seconds. */
@@ -300,10 +307,8 @@ cf_client *cf_cli_client(void)
 	if (cf_client_new(&cli_client, cfg, &(cf_client_opts){
 	    .max_retries = 2, .backoff_max_ms = 1000,
 	    .timeout_ms = left > 1000 ? left : 1000,
-	    .user_agent = "cflux/" CF_VERSION }) < 0) {
-		cf_cli_fail("%s", cf_error_msg());
+	    .user_agent = "cflux/" CF_VERSION }) < 0)
 		return NULL;
-	}
 	return cli_client;
 }
 

@@ -55,6 +55,8 @@ void cf_cli_release(void);
  * printing "✗ ..." when there is no usable configuration.
  */
 cf_client *cf_cli_client(void);
+/* The same without printing: NULL with the error message set. */
+cf_client *cf_cli_client_try(void);
 
 /* ---- command flags ---- */
 

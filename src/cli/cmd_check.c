@@ -27,7 +27,7 @@
 
 static const cf_node *server_version(void)
 {
-	cf_client *c = cf_cli_client();
+	cf_client *c = cf_cli_client_try();
 	cf_node *v;
 
 	if (!c || cf_client_do(&v, cf_cli_arena(), c, "GET", "/version", NULL,

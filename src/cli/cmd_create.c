@@ -135,8 +135,10 @@ static int credentials_secret(cf_node *spec, const char *name,
 	if (!cr->username && !cr->password && !cr->ca_file)
 		return 0;
 	if (cr->ca_file && !strncmp(url, "https://", 8) &&
-	    cf_fs_read(&ca, cr->ca_file, 1 << 20) < 0)
+	    cf_fs_read(&ca, cr->ca_file, 1 << 20) < 0) {
+		cf_buf_release(&ca);
 		return cf_cli_fail("unable to read TLS CA file: %s", cf_error_msg());
+	}
 	if (!strncmp(url, "http://", 7))
 		cf_cli_warning("insecure configuration: credentials configured for "
 		    "an HTTP URL");
@@ -212,10 +214,11 @@ static int create_source_git(int argc, char **argv)
 		return cf_cli_fail("url is required");
 	scheme_end = strstr(url, "://");
 	if (!scheme_end || (strncmp(url, "ssh://", 6) &&
-	    strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+	    strncmp(url, "http://", 7) && strncmp(url, "https://", 8) &&
+	    strncmp(url, "file://", 7)))
 		return cf_cli_fail("git URL scheme '%.*s' not supported, can be: "
-		    "ssh, http and https", scheme_end ? (int)(scheme_end - url) : 0,
-		    url);
+		    "ssh, http, https and file", scheme_end ?
+		    (int)(scheme_end - url) : 0, url);
 	if (!branch && !tag && !semver && !commit && !ref_name)
 		return cf_cli_fail("a Git ref is required, use one of the following: "
 		    "--branch, --tag, --commit, --ref-name or --tag-semver");
