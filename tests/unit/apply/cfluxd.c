@@ -283,6 +283,39 @@ TEST(test_apply_cfluxd__parallel_dry_runs_keep_order)
 	cf_arena_release(&a);
 }
 
+/* The definitions stage must be Current before anything else is
+ * applied: a Namespace kept terminating by a finalizer holds the rest
+ * back until the stage times out. */
+TEST(test_apply_cfluxd__definitions_stage_times_out)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_change_set cs;
+	const char *set = "apiVersion: v1\nkind: Namespace\n"
+	    "metadata: {name: doomed, finalizers: [example.com/hold]}\n---\n"
+	    "apiVersion: v1\nkind: ConfigMap\n"
+	    "metadata: {name: later, namespace: default}\n";
+	const char *release = "{\"metadata\":{\"finalizers\":null}}";
+
+	CHECK(server());
+	CHECK_INT(apply(&cs, &a, set, NULL), 0);
+	CHECK_INT(cf_client_delete(NULL, &a, server(), "v1", "Namespace", NULL,
+	    "doomed", NULL), 0);
+	CHECK(get_str(&a, "v1", "Namespace", NULL, "doomed", "metadata",
+	    "deletionTimestamp", NULL));
+	CHECK_INT(cf_client_delete(NULL, &a, server(), "v1", "ConfigMap",
+	    "default", "later", NULL), 0);
+	CHECK_INT(apply(&cs, &a, set, &(cf_apply_opts){
+	    .wait_interval_ms = 100, .wait_timeout_ms = 500 }), CF_ETIMEOUT);
+	CHECK_STR(cf_error_msg(), "timeout waiting for: "
+	    "[Namespace/doomed status: 'Terminating']");
+	CHECK_STR(changes(&a, &cs), "Namespace/doomed unchanged\n");
+	CHECK(!get_str(&a, "v1", "ConfigMap", "default", "later", "metadata",
+	    "name", NULL));
+	CHECK_INT(cf_client_patch(NULL, &a, server(), "v1", "Namespace", NULL,
+	    "doomed", CF_PATCH_MERGE, release, strlen(release), NULL), 0);
+	cf_arena_release(&a);
+}
+
 #define CRD_SET \
 	"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n" \
 	"  namespace: default\nspec:\n  size: 3\n---\n" \
@@ -752,6 +785,7 @@ TEST(test_apply_cfluxd__wait_for_termination)
 TEST_MAIN(T(test_apply_cfluxd__twice_then_one_change),
     T(test_apply_cfluxd__stage_and_kind_order),
     T(test_apply_cfluxd__parallel_dry_runs_keep_order),
+    T(test_apply_cfluxd__definitions_stage_times_out),
     T(test_apply_cfluxd__crd_and_its_resource),
     T(test_apply_cfluxd__dry_run_failure_applies_nothing),
     T(test_apply_cfluxd__immutable_field_needs_force),
