@@ -179,7 +179,9 @@ static int create_source_git(int argc, char **argv)
 	const char *url = NULL, *branch = NULL, *tag = NULL, *semver = NULL;
 	const char *commit = NULL, *ref_name = NULL, *secret = NULL;
 	struct git_creds creds = { 0 };
-	cf_cli_list ignore = { 0 };
+	const char *provider = NULL;
+	bool submodules = false;
+	cf_cli_list ignore = { 0 }, sparse = { 0 };
 	int64_t fetch_timeout = 0;
 	const cf_flag flags[] = {
 		CREATE_COMMON_FLAGS(&cc),
@@ -195,6 +197,9 @@ static int create_source_git(int argc, char **argv)
 		{ "username", 'u', CF_FLAG_STR, &creds.username },
 		{ "password", 'p', CF_FLAG_STR, &creds.password },
 		{ "ca-file", 0, CF_FLAG_STR, &creds.ca_file },
+		{ "provider", 0, CF_FLAG_STR, &provider },
+		{ "recurse-submodules", 0, CF_FLAG_BOOL, &submodules },
+		{ "sparse-checkout-paths", 0, CF_FLAG_LIST, &sparse },
 		{ NULL, 0, 0, NULL },
 	};
 	const cf_cli_kind *k = cf_cli_kind_by_name("GitRepository");
@@ -208,7 +213,18 @@ static int create_source_git(int argc, char **argv)
 	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
 		return 1;
 	if (nargs < 1)
-		return cf_cli_fail("GitRepository source name is required");
+		return cf_cli_fail("name is required");
+	/* flux checks --provider while parsing flags, before anything else. */
+	if (provider && !*provider)
+		return cf_cli_fail("invalid argument \"\" for \"--provider\" flag: no "
+		    "source Git provider given, please specify the Git provider "
+		    "name");
+	if (provider && strcmp(provider, "generic") &&
+	    strcmp(provider, "github") && strcmp(provider, "aws") &&
+	    strcmp(provider, "azure"))
+		return cf_cli_fail("invalid argument \"%s\" for \"--provider\" flag: "
+		    "source Git provider '%s' is not supported, must be one of: "
+		    "generic|github|aws|azure", provider, provider);
 	name = args[0];
 	if (!url || !*url)
 		return cf_cli_fail("url is required");
@@ -222,10 +238,23 @@ static int create_source_git(int argc, char **argv)
 	if (!branch && !tag && !semver && !commit && !ref_name)
 		return cf_cli_fail("a Git ref is required, use one of the following: "
 		    "--branch, --tag, --commit, --ref-name or --tag-semver");
+	if (creds.ca_file && !strncmp(url, "ssh://", 6))
+		return cf_cli_fail("specifying a CA file is not supported for Git "
+		    "over SSH");
 
 	if (!(spec = new_object(&obj, k, name, &cc.labels)))
 		return 1;
 	set_str(spec, "url", url);
+	if (provider)
+		set_str(spec, "provider", provider);
+	if (submodules)
+		cf_node_set(a, spec, "recurseSubmodules", cf_node_bool(a, true));
+	if (sparse.n) {
+		cf_node *seq = cf_node_seq(a);
+		for (size_t i = 0; i < sparse.n; i++)
+			cf_node_push(a, seq, str(sparse.v[i]));
+		cf_node_set(a, spec, "sparseCheckout", seq);
+	}
 	set_str(spec, "interval", cf_cli_duration_str(cc.interval));
 	if (fetch_timeout > 0)
 		set_str(spec, "timeout", cf_cli_duration_str(fetch_timeout));
@@ -430,8 +459,10 @@ static int create_kustomization(int argc, char **argv)
 	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
 		return 1;
 	if (nargs < 1)
-		return cf_cli_fail("Kustomization name is required");
+		return cf_cli_fail("name is required");
 	name = args[0];
+	if (!source || !*source)
+		return cf_cli_fail("source is required");
 	path = safe_relative_path(path);
 	if (!cc.export_)
 		cf_cli_generate("generating Kustomization");

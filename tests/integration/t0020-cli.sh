@@ -96,6 +96,44 @@ spec:
   url: ssh://git@github.com/org/app
 EOF
 
+cat >export-git-sparse.yaml <<\EOF
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: podinfo
+  namespace: default
+spec:
+  ignore: |-
+    .cosign
+    non-existent-dir/
+  interval: 1m0s
+  ref:
+    branch: master
+  sparseCheckout:
+  - .cosign
+  - non-existent-dir/
+  url: https://github.com/stefanprodan/podinfo
+EOF
+
+cat >export-git-provider.yaml <<\EOF
+---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: podinfo
+  namespace: flux-system
+spec:
+  interval: 1m0s
+  provider: github
+  recurseSubmodules: true
+  ref:
+    branch: test
+  secretRef:
+    name: appinfo
+  url: https://github.com/stefanprodan/podinfo
+EOF
+
 cat >export-ks.yaml <<\EOF
 ---
 apiVersion: kustomize.toolkit.fluxcd.io/v1
@@ -242,6 +280,22 @@ test_expect_success 'create source git --export: commit with branch, secret, ign
 	diff -u export-git-full.yaml out
 '
 
+test_expect_success 'create source git --export: ignore and sparse checkout paths' '
+	cflux create source git podinfo -n default --url=https://github.com/stefanprodan/podinfo \
+		--branch=master --ignore-paths .cosign,non-existent-dir/ \
+		--sparse-checkout-paths .cosign,non-existent-dir/ --export >out &&
+	diff -u export-git-sparse.yaml out
+'
+
+test_expect_success 'create source git --export: provider and submodules' '
+	cflux create source git podinfo --url=https://github.com/stefanprodan/podinfo \
+		--provider github --branch=test --interval=1m0s --secret-ref appinfo \
+		--recurse-submodules --export >out &&
+	diff -u export-git-provider.yaml out &&
+	! cflux create source git podinfo --url=https://h/x --provider dummy --branch=test --export 2>err &&
+	expect_eq "$(cat err)" "✗ invalid argument \"dummy\" for \"--provider\" flag: source Git provider '"'dummy'"' is not supported, must be one of: generic|github|aws|azure"
+'
+
 test_expect_success 'create kustomization --export prints what flux prints' '
 	cflux create kustomization podinfo --source=GitRepository/podinfo.flux-system \
 		--path=kustomize --prune=true --interval=5m --target-namespace=default \
@@ -258,12 +312,18 @@ test_expect_success 'create kustomization --export with --wait and an OCI source
 '
 
 test_expect_success 'create refuses bad flags with flux messages and exit 1' '
+	! cflux create source git --url=https://h/x 2>err &&
+	expect_eq "$(cat err)" "✗ name is required" &&
+	! cflux create kustomization my-app --path=./deploy --export 2>err &&
+	expect_eq "$(cat err)" "✗ source is required" &&
 	! cflux create source git x --branch main --export 2>err &&
 	expect_eq "$(cat err)" "✗ url is required" &&
+	! cflux create source git x --url ssh://git@h/x --branch main --ca-file ca.pem 2>err &&
+	expect_eq "$(cat err)" "✗ specifying a CA file is not supported for Git over SSH" &&
 	! cflux create source git x --url git@github.com:org/x --branch main 2>err &&
-	expect_eq "$(cat err)" "✗ git URL scheme '"''"' not supported, can be: ssh, http and https" &&
+	expect_eq "$(cat err)" "✗ git URL scheme '"''"' not supported, can be: ssh, http, https and file" &&
 	! cflux create source git x --url ftp://h/x --branch main 2>err &&
-	expect_eq "$(cat err)" "✗ git URL scheme '"'ftp'"' not supported, can be: ssh, http and https" &&
+	expect_eq "$(cat err)" "✗ git URL scheme '"'ftp'"' not supported, can be: ssh, http, https and file" &&
 	! cflux create source git x --url https://h/x 2>err &&
 	expect_eq "$(cat err)" "✗ a Git ref is required, use one of the following: --branch, --tag, --commit, --ref-name or --tag-semver" &&
 	! cflux create ks x --source HelmRepository/x --export 2>err &&
