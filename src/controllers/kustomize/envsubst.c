@@ -25,9 +25,12 @@
 
 #include <ctype.h>
 #include <fnmatch.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "core/alloc.h"
 #include "core/error.h"
@@ -62,11 +65,54 @@ static void buf_capped(cf_buf *b, const struct es *e)
 	cf_buf_init_capped(b, e->cap);
 }
 
-static bool is_ident(unsigned char c)
+static locale_t utf8_locale;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void utf8_init(void)
 {
-	/* Bytes of multi-byte UTF-8 count as letters (Go accepts Unicode
-	 * letters and digits). */
-	return isalnum(c) || c == '_' || c >= 0x80;
+	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/*
+ * Bytes of the name character at the current position, 0 if there is
+ * none. Go accepts any Unicode letter or digit, so multi-byte characters
+ * are decoded and classified with glibc's C.UTF-8 tables (accepted as is
+ * when that locale is missing); invalid UTF-8 ends the name, as Go's
+ * U+FFFD does.
+ */
+static size_t ident_len(const struct es *e)
+{
+	const unsigned char *p = (const unsigned char *)e->s + e->pos;
+	size_t left = e->len - e->pos, n, i;
+	wchar_t cp;
+
+	if (left == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return isalnum(p[0]) || p[0] == '_' ? 1 : 0;
+	n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC0 ? 2 : 0;
+	if (n == 0 || n > left || p[0] >= 0xF8)
+		return 0;
+	cp = (wchar_t)(p[0] & (0x7F >> n));
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	pthread_once(&utf8_once, utf8_init);
+	if (!utf8_locale)
+		return n;
+	return iswalpha_l((wint_t)cp, utf8_locale) ||
+	    iswdigit_l((wint_t)cp, utf8_locale) ? n : 0;
+}
+
+/* Skip a (possibly empty) name at the current position. */
+static void skip_name(struct es *e)
+{
+	size_t n;
+
+	while ((n = ident_len(e)) > 0)
+		e->pos += n;
 }
 
 /* At "${", the start of an expansion (everywhere but inside a
@@ -543,8 +589,7 @@ static int parse_len(struct es *e, cf_buf *o)
 
 	e->pos++;
 	start = e->pos;
-	while (!eof(e) && is_ident((unsigned char)e->s[e->pos]))
-		e->pos++;
+	skip_name(e);
 	if (e->pos == start)
 		return syntax("bad substitution");
 	if ((err = expect_close(e)) < 0)
@@ -572,8 +617,7 @@ static int parse_func(struct es *e, cf_buf *o)
 		goto done;
 	}
 	name = e->s + e->pos;
-	while (!eof(e) && is_ident((unsigned char)e->s[e->pos]))
-		e->pos++;
+	skip_name(e);
 	nlen = (size_t)(e->s + e->pos - name);
 	if (nlen == 0) {
 		err = syntax("unable to parse variable name");
@@ -581,7 +625,16 @@ static int parse_func(struct es *e, cf_buf *o)
 	}
 	switch (eof(e) ? '\0' : e->s[e->pos]) {
 	case ':':
-		if (e->pos + 1 < e->len && strchr("=-?+", e->s[e->pos + 1]) &&
+		/* Upstream's scanner steps back by the width of the byte
+		 * after the ':' instead of the ':' itself, so when the text
+		 * ends there or a multi-byte character follows, it misses
+		 * the ':' and reports "bad substitution". */
+		if (e->pos + 1 >= e->len ||
+		    (unsigned char)e->s[e->pos + 1] >= 0x80) {
+			err = syntax("bad substitution");
+			break;
+		}
+		if (strchr("=-?+", e->s[e->pos + 1]) &&
 		    e->s[e->pos + 1]) {
 			e->pos += 2;
 			err = parse_default(e, o, name, nlen);

@@ -109,6 +109,9 @@ static const struct row rows[] = {
 	{ "${var/l}", NULL, CF_EINVALID, "bad substitution" },
 	{ "${var:}", NULL, CF_EINVALID, "within function" },
 	{ "${var:=x", NULL, CF_EINVALID, "within function" },
+	{ "${var:", NULL, CF_EINVALID, "bad substitution" },
+	{ "${var:1", NULL, CF_EINVALID, "bad substitution" },
+	{ "${var:\xc3\xa9}", NULL, CF_EINVALID, "bad substitution" },
 	{ "${var^x}", NULL, CF_EINVALID, "bad substitution" },
 	{ "${var#}", NULL, CF_EINVALID, "within function" },
 	/* strict mode: undefined without default; syntax errors win */
