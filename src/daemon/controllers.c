@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "daemon/controllers.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static int connect_client(cf_controllers *cs)
 static int setup_source(cf_controllers *cs)
 {
 	cf_source_ctl *sc = &cs->source;
-	char path[600];
+	char path[600], abs[PATH_MAX];
 
 	if (cs->o.storage_path)
 		snprintf(path, sizeof(path), "%s", cs->o.storage_path);
@@ -63,8 +64,13 @@ static int setup_source(cf_controllers *cs)
 	sc->retention_records = (size_t)(cs->o.retention_records > 0 ?
 	    cs->o.retention_records : 0);
 	sc->retention_ttl_s = cs->o.retention_ttl_s;
-	snprintf(sc->mirror_root, sizeof(sc->mirror_root), "%s/git",
-	    cs->o.data_dir);
+	/* git runs in other directories: the mirrors need an absolute path. */
+	if (!realpath(cs->o.data_dir, abs))
+		return cf_error_os("resolving '%s'", cs->o.data_dir);
+	if ((size_t)snprintf(sc->mirror_root, sizeof(sc->mirror_root),
+	    "%s/git", abs) >= sizeof(sc->mirror_root))
+		return cf_error_set(CF_ERR_INVALID, "data dir path '%s' is too "
+		    "long", abs);
 	snprintf(sc->adv_addr, sizeof(sc->adv_addr), "%s",
 	    cs->o.storage_adv_addr ? cs->o.storage_adv_addr :
 	    cs->o.storage_addr);
