@@ -492,7 +492,13 @@ test_expect_success 'suspend and resume a kustomization; a missing one is report
 	cflux resume ks podinfo --timeout 20s 2>err &&
 	grep -qx "✔ Kustomization podinfo reconciliation completed" err &&
 	cflux suspend source git nope 2>err &&
-	expect_eq "$(cat err)" "✗ GitRepository nope not found in flux-system namespace"
+	expect_eq "$(cat err)" "✗ GitRepository nope not found in flux-system namespace" &&
+	cflux suspend ks --all 2>err &&
+	expect_eq "$(cat err)" "$(printf "► suspending kustomization podinfo in flux-system namespace\n✔ kustomization suspended")" &&
+	cflux resume ks --all --timeout 20s 2>err &&
+	expect_eq "$(tail -1 err)" "✔ applied revision $REV" &&
+	! cflux resume ks 2>err &&
+	expect_eq "$(cat err)" "✗ kustomization name is required"
 '
 
 test_expect_success 'a failing object: create and reconcile exit 1 with its message' '
