@@ -48,6 +48,7 @@ struct ev_item {
 	cf_event_ref ref;            /* strings in a */
 	const char *type, *reason, *message;
 	const char **ann;            /* key, value, ..., NULL; in a */
+	size_t nann;                 /* strings in ann */
 	char stamp[STAMP_MAX];       /* when recorded, seconds */
 	int64_t at_ms;               /* same, monotonic */
 	int64_t unix_ns;             /* for the Event's name */
@@ -178,6 +179,7 @@ void cf_event_ref_of(cf_event_ref *out, const cf_node *obj)
 	out->name = cf_node_getp_str(m, "name", NULL);
 	out->uid = cf_node_getp_str(m, "uid", NULL);
 	out->resource_version = cf_node_getp_str(m, "resourceVersion", NULL);
+	out->annotations = cf_node_get(m, "annotations");
 }
 
 /* ---- recording (caller's thread) ---- */
@@ -213,6 +215,25 @@ static void stamp_now(struct ev_item *it)
 	it->at_ms = now_ms();
 }
 
+/* Flux's alerting metadata: the object's annotations under
+ * CF_EVENT_ANNOTATION_PREFIX travel with each of its events. Copied
+ * first, so that the caller's keys replace them in the Event. */
+static void copy_object_annotations(struct ev_item *it, const cf_node *ann)
+{
+	size_t plen = strlen(CF_EVENT_ANNOTATION_PREFIX);
+
+	if (!cf_node_is(ann, CF_NODE_MAP))
+		return;
+	for (size_t i = 0; i < ann->len; i++) {
+		const cf_pair *p = &ann->v.pairs[i];
+		if (strncmp(p->key, CF_EVENT_ANNOTATION_PREFIX, plen) ||
+		    !cf_node_is(p->val, CF_NODE_STR))
+			continue;
+		it->ann[it->nann++] = cf_arena_strdup(&it->a, p->key);
+		it->ann[it->nann++] = cf_arena_strdup(&it->a, p->val->v.s);
+	}
+}
+
 /* Copy everything the event needs into one item with its own arena:
  * the caller's strings are often a reconcile pass's arena, released long
  * before the writer gets to the item. */
@@ -237,9 +258,11 @@ static struct ev_item *item_new(const cf_event_ref *obj,
 	    utf8_cut(message, CF_EVENT_MESSAGE_MAX));
 	while (annotations && annotations[n] && annotations[n + 1])
 		n += 2;
-	it->ann = cf_arena_zalloc(a, (n + 1) * sizeof(*it->ann));
+	it->ann = cf_arena_zalloc(a, (n + 2 * cf_node_count(obj->annotations)
+	    + 1) * sizeof(*it->ann));
+	copy_object_annotations(it, obj->annotations);
 	for (size_t i = 0; i < n; i++)
-		it->ann[i] = cf_arena_strdup(a, annotations[i]);
+		it->ann[it->nann++] = cf_arena_strdup(a, annotations[i]);
 	stamp_now(it);
 	return it;
 }

@@ -32,7 +32,12 @@ enum cf_event_type {
 /* The involved object (an ObjectReference). Borrowed for the call. */
 typedef struct cf_event_ref {
 	const char *api_version, *kind, *ns, *name, *uid, *resource_version;
+	/* The object's metadata.annotations (may be NULL): those under
+	 * CF_EVENT_ANNOTATION_PREFIX are copied onto its events. */
+	const cf_node *annotations;
 } cf_event_ref;
+
+#define CF_EVENT_ANNOTATION_PREFIX "event.toolkit.fluxcd.io/"
 
 /* Zero means default for every field but component. */
 typedef struct cf_recorder_opts {
@@ -61,8 +66,9 @@ void cf_event_ref_of(cf_event_ref *out, const cf_node *obj);
  * CF_EVENT_REASON_MAX) and a printf message (cut at CF_EVENT_MESSAGE_MAX
  * on a UTF-8 boundary). annotations is NULL or a NULL-terminated list of
  * key, value strings set on the Event, e.g.
- * "source.toolkit.fluxcd.io/revision", "main@sha1:...". Everything is
- * copied; never blocks on the network.
+ * "source.toolkit.fluxcd.io/revision", "main@sha1:..."; they win over
+ * the object's event.toolkit.fluxcd.io/ ones of the same key. Everything
+ * is copied; never blocks on the network.
  */
 void cf_event_recordf(cf_recorder *r, const cf_event_ref *obj,
     enum cf_event_type type, const char *reason,

@@ -2,9 +2,10 @@
 /*
  * The event recorder against a real cfluxd ($CFLUXD): the Event written
  * for a ConfigMap carries the involved object, source, type, reason,
- * message and annotations; a repeat bumps count on the same Event; trace
- * events and events past the spam bucket are not written; long messages
- * are cut.
+ * message and annotations (the caller's and the object's
+ * event.toolkit.fluxcd.io ones); a repeat bumps count on the same Event;
+ * trace events and events past the spam bucket are not written; long
+ * messages are cut.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,15 +17,17 @@
 #include "runtime/events.h"
 #include "test.h"
 
-/* A ConfigMap to hang events on, as the server returned it. */
-static cf_node *make_object(cf_arena *a, cf_client *c, const char *name)
+/* A ConfigMap to hang events on, as the server returned it; meta is
+ * more of its metadata ("" or ",\"annotations\":{...}"). */
+static cf_node *make_object(cf_arena *a, cf_client *c, const char *name,
+    const char *meta)
 {
-	char text[256];
+	char text[512];
 	cf_node *in = NULL, *out = NULL;
 
 	snprintf(text, sizeof(text), "{\"apiVersion\":\"v1\",\"kind\":"
 	    "\"ConfigMap\",\"metadata\":{\"name\":\"%s\",\"namespace\":"
-	    "\"default\"}}", name);
+	    "\"default\"%s}}", name, meta);
 	if (cf_json_parse(&in, a, text, strlen(text), NULL) < 0 ||
 	    cf_client_create(&out, a, c, in, NULL) < 0)
 		return NULL;
@@ -82,7 +85,7 @@ static int fx_setup(struct fx *f, const char *name, int burst)
 	if (!(f->c = fx_cfluxd(NULL, 0)) ||
 	    cf_recorder_new(&f->r, f->c, &(cf_recorder_opts){
 	    .component = "source-controller", .burst = burst }) < 0 ||
-	    !(f->obj = make_object(&f->a, f->c, name)))
+	    !(f->obj = make_object(&f->a, f->c, name, "")))
 		return -1;
 	cf_event_ref_of(&f->ref, f->obj);
 	return 0;
@@ -135,6 +138,31 @@ TEST(test_runtime_events__recorded_with_fields)
 	CHECK(cf_node_getp_str(e, "firstTimestamp", NULL));
 	CHECK_STR(cf_node_getp_str(e, "firstTimestamp", NULL),
 	    cf_node_getp_str(e, "lastTimestamp", NULL));
+	fx_teardown(&f);
+}
+
+TEST(test_runtime_events__object_annotations)
+{
+	const char *ann[] = { "event.toolkit.fluxcd.io/team", "b", NULL };
+	struct fx f;
+	cf_node *e;
+
+	CHECK_INT(fx_setup(&f, "ev-ann-base", 0), 0);
+	CHECK((f.obj = make_object(&f.a, f.c, "ev-ann", ",\"annotations\":{"
+	    "\"event.toolkit.fluxcd.io/env\":\"prod\","
+	    "\"event.toolkit.fluxcd.io/team\":\"a\",\"other/x\":\"y\"}")));
+	cf_event_ref_of(&f.ref, f.obj);
+	cf_event_recordf(f.r, &f.ref, CF_EVENT_NORMAL, "Succeeded", ann,
+	    "applied");
+	CHECK_INT(cf_recorder_flush(f.r, 10000), 0);
+	CHECK_INT(events_for(&e, &f.a, f.c, "ev-ann", NULL), 1);
+	e = cf_node_getp(e, "metadata", "annotations", NULL);
+	CHECK_INT(cf_node_count(e), 2);
+	CHECK_STR(cf_node_getp_str(e, "event.toolkit.fluxcd.io/env", NULL),
+	    "prod");
+	/* The caller's value wins. */
+	CHECK_STR(cf_node_getp_str(e, "event.toolkit.fluxcd.io/team", NULL),
+	    "b");
 	fx_teardown(&f);
 }
 
@@ -242,6 +270,7 @@ TEST(test_runtime_events__needs_component)
 }
 
 TEST_MAIN(T(test_runtime_events__recorded_with_fields),
+    T(test_runtime_events__object_annotations),
     T(test_runtime_events__repeat_bumps_count),
     T(test_runtime_events__trace_only_logged),
     T(test_runtime_events__message_capped),
