@@ -545,8 +545,12 @@ int cf_fetch_artifact(cf_http *h, const char *url, const char *digest,
 			goto done;
 		}
 	}
-	/* Next to dir, so the caller's work area holds everything. */
-	cf_buf_addf(&tmp, "%s.download.XXXXXX", dir);
+	/* Next to dir (not inside it: dir must start empty), so the
+	 * caller's work area holds everything. */
+	cf_buf_adds(&tmp, dir);
+	while (tmp.len > 1 && tmp.buf[tmp.len - 1] == '/')
+		cf_buf_truncate(&tmp, tmp.len - 1);
+	cf_buf_adds(&tmp, ".download.XXXXXX");
 	if ((d.fd = mkostemp(tmp.buf, O_CLOEXEC)) < 0) {
 		err = cf_error_os("cannot create '%s'", tmp.buf);
 		goto done;

@@ -257,6 +257,13 @@ TEST(test_kustomize_fetch__download_verify_unpack)
 	    fresh_dir("good-upper"), NULL), 0);
 	CHECK_INT(cf_fetch_artifact(h, url_of("good.tar.gz"), NULL,
 	    fresh_dir("good-nodigest"), NULL), 0);
+	/* A trailing slash keeps the download outside the target. */
+	{
+		char slash[700];
+		snprintf(slash, sizeof(slash), "%s/", fresh_dir("slash"));
+		CHECK_INT(cf_fetch_artifact(h, url_of("good.tar.gz"), NULL,
+		    slash, NULL), 0);
+	}
 	cf_http_free(h);
 }
 
