@@ -741,8 +741,8 @@ static int health_set(struct pass *p, cf_inventory *set)
 	const cf_node *hc = cf_node_get(p->spec, "healthChecks");
 
 	if (spec_bool(p, "wait")) {
-		*set = p->inv_new;
-		return 1;
+		cf_change_set_health(set, &p->a, &p->cs);
+		return set->len > 0;
 	}
 	for (size_t i = 0; i < cf_node_count(hc); i++) {
 		const cf_node *e = cf_node_at(hc, i);
