@@ -494,14 +494,15 @@ static int on_data(const char *data, size_t len, void *payload)
 
 /* GET url into d->fd; map the status to our codes. */
 static int download(cf_http *h, struct download *d, const char *url,
-    long timeout_ms)
+    const cf_fetch_opts *opts)
 {
 	cf_http_request req = {
 		.url = url,
 		.accept = "*/*",
-		.timeout_ms = timeout_ms,
+		.timeout_ms = opts ? opts->timeout_ms : 0,
 		.on_data = on_data,
 		.payload = d,
+		.cancel = opts ? opts->cancel : NULL,
 	};
 	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
 	int err;
@@ -556,7 +557,7 @@ int cf_fetch_artifact(cf_http *h, const char *url, const char *digest,
 		goto done;
 	}
 	d.path = tmp.buf;
-	if ((err = download(h, &d, url, opts ? opts->timeout_ms : 0)) < 0)
+	if ((err = download(h, &d, url, opts)) < 0)
 		goto done;
 	if (d.ctx && (err = digest_check(d.ctx, hex, digest)) < 0)
 		goto done;

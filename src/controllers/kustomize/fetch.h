@@ -11,6 +11,7 @@
 #ifndef CF_CONTROLLERS_KUSTOMIZE_FETCH_H
 #define CF_CONTROLLERS_KUSTOMIZE_FETCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +29,9 @@ typedef struct cf_fetch_opts {
 	uint64_t max_untar;    /* 0 = CF_FETCH_MAX_UNTAR */
 	uint32_t max_entries;  /* 0 = CF_FETCH_MAX_ENTRIES */
 	long timeout_ms;       /* download; 0 = the session's */
+	/* Set non-zero by another thread to abort the download (shutdown,
+	 * a newer revision); the fetch then fails with CF_ERROR. */
+	const atomic_int *cancel;
 	/* Leave symbolic links out instead of failing (source-controller
 	 * never packs them; other producers might). Hard links, devices
 	 * and FIFOs are always refused. */

@@ -291,6 +291,14 @@ TEST(test_kustomize_fetch__download_errors)
 	    fresh_dir("short"), NULL), CF_EINVALID);
 	CHECK_INT(cf_fetch_artifact(h, "file:///etc/passwd", NULL,
 	    fresh_dir("file"), NULL), CF_EINVALID);
+	/* A cancelled fetch stops before anything is unpacked. */
+	{
+		atomic_int stop = 1;
+		cf_fetch_opts o = { .cancel = &stop };
+		CHECK_INT(cf_fetch_artifact(h, url_of("big.tar.gz"), NULL,
+		    fresh_dir("cancelled"), &o), CF_ERROR);
+		CHECK(!exists(fresh_dir("cancelled")));
+	}
 	/* A directory (the server lists it) is not an artifact. */
 	CHECK_INT(cf_fetch_artifact(h, url_of(""), NULL, fresh_dir("listing"),
 	    NULL), CF_EINVALID);
