@@ -889,6 +889,48 @@ cf_node *cf_cli_get(const cf_cli_kind *k, const char *ns, const char *name)
 	return obj;
 }
 
+const cf_node *cf_cli_server_version(void)
+{
+	cf_client *c = cf_cli_client_try();
+	cf_node *v;
+
+	if (!c || cf_client_do(&v, cf_cli_arena(), c, "GET", "/version", NULL,
+	    NULL, 0, 0) < 0)
+		return NULL;
+	return v;
+}
+
+const cf_node *cf_cli_flux_deployments(void)
+{
+	cf_node *list;
+
+	if (cf_client_list(&list, cf_cli_arena(), cf_cli_client(), "apps/v1",
+	    "Deployment", cf_cli.ns, &(cf_list_opts){
+	    .label_selector = "app.kubernetes.io/part-of=flux" }) < 0)
+		return NULL;
+	return cf_node_get(list, "items");
+}
+
+int cf_cli_merge_patch(const cf_cli_kind *k, const char *ns, const char *name,
+    const char *patch)
+{
+	cf_client *c = cf_cli_client();
+
+	if (!c)
+		return 1;
+	if (cf_client_patch(NULL, cf_cli_arena(), c, k->api_version, k->kind, ns,
+	    name, CF_PATCH_MERGE, patch, strlen(patch), NULL) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	return 0;
+}
+
+bool cf_cli_suspended(const cf_node *obj)
+{
+	const cf_node *s = cf_node_getp(obj, "spec", "suspend", NULL);
+
+	return cf_node_is(s, CF_NODE_BOOL) && s->v.b;
+}
+
 /* promptui's confirm as flux uses it: only y or Y goes ahead, and an
  * empty answer or a closed stdin is a no. */
 bool cf_cli_confirm(const char *question)

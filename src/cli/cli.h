@@ -218,6 +218,18 @@ int cf_cli_parse_kind(int argc, char **argv, const cf_flag *flags,
 /* Get one object; prints flux's error and returns NULL on failure. */
 cf_node *cf_cli_get(const cf_cli_kind *k, const char *ns, const char *name);
 
+/* GET /version; NULL (error message set) when the server cannot be
+ * reached. */
+const cf_node *cf_cli_server_version(void);
+/* The Deployments install created in -n's namespace (labelled
+ * app.kubernetes.io/part-of=flux); NULL when they cannot be listed. */
+const cf_node *cf_cli_flux_deployments(void);
+/* Merge-patch one object of kind k; prints the error and returns 1. */
+int cf_cli_merge_patch(const cf_cli_kind *k, const char *ns,
+    const char *name, const char *patch);
+/* spec.suspend is true. */
+bool cf_cli_suspended(const cf_node *obj);
+
 /* The "y" of a confirmation prompt on stdin (false on EOF or anything
  * else). */
 bool cf_cli_confirm(const char *question);

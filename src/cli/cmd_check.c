@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cflux version and cflux check: what runs where. version prints the
- * client's version and, when the server answers, its /version and the
- * controller images installed in the namespace. check walks flux's
- * checks: the server is reachable and new enough, the controller
- * Deployments (when installed on a cluster; cfluxd runs its controllers
- * in-process) are ready, and every Flux CRD is Established.
+ * cflux check [--pre]: flux's checks. The server is reachable and new
+ * enough, the controller Deployments (when installed on a cluster;
+ * cfluxd runs its controllers in-process) are ready, and every Flux CRD
+ * is Established.
  */
 #include "cli/cmd.h"
 #include "cli/cli.h"
@@ -14,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/error.h"
 
 /*
@@ -24,100 +21,6 @@
 #define MIN_MAJOR 1
 #define MIN_MINOR 32
 #define MIN_TEXT ">=1.32.0-0"
-
-static const cf_node *server_version(void)
-{
-	cf_client *c = cf_cli_client_try();
-	cf_node *v;
-
-	if (!c || cf_client_do(&v, cf_cli_arena(), c, "GET", "/version", NULL,
-	    NULL, 0, 0) < 0)
-		return NULL;
-	return v;
-}
-
-/* The Deployments install created (part-of=flux), or NULL. */
-static const cf_node *flux_deployments(void)
-{
-	cf_node *list;
-
-	if (cf_client_list(&list, cf_cli_arena(), cf_cli_client(), "apps/v1",
-	    "Deployment", cf_cli.ns, &(cf_list_opts){
-	    .label_selector = "app.kubernetes.io/part-of=flux" }) < 0)
-		return NULL;
-	return cf_node_get(list, "items");
-}
-
-/* flux version: "flux: vX" then, from the cluster, what runs there.
- * An unreachable server is a warning, not a failure: the client
- * version is still worth printing. */
-int cf_cmd_version(int argc, char **argv)
-{
-	bool client_only = false;
-	const char *output = "yaml";
-	const cf_flag flags[] = {
-		{ "client", 0, CF_FLAG_BOOL, &client_only },
-		{ "output", 'o', CF_FLAG_STR, &output },
-		{ NULL, 0, 0, NULL },
-	};
-	const char *keys[8], *vals[8];
-	const cf_node *v, *deps;
-	size_t n = 0;
-	char **args;
-	int nargs;
-	bool json;
-
-	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
-		return 1;
-	if (strcmp(output, "yaml") && strcmp(output, "json"))
-		return cf_cli_fail("--output must be json or yaml, not %s", output);
-	json = !strcmp(output, "json");
-	keys[n] = "flux";
-	vals[n++] = "v" CF_VERSION;
-	if (!client_only) {
-		if (!(v = server_version())) {
-			cf_cli_warning("server version unavailable: %s", cf_error_msg());
-		} else {
-			keys[n] = "server";
-			vals[n++] = cf_node_getp_str(v, "gitVersion", NULL);
-			deps = flux_deployments();
-			/* One "name: tag" per controller image, as flux. */
-			for (size_t i = 0; i < cf_node_count(deps) && n < 8; i++) {
-				const char *img = cf_node_getp_str(cf_node_at(
-				    cf_node_getp(cf_node_at(deps, i), "spec",
-				    "template", "spec", "containers", NULL), 0),
-				    "image", NULL);
-				const char *colon = img ? strrchr(img, ':') : NULL;
-				const char *slash = img ? strrchr(img, '/') : NULL;
-				if (!colon || (slash && colon < slash))
-					continue;
-				keys[n] = cf_arena_strndup(cf_cli_arena(),
-				    slash ? slash + 1 : img,
-				    (size_t)(colon - (slash ? slash + 1 : img)));
-				vals[n++] = colon + 1;
-			}
-		}
-	}
-	if (json) {
-		cf_buf b = CF_BUF_INIT;
-		cf_buf_adds(&b, "{\n");
-		for (size_t i = 0; i < n; i++) {
-			cf_buf_adds(&b, "  ");
-			cf_buf_add_json_str(&b, keys[i], strlen(keys[i]));
-			cf_buf_adds(&b, ": ");
-			cf_buf_add_json_str(&b, vals[i] ? vals[i] : "",
-			    vals[i] ? strlen(vals[i]) : 0);
-			cf_buf_adds(&b, i + 1 < n ? ",\n" : "\n");
-		}
-		cf_buf_adds(&b, "}\n");
-		fputs(b.buf, stdout);
-		cf_buf_release(&b);
-	} else {
-		for (size_t i = 0; i < n; i++)
-			printf("%s: %s\n", keys[i], vals[i] ? vals[i] : "");
-	}
-	return 0;
-}
 
 /* "v1.32.4-cflux.0.1.0" meets MIN_*; *shown is it without the "v". */
 static bool version_ok(const char *git, const char **shown)
@@ -135,7 +38,7 @@ static bool version_ok(const char *git, const char **shown)
 
 static bool check_controllers(void)
 {
-	const cf_node *deps = flux_deployments();
+	const cf_node *deps = cf_cli_flux_deployments();
 	bool ok = true;
 
 	if (!cf_node_count(deps)) {
@@ -230,7 +133,7 @@ int cf_cmd_check(int argc, char **argv)
 	cf_cli_action("checking prerequisites");
 	if (!cf_cli_client())
 		return 1;
-	if (!(v = server_version()))
+	if (!(v = cf_cli_server_version()))
 		return cf_cli_fail("Kubernetes API call failed: %s", cf_error_msg());
 	ok = version_ok(cf_node_getp_str(v, "gitVersion", NULL), &shown);
 	if (ok)

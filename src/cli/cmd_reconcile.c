@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cflux reconcile | suspend | resume: the reconcile-request handshake
- * and spec.suspend, as flux does them. reconcile sets the annotation
+ * cflux reconcile: the reconcile-request handshake, as flux does it. It
+ * sets the annotation
  * reconcile.fluxcd.io/requestedAt to the time (RFC3339Nano) with a merge
  * patch, then waits until the controller has copied a new value into
  * status.lastHandledReconcileAt and the object is no longer in progress;
@@ -16,27 +16,6 @@
 #include "core/buf.h"
 #include "core/error.h"
 
-/* Merge-patch one object; prints the error. */
-static int merge_patch(const cf_cli_kind *k, const char *ns, const char *name,
-    const char *patch)
-{
-	cf_client *c = cf_cli_client();
-
-	if (!c)
-		return 1;
-	if (cf_client_patch(NULL, cf_cli_arena(), c, k->api_version, k->kind, ns,
-	    name, CF_PATCH_MERGE, patch, strlen(patch), NULL) < 0)
-		return cf_cli_fail("%s", cf_error_msg());
-	return 0;
-}
-
-/* spec.suspend: flux refuses to reconcile a suspended object. */
-static bool suspended(const cf_node *obj)
-{
-	const cf_node *s = cf_node_getp(obj, "spec", "suspend", NULL);
-
-	return cf_node_is(s, CF_NODE_BOOL) && s->v.b;
-}
 
 /*
  * Request a reconciliation of name and wait for it. quote_msg picks
@@ -53,7 +32,7 @@ static int reconcile_one(const cf_cli_kind *k, const char *ns,
 
 	if (!(obj = cf_cli_get(k, ns, name)))
 		return 1;
-	if (suspended(obj))
+	if (cf_cli_suspended(obj))
 		return cf_cli_fail("resource is suspended");
 	before = cf_node_getp_str(obj, "status", "lastHandledReconcileAt", NULL);
 	cf_cli_action("annotating %s %s in %s namespace", k->kind, name, ns);
@@ -62,7 +41,7 @@ static int reconcile_one(const cf_cli_kind *k, const char *ns,
 	    "{\"reconcile.fluxcd.io/requestedAt\":");
 	cf_buf_add_json_str(&patch, token, strlen(token));
 	cf_buf_adds(&patch, "}}}");
-	rc = merge_patch(k, ns, name, patch.buf);
+	rc = cf_cli_merge_patch(k, ns, name, patch.buf);
 	cf_buf_release(&patch);
 	if (rc)
 		return rc;
@@ -110,7 +89,7 @@ int cf_cmd_reconcile(int argc, char **argv)
 	/* --with-source: the source first, in its own namespace. */
 	if (!(obj = cf_cli_get(k, cf_cli.ns, args[0])))
 		return 1;
-	if (suspended(obj))
+	if (cf_cli_suspended(obj))
 		return cf_cli_fail("resource is suspended");
 	skind = cf_node_getp_str(obj, "spec", "sourceRef", "kind", NULL);
 	sname = cf_node_getp_str(obj, "spec", "sourceRef", "name", NULL);
@@ -122,124 +101,4 @@ int cf_cmd_reconcile(int argc, char **argv)
 	if (reconcile_one(sk, sns && *sns ? sns : cf_cli.ns, sname, true))
 		return 1;
 	return reconcile_one(k, cf_cli.ns, args[0], false);
-}
-
-/* ---- suspend / resume ---- */
-
-/*
- * Patch spec.suspend on each named object (or all in the namespace),
- * logging what it does; the names patched go to *done. Objects that are
- * not there are reported and skipped, as flux does.
- */
-static int set_suspend(const cf_cli_kind *k, char **names, int n, bool all,
-    bool value, const char ***done, int *ndone)
-{
-	cf_client *c = cf_cli_client();
-	const char *verb = value ? "suspending" : "resuming";
-	const char *patch = value ? "{\"spec\":{\"suspend\":true}}" :
-	    "{\"spec\":{\"suspend\":false}}";
-	cf_node *list;
-
-	*ndone = 0;
-	if (!c)
-		return 1;
-	for (int i = 0; i < (all ? 1 : n); i++) {
-		const cf_node *items;
-
-		if (cf_client_list(&list, cf_cli_arena(), c, k->api_version, k->kind,
-		    cf_cli.ns, &(cf_list_opts){ .field_selector = all ? NULL :
-		    cf_arena_printf(cf_cli_arena(), "metadata.name=%s",
-		    names[i]) }) < 0)
-			return cf_cli_fail("%s", cf_error_msg());
-		items = cf_node_get(list, "items");
-		if (!cf_node_count(items)) {
-			if (all)
-				cf_cli_fail("no %s objects found in %s namespace",
-				    k->kind, cf_cli.ns);
-			else
-				cf_cli_fail("%s %s not found in %s namespace", k->kind,
-				    names[i], cf_cli.ns);
-			continue;
-		}
-		{
-			const char **grown = cf_arena_alloc(cf_cli_arena(),
-			    (*ndone + cf_node_count(items)) * sizeof(*grown));
-			if (*ndone)
-				memcpy(grown, *done, *ndone * sizeof(*grown));
-			*done = grown;
-		}
-		for (size_t j = 0; j < cf_node_count(items); j++) {
-			const char *name = cf_node_getp_str(cf_node_at(items, j),
-			    "metadata", "name", NULL);
-			cf_cli_action("%s %s %s in %s namespace", verb, k->human,
-			    name, cf_cli.ns);
-			if (merge_patch(k, cf_cli.ns, name, patch))
-				return 1;
-			cf_cli_success("%s %s", k->human, value ? "suspended" :
-			    "resumed");
-			(*done)[(*ndone)++] = name;
-		}
-	}
-	return 0;
-}
-
-/*
- * suspend and resume share everything but the value written and what
- * follows: resume waits (unless --wait=false) for each object to become
- * Ready again, reporting each one, and fails if any did not.
- */
-static int suspend_resume(int argc, char **argv, bool suspend)
-{
-	bool all = false, wait = true;
-	const cf_flag flags[] = {
-		{ "all", 0, CF_FLAG_BOOL, &all },
-		{ "wait", 0, CF_FLAG_BOOL, &wait },
-		{ NULL, 0, 0, NULL },
-	};
-	const cf_cli_kind *k;
-	const char **done = NULL;
-	char **args;
-	int nargs, ndone, failed = 0;
-
-	if (cf_cli_parse_kind(argc, argv, flags, suspend ?
-	    "cflux suspend source git|kustomization NAME [--all]" :
-	    "cflux resume source git|kustomization NAME [--all] [--wait]",
-	    &k, &args, &nargs))
-		return 1;
-	if (nargs < 1 && !all)
-		return cf_cli_fail("%s name is required", k->human);
-	if (set_suspend(k, args, nargs, all && nargs < 1, suspend, &done,
-	    &ndone))
-		return 1;
-	if (suspend || !wait)
-		return 0;
-	for (int i = 0; i < ndone; i++) {
-		const char *why;
-		cf_node *obj;
-
-		cf_cli_waiting("waiting for %s reconciliation", k->kind);
-		if (cf_cli_wait_ready(&obj, &why, k, cf_cli.ns, done[i], false,
-		    NULL) < 0) {
-			cf_cli_fail("%s %s reconciliation failed: %s", k->kind,
-			    done[i], why);
-			failed++;
-			continue;
-		}
-		cf_cli_success("%s %s reconciliation completed", k->kind, done[i]);
-		cf_cli_success("%s %s", k->success, cf_cli_revision(k, obj));
-	}
-	if (failed)
-		return cf_cli_fail("reconciliation failed for %d %s(s)", failed,
-		    k->kind);
-	return 0;
-}
-
-int cf_cmd_suspend(int argc, char **argv)
-{
-	return suspend_resume(argc, argv, true);
-}
-
-int cf_cmd_resume(int argc, char **argv)
-{
-	return suspend_resume(argc, argv, false);
 }
