@@ -61,7 +61,8 @@ enum fn_id {
 	F_SIZE, F_INT, F_UINT, F_DOUBLE, F_STRING, F_BOOL, F_DYN, F_MATCHES,
 	F_STARTS, F_ENDS, F_CONTAINS, F_LOWER, F_UPPER, F_TRIM, F_REPLACE,
 	F_SPLIT, F_JOIN, F_INDEXOF, F_LASTINDEXOF, F_SUBSTRING, F_CHARAT,
-	F_ORVALUE, F_HASVALUE, F_VALUE,
+	F_ORVALUE, F_HASVALUE, F_VALUE, F_OPT_OF, F_OPT_NONE, F_OPT_NONZERO,
+	F_SETS_CONTAINS, F_SETS_EQUIVALENT, F_SETS_INTERSECTS,
 };
 
 struct ast {
@@ -106,6 +107,13 @@ static const struct fn_def {
 	{ "orValue", F_ORVALUE, false, true, 2, 2 },
 	{ "hasValue", F_HASVALUE, false, true, 1, 1 },
 	{ "value", F_VALUE, false, true, 1, 1 },
+	/* Namespaced: written ns.name(...), found by parse_namespaced. */
+	{ "optional.of", F_OPT_OF, true, false, 1, 1 },
+	{ "optional.none", F_OPT_NONE, true, false, 0, 0 },
+	{ "optional.ofNonZeroValue", F_OPT_NONZERO, true, false, 1, 1 },
+	{ "sets.contains", F_SETS_CONTAINS, true, false, 2, 2 },
+	{ "sets.equivalent", F_SETS_EQUIVALENT, true, false, 2, 2 },
+	{ "sets.intersects", F_SETS_INTERSECTS, true, false, 2, 2 },
 };
 
 static const struct { const char *name; uint8_t kind; uint8_t nargs; }
@@ -557,12 +565,33 @@ static struct ast *make_call(struct parser *p, const char *name, size_t col,
 	return x;
 }
 
+/* The lexer position, to look ahead and come back. */
+struct lex_state {
+	size_t pos, start, slen;
+	int tok;
+	const char *str;
+};
+
+static struct lex_state lex_save(const struct parser *p)
+{
+	struct lex_state l = { p->pos, p->start, p->slen, p->tok, p->str };
+	return l;
+}
+
+static void lex_restore(struct parser *p, const struct lex_state *l)
+{
+	p->pos = l->pos;
+	p->start = l->start;
+	p->slen = l->slen;
+	p->tok = l->tok;
+	p->str = l->str;
+}
+
 /* recv.all(x, p) and friends; p->tok is just past '('. */
 static struct ast *parse_macro(struct parser *p, struct ast *recv,
     const char *name, size_t col, bool *is_macro)
 {
-	size_t save_pos = p->pos, save_start = p->start, save_len = p->slen;
-	int save_tok = p->tok;
+	struct lex_state back = lex_save(p);
 	const char *var;
 	struct ast *x, *args[2];
 	unsigned n = 0;
@@ -577,11 +606,7 @@ static struct ast *parse_macro(struct parser *p, struct ast *recv,
 			*is_macro = true;
 	if (!*is_macro) {
 		/* An ordinary call: rewind to its first argument. */
-		p->pos = save_pos;
-		p->start = save_start;
-		p->tok = save_tok;
-		p->str = var;
-		p->slen = save_len;
+		lex_restore(p, &back);
 		return NULL;
 	}
 	if (p->nbound >= CF_CEL_MAX_DEPTH) {
@@ -710,6 +735,35 @@ static struct ast *parse_map_literal(struct parser *p, size_t col)
 
 /* Literals, parenthesised expressions, list and map literals, names,
  * global calls and the has() macro. */
+/*
+ * "optional.of(x)", "sets.contains(a, b)": a name, a dot, a function of
+ * that namespace and '('. Anything else rewinds and returns NULL, so
+ * "optional" or "sets" can still be variables.
+ */
+static struct ast *parse_namespaced(struct parser *p, const char *ns,
+    size_t col)
+{
+	struct lex_state back = lex_save(p);
+	const struct fn_def *f = NULL;
+	struct ast **args;
+	unsigned n;
+	char full[64];
+
+	next(p);
+	if (p->tok == T_IDENT) {
+		snprintf(full, sizeof(full), "%s.%s", ns, p->str);
+		f = strchr(full, '.') ? find_fn(full, false) : NULL;
+		next(p);
+	}
+	if (!f || p->tok != T_LPAREN) {
+		lex_restore(p, &back);
+		return NULL;
+	}
+	next(p);
+	args = parse_list(p, T_RPAREN, &n);
+	return p->err ? NULL : make_call(p, f->name, col, NULL, args, n);
+}
+
 static struct ast *parse_primary(struct parser *p)
 {
 	size_t col = p->start;
@@ -768,6 +822,10 @@ static struct ast *parse_primary(struct parser *p)
 	case T_IDENT: {
 		const char *name = p->str;
 		next(p);
+		if (p->tok == T_DOT && (x = parse_namespaced(p, name, col)))
+			return x;
+		if (p->err)
+			return NULL;
 		if (accept(p, T_LPAREN)) {
 			if (!strcmp(name, "has")) {
 				x = node(p, A_HAS, col, 1);
@@ -959,6 +1017,7 @@ struct ev {
 };
 
 static int eval(struct ev *e, const struct ast *x, const cf_node **out);
+static int charge(struct ev *e, uint64_t n);
 
 /* An evaluation error: CF_EINVALID with CEL's wording. */
 static int eerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -1692,6 +1751,76 @@ static int to_bool(struct ev *e, const cf_node *v, const cf_node **out)
 
 /* ---- calls ----------------------------------------------------------- */
 
+/* A "zero value" for optional.ofNonZeroValue(). */
+static bool is_zero(const cf_node *v)
+{
+	switch (v->type) {
+	case CF_NODE_NULL:
+		return true;
+	case CF_NODE_BOOL:
+		return !v->v.b;
+	case CF_NODE_INT:
+		return v->v.i == 0;
+	case CF_NODE_FLOAT:
+		return v->v.f == 0;
+	default:
+		return v->len == 0;
+	}
+}
+
+/* True if some element of list a equals x. */
+static bool list_has(const cf_node *a, const cf_node *x)
+{
+	for (uint32_t i = 0; i < a->len; i++)
+		if (equal(a->v.items[i], x))
+			return true;
+	return false;
+}
+
+/* optional.* and sets.* (the sets extension Flux enables). */
+static int call_namespaced(struct ev *e, const struct ast *x,
+    const cf_node *const *v, const cf_node **out)
+{
+	bool r = true;
+	int err;
+
+	switch (x->op) {
+	case F_OPT_OF:
+		*out = optional(e, v[0]);
+		return 0;
+	case F_OPT_NONE:
+		*out = optional(e, NULL);
+		return 0;
+	case F_OPT_NONZERO:
+		*out = optional(e, is_zero(v[0]) ? NULL : v[0]);
+		return 0;
+	}
+	for (int i = 0; i < 2; i++)
+		if (v[i]->type != CF_NODE_SEQ || is_opt(v[i]))
+			return no_overload(x->name, v[0], v[1]);
+	/* Quadratic in the list sizes: charge for it. */
+	if ((err = charge(e, (uint64_t)v[0]->len * v[1]->len / 16)) < 0)
+		return err;
+	switch (x->op) {
+	case F_SETS_INTERSECTS:
+		r = false;
+		for (uint32_t i = 0; i < v[1]->len && !r; i++)
+			r = list_has(v[0], v[1]->v.items[i]);
+		break;
+	case F_SETS_EQUIVALENT:
+		/* Each way round: the first here, the second below. */
+		for (uint32_t i = 0; i < v[0]->len && r; i++)
+			r = list_has(v[1], v[0]->v.items[i]);
+		/* fallthrough */
+	default:
+		for (uint32_t i = 0; i < v[1]->len && r; i++)
+			r = list_has(v[0], v[1]->v.items[i]);
+		break;
+	}
+	*out = cf_node_bool(e->a, r);
+	return 0;
+}
+
 /*
  * A function or method call. Arguments are evaluated first and an error
  * in any of them is the result (functions are strict, unlike && and ||).
@@ -1706,6 +1835,8 @@ static int call(struct ev *e, const struct ast *x, const cf_node **out)
 	for (uint32_t i = 0; i < x->nkids; i++)
 		if ((err = eval(e, x->kids[i], &v[i])) < 0)
 			return err;
+	if (x->op >= F_OPT_OF)
+		return call_namespaced(e, x, v, out);
 	s0 = str_arg(v[0]);
 	s1 = x->nkids > 1 ? str_arg(v[1]) : NULL;
 	switch (x->op) {

@@ -13,8 +13,10 @@
  * patterns), startsWith, endsWith, contains, and from the strings
  * extension lowerAscii, upperAscii, trim, replace, split, join, indexOf,
  * lastIndexOf, substring, charAt; optional values (x.?f, x[?k],
- * orValue, hasValue, value). Not supported: timestamps, durations,
- * bytes as a type, protobuf messages, the sets and encoders extensions.
+ * optional.of, optional.none, optional.ofNonZeroValue, orValue, hasValue,
+ * value); sets.contains, sets.equivalent, sets.intersects. Not supported:
+ * timestamps, durations, bytes as a type, protobuf messages, the encoders
+ * extension, type(), string.format().
  * Errors follow CEL: a missing field or a type mismatch is an error value
  * that && and || may absorb, never a crash.
  */

@@ -273,6 +273,18 @@ static const struct row rows[] = {
 	{ "{'a': 1, 'b': 2}.map(k, k)", "[\"a\",\"b\"]", NULL },
 	{ "[[1, 2], [3]].map(l, l.map(x, x * 2))", "[[2,4],[6]]", NULL },
 	{ "[1, 2].exists(x, [3].exists(y, x + y == 5))", "true", NULL },
+	/* namespaced functions */
+	{ "optional.of(1).value() + optional.none().orValue(2)", "3", NULL },
+	{ "optional.ofNonZeroValue('').hasValue()", "false", NULL },
+	{ "optional.ofNonZeroValue([1]).hasValue()", "true", NULL },
+	{ "sets.contains([1, 2, 3], [3, 1]) && !sets.contains([1], [2])",
+	  "true", NULL },
+	{ "sets.equivalent([1, 2, 2], [2, 1]) && !sets.equivalent([1], [])",
+	  "true", NULL },
+	{ "sets.intersects(status.tags, ['x', 'c'])", "true", NULL },
+	{ "sets.contains(1, [1])", NULL, "no such overload" },
+	{ "sets.union([1], [2])", NULL, "undeclared reference to 'union'" },
+	{ "optional.none(1)", NULL, "wrong number of arguments" },
 	/* functions */
 	{ "size(status.name) == 6 && status.name.size() == 6", "true", NULL },
 	{ "size([1, 2]) + size({'a': 1})", "3", NULL },
