@@ -47,7 +47,9 @@ static int reconcile_one(const cf_cli_kind *k, const char *ns,
 		return rc;
 	cf_cli_success("%s annotated", k->kind);
 	cf_cli_waiting("waiting for %s reconciliation", k->kind);
-	/* A failed attempt is a handled request too: Ready tells. */
+	/* Handled means lastHandledReconcileAt moved on from its old value:
+	 * normally to our token, or to a newer request's, which covers ours
+	 * (flux's rule). A failed attempt is handled too: Ready tells. */
 	if (cf_cli_wait_ready(&obj, &why, k, ns, name, true, before) < 0) {
 		const char *last = cf_node_getp_str(obj, "status",
 		    "lastHandledReconcileAt", NULL);

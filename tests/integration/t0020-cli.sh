@@ -419,7 +419,12 @@ test_expect_success 'get sources git and get kustomizations -A print flux tables
 '
 
 test_expect_success 'get all prints a table per kind, names prefixed with the kind' '
-	cflux get all >out && diff -u get-all.out out
+	cflux get all >out && diff -u get-all.out out &&
+	cflux get sources all >out && head -3 get-all.out | diff -u - out &&
+	cflux get all -A >out &&
+	expect_match "$(head -1 out)" "^NAMESPACE  	NAME                 	REVISION" &&
+	! cflux get all --watch 2>err &&
+	expect_eq "$(cat err)" "✗ expected a single resource type, but found all"
 '
 
 test_expect_success 'get --status-selector and --no-header filter the rows' '
