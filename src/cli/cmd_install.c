@@ -352,19 +352,29 @@ static size_t each_flux_object(void (*fn)(const char *av, const cf_node *o))
 	return n;
 }
 
+/* uninstall --dry-run: the server checks each delete, nothing changes. */
+static bool dry_run;
+
+/* Delete one object and say so, flux's way; a missing one is skipped,
+ * a failure reported and the uninstall goes on. */
+static void delete_one(const char *av, const char *kind, const char *ns,
+    const char *name, const char *id)
+{
+	int err = cf_client_delete(NULL, cf_cli_arena(), cf_cli_client(), av,
+	    kind, ns, name, &(cf_delete_opts){ .dry_run = dry_run });
+
+	if (err == 0)
+		cf_cli_success("%s deleted%s", id, dry_run ? " (dry run)" : "");
+	else if (err != CF_ENOTFOUND)
+		cf_cli_fail("%s: %s", id, cf_error_msg());
+}
+
 static void delete_object(const char *av, const cf_node *o)
 {
-	int err;
-
-	if (cf_node_getp(o, "metadata", "deletionTimestamp", NULL))
-		return;
-	err = cf_client_delete(NULL, cf_cli_arena(), cf_cli_client(), av,
-	    str_at(o, "kind", NULL), str_at(o, "metadata", "namespace"),
-	    str_at(o, "metadata", "name"), NULL);
-	if (err == 0)
-		cf_cli_success("%s deleted", obj_id(o));
-	else if (err != CF_ENOTFOUND)
-		cf_cli_fail("%s: %s", obj_id(o), cf_error_msg());
+	if (!cf_node_getp(o, "metadata", "deletionTimestamp", NULL))
+		delete_one(av, str_at(o, "kind", NULL),
+		    str_at(o, "metadata", "namespace"),
+		    str_at(o, "metadata", "name"), obj_id(o));
 }
 
 static void strip_finalizers(const char *av, const cf_node *o)
@@ -392,38 +402,33 @@ static void delete_manifests(const struct manifests *m, bool crds)
 		const cf_node *o = m->docs[i];
 		const char *kind = str_at(o, "kind", NULL);
 		bool is_crd = !strcmp(kind, "CustomResourceDefinition");
-		int err;
 
 		if (is_crd != crds || !strcmp(kind, "Namespace"))
 			continue;
-		err = cf_client_delete(NULL, cf_cli_arena(), cf_cli_client(),
-		    str_at(o, "apiVersion", NULL), kind,
+		delete_one(str_at(o, "apiVersion", NULL), kind,
 		    str_at(o, "metadata", "namespace"),
-		    str_at(o, "metadata", "name"), NULL);
-		if (err == 0)
-			cf_cli_success("%s deleted", obj_id(o));
-		else if (err != CF_ENOTFOUND)
-			cf_cli_fail("%s: %s", obj_id(o), cf_error_msg());
+		    str_at(o, "metadata", "name"), obj_id(o));
 	}
 }
 
-/* uninstall [--silent] [--keep-namespace]: see the file comment for the
- * order and why. */
+/* uninstall [--silent] [--keep-namespace] [--dry-run]: see the file
+ * comment for the order and why. */
 int cf_cmd_uninstall(int argc, char **argv)
 {
 	bool silent = false, keep_ns = false;
 	const cf_flag flags[] = {
 		{ "silent", 's', CF_FLAG_BOOL, &silent },
 		{ "keep-namespace", 0, CF_FLAG_BOOL, &keep_ns },
+		{ "dry-run", 0, CF_FLAG_BOOL, &dry_run },
 		{ NULL, 0, 0, NULL },
 	};
 	struct manifests m;
 	char **args;
-	int nargs, err;
+	int nargs;
 
 	if (cf_cli_parse(argc, argv, flags, &args, &nargs))
 		return 1;
-	if (!silent && !cf_cli_confirm("Are you sure you want to delete Flux and "
+	if (!silent && !dry_run && !cf_cli_confirm("Are you sure you want to delete Flux and "
 	    "its custom resource definitions"))
 		return cf_cli_fail("aborting");
 	if (!cf_cli_client() || build_manifests(&m))
@@ -435,7 +440,7 @@ int cf_cmd_uninstall(int argc, char **argv)
 	    "namespaces");
 	each_flux_object(delete_object);
 	cf_cli_waiting("waiting for finalizers");
-	if (cf_cli_poll(flux_objects_gone, NULL) != 1) {
+	if (!dry_run && cf_cli_poll(flux_objects_gone, NULL) != 1) {
 		cf_cli_warning("finalizers not handled in time, removing them");
 		cf_cli_action("deleting toolkit.fluxcd.io finalizers in all "
 		    "namespaces");
@@ -446,15 +451,9 @@ int cf_cmd_uninstall(int argc, char **argv)
 	delete_manifests(&m, false);
 	cf_cli_action("deleting toolkit.fluxcd.io custom resource definitions");
 	delete_manifests(&m, true);
-	if (!keep_ns) {
-		err = cf_client_delete(NULL, cf_cli_arena(), cf_cli_client(), "v1",
-		    "Namespace", NULL, cf_cli.ns, NULL);
-		if (err == 0)
-			cf_cli_success("Namespace/%s deleted", cf_cli.ns);
-		else if (err != CF_ENOTFOUND)
-			return cf_cli_fail("Namespace/%s: %s", cf_cli.ns,
-			    cf_error_msg());
-	}
+	if (!keep_ns)
+		delete_one("v1", "Namespace", NULL, cf_cli.ns,
+		    cf_arena_printf(cf_cli_arena(), "Namespace/%s", cf_cli.ns));
 	cf_cli_success("uninstall finished");
 	return 0;
 }

@@ -687,6 +687,12 @@ test_expect_success 'completion prints scripts for bash, zsh and fish' '
 test_expect_success 'uninstall removes Flux objects, components, CRDs and the namespace' '
 	! echo n | cflux uninstall 2>err &&
 	expect_eq "$(tail -1 err)" "✗ aborting" &&
+	cflux uninstall --dry-run 2>err &&
+	grep -qx "✔ Deployment/flux-system/cflux-controllers deleted (dry run)" err &&
+	grep -qx "✔ GitRepository/flux-system/podinfo deleted (dry run)" err &&
+	grep -qx "✔ Namespace/flux-system deleted (dry run)" err &&
+	k get deploy cflux-controllers -n flux-system >/dev/null &&
+	k get gitrepository podinfo -n flux-system >/dev/null &&
 	k patch ks podinfo -n flux-system --type=merge \
 		-p "{\"metadata\":{\"finalizers\":[\"finalizers.fluxcd.io\"]}}" >/dev/null &&
 	cflux create source git stuck --url https://h/stuck --branch main \
