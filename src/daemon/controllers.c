@@ -8,20 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "client/kubeconfig.h"
 #include "controllers/kustomize/kustomization.h"
+#include "controllers/source/artifact_server.h"
 #include "controllers/source/gitrepository.h"
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "runtime/events.h"
+#include "runtime/leader.h"
 #include "runtime/manager.h"
+#include "runtime/probes.h"
 
 struct cf_controllers {
 	cf_controllers_opts o;
-	char *strs[6];
+	char *strs[10];
 	pthread_t thread;
 	atomic_int stop;
 	cf_arena cfg_arena;
@@ -30,7 +35,52 @@ struct cf_controllers {
 	cf_source_ctl source;
 	cf_kzctl kustomize;
 	cf_rest_config *rest;
+	cf_recorder *source_events, *kustomize_events;
+	cf_artifact_server *artifacts;
+	cf_probes *metrics, *health;
+	cf_leader *leader;
+	atomic_int ready;
 };
+
+/* ---- events: the reconcilers' callbacks into the recorders ---- */
+
+static enum cf_event_type event_type(const char *type)
+{
+	return !strcmp(type, "Warning") ? CF_EVENT_WARNING :
+	    !strcmp(type, "Trace") ? CF_EVENT_TRACE : CF_EVENT_NORMAL;
+}
+
+static void source_event(void *payload, const cf_node *obj, const char *type,
+    const char *reason, const char *msg, const char *revision,
+    const char *digest)
+{
+	const char *ann[] = { "source.toolkit.fluxcd.io/revision", revision,
+		"source.toolkit.fluxcd.io/digest", digest, NULL };
+	cf_event_ref ref;
+
+	if (!revision) /* no metadata without an artifact */
+		ann[0] = NULL;
+	else if (!digest)
+		ann[2] = NULL;
+	cf_event_ref_of(&ref, obj);
+	cf_event_recordf(payload, &ref, event_type(type), reason, ann, "%s",
+	    msg);
+}
+
+static void kustomize_event(void *payload, const cf_node *obj,
+    const char *type, const char *reason, const char *msg,
+    const char *revision)
+{
+	const char *ann[] = { "kustomize.toolkit.fluxcd.io/revision", revision,
+		NULL };
+	cf_event_ref ref;
+
+	if (!revision)
+		ann[0] = NULL;
+	cf_event_ref_of(&ref, obj);
+	cf_event_recordf(payload, &ref, event_type(type), reason, ann, "%s",
+	    msg);
+}
 
 static void sleep_ms(long ms)
 {
@@ -71,9 +121,50 @@ static int setup_source(cf_controllers *cs)
 	    "%s/git", abs) >= sizeof(sc->mirror_root))
 		return cf_error_set(CF_ERR_INVALID, "data dir path '%s' is too "
 		    "long", abs);
-	snprintf(sc->adv_addr, sizeof(sc->adv_addr), "%s",
-	    cs->o.storage_adv_addr ? cs->o.storage_adv_addr :
-	    cs->o.storage_addr);
+	cs->artifacts = cf_artifact_server_new(sc->storage,
+	    &(cf_artifact_server_opts){ .listen = cs->o.storage_addr });
+	if (cf_recorder_new(&cs->source_events, cs->client,
+	    &(cf_recorder_opts){ .component = CF_SOURCE_CONTROLLER }) < 0)
+		return CF_ERROR;
+	sc->event = source_event;
+	sc->event_payload = cs->source_events;
+	return 0;
+}
+
+/* Serve artifacts and advertise the address they are served on (the
+ * bound port when --storage-addr asked for port 0). */
+static int start_artifacts(cf_controllers *cs)
+{
+	cf_source_ctl *sc = &cs->source;
+	char bound[300];
+	const char *colon;
+
+	if (cf_artifact_server_start(cs->artifacts) < 0)
+		return cf_error_wrap("artifact server on '%s'",
+		    cs->o.storage_addr);
+	colon = strrchr(cs->o.storage_addr, ':');
+	snprintf(bound, sizeof(bound), "%.*s:%d", colon ?
+	    (int)(colon - cs->o.storage_addr) : 0, cs->o.storage_addr,
+	    cf_artifact_server_port(cs->artifacts));
+	return cf_artifact_adv_addr(sc->adv_addr, sizeof(sc->adv_addr), bound,
+	    cs->o.storage_adv_addr);
+}
+
+static bool is_ready(void *p)
+{
+	return atomic_load(&((cf_controllers *)p)->ready);
+}
+
+static int start_probes(cf_controllers *cs)
+{
+	if (cs->o.metrics_addr && cf_probes_start(&cs->metrics,
+	    &(cf_probes_opts){ .listen = cs->o.metrics_addr,
+	    .ready = is_ready, .payload = cs }) < 0)
+		return cf_error_wrap("--metrics-addr '%s'", cs->o.metrics_addr);
+	if (cs->o.health_addr && cf_probes_start(&cs->health,
+	    &(cf_probes_opts){ .listen = cs->o.health_addr,
+	    .ready = is_ready, .payload = cs }) < 0)
+		return cf_error_wrap("--health-addr '%s'", cs->o.health_addr);
 	return 0;
 }
 
@@ -86,11 +177,54 @@ static int build(cf_controllers *cs)
 	    .watch_label_selector = cs->o.watch_label_selector,
 	    .sync_timeout_ms = 5000 });
 	cf_manager_add(cs->mgr, &cf_gitrepository_controller, &cs->source);
+	if (cf_recorder_new(&cs->kustomize_events, cs->client,
+	    &(cf_recorder_opts){ .component = CF_KUSTOMIZE_CONTROLLER }) < 0)
+		return CF_ERROR;
+	cs->kustomize.event = kustomize_event;
+	cs->kustomize.event_payload = cs->kustomize_events;
 	cs->kustomize.rest = cs->rest;
 	cs->kustomize.local_storage = cf_storage_root(cs->source.storage);
 	cf_manager_add(cs->mgr, &cf_kustomization_controller, &cs->kustomize);
 	cs->kustomize.self = cf_manager_informer(cs->mgr,
 	    &cf_kustomization_controller);
+	return 0;
+}
+
+/* ---- leader election ---- */
+
+static void lost_lease(void *p)
+{
+	cf_controllers *cs = p;
+
+	if (atomic_load(&cs->stop))
+		return;
+	/* Another process may already be reconciling: stop at once, as
+	 * Flux's controllers exit when leadership is lost. */
+	cf_log_error("leader election lost");
+	_exit(1);
+}
+
+/* Without --enable-leader-election this process always leads. */
+static int wait_for_lease(cf_controllers *cs)
+{
+	char name[128];
+
+	if (!cs->o.leader_election)
+		return 0;
+	if (cf_leader_lease_name(name, sizeof(name), "cflux-controllers",
+	    cs->o.watch_label_selector) < 0 ||
+	    cf_leader_new(&cs->leader, cs->client, &(cf_leader_opts){
+	    .ns = cs->o.runtime_namespace ? cs->o.runtime_namespace :
+	    "flux-system", .name = name, .on_stopped = lost_lease,
+	    .payload = cs }) < 0 || cf_leader_start(cs->leader) < 0)
+		return CF_ERROR;
+	cf_log_info("waiting for the Lease '%s'", name);
+	while (!atomic_load(&cs->stop) && !cf_leader_is_leading(cs->leader))
+		cf_leader_wait(cs->leader, 1000);
+	if (atomic_load(&cs->stop))
+		return cf_error_set(CF_ERR_OS, "stopped before leading");
+	cf_log_info("leading with identity '%s'",
+	    cf_leader_identity(cs->leader));
 	return 0;
 }
 
@@ -101,7 +235,8 @@ static void *run(void *p)
 	cf_controllers *cs = p;
 	int err;
 
-	if ((err = build(cs)) < 0) {
+	if ((err = build(cs)) < 0 || (err = start_probes(cs)) < 0 ||
+	    (err = wait_for_lease(cs)) < 0 || (err = start_artifacts(cs)) < 0) {
 		cf_log_error("controllers not started: %s", cf_error_msg());
 		return NULL;
 	}
@@ -111,9 +246,11 @@ static void *run(void *p)
 		cf_log_error("controllers: %s; retrying", cf_error_msg());
 		sleep_ms(1000);
 	}
-	if (!atomic_load(&cs->stop))
+	if (!atomic_load(&cs->stop)) {
+		atomic_store(&cs->ready, 1);
 		cf_log_info("controllers started: source-controller "
 		    "(GitRepository), kustomize-controller (Kustomization)");
+	}
 	return NULL;
 }
 
@@ -134,6 +271,9 @@ int cf_controllers_start(cf_controllers **out, const cf_controllers_opts *o)
 	    "127.0.0.1:9090");
 	cs->o.storage_adv_addr = keep(cs, 4, o->storage_adv_addr);
 	cs->o.watch_label_selector = keep(cs, 5, o->watch_label_selector);
+	cs->o.metrics_addr = keep(cs, 6, o->metrics_addr);
+	cs->o.health_addr = keep(cs, 7, o->health_addr);
+	cs->o.runtime_namespace = keep(cs, 8, o->runtime_namespace);
 	cs->cfg_arena = (cf_arena)CF_ARENA_INIT;
 	if (pthread_create(&cs->thread, NULL, run, cs) != 0) {
 		cf_controllers_stop(cs);
@@ -152,6 +292,12 @@ void cf_controllers_stop(cf_controllers *cs)
 		pthread_join(cs->thread, NULL);
 	if (cs->mgr)
 		cf_manager_free(cs->mgr);
+	cf_artifact_server_free(cs->artifacts);
+	cf_recorder_free(cs->source_events);
+	cf_recorder_free(cs->kustomize_events);
+	cf_probes_stop(cs->metrics);
+	cf_probes_stop(cs->health);
+	cf_leader_free(cs->leader); /* releases the Lease */
 	cf_storage_free(cs->source.storage);
 	cf_client_free(cs->client);
 	cf_arena_release(&cs->cfg_arena);

@@ -4,6 +4,9 @@
  * the kubeconfig the daemon wrote, one runtime manager, artifact storage
  * and every reconciler that exists. Started on its own thread so the API
  * server's loop can come up first; stopped gracefully on SIGTERM.
+ * With leader election the workers and the artifact server run only
+ * while this process holds the Lease; losing it ends the process, as
+ * Flux's controllers do.
  */
 #ifndef CF_DAEMON_CONTROLLERS_H
 #define CF_DAEMON_CONTROLLERS_H
@@ -20,6 +23,10 @@ typedef struct cf_controllers_opts {
 	int concurrent;               /* 0: Flux's per-controller default */
 	double qps;                   /* --kube-api-qps; 0: none (see .c) */
 	int burst;                    /* --kube-api-burst; 0: 300 */
+	const char *metrics_addr;     /* /metrics, /healthz, /readyz; NULL: off */
+	const char *health_addr;      /* /healthz, /readyz; NULL: off */
+	int leader_election;          /* --enable-leader-election */
+	const char *runtime_namespace; /* the Lease's; NULL: flux-system */
 	long retention_records;       /* 0: 2 */
 	long retention_ttl_s;         /* 0: 60 */
 } cf_controllers_opts;

@@ -13,6 +13,8 @@
 #include "daemon/controllers.h"
 #include "daemon/datadir.h"
 
+#include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -36,13 +38,29 @@ extern const char cf_flux_crds[];
 extern const size_t cf_flux_crds_len;
 
 static volatile sig_atomic_t stopping;
+static sem_t stop_sem;
+static cf_controllers *running_ctls;
 
+/* Only async-signal-safe work here: the shutdown thread does the rest. */
 static void on_signal(int sig)
 {
 	(void)sig;
 	stopping = 1;
+	sem_post(&stop_sem);
+}
+
+/* Controllers stop first, while the API server still answers them (they
+ * release the Lease and finish their keys), then the server. */
+static void *shutdown_thread(void *p)
+{
+	(void)p;
+	while (sem_wait(&stop_sem) < 0)
+		;
+	cf_controllers_stop(running_ctls);
+	running_ctls = NULL;
 	if (running)
 		cf_apiserver_stop(running);
+	return NULL;
 }
 
 static int start_controllers(struct config *c, cf_controllers **out)
@@ -52,6 +70,7 @@ static int start_controllers(struct config *c, cf_controllers **out)
 	snprintf(kc, sizeof(kc), "%s/kubeconfig", c->data_dir);
 	c->ctl.kubeconfig = c->kubeconfig ? c->kubeconfig : kc;
 	c->ctl.data_dir = c->data_dir;
+	c->ctl.runtime_namespace = getenv("RUNTIME_NAMESPACE");
 	return cf_controllers_start(out, &c->ctl);
 }
 
@@ -84,6 +103,11 @@ static int usage(FILE *f)
 	      "  --listen HOST:PORT  API server address (default 127.0.0.1:6443;\n"
 	      "                      port 0 picks a free one, see DIR/kubeconfig)\n"
 	      "  --no-controllers    run the API server alone\n"
+	      "  --metrics-addr ADDR, --health-addr ADDR\n"
+	      "                      serve /metrics, /healthz, /readyz (default: off)\n"
+	      "  --enable-leader-election  reconcile only while holding the Lease\n"
+	      "                      cflux-controllers-leader-election in\n"
+	      "                      $RUNTIME_NAMESPACE (default flux-system)\n"
 	      "  --kube-api-qps N, --kube-api-burst N\n"
 	      "                      client-side limit (default: none)\n"
 	      "  --kubeconfig FILE   run the controllers alone, against the\n"
@@ -154,6 +178,12 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->data_dir = v;
 		else if ((v = flag_value(argc, argv, &i, "--listen")))
 			c->listen = v;
+		else if ((v = flag_value(argc, argv, &i, "--metrics-addr")))
+			c->ctl.metrics_addr = v;
+		else if ((v = flag_value(argc, argv, &i, "--health-addr")))
+			c->ctl.health_addr = v;
+		else if (!strcmp(argv[i], "--enable-leader-election"))
+			c->ctl.leader_election = 1;
 		else if ((v = flag_value(argc, argv, &i, "--kube-api-qps")))
 			c->ctl.qps = (double)parse_long("--kube-api-qps", v);
 		else if ((v = flag_value(argc, argv, &i, "--kube-api-burst")))
@@ -208,6 +238,7 @@ int main(int argc, char **argv)
 	cf_apiserver *srv;
 	cf_controllers *ctls = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_t stopper;
 	int err;
 
 	parse_args(&c, argc, argv);
@@ -243,13 +274,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	running = srv;
+	running_ctls = ctls;
+	sem_init(&stop_sem, 0, 0);
+	if (pthread_create(&stopper, NULL, shutdown_thread, NULL) != 0) {
+		cf_log_error("cannot start the shutdown thread");
+		return 1;
+	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	cf_log(CF_LOG_INFO, "API server listening", "url", cf_apiserver_url(srv),
 	    "kubeconfig", c.data_dir, (const char *)NULL);
 	err = cf_apiserver_run(srv);
+	if (!stopping) /* the loop ended on its own: stop the rest too */
+		sem_post(&stop_sem);
+	pthread_join(stopper, NULL);
 	running = NULL;
-	cf_controllers_stop(ctls);
 	cf_apiserver_free(srv);
 	cf_log(CF_LOG_INFO, "stopped", (const char *)NULL);
 	return err < 0 ? 1 : 0;

@@ -71,6 +71,26 @@ test_expect_success 'a file:// repository becomes an artifact with Flux revision
 	expect_eq "$(field local "{.metadata.finalizers[0]}")" finalizers.fluxcd.io
 '
 
+test_expect_success 'the artifact URL serves the file with the advertised digest' '
+	url=$(field local "{.status.artifact.url}") &&
+	expect_match "$url" "^http://127.0.0.1:[1-9][0-9]*/gitrepository/default/local/" &&
+	got=$(curl -sf "$url" | sha256sum | cut -d" " -f1) &&
+	expect_eq "sha256:$got" "$(field local "{.status.artifact.digest}")" &&
+	code=$(curl -s -o /dev/null -w "%{http_code}" --path-as-is "${url%%/gitrepository/*}/../../etc/passwd") &&
+	test "$code" = 403 -o "$code" = 404
+'
+
+test_expect_success 'a NewArtifact event names the revision' '
+	for i in $(seq 50); do
+		k get events --field-selector involvedObject.name=local \
+			-o jsonpath="{.items[*].reason}" | grep -q NewArtifact && break
+		sleep 0.1
+	done &&
+	ev=$(k get events --field-selector involvedObject.name=local,reason=NewArtifact \
+		-o jsonpath="{.items[0].message} {.items[0].source.component} {.items[0].metadata.annotations.source\.toolkit\.fluxcd\.io/revision}") &&
+	expect_eq "$ev" "stored artifact for revision '"'"'main@sha1:$(head_of)'"'"' source-controller main@sha1:$(head_of)"
+'
+
 test_expect_success 'the artifact holds the tree minus the default ignore rules' '
 	path=$(field local "{.status.artifact.path}") &&
 	expect_eq "$(tar -tzf "$CF_DATA/storage/$path" | sort | tr "\n" " ")" "apps/ apps/cm.yaml "

@@ -95,9 +95,12 @@ static void event(struct pass *p, const char *type, const char *reason,
 	enum cf_log_level lvl = !strcmp(type, "Warning") ? CF_LOG_ERROR :
 	    CF_LOG_INFO;
 
-	cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name, msg);
-	if (p->kc->event)
-		p->kc->event(p->kc->event_payload, p->obj, type, reason, msg,
+	if (!p->kc->event) {
+		cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name,
+		    msg);
+		return;
+	}
+	p->kc->event(p->kc->event_payload, p->obj, type, reason, msg,
 		    p->revision);
 }
 
@@ -239,9 +242,15 @@ static cf_result step_finalizer(struct pass *p)
 			    "removing finalizer: %s", cf_error_msg());
 		return cf_result_done();
 	}
-	if (!has_finalizer(p->obj) && patch_finalizers(p, true) < 0)
-		return cf_result_failed("PatchOperationFailed",
-		    "adding finalizer: %s", cf_error_msg());
+	if (!has_finalizer(p->obj)) {
+		/* As Flux: add it, then start over on the object the API
+		 * server returns, so no pass works from a stale copy. */
+		p->skip_status = true;
+		if (patch_finalizers(p, true) < 0)
+			return cf_result_failed("PatchOperationFailed",
+			    "adding finalizer: %s", cf_error_msg());
+		return cf_result_requeue(1);
+	}
 	return cf_result_ok();
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "controllers/source/artifact_server.h"
 #include "controllers/source/git.h"
 #include "controllers/source/ignore.h"
 #include "core/base64.h"
@@ -92,9 +93,12 @@ static void event(struct pass *p, const char *type, const char *reason,
 	enum cf_log_level lvl = !strcmp(type, "Warning") ? CF_LOG_ERROR :
 	    !strcmp(type, "Trace") ? CF_LOG_DEBUG : CF_LOG_INFO;
 
-	cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name, msg);
-	if (p->sc->event && strcmp(type, "Trace"))
-		p->sc->event(p->sc->event_payload, p->obj, type, reason, msg,
+	if (!p->sc->event) {
+		cf_logf(lvl, "%s '%s/%s': %s", KIND, p->key->ns, p->key->name,
+		    msg);
+		return;
+	}
+	p->sc->event(p->sc->event_payload, p->obj, type, reason, msg,
 		    rev, dig);
 }
 
@@ -110,17 +114,6 @@ static int64_t jittered(const struct pass *p)
 	if (span <= 0)
 		return p->interval_ms;
 	return p->interval_ms - span + (int64_t)(drand48() * 2 * (double)span);
-}
-
-static void artifact_url(char *out, size_t n, const char *adv,
-    const char *rel)
-{
-	if (!strncmp(adv, "http://", 7) || !strncmp(adv, "https://", 8))
-		snprintf(out, n, "%s%s%s", adv,
-		    adv[strlen(adv) - 1] == '/' ? "" : "/", rel);
-	else
-		snprintf(out, n, "http://%s/%s", *adv ? adv : "localhost",
-		    rel);
 }
 
 /* A failure: the condition, Reconciling with retry, a Warning event. */
@@ -237,9 +230,15 @@ static cf_result step_finalizer(struct pass *p)
 		    p->key->ns, p->key->name);
 		return cf_result_done();
 	}
-	if (!has_finalizer(p->obj) && patch_finalizers(p, true) < 0)
-		return cf_result_failed("PatchOperationFailed",
-		    "adding finalizer: %s", cf_error_msg());
+	if (!has_finalizer(p->obj)) {
+		/* As Flux: add it, then start over on the object the API
+		 * server returns, so no pass works from a stale copy. */
+		p->skip_status = true;
+		if (patch_finalizers(p, true) < 0)
+			return cf_result_failed("PatchOperationFailed",
+			    "adding finalizer: %s", cf_error_msg());
+		return cf_result_requeue(1);
+	}
 	return cf_result_ok();
 }
 
@@ -521,7 +520,7 @@ static void set_artifact(struct pass *p, const cf_artifact_file *af)
 	char url[1024], now[32];
 
 	cf_cond_now(now);
-	artifact_url(url, sizeof(url), p->sc->adv_addr, af->path);
+	cf_artifact_url(url, sizeof(url), p->sc->adv_addr, af->path);
 	cf_node_set(&p->a, art, "digest", cf_node_str(&p->a, af->digest));
 	cf_node_set(&p->a, art, "lastUpdateTime", cf_node_str(&p->a, now));
 	cf_node_set(&p->a, art, "path", cf_node_str(&p->a, af->path));
