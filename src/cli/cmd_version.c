@@ -65,14 +65,24 @@ int cf_cmd_version(int argc, char **argv)
 	}
 	if (json) {
 		cf_buf b = CF_BUF_INIT;
-		cf_buf_adds(&b, "{\n");
+		size_t order[8];
+
+		/* json.MarshalIndent of a Go map: keys sorted, two spaces. */
 		for (size_t i = 0; i < n; i++) {
+			size_t j = i;
+			for (; j > 0 && strcmp(keys[order[j - 1]], keys[i]) > 0; j--)
+				order[j] = order[j - 1];
+			order[j] = i;
+		}
+		cf_buf_adds(&b, "{\n");
+		for (size_t o = 0; o < n; o++) {
+			size_t i = order[o];
 			cf_buf_adds(&b, "  ");
 			cf_buf_add_json_str(&b, keys[i], strlen(keys[i]));
 			cf_buf_adds(&b, ": ");
 			cf_buf_add_json_str(&b, vals[i] ? vals[i] : "",
 			    vals[i] ? strlen(vals[i]) : 0);
-			cf_buf_adds(&b, i + 1 < n ? ",\n" : "\n");
+			cf_buf_adds(&b, o + 1 < n ? ",\n" : "\n");
 		}
 		cf_buf_adds(&b, "}\n");
 		fputs(b.buf, stdout);

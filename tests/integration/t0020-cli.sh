@@ -367,7 +367,9 @@ test_expect_success 'check and version see the installed controllers' '
 	grep -qx "✔ cflux-controllers: deployment ready" err &&
 	grep -qx "► ghcr.io/cflux/cflux-controllers:v0.1.0" err &&
 	cflux version >out &&
-	expect_eq "$(sed -n 3p out)" "cflux-controllers: v0.1.0"
+	expect_eq "$(sed -n 3p out)" "cflux-controllers: v0.1.0" &&
+	cflux version -o json >out &&
+	expect_eq "$(sed -n 2,3p out)" "$(printf "  \"cflux-controllers\": \"v0.1.0\",\n  \"flux\": \"v0.1.0\",")"
 '
 
 # ---- create, get ----
