@@ -2286,6 +2286,30 @@ int cf_cel_eval_bool(bool *out, const cf_cel *p, const cf_node *activation)
 	return err;
 }
 
+/* ---- readyExpr ------------------------------------------------------- */
+
+static const char *const ready_vars[] = { "dep", "self", NULL };
+
+int cf_cel_ready_compile(cf_cel **p, const char *expr)
+{
+	return cf_cel_compile(p, expr, ready_vars);
+}
+
+int cf_cel_ready_eval(bool *out, const cf_cel *p, const cf_node *dep,
+    const cf_node *self)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_node *act = cf_node_map(&a);
+	int err;
+
+	/* Borrowed: the activation only points at the two objects. */
+	cf_node_set(&a, act, "dep", (cf_node *)dep);
+	cf_node_set(&a, act, "self", (cf_node *)self);
+	err = cf_cel_eval_bool(out, p, act);
+	cf_arena_release(&a);
+	return err;
+}
+
 /* ---- healthCheckExprs ------------------------------------------------ */
 
 int cf_cel_health_compile(cf_cel_health *h, const char *current,

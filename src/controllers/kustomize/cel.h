@@ -69,6 +69,17 @@ int cf_cel_eval(cf_node **out, const cf_cel *p, const cf_node *activation,
  * ("failed to evaluate CEL expression as boolean: '<expr>'"). */
 int cf_cel_eval_bool(bool *out, const cf_cel *p, const cf_node *activation);
 
+/* ---- dependsOn readyExpr ------------------------------------------- */
+
+/* Compile a readyExpr: the variables are dep and self, nothing else.
+ * Errors as cf_cel_compile(); Flux treats them as terminal (Stalled). */
+int cf_cel_ready_compile(cf_cel **p, const char *expr);
+
+/* Evaluate a readyExpr with dep (the dependency) and self (the object
+ * being reconciled) bound. Errors as cf_cel_eval_bool(). */
+int cf_cel_ready_eval(bool *out, const cf_cel *p, const cf_node *dep,
+    const cf_node *self);
+
 /* ---- healthCheckExprs (RFC 0009) ----------------------------------- */
 
 enum cf_cel_status {

@@ -110,6 +110,24 @@ TEST(test_kustomize_cel__flux_ready_expr_examples)
 	CHECK_INT(truth("status.observedGeneration >= 0", ready_vars, act),
 	    -1);
 	CHECK(strstr(cf_error_msg(), "undeclared reference to 'status'"));
+
+	/* The same through the readyExpr helpers. */
+	{
+		cf_cel *p;
+		bool ok = true;
+		CHECK_INT(cf_cel_ready_compile(&p, hr), 0);
+		CHECK_INT(cf_cel_ready_eval(&ok, p, dep, self), 0);
+		CHECK(!ok); /* dep's generation moved on above */
+		CHECK_INT(cf_cel_ready_eval(&ok, p, self, self), 0);
+		CHECK(ok);
+		cf_cel_free(p);
+		CHECK_INT(cf_cel_ready_compile(&p, "x.status"), CF_EINVALID);
+		CHECK_INT(cf_cel_ready_compile(&p, "dep.status.x.exists(x, "
+		    "x == self.metadata.name)"), 0);
+		CHECK_INT(cf_cel_ready_eval(&ok, p, dep, self), CF_EINVALID);
+		CHECK(strstr(cf_error_msg(), "no such key: x"));
+		cf_cel_free(p);
+	}
 	cf_arena_release(&a);
 }
 
