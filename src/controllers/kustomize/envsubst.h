@@ -7,8 +7,9 @@
  * forms: ${var} ${#var} ${var^} ${var^^} ${var,} ${var,,} ${var:n}
  * ${var:n:len} ${var#p} ${var##p} ${var%p} ${var%%p} ${var=d} ${var:=d}
  * ${var:-d} ${var/p/r} ${var//p/r} ${var/#p/r} ${var/%p/r}; ${var:+x} and
- * ${var:?x} behave like ${var:-x}, as upstream. Gathering the variables
- * from ConfigMaps and Secrets is the controller's job.
+ * ${var:?x} behave like ${var:-x}, and ${var-d} ${var+d} are syntax
+ * errors, as upstream (whatever bash does). Gathering the variables from
+ * ConfigMaps and Secrets is the controller's job.
  */
 #ifndef CF_CONTROLLERS_KUSTOMIZE_ENVSUBST_H
 #define CF_CONTROLLERS_KUSTOMIZE_ENVSUBST_H
