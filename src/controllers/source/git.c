@@ -648,7 +648,10 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 	env_add(c, "GIT_LITERAL_PATHSPECS=1");
 	env_add(c, "LANG=C");
 	env_add(c, "LC_ALL=C");
-	env_add(c, "GIT_INDEX_FILE=%s/index", c->tmp);
+	if (o->index_file)
+		env_add(c, "GIT_INDEX_FILE=%s", o->index_file);
+	else
+		env_add(c, "GIT_INDEX_FILE=%s/index", c->tmp);
 
 	/* Configuration that would otherwise come from files. */
 	cfg[ncfg].k = "credential.helper", cfg[ncfg++].v = "";
@@ -1364,6 +1367,45 @@ int cf_git_export(const char *mirror, const char *commit, const char *dest,
     const char *const *sparse, size_t nsparse, const cf_git_opts *opts)
 {
 	return export_at(mirror, commit, dest, sparse, nsparse, opts, 0);
+}
+
+int cf_git_update_tree(const char *mirror, const char *commit,
+    const char *dest, const cf_git_opts *opts)
+{
+	struct gitctx c;
+	cf_buf gd = CF_BUF_INIT, wt = CF_BUF_INIT;
+	const char *args[16];
+	size_t na = 0;
+	int error;
+
+	if (!opts || !opts->index_file)
+		return cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+		    "updating a work tree needs an index file");
+	if ((error = ctx_init(&c, NULL, opts)) < 0)
+		goto done;
+	snprintf(c.url, sizeof(c.url), "%s", "mirror");
+	if (!is_hex40(commit)) {
+		error = cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+		    "invalid commit '%.64s'", commit);
+		goto done;
+	}
+	if ((error = cf_fs_mkdirs(dest)) < 0)
+		goto done;
+	cf_buf_addf(&gd, "--git-dir=%s", mirror);
+	cf_buf_addf(&wt, "--work-tree=%s", dest);
+	args[na++] = gd.buf;
+	args[na++] = wt.buf;
+	args[na++] = "read-tree";
+	args[na++] = "--reset";
+	args[na++] = "-u";
+	args[na++] = commit;
+	args[na] = NULL;
+	error = git_do(&c, NULL, "updating the work tree", args);
+done:
+	ctx_release(&c);
+	cf_buf_release(&gd);
+	cf_buf_release(&wt);
+	return error;
 }
 
 /* ---- submodules -------------------------------------------------------

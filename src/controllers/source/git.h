@@ -28,6 +28,9 @@ typedef struct cf_git_opts {
 	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
 	size_t max_output;           /* 0: 16 MiB of stdout per command */
 	const char *git_path;        /* NULL: /usr/bin/git */
+	/* A persistent index for cf_git_update_tree (owned by the caller;
+	 * NULL: a throw-away one per command). */
+	const char *index_file;
 	int recurse_submodules;      /* fetch/export submodules (Flux's
 	                              * recurseSubmodules) */
 } cf_git_opts;
@@ -70,6 +73,15 @@ int cf_git_fetch(cf_git_resolved *out, const char *mirror, const char *url,
  * their directories too (CF_ENOTFOUND if one was not fetched). */
 int cf_git_export(const char *mirror, const char *commit, const char *dest,
     const char *const *sparse, size_t nsparse, const cf_git_opts *opts);
+
+/* Bring dest, a work tree kept between calls with opts->index_file as
+ * its index, to commit: only changed files are written and files the
+ * commit no longer has are removed (git read-tree --reset -u), so a
+ * one-file commit costs one file, not the whole tree. dest is created if
+ * missing. No submodules, no sparse paths (use cf_git_export). On error
+ * the caller should remove dest and the index and start over. */
+int cf_git_update_tree(const char *mirror, const char *commit,
+    const char *dest, const cf_git_opts *opts);
 
 /* Copy url to out without userinfo, query or fragment, for logs and
  * messages; truncated to n. Returns out. */

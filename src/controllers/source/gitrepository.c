@@ -68,7 +68,8 @@ struct pass {
 	const char *url;
 	char safe_url[512];
 	char mirror[PATH_MAX];
-	char work[PATH_MAX];
+	char work[PATH_MAX];     /* a throw-away export (sparse, submodules) */
+	char tree[PATH_MAX];     /* or the kept work tree */
 	bool unchanged;          /* remote at the stored revision */
 	bool skip_status;        /* deleted or suspended: write nothing */
 	bool new_artifact;
@@ -222,6 +223,12 @@ static cf_result step_finalizer(struct pass *p)
 			    "removing artifacts: %s", cf_error_msg());
 		mirror_path(p);
 		cf_fs_remove_tree(p->mirror);
+		snprintf(p->tree, sizeof(p->tree), "%.*s.tree",
+		    (int)(strlen(p->mirror) - 4), p->mirror);
+		cf_fs_remove_tree(p->tree);
+		snprintf(p->tree, sizeof(p->tree), "%.*s.index",
+		    (int)(strlen(p->mirror) - 4), p->mirror);
+		unlink(p->tree);
 		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
 		if (patch_finalizers(p, false) < 0)
 			return cf_result_failed("PatchOperationFailed",
@@ -483,6 +490,27 @@ static cf_result step_checkout(struct pass *p)
 	return cf_result_ok();
 }
 
+/* The work tree kept beside the mirror: a new commit rewrites only the
+ * files it changed. Rebuilt from scratch once if git refuses it. */
+static int update_kept_tree(struct pass *p)
+{
+	char index[PATH_MAX + 8];
+	cf_git_opts o = p->gopts;
+	int err;
+
+	snprintf(p->tree, sizeof(p->tree), "%.*s.tree",
+	    (int)(strlen(p->mirror) - 4), p->mirror);
+	snprintf(index, sizeof(index), "%.*s.index",
+	    (int)(strlen(p->mirror) - 4), p->mirror);
+	o.index_file = index;
+	if ((err = cf_git_update_tree(p->mirror, p->res.commit, p->tree,
+	    &o)) == 0)
+		return 0;
+	cf_fs_remove_tree(p->tree);
+	unlink(index);
+	return cf_git_update_tree(p->mirror, p->res.commit, p->tree, &o);
+}
+
 static cf_result step_export(struct pass *p)
 {
 	const cf_node *sp = cf_node_get(p->spec, "sparseCheckout");
@@ -492,6 +520,13 @@ static cf_result step_export(struct pass *p)
 
 	if (p->unchanged)
 		return cf_result_ok();
+	if (!cf_node_count(sp) && !p->gopts.recurse_submodules) {
+		if (update_kept_tree(p) < 0)
+			return fail(p, C_FETCH, "GitOperationFailed", "failed "
+			    "to checkout and determine revision: %s",
+			    cf_error_msg());
+		return cf_result_ok();
+	}
 	for (size_t i = 0; i < cf_node_count(sp) && n < 64; i++)
 		if (cf_node_as_str(cf_node_at(sp, i)))
 			dirs[n++] = cf_node_as_str(cf_node_at(sp, i));
@@ -563,15 +598,16 @@ static cf_result step_archive(struct pass *p)
 
 	if (p->unchanged)
 		return cf_result_ok();
-	if ((err = cf_ignore_load_tree(&ig, p->work, spec_str(p, "ignore")))
-	    < 0)
+	const char *dir = p->work[0] ? p->work : p->tree;
+
+	if ((err = cf_ignore_load_tree(&ig, dir, spec_str(p, "ignore"))) < 0)
 		return fail(p, C_STORAGE, "SourceIgnoreError", "failed to "
 		    "load ignore rules: %s", cf_error_msg());
 	snprintf(file, sizeof(file), "%s.tar.gz", p->res.commit);
 	err = cf_storage_artifact_path(rel, sizeof(rel), KIND, p->key->ns,
 	    p->key->name, file);
 	if (!err)
-		err = cf_storage_pack(&af, p->sc->storage, rel, p->work,
+		err = cf_storage_pack(&af, p->sc->storage, rel, dir,
 		    &(cf_storage_pack_opts){ .ignore = ig });
 	cf_ignore_free(ig);
 	if (err < 0)
