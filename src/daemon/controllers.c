@@ -90,9 +90,14 @@ static void sleep_ms(long ms)
 
 static int connect_client(cf_controllers *cs)
 {
-	if (cf_kubeconfig_load(&cs->rest, &cs->cfg_arena, cs->o.kubeconfig,
-	    NULL) < 0)
+	if (!cs->o.kubeconfig) {
+		if (cf_rest_config_in_cluster(&cs->rest, &cs->cfg_arena,
+		    NULL) < 0)
+			return cf_error_wrap("in-cluster configuration");
+	} else if (cf_kubeconfig_load(&cs->rest, &cs->cfg_arena,
+	    cs->o.kubeconfig, NULL) < 0) {
 		return cf_error_wrap("reading '%s'", cs->o.kubeconfig);
+	}
 	/* Flux's 50/300 client limit is switched off against servers with
 	 * API Priority and Fairness, which every supported Kubernetes has;
 	 * cfluxd's own server does not need it either. */
@@ -175,6 +180,7 @@ static int build(cf_controllers *cs)
 	cs->mgr = cf_manager_new(cs->client, &(cf_manager_opts){
 	    .concurrent = cs->o.concurrent ? cs->o.concurrent : 4,
 	    .watch_label_selector = cs->o.watch_label_selector,
+	    .watch_namespace = cs->o.watch_namespace,
 	    .sync_timeout_ms = 5000 });
 	cf_manager_add(cs->mgr, &cf_gitrepository_controller, &cs->source);
 	if (cf_recorder_new(&cs->kustomize_events, cs->client,
@@ -274,6 +280,7 @@ int cf_controllers_start(cf_controllers **out, const cf_controllers_opts *o)
 	cs->o.metrics_addr = keep(cs, 6, o->metrics_addr);
 	cs->o.health_addr = keep(cs, 7, o->health_addr);
 	cs->o.runtime_namespace = keep(cs, 8, o->runtime_namespace);
+	cs->o.watch_namespace = keep(cs, 9, o->watch_namespace);
 	cs->cfg_arena = (cf_arena)CF_ARENA_INIT;
 	if (pthread_create(&cs->thread, NULL, run, cs) != 0) {
 		cf_controllers_stop(cs);

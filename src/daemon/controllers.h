@@ -14,7 +14,8 @@
 typedef struct cf_controllers cf_controllers;
 
 typedef struct cf_controllers_opts {
-	const char *kubeconfig;       /* written by the daemon */
+	const char *kubeconfig;       /* NULL: in-cluster configuration */
+	const char *watch_namespace;  /* NULL: all namespaces */
 	const char *data_dir;         /* mirrors live under it */
 	const char *storage_path;     /* NULL: <data_dir>/storage */
 	const char *storage_adv_addr; /* NULL: storage_addr */

@@ -26,6 +26,8 @@ struct config {
 	const char *listen;
 	int no_controllers;
 	const char *kubeconfig; /* set: controllers only, against it */
+	int no_apiserver;       /* controllers only (in-cluster by default) */
+	int watch_all;          /* --watch-all-namespaces (default true) */
 	cf_controllers_opts ctl;
 	long history_revisions;
 	long history_seconds;
@@ -68,7 +70,11 @@ static int start_controllers(struct config *c, cf_controllers **out)
 	char kc[4096];
 
 	snprintf(kc, sizeof(kc), "%s/kubeconfig", c->data_dir);
-	c->ctl.kubeconfig = c->kubeconfig ? c->kubeconfig : kc;
+	c->ctl.kubeconfig = c->kubeconfig ? c->kubeconfig :
+	    c->no_apiserver ? getenv("KUBECONFIG") : kc;
+	if (!c->watch_all)
+		c->ctl.watch_namespace = getenv("RUNTIME_NAMESPACE") ?
+		    getenv("RUNTIME_NAMESPACE") : "flux-system";
 	c->ctl.data_dir = c->data_dir;
 	c->ctl.runtime_namespace = getenv("RUNTIME_NAMESPACE");
 	return cf_controllers_start(out, &c->ctl);
@@ -110,6 +116,9 @@ static int usage(FILE *f)
 	      "                      $RUNTIME_NAMESPACE (default flux-system)\n"
 	      "  --kube-api-qps N, --kube-api-burst N\n"
 	      "                      client-side limit (default: none)\n"
+	      "  --no-apiserver      run the controllers alone, in-cluster (or\n"
+	      "                      against $KUBECONFIG); artifacts on 0.0.0.0:9090\n"
+	      "  --watch-all-namespaces[=false]  false: only $RUNTIME_NAMESPACE\n"
 	      "  --kubeconfig FILE   run the controllers alone, against the\n"
 	      "                      cluster FILE names (no API server)\n"
 	      "  --storage-path DIR  artifacts (default DIR/storage)\n"
@@ -182,6 +191,13 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->ctl.metrics_addr = v;
 		else if ((v = flag_value(argc, argv, &i, "--health-addr")))
 			c->ctl.health_addr = v;
+		else if (!strcmp(argv[i], "--no-apiserver"))
+			c->no_apiserver = 1;
+		else if (!strcmp(argv[i], "--watch-all-namespaces") ||
+		    !strcmp(argv[i], "--watch-all-namespaces=true"))
+			c->watch_all = 1;
+		else if (!strcmp(argv[i], "--watch-all-namespaces=false"))
+			c->watch_all = 0;
 		else if (!strcmp(argv[i], "--enable-leader-election"))
 			c->ctl.leader_election = 1;
 		else if ((v = flag_value(argc, argv, &i, "--kube-api-qps")))
@@ -234,7 +250,8 @@ static void parse_args(struct config *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .data_dir = "./.cflux", .listen = "127.0.0.1:6443" };
+	struct config c = { .data_dir = "./.cflux", .listen = "127.0.0.1:6443",
+		.watch_all = 1 };
 	cf_apiserver *srv;
 	cf_controllers *ctls = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -247,8 +264,11 @@ int main(int argc, char **argv)
 		cf_log_error("%s", cf_error_msg());
 		return 1;
 	}
-	if (c.kubeconfig)
+	if (c.kubeconfig || c.no_apiserver) {
+		if (!c.ctl.storage_addr) /* reachable by other pods */
+			c.ctl.storage_addr = "0.0.0.0:9090";
 		return run_controllers_only(&c);
+	}
 	err = cf_apiserver_new(&srv, &(cf_apiserver_opts){
 	    .data_dir = c.data_dir, .listen = c.listen,
 	    .history_revisions = c.history_revisions,
