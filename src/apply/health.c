@@ -50,7 +50,7 @@ bool cf_apply__sleep(int64_t ms, const atomic_bool *cancel)
 
 /* Read one object and judge it. */
 static void poll_one(cf_health *h, cf_arena *a, cf_client *c,
-    const cf_inv_entry *e)
+    const cf_inv_entry *e, const cf_health_wait_opts *o)
 {
 	cf_node *obj = NULL;
 	int err = cf_client_get(&obj, a, c, cf_inv_api_version(a, e), e->kind,
@@ -62,7 +62,7 @@ static void poll_one(cf_health *h, cf_arena *a, cf_client *c,
 	} else if (err < 0) {
 		h->status = CF_HEALTH_UNKNOWN;
 		snprintf(h->message, sizeof(h->message), "%s", cf_error_msg());
-	} else {
+	} else if (!o->judge || !o->judge(h, obj, o->judge_payload)) {
 		cf_health_compute(h, obj, 0);
 	}
 }
@@ -84,7 +84,7 @@ static void poll_round(struct waiter *w)
 
 	w->done = w->failed = 0;
 	for (size_t i = 0; i < w->set->len; i++) {
-		poll_one(&w->hs[i], &a, w->c, &w->set->v[i]);
+		poll_one(&w->hs[i], &a, w->c, &w->set->v[i], w->o);
 		cf_arena_release(&a);
 		w->done += w->hs[i].status == w->want;
 		w->failed += w->hs[i].status == CF_HEALTH_FAILED;

@@ -63,6 +63,10 @@ typedef struct cf_health_wait_opts {
 	/* Wait for every object to be gone instead (a Kustomization's
 	 * WaitForTermination deletion policy); never fails fast. */
 	bool until_deleted;
+	/* A judge that overrides kstatus for some objects (healthCheckExprs):
+	 * returns 1 when it set *out, 0 to leave obj to kstatus. */
+	int (*judge)(cf_health *out, const cf_node *obj, void *payload);
+	void *judge_payload;
 } cf_health_wait_opts;
 
 typedef struct cf_health_wait_result {

@@ -181,6 +181,50 @@ test_expect_success 'a failing health check is HealthCheckFailed, then recovers'
 	expect_eq "$(kfield web "{.status.conditions[?(@.type==\"Healthy\")].status}")" True
 '
 
+test_expect_success 'healthCheckExprs judge a kind with CEL: current passes, failed fails fast' '
+	mkdir -p repo/cel && cat >repo/cel/cm.yaml <<-EOT &&
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: cel-cm, namespace: default}
+	data: {state: ok}
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: cel-broken, namespace: default}
+	data: {state: broken}
+	EOT
+	commit cel && request gitrepository/repo &&
+	ks cel ./cel "  wait: true
+	  timeout: 20s
+	  healthCheckExprs:
+	  - apiVersion: v1
+	    kind: ConfigMap
+	    current: data.state == \"ok\"
+	    failed: data.state == \"broken\"" &&
+	wait_ks cel "$REASON" HealthCheckFailed 15 &&
+	expect_match "$(kfield cel "{.status.conditions[?(@.type==\"Ready\")].message}")" "ConfigMap/default/cel-broken" &&
+	sed -i "s/state: broken/state: ok/" repo/cel/cm.yaml && commit cel-fixed &&
+	request gitrepository/repo &&
+	wait_ks cel "$READY" True 20
+'
+
+test_expect_success 'an invalid healthCheckExprs or readyExpr is Stalled with InvalidCELExpression' '
+	ks badcel ./cel "  wait: true
+	  healthCheckExprs:
+	  - {apiVersion: v1, kind: ConfigMap, current: \"data.state ==\"}" &&
+	wait_ks badcel "{.status.conditions[?(@.type==\"Stalled\")].reason}" InvalidCELExpression &&
+	ks badready ./cel "  dependsOn: [{name: cel, readyExpr: \"dep.status.(\"}]" &&
+	wait_ks badready "{.status.conditions[?(@.type==\"Stalled\")].reason}" InvalidCELExpression
+'
+
+test_expect_success 'a readyExpr replaces the built-in dependency check' '
+	ks gated ./cel "  dependsOn: [{name: cel, readyExpr: \"dep.metadata.name == \x27nope\x27\"}]" &&
+	wait_ks gated "$REASON" DependencyNotReady &&
+	expect_match "$(kfield gated "{.status.conditions[?(@.type==\"Ready\")].message}")" "readyExpr" &&
+	ks gated ./cel "  dependsOn: [{name: cel, readyExpr: \"dep.metadata.name == \x27cel\x27 && self.metadata.name == \x27gated\x27\"}]" &&
+	wait_ks gated "$READY" True
+'
+
 test_expect_success 'suspend stops applying, resume catches up' '
 	k -n flux-system patch kustomization app --type=merge -p "{\"spec\":{\"suspend\":true}}" >/dev/null &&
 	sleep 0.5 &&

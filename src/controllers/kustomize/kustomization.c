@@ -21,6 +21,7 @@
 #include "apply/health.h"
 #include "apply/inventory.h"
 #include "client/client.h"
+#include "controllers/kustomize/cel.h"
 #include "controllers/kustomize/envsubst.h"
 #include "controllers/kustomize/fetch.h"
 #include "controllers/kustomize/generate.h"
@@ -43,7 +44,16 @@
 #define LABEL_NS "kustomize.toolkit.fluxcd.io/namespace"
 #define MS_PER_NS 1000000
 
+/* One compiled spec.healthCheckExprs entry. */
+struct health_expr {
+	const char *group; /* the group of apiVersion; "" for core */
+	const char *kind;  /* NULL: every kind of the group */
+	cf_cel_health h;
+};
+
 struct pass {
+	struct health_expr *exprs;
+	size_t nexprs;
 	cf_ctl *ctl;
 	cf_kzctl *kc;
 	cf_client *c;       /* the manager's client: Flux objects */
@@ -280,6 +290,77 @@ static int duration_ms(struct pass *p, const char *field, int64_t *out)
 	return 0;
 }
 
+static cf_result compile_exprs(struct pass *p)
+{
+	const cf_node *ex = cf_node_get(p->spec, "healthCheckExprs");
+	size_t n = cf_node_count(ex);
+
+	if (!n)
+		return cf_result_ok();
+	p->exprs = cf_arena_zalloc(&p->a, n * sizeof(*p->exprs));
+	for (size_t i = 0; i < n; i++) {
+		const cf_node *e = cf_node_at(ex, i);
+		const char *av = cf_node_getp_str(e, "apiVersion", NULL);
+		const char *slash = av ? strchr(av, '/') : NULL;
+		struct health_expr *h = &p->exprs[i];
+
+		h->group = slash ? cf_arena_strndup(&p->a, av,
+		    (size_t)(slash - av)) : "";
+		h->kind = cf_node_getp_str(e, "kind", NULL);
+		if (cf_cel_health_compile(&h->h, cf_node_getp_str(e, "current",
+		    NULL), cf_node_getp_str(e, "failed", NULL),
+		    cf_node_getp_str(e, "inProgress", NULL)) < 0)
+			return stall(p, "InvalidCELExpression", "spec."
+			    "healthCheckExprs[%zu]: %s", i, cf_error_msg());
+		p->nexprs = i + 1;
+	}
+	return cf_result_ok();
+}
+
+static void release_exprs(struct pass *p)
+{
+	for (size_t i = 0; i < p->nexprs; i++)
+		cf_cel_health_release(&p->exprs[i].h);
+}
+
+/* healthCheckExprs judge an object of their group (and kind, which wins
+ * over an entry without one); the rest is left to kstatus. */
+static int judge(cf_health *out, const cf_node *obj, void *payload)
+{
+	struct pass *p = payload;
+	const char *av = cf_node_getp_str(obj, "apiVersion", NULL);
+	const char *kind = cf_node_getp_str(obj, "kind", NULL);
+	const char *slash = av ? strchr(av, '/') : NULL;
+	size_t glen = slash ? (size_t)(slash - av) : 0;
+	const struct health_expr *hit = NULL;
+	enum cf_cel_status st;
+
+	for (size_t i = 0; i < p->nexprs; i++) {
+		const struct health_expr *h = &p->exprs[i];
+
+		if (strlen(h->group) != glen || strncmp(h->group, av, glen))
+			continue;
+		if (h->kind && kind && !strcmp(h->kind, kind))
+			hit = h;
+		else if (!h->kind && !hit)
+			hit = h;
+	}
+	if (!hit)
+		return 0;
+	if (cf_cel_health_eval(&st, &hit->h, obj) < 0) {
+		out->status = CF_HEALTH_FAILED;
+		snprintf(out->message, sizeof(out->message), "%s",
+		    cf_error_msg());
+		return 1;
+	}
+	out->status = st == CF_CEL_CURRENT ? CF_HEALTH_CURRENT :
+	    st == CF_CEL_FAILED ? CF_HEALTH_FAILED : CF_HEALTH_IN_PROGRESS;
+	snprintf(out->message, sizeof(out->message), "healthCheckExprs: %s",
+	    st == CF_CEL_CURRENT ? "current" : st == CF_CEL_FAILED ?
+	    "failed" : "in progress");
+	return 1;
+}
+
 static cf_result step_spec(struct pass *p)
 {
 	int r;
@@ -305,10 +386,7 @@ static cf_result step_spec(struct pass *p)
 	if (cf_node_get(p->spec, "kubeConfig"))
 		return stall(p, "FeatureUnsupported", "spec.kubeConfig: "
 		    "remote clusters are not supported yet");
-	if (cf_node_count(cf_node_get(p->spec, "healthCheckExprs")))
-		return stall(p, "InvalidCELExpression", "spec.healthCheck"
-		    "Exprs: CEL health checks are not supported yet");
-	return cf_result_ok();
+	return compile_exprs(p);
 }
 
 /* ---- the client that applies ---- */
@@ -405,6 +483,18 @@ static const char *dep_not_ready(struct pass *p, const cf_node *dep)
 	return NULL;
 }
 
+/* A readyExpr replaces the built-in check (Flux's default). */
+static const char *ready_by_expr(struct pass *p, const cf_cel *prog,
+    const cf_node *dep)
+{
+	bool ok = false;
+
+	if (cf_cel_ready_eval(&ok, prog, dep, p->obj) < 0)
+		return cf_arena_printf(&p->a, "readyExpr failed: %s",
+		    cf_error_msg());
+	return ok ? NULL : "does not meet its readyExpr";
+}
+
 static cf_result step_depends(struct pass *p)
 {
 	const cf_node *deps = cf_node_get(p->spec, "dependsOn");
@@ -420,17 +510,24 @@ static cf_result step_depends(struct pass *p)
 
 		if (!ns || !*ns)
 			ns = p->key->ns;
-		if (cf_node_get(e, "readyExpr"))
+		const char *expr = cf_node_getp_str(e, "readyExpr", NULL);
+		cf_cel *prog = NULL;
+
+		if (expr && cf_cel_ready_compile(&prog, expr) < 0)
 			return stall(p, "InvalidCELExpression", "spec."
-			    "dependsOn[%zu].readyExpr: CEL expressions are not "
-			    "supported yet", i);
-		if (!name)
+			    "dependsOn[%zu].readyExpr: %s", i, cf_error_msg());
+		if (!name) {
+			cf_cel_free(prog);
 			continue;
+		}
 		if (cf_client_get(&dep, &p->a, p->c, API_VERSION, KIND, ns,
 		    name) < 0)
 			why = "not found";
+		else if (prog)
+			why = ready_by_expr(p, prog, dep);
 		else
 			why = dep_not_ready(p, dep);
+		cf_cel_free(prog);
 		if (why) {
 			char *msg = cf_arena_printf(&p->a, "dependency '%s/%s' "
 			    "%s", ns, name, why);
@@ -792,7 +889,7 @@ static cf_result step_health(struct pass *p)
 	    (long long)(p->timeout_ms / 1000));
 	err = cf_health_wait(&hr, p->apply_c, &set, &(cf_health_wait_opts){
 	    .interval_ms = p->kc->health_poll_ms,
-	    .timeout_ms = p->timeout_ms });
+	    .timeout_ms = p->timeout_ms, .judge = judge, .judge_payload = p });
 	if (err < 0 || hr.outcome != CF_HEALTH_WAIT_READY) {
 		char d[32];
 		const char *why = err < 0 ? cf_error_msg() :
@@ -918,6 +1015,7 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 	CF_RUN_STEPS(r, &p, steps);
 	if (p.tmp[0])
 		cf_fs_remove_tree(p.tmp);
+	release_exprs(&p);
 	if (!p.skip_status) {
 		finish_status(&p, &r);
 		if (write_status(&p) < 0) {
