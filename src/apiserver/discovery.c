@@ -361,7 +361,8 @@ static int add_oa(const cf_resource_def *d, void *payload)
 		.schema = (d->flags & CF_RES_CUSTOM) ?
 		    api_crd_openapi_schema(o->r->srv, d) : NULL,
 		.subresources = cf_resource_subresource(d, "scale") ? with_both :
-		    cf_resource_subresource(d, "status") ? with_status : NULL };
+		    cf_resource_subresource(d, "status") ? with_status : NULL,
+		.custom = (d->flags & CF_RES_CUSTOM) != 0 };
 	return 0;
 }
 

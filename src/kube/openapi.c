@@ -65,6 +65,7 @@ size_t cf_openapi_kinds_from_crd(cf_openapi_kind *out, size_t max,
 			.plural = cf_node_getp_str(spec, "names", "plural", NULL),
 			.namespaced = str_eq(cf_node_getp_str(spec, "scope", NULL),
 			    "Namespaced"),
+			.custom = true,
 			.schema = cf_node_getp(v, "schema", "openAPIV3Schema", NULL),
 			.subresources = st && sc ? both : st ? status : sc ? scale :
 			    none,
@@ -248,7 +249,11 @@ static cf_node *operation(cf_arena *a, const cf_openapi_kind *k,
 		cf_node *body = cf_node_set_map(a, op, "requestBody");
 
 		content = cf_node_set_map(a, body, "content");
-		for (size_t i = 0; i < CF_ARRAY_SIZE(types); i++)
+		/* kubectl's client-side apply computes a strategic merge
+		 * patch only when the operation accepts one; custom
+		 * resources refuse it (415), so they do not list it. */
+		for (size_t i = 0; i < CF_ARRAY_SIZE(types) - (k->custom ? 1 : 0);
+		     i++)
 			cf_node_set(a, cf_node_set_map(a, content, types[i]),
 			    "schema", ref(a,
 			    "io.k8s.apimachinery.pkg.apis.meta.v1.Patch"));

@@ -28,6 +28,7 @@ typedef struct cf_openapi_kind {
 	bool namespaced;
 	const cf_node *schema;  /* openAPIV3Schema of a CRD version, or NULL */
 	const char *const *subresources; /* NULL-terminated: "status", "scale" */
+	bool custom;            /* a CRD's: no strategic merge patch */
 } cf_openapi_kind;
 
 /*
