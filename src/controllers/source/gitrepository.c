@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "controllers/source/artifact_server.h"
@@ -699,6 +700,14 @@ static cf_result (*const steps[])(struct pass *) = {
 	step_checkout, step_export, step_archive,
 };
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int load(struct pass *p)
 {
 	const cf_obj *o;
@@ -726,7 +735,16 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 		cf_arena_release(&p.a);
 		return cf_result_done(); /* gone: the finalizer cleaned up */
 	}
-	CF_RUN_STEPS(r, &p, steps);
+	r = cf_result_ok();
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int64_t t0 = mono_ms();
+
+		r = steps[i](&p);
+		cf_log_debug("%s '%s/%s': step %zu took %lld ms", KIND, key->ns,
+		    key->name, i, (long long)(mono_ms() - t0));
+		if (r.kind != CF_RESULT_OK)
+			break;
+	}
 	if (p.work[0])
 		cf_fs_remove_tree(p.work);
 	if (!p.skip_status) {
