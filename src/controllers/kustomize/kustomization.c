@@ -35,11 +35,11 @@
 #include "core/log.h"
 #include "kustomize/kustomize.h"
 #include "runtime/conditions.h"
+#include "runtime/fluxobj.h"
 #include "runtime/metrics.h"
 
 #define KIND "Kustomization"
 #define API_VERSION "kustomize.toolkit.fluxcd.io/v1"
-#define FINALIZER "finalizers.fluxcd.io"
 #define LABEL_NAME "kustomize.toolkit.fluxcd.io/name"
 #define LABEL_NS "kustomize.toolkit.fluxcd.io/namespace"
 #define MS_PER_NS 1000000
@@ -94,9 +94,7 @@ static const char *spec_str(const struct pass *p, const char *field)
 
 static bool spec_bool(const struct pass *p, const char *field)
 {
-	const cf_node *b = cf_node_get(p->spec, field);
-
-	return b && cf_node_is(b, CF_NODE_BOOL) && b->v.b;
+	return cf_flux_spec_bool(p->obj, field);
 }
 
 static void event(struct pass *p, const char *type, const char *reason,
@@ -162,49 +160,6 @@ static cf_node *status(struct pass *p)
 
 /* ---- finalizer, deletion, suspend ---- */
 
-static bool has_finalizer(const cf_node *obj)
-{
-	const cf_node *f = cf_node_getp(obj, "metadata", "finalizers", NULL);
-
-	for (size_t i = 0; i < cf_node_count(f); i++)
-		if (cf_node_as_str(cf_node_at(f, i)) &&
-		    !strcmp(cf_node_as_str(cf_node_at(f, i)), FINALIZER))
-			return true;
-	return false;
-}
-
-static int patch_finalizers(struct pass *p, bool add)
-{
-	const cf_node *fins = cf_node_getp(p->obj, "metadata", "finalizers",
-	    NULL);
-	cf_node *patch = cf_node_map(&p->a), *md, *list = cf_node_seq(&p->a);
-	cf_buf b = CF_BUF_INIT;
-	int err;
-
-	for (size_t i = 0; i < cf_node_count(fins); i++) {
-		const char *f = cf_node_as_str(cf_node_at(fins, i));
-
-		if (f && strcmp(f, FINALIZER))
-			cf_node_push(&p->a, list, cf_node_str(&p->a, f));
-	}
-	if (add)
-		cf_node_push(&p->a, list, cf_node_str(&p->a, FINALIZER));
-	md = cf_node_set_map(&p->a, patch, "metadata");
-	cf_node_set(&p->a, md, "finalizers", list);
-	cf_node_set(&p->a, md, "resourceVersion", cf_node_str(&p->a,
-	    cf_node_getp_str(p->obj, "metadata", "resourceVersion", NULL)));
-	err = cf_json_write(&b, patch, 0);
-	if (!err)
-		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
-		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
-		    NULL);
-	cf_buf_release(&b);
-	if (!err)
-		cf_node_set(&p->a, cf_node_get(p->obj, "metadata"),
-		    "finalizers", list);
-	return err;
-}
-
 static int old_inventory(struct pass *p, cf_inventory *inv)
 {
 	return cf_inv_from_node(inv, &p->a, cf_node_getp(p->obj, "status",
@@ -243,20 +198,20 @@ static cf_result step_finalizer(struct pass *p)
 {
 	if (cf_node_getp(p->obj, "metadata", "deletionTimestamp", NULL)) {
 		p->skip_status = true;
-		if (!has_finalizer(p->obj))
+		if (!cf_flux_has_finalizer(p->obj))
 			return cf_result_done();
 		finalize(p);
 		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
-		if (patch_finalizers(p, false) < 0)
+		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, false) < 0)
 			return cf_result_failed("PatchOperationFailed",
 			    "removing finalizer: %s", cf_error_msg());
 		return cf_result_done();
 	}
-	if (!has_finalizer(p->obj)) {
+	if (!cf_flux_has_finalizer(p->obj)) {
 		/* As Flux: add it, then start over on the object the API
 		 * server returns, so no pass works from a stale copy. */
 		p->skip_status = true;
-		if (patch_finalizers(p, true) < 0)
+		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, true) < 0)
 			return cf_result_failed("PatchOperationFailed",
 			    "adding finalizer: %s", cf_error_msg());
 		return cf_result_requeue(1);
@@ -945,61 +900,11 @@ static void finish_status(struct pass *p, const cf_result *r)
 	}
 }
 
-static int write_status(struct pass *p)
-{
-	const cf_node *now = cf_node_get(p->obj, "status");
-	cf_node *patch = cf_node_map(&p->a), *st;
-	cf_buf b = CF_BUF_INIT;
-	int err;
-
-	if (p->before && now && cf_node_equal(p->before, now))
-		return 0;
-	st = now ? cf_node_dup(&p->a, now) : cf_node_map(&p->a);
-	for (size_t i = 0; i < cf_node_count(p->before); i++)
-		if (!cf_node_get(st, p->before->v.pairs[i].key))
-			cf_node_set(&p->a, st, p->before->v.pairs[i].key,
-			    cf_node_null(&p->a));
-	cf_node_set(&p->a, patch, "status", st);
-	err = cf_json_write(&b, patch, 0);
-	if (!err)
-		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
-		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
-		    &(cf_write_opts){ .subresource = "status" });
-	cf_buf_release(&b);
-	return err;
-}
-
-static int64_t jittered(const struct pass *p)
-{
-	int pct = p->kc->jitter_percent ? p->kc->jitter_percent : 5;
-	int64_t span = pct > 0 ? p->interval_ms * pct / 100 : 0;
-
-	if (span <= 0)
-		return p->interval_ms;
-	return p->interval_ms - span + (int64_t)(drand48() * 2 * (double)span);
-}
-
 static cf_result (*const steps[])(struct pass *) = {
 	step_client, step_finalizer, step_suspend, step_spec, step_source,
 	step_depends, step_fetch, step_build, step_substitute, step_apply,
 	step_prune, step_health, step_done,
 };
-
-static int load(struct pass *p)
-{
-	const cf_obj *o;
-
-	if (cf_informer_get(&o, cf_ctl_informer(p->ctl), p->key->ns,
-	    p->key->name) < 0)
-		return CF_ENOTFOUND;
-	p->obj = cf_obj_dup(&p->a, o);
-	cf_obj_unref(o);
-	p->spec = cf_node_get(p->obj, "spec");
-	p->before = cf_node_get(p->obj, "status");
-	if (p->before)
-		p->before = cf_node_dup(&p->a, p->before);
-	return 0;
-}
 
 static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 {
@@ -1008,23 +913,25 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 		.started_ms = now_ms(), .retry_ms = 60000 };
 	cf_result r;
 
-	if (load(&p) < 0) {
+	if (cf_flux_load(&p.obj, &p.before, &p.a, ctl, key) < 0) {
 		cf_arena_release(&p.a);
 		return cf_result_done();
 	}
+	p.spec = cf_node_get(p.obj, "spec");
 	CF_RUN_STEPS(r, &p, steps);
 	if (p.tmp[0])
 		cf_fs_remove_tree(p.tmp);
 	release_exprs(&p);
 	if (!p.skip_status) {
 		finish_status(&p, &r);
-		if (write_status(&p) < 0) {
+		if (cf_flux_write_status(p.c, &p.a, p.obj, p.before) < 0) {
 			cf_log_error("%s '%s/%s': status update failed: %s",
 			    KIND, key->ns, key->name, cf_error_msg());
 			r = cf_result_failed("PatchOperationFailed", "%s",
 			    cf_error_msg());
 		} else if (r.kind == CF_RESULT_OK) {
-			r = cf_result_done_after(jittered(&p));
+			r = cf_result_done_after(cf_flux_jitter(p.interval_ms,
+			    p.kc->jitter_percent));
 		}
 	}
 	if (p.apply_c && p.apply_c != p.c)
@@ -1086,7 +993,7 @@ static const cf_watch_def watches[] = {
 
 const cf_controller_def cf_kustomization_controller = {
 	.gvk = { "kustomize.toolkit.fluxcd.io", "v1", KIND },
-	.finalizer = FINALIZER,
+	.finalizer = CF_FLUX_FINALIZER,
 	.spec_changes_only = true,
 	.watches = watches,
 	.reconcile = reconcile,

@@ -28,6 +28,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "runtime/conditions.h"
+#include "runtime/fluxobj.h"
 #include "runtime/metrics.h"
 
 #define KIND "GitRepository"
@@ -104,21 +105,6 @@ static void event(struct pass *p, const char *type, const char *reason,
 		    rev, dig);
 }
 
-/* Interval ± the jitter percentage, as Flux's --interval-jitter. */
-static int64_t jittered(const struct pass *p)
-{
-	int pct = p->sc->jitter_percent ? p->sc->jitter_percent : 5;
-	int64_t span;
-
-	if (pct < 0 || p->interval_ms <= 0)
-		return p->interval_ms;
-	span = p->interval_ms * pct / 100;
-	if (span <= 0)
-		return p->interval_ms;
-	return p->interval_ms - span + (int64_t)(drand48() * 2 * (double)span);
-}
-
-/* A failure: the condition, Reconciling with retry, a Warning event. */
 static cf_result fail(struct pass *p, const char *cond, const char *reason,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static cf_result fail(struct pass *p, const char *cond, const char *reason,
@@ -160,52 +146,6 @@ static cf_result stall(struct pass *p, const char *reason, const char *fmt,
 
 /* ---- deletion and finalizer ---- */
 
-static int patch_finalizers(struct pass *p, bool add)
-{
-	const cf_node *fins = cf_node_getp(p->obj, "metadata", "finalizers",
-	    NULL);
-	cf_node *patch = cf_node_map(&p->a), *md, *list = cf_node_seq(&p->a);
-	cf_buf b = CF_BUF_INIT;
-	int err;
-
-	for (size_t i = 0; i < cf_node_count(fins); i++) {
-		const char *f = cf_node_as_str(cf_node_at(fins, i));
-
-		if (f && strcmp(f, CF_FLUX_FINALIZER))
-			cf_node_push(&p->a, list, cf_node_str(&p->a, f));
-	}
-	if (add)
-		cf_node_push(&p->a, list, cf_node_str(&p->a,
-		    CF_FLUX_FINALIZER));
-	md = cf_node_set_map(&p->a, patch, "metadata");
-	cf_node_set(&p->a, md, "finalizers", list);
-	cf_node_set(&p->a, md, "resourceVersion", cf_node_str(&p->a,
-	    cf_node_getp_str(p->obj, "metadata", "resourceVersion", NULL)));
-	err = cf_json_write(&b, patch, 0);
-	if (!err)
-		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
-		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
-		    NULL);
-	cf_buf_release(&b);
-	if (!err)
-		cf_node_set(&p->a, cf_node_get(p->obj, "metadata"),
-		    "finalizers", list);
-	return err;
-}
-
-static bool has_finalizer(const cf_node *obj)
-{
-	const cf_node *fins = cf_node_getp(obj, "metadata", "finalizers", NULL);
-
-	for (size_t i = 0; i < cf_node_count(fins); i++) {
-		const char *f = cf_node_as_str(cf_node_at(fins, i));
-
-		if (f && !strcmp(f, CF_FLUX_FINALIZER))
-			return true;
-	}
-	return false;
-}
-
 static void mirror_path(struct pass *p)
 {
 	snprintf(p->mirror, sizeof(p->mirror), "%s/%s/%s.git",
@@ -216,7 +156,7 @@ static cf_result step_finalizer(struct pass *p)
 {
 	if (cf_node_getp(p->obj, "metadata", "deletionTimestamp", NULL)) {
 		p->skip_status = true;
-		if (!has_finalizer(p->obj))
+		if (!cf_flux_has_finalizer(p->obj))
 			return cf_result_done();
 		if (cf_storage_remove_all(p->sc->storage, KIND, p->key->ns,
 		    p->key->name) < 0)
@@ -231,18 +171,18 @@ static cf_result step_finalizer(struct pass *p)
 		    (int)(strlen(p->mirror) - 4), p->mirror);
 		unlink(p->tree);
 		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
-		if (patch_finalizers(p, false) < 0)
+		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, false) < 0)
 			return cf_result_failed("PatchOperationFailed",
 			    "removing finalizer: %s", cf_error_msg());
 		cf_log_info("%s '%s/%s' deleted: artifacts removed", KIND,
 		    p->key->ns, p->key->name);
 		return cf_result_done();
 	}
-	if (!has_finalizer(p->obj)) {
+	if (!cf_flux_has_finalizer(p->obj)) {
 		/* As Flux: add it, then start over on the object the API
 		 * server returns, so no pass works from a stale copy. */
 		p->skip_status = true;
-		if (patch_finalizers(p, true) < 0)
+		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, true) < 0)
 			return cf_result_failed("PatchOperationFailed",
 			    "adding finalizer: %s", cf_error_msg());
 		return cf_result_requeue(1);
@@ -667,34 +607,6 @@ static void finish_status(struct pass *p, const cf_result *r)
 	}
 }
 
-/* Merge-patch the status subresource with the whole new status, keys
- * that disappeared set to null. */
-static int write_status(struct pass *p)
-{
-	const cf_node *now = cf_node_get(p->obj, "status");
-	cf_node *patch = cf_node_map(&p->a), *st;
-	cf_buf b = CF_BUF_INIT;
-	int err;
-
-	if (p->before && now && cf_node_equal(p->before, now))
-		return 0;
-	st = now ? cf_node_dup(&p->a, now) : cf_node_map(&p->a);
-	for (size_t i = 0; i < cf_node_count(p->before); i++) {
-		const char *k = p->before->v.pairs[i].key;
-
-		if (!cf_node_get(st, k))
-			cf_node_set(&p->a, st, k, cf_node_null(&p->a));
-	}
-	cf_node_set(&p->a, patch, "status", st);
-	err = cf_json_write(&b, patch, 0);
-	if (!err)
-		err = cf_client_patch(NULL, &p->a, p->c, API_VERSION, KIND,
-		    p->key->ns, p->key->name, CF_PATCH_MERGE, b.buf, b.len,
-		    &(cf_write_opts){ .subresource = "status" });
-	cf_buf_release(&b);
-	return err;
-}
-
 static cf_result (*const steps[])(struct pass *) = {
 	step_finalizer, step_suspend, step_spec, step_storage, step_auth,
 	step_checkout, step_export, step_archive,
@@ -708,33 +620,18 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int load(struct pass *p)
-{
-	const cf_obj *o;
-
-	if (cf_informer_get(&o, cf_ctl_informer(p->ctl), p->key->ns,
-	    p->key->name) < 0)
-		return CF_ENOTFOUND;
-	p->obj = cf_obj_dup(&p->a, o);
-	cf_obj_unref(o);
-	p->spec = cf_node_get(p->obj, "spec");
-	p->before = cf_node_get(p->obj, "status");
-	if (p->before)
-		p->before = cf_node_dup(&p->a, p->before);
-	p->was_ready_false = cf_cond_is(p->obj, CF_COND_READY, CF_FALSE);
-	return 0;
-}
-
 static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 {
 	struct pass p = { .ctl = ctl, .sc = cf_ctl_payload(ctl),
 		.c = cf_ctl_client(ctl), .key = key, .a = CF_ARENA_INIT };
 	cf_result r;
 
-	if (load(&p) < 0) {
+	if (cf_flux_load(&p.obj, &p.before, &p.a, ctl, key) < 0) {
 		cf_arena_release(&p.a);
 		return cf_result_done(); /* gone: the finalizer cleaned up */
 	}
+	p.spec = cf_node_get(p.obj, "spec");
+	p.was_ready_false = cf_cond_is(p.obj, CF_COND_READY, CF_FALSE);
 	r = cf_result_ok();
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		int64_t t0 = mono_ms();
@@ -749,13 +646,14 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 		cf_fs_remove_tree(p.work);
 	if (!p.skip_status) {
 		finish_status(&p, &r);
-		if (write_status(&p) < 0) {
+		if (cf_flux_write_status(p.c, &p.a, p.obj, p.before) < 0) {
 			cf_log_error("%s '%s/%s': status update failed: %s",
 			    KIND, key->ns, key->name, cf_error_msg());
 			r = cf_result_failed("PatchOperationFailed", "%s",
 			    cf_error_msg());
 		} else if (r.kind == CF_RESULT_OK) {
-			r = cf_result_done_after(jittered(&p));
+			r = cf_result_done_after(cf_flux_jitter(p.interval_ms,
+			    p.sc->jitter_percent));
 		}
 	}
 	cf_arena_release(&p.a);

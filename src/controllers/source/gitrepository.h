@@ -14,10 +14,10 @@
 #include <stdint.h>
 
 #include "controllers/source/storage.h"
+#include "runtime/fluxobj.h"
 #include "runtime/manager.h"
 
 #define CF_SOURCE_CONTROLLER "source-controller"
-#define CF_FLUX_FINALIZER "finalizers.fluxcd.io"
 
 /* An event on a Flux object: type "Normal"/"Warning"/"Trace" (trace is
  * only logged), reason, message, and the artifact's revision and digest
