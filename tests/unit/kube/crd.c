@@ -1084,7 +1084,7 @@ TEST(test_kube_crd__flux_samples_rejected)
 	    "\"provider\":\"gitlab\"}}", &c) != NULL);
 	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.url: Invalid value: "
 	    "\"git@github.com:x/y\": spec.url in body should match "
-	    "'^(http|https|ssh)://.*$'");
+	    "'^(http|https|ssh|file)://.*$'");
 	CHECK_CAUSE(&c, "FieldValueInvalid", "spec.interval: Invalid value: "
 	    "\"1d\": spec.interval in body should match "
 	    "'^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$'");

@@ -96,8 +96,12 @@ TEST(test_source_semver__redact)
 	    "https://example.com/org/repo.git");
 	CHECK_STR(cf_git_redact_url(out, sizeof(out),
 	    "ssh://git@example.com:22/repo"), "ssh://example.com:22/repo");
+	/* Userinfo runs to the last '@' (a password may hold an unencoded
+	 * '/'), so an '@' in a path hides what precedes it: the safe side. */
 	CHECK_STR(cf_git_redact_url(out, sizeof(out),
-	    "https://example.com/a@b"), "https://example.com/a@b");
+	    "https://example.com/a@b"), "https://b");
+	CHECK_STR(cf_git_redact_url(out, sizeof(out),
+	    "https://u:p/a?b#c@example.com/r.git"), "https://example.com/r.git");
 }
 
 TEST_MAIN(T(test_source_semver__compare), T(test_source_semver__ranges),
