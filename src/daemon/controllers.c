@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/arena.h"
 #include "core/error.h"
+#include "core/http.h"
 #include "core/log.h"
 #include "runtime/events.h"
 #include "runtime/leader.h"
@@ -126,6 +127,9 @@ static int setup_source(cf_controllers *cs)
 	    "%s/git", abs) >= sizeof(sc->mirror_root))
 		return cf_error_set(CF_ERR_INVALID, "data dir path '%s' is too "
 		    "long", abs);
+	/* One pooled session for every GitRepository's "has it moved?". */
+	if (cf_http_new(&sc->http, &(cf_http_opts){ .timeout_ms = 60000 }) < 0)
+		return CF_ERROR;
 	cs->artifacts = cf_artifact_server_new(sc->storage,
 	    &(cf_artifact_server_opts){ .listen = cs->o.storage_addr });
 	if (cf_recorder_new(&cs->source_events, cs->client,
@@ -306,6 +310,7 @@ void cf_controllers_stop(cf_controllers *cs)
 	cf_probes_stop(cs->health);
 	cf_leader_free(cs->leader); /* releases the Lease */
 	cf_storage_free(cs->source.storage);
+	cf_http_free(cs->source.http);
 	cf_client_free(cs->client);
 	cf_arena_release(&cs->cfg_arena);
 	for (size_t i = 0; i < sizeof(cs->strs) / sizeof(cs->strs[0]); i++)

@@ -17,6 +17,7 @@
  * userinfo and query, known secrets are replaced by "***".
  */
 #include "controllers/source/git.h"
+#include "controllers/source/gitrefs.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1114,13 +1115,44 @@ done:
 	return error;
 }
 
+/* The fast path of cf_git_ls_remote: a branch, tag or full ref name read
+ * without a git process (gitrefs.h). 0 with *out filled, else < 0 and
+ * the caller asks git. */
+static int ls_remote_native(struct gitctx *c, cf_git_resolved *out,
+    const char *url, const cf_git_ref *ref, const cf_git_opts *opts)
+{
+	char want[256];
+	cf_buf listing = CF_BUF_INIT;
+	int error;
+
+	if (!opts || !opts->http || !ref || (ref->commit && *ref->commit) ||
+	    (ref->semver && *ref->semver))
+		return CF_ENOTFOUND;
+	memset(out, 0, sizeof(*out));
+	if ((error = wanted_ref(want, sizeof(want), ref)) < 0)
+		return error;
+	error = cf_gitrefs_list(&listing, opts->http, url, want,
+	    c->header_b64.len ? c->header_b64.buf : NULL);
+	if (!error && !find_in_listing(out->commit, listing.buf, want))
+		error = CF_ENOTFOUND;
+	cf_buf_release(&listing);
+	if (error < 0)
+		return error;
+	snprintf(out->refname, sizeof(out->refname), "%s", want);
+	cf_git_revision(out->revision, sizeof(out->revision), out->refname,
+	    out->commit, ref->name && *ref->name);
+	return 0;
+}
+
 int cf_git_ls_remote(cf_git_resolved *out, const char *url,
     const cf_git_ref *ref, const cf_git_opts *opts)
 {
 	struct gitctx c;
 	int error = ctx_init(&c, url, opts);
-	if (!error)
+	if (!error && ls_remote_native(&c, out, url, ref, opts) < 0) {
+		cf_error_clear();
 		error = ls_remote_ctx(&c, out, url, ref);
+	}
 	ctx_release(&c);
 	return error;
 }

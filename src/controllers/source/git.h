@@ -28,6 +28,10 @@ typedef struct cf_git_opts {
 	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
 	size_t max_output;           /* 0: 16 MiB of stdout per command */
 	const char *git_path;        /* NULL: /usr/bin/git */
+	/* A pooled HTTP session: cf_git_ls_remote then reads a smart-HTTP
+	 * server's refs (and a file:// repository's branches) without
+	 * starting git. NULL: always git. */
+	struct cf_http *http;
 	/* A persistent index for cf_git_update_tree (owned by the caller;
 	 * NULL: a throw-away one per command). */
 	const char *index_file;

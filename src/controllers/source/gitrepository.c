@@ -276,6 +276,7 @@ static cf_result step_spec(struct pass *p)
 	p->gopts.git_path = p->sc->git_path;
 	p->gopts.allow_protocols = p->sc->allow_protocols;
 	p->gopts.auth = &p->auth;
+	p->gopts.http = p->sc->http;
 	{
 		const cf_node *rs = cf_node_get(p->spec, "recurseSubmodules");
 

@@ -37,6 +37,7 @@ typedef struct cf_source_ctl {
 	int64_t requeue_dependency_ms; /* 0: 30 s */
 	int jitter_percent;        /* --interval-jitter-percentage; <0: none */
 	const char *git_path;      /* NULL: /usr/bin/git */
+	struct cf_http *http;      /* pooled, for ref checks; NULL: git only */
 	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
 	cf_source_event_fn event;  /* may be NULL: events are only logged */
 	void *event_payload;

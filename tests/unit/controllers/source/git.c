@@ -18,6 +18,7 @@
 #include "controllers/source/storage.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/http.h"
 #include "test.h"
 
 static char up[512], upurl[600], mirror[512];
@@ -462,6 +463,59 @@ TEST(test_source_git__http_bearer_token)
 	CHECK_STR(lsc, head_of("main"));
 }
 
+/* With a pooled HTTP session, ls-remote reads refs without git (smart
+ * HTTP advertisement, a local repository's branches) and must agree with
+ * git on every ref kind; refusals still come back as git words them. */
+TEST(test_source_git__ls_remote_without_git)
+{
+	char url[700], bad_msg[1100], viagit[64], native[64];
+	cf_git_ref main = { .branch = "main" }, tag = { .tag = "v1.0.0" };
+	cf_git_ref full = { .name = "refs/heads/main" };
+	cf_git_ref nope = { .branch = "nope" };
+	cf_git_resolved r, g;
+	cf_http *h = NULL;
+	int rc_main, rc_tag, rc_full, rc_nope, rc_bad, rc_file, same = 1;
+
+	CHECK_INT(cf_http_new(&h, NULL), 0);
+	HTTP_START();
+	http_url(url, sizeof(url), NULL, "git/private/r.git");
+	cf_git_auth good = { .username = "alice", .password = pass };
+	cf_git_auth bad = { .username = "alice", .password = "wrong-Pa55-xyz" };
+	cf_git_opts on = { .auth = &good, .http = h }, og = { .auth = &good };
+	cf_git_opts ob = { .auth = &bad, .http = h };
+	const cf_git_ref *refs[] = { &main, &tag, &full };
+	int *rcs[] = { &rc_main, &rc_tag, &rc_full };
+	for (size_t i = 0; i < 3; i++) {
+		*rcs[i] = cf_git_ls_remote(&r, url, refs[i], &on);
+		snprintf(native, sizeof(native), "%s", r.commit);
+		cf_git_ls_remote(&g, url, refs[i], &og);
+		snprintf(viagit, sizeof(viagit), "%s", g.commit);
+		same = same && !strcmp(native, viagit) &&
+		    !strcmp(r.revision, g.revision);
+	}
+	rc_nope = cf_git_ls_remote(&r, url, &nope, &on);
+	rc_bad = cf_git_ls_remote(&r, url, &main, &ob);
+	msg(bad_msg, sizeof(bad_msg), rc_bad);
+	stop();
+	/* The fast path really ran: cflux's own client fetched info/refs
+	 * (git's requests say "git/..." in the access log). */
+	char o[32];
+	int cflux_gets = atoi(sh_out(o, sizeof(o), "grep -c 'info/refs.*\"cflux/' "
+	    "%s/access.log", srvdir));
+	rc_file = cf_git_ls_remote(&r, upurl, &main, &on);
+
+	CHECK_INT(rc_main, 0);
+	CHECK_INT(rc_tag, 0);
+	CHECK_INT(rc_full, 0);
+	CHECK(same);
+	CHECK(cflux_gets >= 3);
+	CHECK_INT(rc_nope, CF_ENOTFOUND);
+	CHECK(refused(rc_bad, bad_msg, "wrong password, without git"));
+	CHECK_INT(rc_file, 0);
+	CHECK_STR(r.commit, head_of("main"));
+	cf_http_free(h);
+}
+
 /* The server goes away (a restart, a network blip) and comes back: the
  * failure names the server without its credentials, and the next fetch
  * picks up what was pushed meanwhile. */
@@ -798,6 +852,7 @@ TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__errors), T(test_source_git__timeout),
     T(test_source_git__http_basic_auth),
     T(test_source_git__http_bearer_token),
+    T(test_source_git__ls_remote_without_git),
     T(test_source_git__server_restart),
     T(test_source_git__no_secret_in_errors),
     T(test_source_git__submodules), T(test_source_git__submodules_http),
