@@ -74,6 +74,13 @@ void *cf_arena_alloc(cf_arena *a, size_t n)
 	return c->data;
 }
 
+void cf_arena_reserve(cf_arena *a, size_t n)
+{
+	if (a->head || !n)
+		return;
+	a->head = chunk_new((n + ALIGN - 1) & ~(size_t)(ALIGN - 1));
+}
+
 void *cf_arena_zalloc(cf_arena *a, size_t n)
 {
 	void *p = cf_arena_alloc(a, n);

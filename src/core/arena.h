@@ -42,4 +42,9 @@ void cf_arena_defer(cf_arena *a, void (*fn)(void *), void *arg);
 /* Free everything and run cleanups; the arena is then empty and reusable. */
 void cf_arena_release(cf_arena *a);
 
+/* Give an empty arena one first chunk of exactly n bytes, for data whose
+ * size is known and that lives long (a cached object): no tail of a
+ * doubling chunk is wasted. No-op on an arena already in use. */
+void cf_arena_reserve(cf_arena *a, size_t n);
+
 #endif

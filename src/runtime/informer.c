@@ -65,13 +65,34 @@ struct cf_informer {
 
 /* ---- cf_obj ---- */
 
+/* The cached copy: metadata.managedFields left out (no reconciler reads
+ * them; Flux's caches strip them too), in an arena sized to fit, so a
+ * thousand cached objects cost their bytes and not a thousand
+ * half-empty chunks. */
+static cf_node *compact_dup(cf_arena *a, const cf_node *n)
+{
+	cf_arena tmp = CF_ARENA_INIT;
+	cf_node *copy = cf_node_dup(&tmp, n), *md = cf_node_get(copy, "metadata");
+	cf_node *out;
+	size_t before;
+
+	if (md)
+		cf_node_del(md, "managedFields");
+	before = tmp.total;
+	cf_node_dup(&tmp, copy); /* measure what one copy takes */
+	cf_arena_reserve(a, tmp.total - before);
+	out = cf_node_dup(a, copy);
+	cf_arena_release(&tmp);
+	return out;
+}
+
 static cf_obj *obj_new(const cf_node *n)
 {
 	cf_obj *o = cf_xcalloc(1, sizeof(*o));
 	const char *s;
 
 	atomic_init(&o->refs, 1);
-	o->node = cf_node_dup(&o->arena, n);
+	o->node = compact_dup(&o->arena, n);
 	s = cf_node_getp_str(o->node, "metadata", "namespace", NULL);
 	o->ns = s ? s : "";
 	s = cf_node_getp_str(o->node, "metadata", "name", NULL);

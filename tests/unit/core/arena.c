@@ -53,5 +53,24 @@ TEST(test_core_arena__cleanups_run_in_reverse)
 	CHECK_INT(cleanup_order[1], 1);
 }
 
+/* A reserved first chunk holds exactly what was asked: two halves fit
+ * back to back, the next allocation needs a chunk of its own. */
+TEST(test_core_arena__reserve_exact)
+{
+	cf_arena a = CF_ARENA_INIT;
+	char *p1, *p2, *p3;
+
+	cf_arena_reserve(&a, 64);
+	p1 = cf_arena_alloc(&a, 32);
+	p2 = cf_arena_alloc(&a, 32);
+	p3 = cf_arena_alloc(&a, 16);
+	CHECK(p2 == p1 + 32);
+	CHECK(p3 != p2 + 32);
+	cf_arena_reserve(&a, 1024); /* in use: no effect */
+	CHECK_INT((int)a.total, 80);
+	cf_arena_release(&a);
+}
+
 TEST_MAIN(T(test_core_arena__alloc_aligned_and_distinct),
-    T(test_core_arena__strings), T(test_core_arena__cleanups_run_in_reverse))
+    T(test_core_arena__strings), T(test_core_arena__cleanups_run_in_reverse),
+    T(test_core_arena__reserve_exact))
