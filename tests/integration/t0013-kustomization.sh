@@ -127,6 +127,14 @@ test_expect_success 'drift is corrected on the next run' '
 	expect_eq "$(k get cm app-config -o jsonpath="{.data.color}")" green
 '
 
+test_expect_success 'status.history keeps one snapshot per built set, counting runs' '
+	h=$(kfield app "{.status.history[0].lastReconciledStatus} {.status.history[0].metadata.revision} {.status.history[0].totalReconciliations}") &&
+	expect_match "$h" "^ReconciliationSucceeded $(head_rev) [2-9]" &&
+	expect_match "$(kfield app "{.status.history[0].digest}")" "^sha256:[0-9a-f]{64}$" &&
+	test "$(kfield app "{.status.history[*].digest}" | wc -w)" -ge 2 &&
+	test "$(kfield app "{.status.history[1].metadata.revision}")" != "$(head_rev)"
+'
+
 test_expect_success 'strict substitution names the missing variable' '
 	ks strict ./app "  targetNamespace: strict-ns
 	  postBuild:
@@ -170,6 +178,7 @@ test_expect_success 'a failing health check is HealthCheckFailed, then recovers'
 	  timeout: 3s" &&
 	wait_ks web "$REASON" HealthCheckFailed 30 &&
 	expect_eq "$(kfield web "{.status.conditions[?(@.type==\"Healthy\")].status}")" False &&
+	expect_eq "$(kfield web "{.status.history[0].lastReconciledStatus}")" HealthCheckFailed &&
 	gen=$(k get deploy web -o jsonpath="{.metadata.generation}") &&
 	k patch deploy web --subresource=status --type=merge -p "{\"status\":{
 		\"observedGeneration\":$gen,\"replicas\":1,\"updatedReplicas\":1,

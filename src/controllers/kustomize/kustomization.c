@@ -9,6 +9,7 @@
 #include "controllers/kustomize/kustomization.h"
 
 #include <limits.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@
 #include "core/http.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/yaml_emit.h"
 #include "kustomize/kustomize.h"
 #include "runtime/conditions.h"
 #include "runtime/fluxobj.h"
@@ -74,6 +76,7 @@ struct pass {
 	cf_inventory inv_new;
 	bool skip_status;
 	bool healthy_checked;
+	char digest[80];            /* of the built YAML: history key */
 	int64_t started_ms;
 };
 
@@ -741,6 +744,83 @@ static cf_result step_substitute(struct pass *p)
 	return cf_result_ok();
 }
 
+/* ---- history (status.history, Flux's snapshots) ---- */
+
+#define HISTORY_MAX 5
+
+/* sha256 of the final multi-document YAML, as Flux keys its history. */
+static cf_result step_digest(struct pass *p)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	cf_buf b = CF_BUF_INIT;
+	size_t o;
+
+	if (cf_yaml_emit_stream(&b, p->objs, p->nobjs) == 0 &&
+	    EVP_Digest(b.buf, b.len, md, &n, EVP_sha256(), NULL) == 1) {
+		o = (size_t)snprintf(p->digest, sizeof(p->digest), "sha256:");
+		for (unsigned int i = 0; i < n && o + 2 < sizeof(p->digest); i++)
+			o += (size_t)snprintf(p->digest + o,
+			    sizeof(p->digest) - o, "%02x", md[i]);
+	}
+	cf_buf_release(&b);
+	return cf_result_ok();
+}
+
+static cf_node *history_entry(struct pass *p, const char *status_word,
+    const char *now, const char *dur)
+{
+	cf_node *e = cf_node_map(&p->a), *md;
+
+	cf_node_set(&p->a, e, "digest", cf_node_str(&p->a, p->digest));
+	cf_node_set(&p->a, e, "firstReconciled", cf_node_str(&p->a, now));
+	cf_node_set(&p->a, e, "lastReconciled", cf_node_str(&p->a, now));
+	cf_node_set(&p->a, e, "lastReconciledDuration",
+	    cf_node_str(&p->a, dur));
+	cf_node_set(&p->a, e, "lastReconciledStatus",
+	    cf_node_str(&p->a, status_word));
+	md = cf_node_set_map(&p->a, e, "metadata");
+	cf_node_set(&p->a, md, "revision", cf_node_str(&p->a, p->revision));
+	cf_node_set(&p->a, e, "totalReconciliations", cf_node_int(&p->a, 1));
+	return e;
+}
+
+/* Upsert (digest, status) at the front, at most HISTORY_MAX entries. */
+static void record_history(struct pass *p, const char *status_word)
+{
+	const cf_node *old = cf_node_getp(p->obj, "status", "history", NULL);
+	cf_node *list = cf_node_seq(&p->a), *e;
+	char now[32], dur[32];
+	int64_t total;
+
+	cf_cond_now(now);
+	cf_duration_format(dur, sizeof(dur), (now_ms() - p->started_ms) *
+	    MS_PER_NS);
+	e = history_entry(p, status_word, now, dur);
+	cf_node_push(&p->a, list, e);
+	for (size_t i = 0; i < cf_node_count(old); i++) {
+		const cf_node *h = cf_node_at(old, i);
+		const char *d = cf_node_getp_str(h, "digest", NULL);
+		const char *st = cf_node_getp_str(h, "lastReconciledStatus",
+		    NULL);
+
+		if (d && st && !strcmp(d, p->digest) &&
+		    !strcmp(st, status_word)) {
+			if (cf_node_as_int(cf_node_get(h, "totalReconciliations"),
+			    &total))
+				cf_node_set(&p->a, e, "totalReconciliations",
+				    cf_node_int(&p->a, total + 1));
+			if (cf_node_get(h, "firstReconciled"))
+				cf_node_set(&p->a, e, "firstReconciled",
+				    cf_node_dup(&p->a, cf_node_get(h,
+				    "firstReconciled")));
+		} else if (cf_node_count(list) < HISTORY_MAX) {
+			cf_node_push(&p->a, list, cf_node_dup(&p->a, h));
+		}
+	}
+	cf_node_set(&p->a, status(p), "history", list);
+}
+
 /* ---- apply and prune ---- */
 
 static cf_result step_apply(struct pass *p)
@@ -886,6 +966,14 @@ static void finish_status(struct pass *p, const cf_result *r)
 	if (req)
 		cf_node_set(&p->a, status(p), "lastHandledReconcileAt",
 		    cf_node_str(&p->a, req));
+	/* Attempts that got as far as a built set are recorded, with the
+	 * reason they ended on (Flux's history). */
+	if (p->digest[0] && (r->kind == CF_RESULT_OK || (r->reason &&
+	    (!strcmp(r->reason, "ReconciliationFailed") ||
+	    !strcmp(r->reason, "PruneFailed") ||
+	    !strcmp(r->reason, "HealthCheckFailed")))))
+		record_history(p, r->kind == CF_RESULT_OK ?
+		    "ReconciliationSucceeded" : r->reason);
 	if ((r->kind == CF_RESULT_OK || r->kind == CF_RESULT_STALLED) && gen)
 		cf_node_set(&p->a, status(p), "observedGeneration",
 		    cf_node_dup(&p->a, gen));
@@ -902,7 +990,8 @@ static void finish_status(struct pass *p, const cf_result *r)
 
 static cf_result (*const steps[])(struct pass *) = {
 	step_client, step_finalizer, step_suspend, step_spec, step_source,
-	step_depends, step_fetch, step_build, step_substitute, step_apply,
+	step_depends, step_fetch, step_build, step_substitute, step_digest,
+	step_apply,
 	step_prune, step_health, step_done,
 };
 
