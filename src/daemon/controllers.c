@@ -248,6 +248,8 @@ static void *run(void *p)
 	if ((err = build(cs)) < 0 || (err = start_probes(cs)) < 0 ||
 	    (err = wait_for_lease(cs)) < 0 || (err = start_artifacts(cs)) < 0) {
 		cf_log_error("controllers not started: %s", cf_error_msg());
+		if (cs->o.exit_on_failure)
+			_exit(1);
 		return NULL;
 	}
 	while (!atomic_load(&cs->stop)) {

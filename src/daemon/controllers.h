@@ -27,6 +27,7 @@ typedef struct cf_controllers_opts {
 	const char *metrics_addr;     /* /metrics, /healthz, /readyz; NULL: off */
 	const char *health_addr;      /* /healthz, /readyz; NULL: off */
 	int leader_election;          /* --enable-leader-election */
+	int exit_on_failure;          /* nothing else runs: exit if they cannot */
 	const char *runtime_namespace; /* the Lease's; NULL: flux-system */
 	long retention_records;       /* 0: 2 */
 	long retention_ttl_s;         /* 0: 60 */

@@ -27,6 +27,7 @@ struct config {
 	int no_controllers;
 	const char *kubeconfig; /* set: controllers only, against it */
 	int no_apiserver;       /* controllers only (in-cluster by default) */
+	int data_dir_set;
 	int watch_all;          /* --watch-all-namespaces (default true) */
 	cf_controllers_opts ctl;
 	long history_revisions;
@@ -87,6 +88,7 @@ static int run_controllers_only(struct config *c)
 	struct sigaction sa = { .sa_handler = on_signal };
 	cf_controllers *ctls = NULL;
 
+	c->ctl.exit_on_failure = 1;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	if (start_controllers(c, &ctls) < 0) {
@@ -184,7 +186,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		if ((v = flag_value(argc, argv, &i, "--data-dir")))
-			c->data_dir = v;
+			c->data_dir = v, c->data_dir_set = 1;
 		else if ((v = flag_value(argc, argv, &i, "--listen")))
 			c->listen = v;
 		else if ((v = flag_value(argc, argv, &i, "--metrics-addr")))
@@ -260,6 +262,10 @@ int main(int argc, char **argv)
 
 	parse_args(&c, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
+	/* In a pod the root file system is read-only: mirrors and work trees
+	 * go under /tmp, as Flux's clones do. */
+	if (c.no_apiserver && !c.data_dir_set)
+		c.data_dir = "/tmp/cflux";
 	if (cf_fs_mkdirs(c.data_dir) < 0) {
 		cf_log_error("%s", cf_error_msg());
 		return 1;

@@ -51,4 +51,12 @@ test_expect_success 'SIGTERM releases the Lease' '
 	expect_eq "$(lease "{.spec.leaseDurationSeconds}")" 1
 '
 
+test_expect_success '--no-apiserver outside a cluster says why and exits 1' '
+	rc=0 &&
+	env -u KUBERNETES_SERVICE_HOST -u KUBECONFIG timeout 10 "$CFLUXD" \
+		--no-apiserver --data-dir "$TEST_TMP/na" >na.log 2>&1 || rc=$? &&
+	expect_eq "$rc" 1 &&
+	grep -q "KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set" na.log
+'
+
 test_done
