@@ -10,6 +10,8 @@ pkgs=(
   libpcre2-dev zlib1g-dev libarchive-dev
   # tests and benchmarks: real servers and clients started on 127.0.0.1
   git openssl curl python3 jq wrk sqlite3 bc time
+  lighttpd lighttpd-mod-openssl fcgiwrap openssh-server openssh-client
+  gnupg tinyproxy
 )
 
 missing=()
