@@ -27,7 +27,7 @@
 
 struct cf_controllers {
 	cf_controllers_opts o;
-	char *strs[10];
+	char *strs[11];
 	pthread_t thread;
 	atomic_int stop;
 	cf_arena cfg_arena;
@@ -193,6 +193,12 @@ static int build(cf_controllers *cs)
 	cs->kustomize.event = kustomize_event;
 	cs->kustomize.event_payload = cs->kustomize_events;
 	cs->kustomize.rest = cs->rest;
+	cs->kustomize.default_service_account =
+	    cs->o.default_service_account;
+	cs->kustomize.http_retry = cs->o.http_retry;
+	cs->kustomize.requeue_dependency_ms = cs->o.requeue_dependency_ms;
+	cs->kustomize.no_cross_namespace_refs = cs->o.no_cross_namespace_refs;
+	cs->source.requeue_dependency_ms = cs->o.requeue_dependency_ms;
 	cs->kustomize.local_storage = cf_storage_root(cs->source.storage);
 	cf_manager_add(cs->mgr, &cf_kustomization_controller, &cs->kustomize);
 	cs->kustomize.self = cf_manager_informer(cs->mgr,
@@ -287,6 +293,8 @@ int cf_controllers_start(cf_controllers **out, const cf_controllers_opts *o)
 	cs->o.health_addr = keep(cs, 7, o->health_addr);
 	cs->o.runtime_namespace = keep(cs, 8, o->runtime_namespace);
 	cs->o.watch_namespace = keep(cs, 9, o->watch_namespace);
+	cs->o.default_service_account = keep(cs, 10,
+	    o->default_service_account);
 	cs->cfg_arena = (cf_arena)CF_ARENA_INIT;
 	if (pthread_create(&cs->thread, NULL, run, cs) != 0) {
 		cf_controllers_stop(cs);

@@ -31,6 +31,10 @@ typedef struct cf_controllers_opts {
 	const char *runtime_namespace; /* the Lease's; NULL: flux-system */
 	long retention_records;       /* 0: 2 */
 	long retention_ttl_s;         /* 0: 60 */
+	const char *default_service_account; /* --default-service-account */
+	int http_retry;               /* --http-retry; 0: 9, < 0: none */
+	long requeue_dependency_ms;   /* --requeue-dependency; 0: 30 s */
+	int no_cross_namespace_refs;  /* --no-cross-namespace-refs */
 } cf_controllers_opts;
 
 /* Start the controllers thread; strings are copied. 0 or CF_ERROR. */

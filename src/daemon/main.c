@@ -127,6 +127,12 @@ static int usage(FILE *f)
 	      "  --storage-addr ADDR artifact server (default 127.0.0.1:9090)\n"
 	      "  --storage-adv-addr ADDR  address artifact URLs advertise\n"
 	      "  --concurrent N      workers per controller (default 4)\n"
+	      "  --default-service-account NAME  impersonated by Kustomizations\n"
+	      "                      that name none\n"
+	      "  --http-retry N      artifact download retries (default 9)\n"
+	      "  --requeue-dependency D  wait for sources and dependencies\n"
+	      "                      (default 30s)\n"
+	      "  --no-cross-namespace-refs  refuse sources in other namespaces\n"
 	      "  --artifact-retention-records N, --artifact-retention-ttl D\n"
 	      "                      old artifacts kept (default 2 and 1m)\n"
 	      "  --watch-label-selector SEL  reconcile only matching objects\n"
@@ -220,6 +226,17 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->ctl.retention_records = parse_long("--artifact-retention-records", v);
 		else if ((v = flag_value(argc, argv, &i, "--artifact-retention-ttl")))
 			c->ctl.retention_ttl_s = parse_duration_s("--artifact-retention-ttl", v);
+		else if ((v = flag_value(argc, argv, &i, "--default-service-account")))
+			c->ctl.default_service_account = v;
+		else if ((v = flag_value(argc, argv, &i, "--http-retry")))
+			c->ctl.http_retry = (int)parse_long("--http-retry", v);
+		else if ((v = flag_value(argc, argv, &i, "--requeue-dependency")))
+			c->ctl.requeue_dependency_ms = /* "0s": at once */
+			    parse_duration_s("--requeue-dependency", v) < 0 ? 1 :
+			    parse_duration_s("--requeue-dependency", v) * 1000;
+		else if (!strcmp(argv[i], "--no-cross-namespace-refs") ||
+		    !strcmp(argv[i], "--no-cross-namespace-refs=true"))
+			c->ctl.no_cross_namespace_refs = 1;
 		else if ((v = flag_value(argc, argv, &i, "--concurrent")))
 			c->ctl.concurrent = (int)parse_long("--concurrent", v);
 		else if ((v = flag_value(argc, argv, &i, "--history-revisions")))

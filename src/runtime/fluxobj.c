@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -114,4 +115,26 @@ bool cf_flux_spec_bool(const cf_node *obj, const char *field)
 	const cf_node *b = cf_node_getp(obj, "spec", field, NULL);
 
 	return b && cf_node_is(b, CF_NODE_BOOL) && b->v.b;
+}
+
+const char *cf_flux_secret_value(cf_arena *a, const cf_node *secret,
+    const char *key, size_t *len)
+{
+	const char *v = cf_node_getp_str(secret, "data", key, NULL);
+	cf_buf b = CF_BUF_INIT;
+	const char *out = NULL;
+
+	if (!v) {
+		v = cf_node_getp_str(secret, "stringData", key, NULL);
+		if (v && len)
+			*len = strlen(v);
+		return v;
+	}
+	if (cf_base64_decode(&b, v, strlen(v), false) == 0) {
+		out = cf_arena_strndup(a, b.buf ? b.buf : "", b.len);
+		if (len)
+			*len = b.len;
+	}
+	cf_buf_release(&b);
+	return out;
 }

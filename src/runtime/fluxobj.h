@@ -38,6 +38,12 @@ int cf_flux_write_status(cf_client *c, cf_arena *a, const cf_node *obj,
 /* interval_ms +/- pct percent (0 means Flux's 5, < 0 none). */
 int64_t cf_flux_jitter(int64_t interval_ms, int pct);
 
+/* A Secret's value for key: data (base64-decoded) first, then
+ * stringData; NUL-terminated in a, its length in *len (may be NULL).
+ * NULL when the key is absent or its data is not valid base64. */
+const char *cf_flux_secret_value(cf_arena *a, const cf_node *secret,
+    const char *key, size_t *len);
+
 /* The boolean at spec.<field> (false when absent or not a bool). */
 bool cf_flux_spec_bool(const cf_node *obj, const char *field);
 

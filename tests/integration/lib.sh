@@ -104,6 +104,20 @@ stop_cfluxd() {
 	wait_gone "$CF_PID"
 }
 
+# wait_jsonpath RESOURCE NAME NAMESPACE JSONPATH VALUE [SECONDS]: poll
+# (default 20 s) until the field reads VALUE; on timeout show the object.
+wait_jsonpath() {
+	local i got
+	for i in $(seq $((${6:-20} * 10))); do
+		got=$(k -n "$3" get "$1" "$2" -o jsonpath="$4" 2>/dev/null)
+		[ "$got" = "$5" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 $3/$2 $4: want '$5', got '$got'"
+	k -n "$3" get "$1" "$2" -o yaml
+	return 1
+}
+
 # kubectl with this test's kubeconfig and a fresh discovery cache.
 k() {
 	"$KUBECTL" --kubeconfig "$CF_DATA/kubeconfig" \

@@ -39,6 +39,7 @@
 #include "runtime/conditions.h"
 #include "runtime/fluxobj.h"
 #include "runtime/metrics.h"
+#include "runtime/remote.h"
 
 #define KIND "Kustomization"
 #define API_VERSION "kustomize.toolkit.fluxcd.io/v1"
@@ -161,6 +162,24 @@ static cf_node *status(struct pass *p)
 	return cf_node_set_map(&p->a, p->obj, "status");
 }
 
+/* ---- the client that applies (and prunes on deletion) ---- */
+
+/* The cluster and identity objects are applied with: spec.kubeConfig's
+ * remote cluster and/or spec.serviceAccountName (or the default). */
+static int open_client(struct pass *p)
+{
+	const char *sa = spec_str(p, "serviceAccountName");
+
+	if (p->apply_c)
+		return 0;
+	if (!sa || !*sa)
+		sa = p->kc->default_service_account;
+	return cf_remote_client(&p->apply_c, &p->a, &(cf_remote_opts){
+	    .local = p->c, .local_rest = p->kc->rest, .ns = p->key->ns,
+	    .kubeconfig = cf_node_get(p->spec, "kubeConfig"),
+	    .service_account = sa });
+}
+
 /* ---- finalizer, deletion, suspend ---- */
 
 static int old_inventory(struct pass *p, cf_inventory *inv)
@@ -188,6 +207,15 @@ static void finalize(struct pass *p)
 	if (spec_bool(p, "suspend") || !delete_on_finalize(p) ||
 	    old_inventory(p, &inv) < 0 || inv.len == 0)
 		return;
+	if (open_client(p) < 0) {
+		/* As Flux: the identity or cluster is gone; say what is
+		 * left behind and let the object go. */
+		char *m = cf_arena_printf(&p->a, "unable to prune objects: %s",
+		    cf_error_msg());
+
+		event(p, "Warning", "PruneFailed", m);
+		return;
+	}
 	if (cf_apply_prune(&cs, &failed, &p->a, p->apply_c, &inv,
 	    &(cf_prune_opts){ .owner_name = p->key->name,
 	    .owner_namespace = p->key->ns }) < 0)
@@ -341,9 +369,6 @@ static cf_result step_spec(struct pass *p)
 	if (cf_node_get(p->spec, "decryption"))
 		return stall(p, "DecryptionNotSupported", "spec.decryption: "
 		    "SOPS decryption is not supported yet");
-	if (cf_node_get(p->spec, "kubeConfig"))
-		return stall(p, "FeatureUnsupported", "spec.kubeConfig: "
-		    "remote clusters are not supported yet");
 	return compile_exprs(p);
 }
 
@@ -351,27 +376,25 @@ static cf_result step_spec(struct pass *p)
 
 static cf_result step_client(struct pass *p)
 {
-	const char *sa = spec_str(p, "serviceAccountName");
-	char user[512];
-
-	if (!sa || !*sa)
-		sa = p->kc->default_service_account;
-	if (!sa || !*sa || !p->kc->rest) {
-		p->apply_c = p->c;
-		return cf_result_ok();
-	}
-	snprintf(user, sizeof(user), "system:serviceaccount:%s:%s",
-	    p->key->ns, sa);
-	if (cf_client_new(&p->apply_c, p->kc->rest, &(cf_client_opts){
-	    .impersonate_user = user, .qps = -1 }) < 0) {
-		p->apply_c = NULL;
-		return stall(p, "ReconciliationFailed", "spec."
-		    "serviceAccountName: %s", cf_error_msg());
-	}
+	if (open_client(p) < 0)
+		return fail(p, "ReconciliationFailed", "%s", cf_error_msg());
 	return cf_result_ok();
 }
 
 /* ---- source ---- */
+
+/* The source has no artifact to give yet: not a failure, a wait of
+ * --requeue-dependency without a Warning event. */
+static cf_result no_artifact_yet(struct pass *p)
+{
+	int64_t d = p->kc->requeue_dependency_ms ?
+	    p->kc->requeue_dependency_ms : 30000;
+
+	cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE, "ArtifactFailed",
+	    "Source artifact not found, retrying in %llds",
+	    (long long)(d / 1000));
+	return cf_result_wait(d, "ArtifactFailed", "no artifact");
+}
 
 static cf_result step_source(struct pass *p)
 {
@@ -388,6 +411,10 @@ static cf_result step_source(struct pass *p)
 		return stall(p, "ArtifactFailed", "spec.sourceRef: kind '%s' "
 		    "is not supported yet (GitRepository is)", kind ? kind :
 		    "");
+	if (p->kc->no_cross_namespace_refs && strcmp(ns, p->key->ns))
+		return stall(p, "AccessDenied", "can't access '%s/%s/%s', "
+		    "cross-namespace references have been blocked", kind, ns,
+		    name);
 	err = cf_client_get(&src, &p->a, p->c, "source.toolkit.fluxcd.io/v1",
 	    kind, ns, name);
 	if (err == CF_ENOTFOUND)
@@ -398,15 +425,8 @@ static cf_result step_source(struct pass *p)
 		    ns, name, cf_error_msg());
 	p->artifact = cf_node_getp(src, "status", "artifact", NULL);
 	p->revision = cf_node_getp_str(p->artifact, "revision", NULL);
-	if (!p->artifact || !p->revision) {
-		int64_t d = p->kc->requeue_dependency_ms ?
-		    p->kc->requeue_dependency_ms : 30000;
-
-		cf_cond_set(&p->a, p->obj, CF_COND_READY, CF_FALSE,
-		    "ArtifactFailed", "Source artifact not found, retrying in "
-		    "%llds", (long long)(d / 1000));
-		return cf_result_wait(d, "ArtifactFailed", "no artifact");
-	}
+	if (!p->artifact || !p->revision)
+		return no_artifact_yet(p);
 	return cf_result_ok();
 }
 
@@ -505,15 +525,63 @@ static cf_result step_depends(struct pass *p)
 
 /* ---- fetch ---- */
 
+/* status.artifact.url with its host replaced by $SOURCE_CONTROLLER_LOCALHOST
+ * when that is set (Flux's override for local and development setups). */
+static const char *artifact_url(struct pass *p)
+{
+	const char *url = cf_node_getp_str(p->artifact, "url", NULL);
+	const char *host = getenv("SOURCE_CONTROLLER_LOCALHOST");
+	const char *start, *end;
+
+	if (!url || !host || !*host || !(start = strstr(url, "://")))
+		return url;
+	start += 3;
+	end = strchr(start, '/');
+	return cf_arena_printf(&p->a, "%.*s%s%s", (int)(start - url), url,
+	    host, end ? end : "");
+}
+
+/* Download with Flux's --http-retry: transport errors and 5xx are tried
+ * again after 1 s, 2 s, 4 s ... (at most 30 s); 404 and bad digests are
+ * not. Each attempt starts from an empty directory. */
+static int download(struct pass *p, const char *url, const char *digest)
+{
+	int tries = p->kc->http_retry < 0 ? 0 : p->kc->http_retry ?
+	    p->kc->http_retry : 9;
+	int64_t wait_ms = 1000;
+	cf_http *h = NULL;
+	int err;
+
+	if ((err = cf_http_new(&h, NULL)) < 0)
+		return err;
+	for (int i = 0;; i++) {
+		err = cf_fetch_artifact(h, url, digest, p->tmp, NULL);
+		if (err == 0 || i >= tries || (err != CF_ERROR &&
+		    err != CF_ETIMEOUT))
+			break;
+		cf_log_info("%s '%s/%s': downloading the artifact failed, "
+		    "retrying in %llds: %s", KIND, p->key->ns, p->key->name,
+		    (long long)(wait_ms / 1000), cf_error_msg());
+		cf_fs_remove_tree(p->tmp);
+		if (mkdir(p->tmp, 0700) < 0) {
+			err = cf_error_os("recreating %s", p->tmp);
+			break;
+		}
+		usleep((useconds_t)(wait_ms * 1000));
+		wait_ms = wait_ms * 2 > 30000 ? 30000 : wait_ms * 2;
+	}
+	cf_http_free(h);
+	return err;
+}
+
 /* The artifact from local storage when the source-controller shares this
  * process, else over HTTP; the digest is checked either way. */
 static int fetch(struct pass *p)
 {
 	const char *digest = cf_node_getp_str(p->artifact, "digest", NULL);
 	const char *rel = cf_node_getp_str(p->artifact, "path", NULL);
-	const char *url = cf_node_getp_str(p->artifact, "url", NULL);
+	const char *url = artifact_url(p);
 	char local[PATH_MAX];
-	cf_http *h = NULL;
 	int err;
 
 	if (p->kc->local_storage && rel && !strstr(rel, "..")) {
@@ -526,11 +594,7 @@ static int fetch(struct pass *p)
 	if (!url)
 		return cf_error_setc(CF_ENOTFOUND, CF_ERR_INVALID,
 		    "the source has no artifact URL");
-	if ((err = cf_http_new(&h, NULL)) < 0)
-		return err;
-	err = cf_fetch_artifact(h, url, digest, p->tmp, NULL);
-	cf_http_free(h);
-	return err;
+	return download(p, url, digest);
 }
 
 /* spec.path, relative to the artifact root; no escape from it. */
@@ -561,6 +625,7 @@ static int join_path(struct pass *p)
 
 static cf_result step_fetch(struct pass *p)
 {
+	int err;
 	const char *tmp = p->kc->tmp_root ? p->kc->tmp_root :
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 
@@ -575,7 +640,9 @@ static cf_result step_fetch(struct pass *p)
 		return fail(p, "DirectoryCreationFailed", "%s",
 		    cf_error_msg());
 	}
-	if (fetch(p) < 0)
+	if ((err = fetch(p)) == CF_ENOTFOUND && !p->kc->local_storage)
+		return no_artifact_yet(p); /* moved on, or not served yet */
+	if (err < 0)
 		return fail(p, "ArtifactFailed", "failed to download artifact "
 		    "from '%s': %s", cf_node_getp_str(p->artifact, "url",
 		    NULL), cf_error_msg());
@@ -989,7 +1056,7 @@ static void finish_status(struct pass *p, const cf_result *r)
 }
 
 static cf_result (*const steps[])(struct pass *) = {
-	step_client, step_finalizer, step_suspend, step_spec, step_source,
+	step_finalizer, step_suspend, step_spec, step_client, step_source,
 	step_depends, step_fetch, step_build, step_substitute, step_digest,
 	step_apply,
 	step_prune, step_health, step_done,

@@ -10,6 +10,7 @@
 #ifndef CF_KUSTOMIZE_CTL_KUSTOMIZATION_H
 #define CF_KUSTOMIZE_CTL_KUSTOMIZATION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "client/kubeconfig.h"
@@ -34,6 +35,8 @@ typedef struct cf_kzctl {
 	const char *tmp_root;            /* NULL: $TMPDIR or /tmp */
 	const char *default_service_account; /* --default-service-account */
 	int64_t requeue_dependency_ms;   /* 0: 30 s */
+	int http_retry;                  /* --http-retry; 0: 9, < 0: none */
+	bool no_cross_namespace_refs;    /* --no-cross-namespace-refs */
 	int jitter_percent;              /* 0: 5; < 0: none */
 	int64_t health_poll_ms;          /* 0: 2 s (tests use less) */
 	cf_kzctl_event_fn event;         /* may be NULL */
