@@ -9,6 +9,7 @@
 #ifndef CF_KUSTOMIZE_KUSTOMIZE_H
 #define CF_KUSTOMIZE_KUSTOMIZE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/arena.h"
@@ -71,5 +72,14 @@ int cf_kustomize_write(cf_buf *out, const cf_kustomize_result *r);
  * Returns 0, or CF_EINVALID if obj is neither.
  */
 int cf_kustomize_hash(char out[11], const cf_node *obj);
+
+/*
+ * Does the kustomize Selector sel (group, version, kind, name, namespace
+ * as anchored regular expressions; labelSelector, annotationSelector)
+ * pick obj? where names the selector in error messages. Returns 0 with
+ * *out set, or CF_EINVALID for a bad expression or selector.
+ */
+int cf_kustomize_select(cf_arena *a, const cf_node *sel, const cf_node *obj,
+    bool *out, const char *where);
 
 #endif

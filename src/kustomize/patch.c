@@ -624,6 +624,16 @@ int kz_select(kz_ctx *c, const cf_node *t, kz_res *r, bool *out,
 	return 0;
 }
 
+int cf_kustomize_select(cf_arena *a, const cf_node *sel, const cf_node *obj,
+    bool *out, const char *where)
+{
+	kz_ctx c = { .a = a };
+	kz_res r = { .obj = (cf_node *)obj };
+
+	kz_id_of(&r.orig, obj);
+	return kz_select(&c, sel, &r, out, where);
+}
+
 /* ---- applying ------------------------------------------------------------------- */
 
 /* $patch: delete at the top of a patch removes the object itself. */

@@ -269,6 +269,50 @@ test_expect_success 'a tenant that may not create a ClusterRole gets Forbidden a
 	! k get clusterrole tenant-escalation 2>/dev/null
 '
 
+test_expect_success 'spec.ignore leaves selected fields to other controllers' '
+	mkdir -p repo/hpa && cat >repo/hpa/app.yaml <<-EOT &&
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: scaled, namespace: default}
+	spec:
+	  replicas: 2
+	  selector: {matchLabels: {app: scaled}}
+	  template:
+	    metadata: {labels: {app: scaled}}
+	    spec: {containers: [{name: web, image: nginx:1}]}
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: scaled-config, namespace: default}
+	data: {k: git}
+	EOT
+	commit hpa && request gitrepository/repo &&
+	ks hpa ./hpa "  ignore:
+	  - paths: [/spec/replicas]
+	    target: {kind: Deployment, name: scal.*}" &&
+	wait_ks hpa "$READY" True &&
+	expect_eq "$(k get deploy scaled -o jsonpath={.spec.replicas})" 2 &&
+	k scale deploy scaled --replicas=5 >/dev/null &&
+	k patch cm scaled-config --type=merge -p "{\"data\":{\"k\":\"edited\"}}" \
+		>/dev/null &&
+	sed -i "s/nginx:1/nginx:2/" repo/hpa/app.yaml && commit hpa2 &&
+	request gitrepository/repo &&
+	wait_ks hpa "{.status.lastAppliedRevision}" "$(head_rev)" &&
+	expect_eq "$(k get deploy scaled -o jsonpath={.spec.replicas})" 5 &&
+	expect_eq "$(k get deploy scaled \
+		-o jsonpath={.spec.template.spec.containers[0].image})" nginx:2 &&
+	expect_eq "$(k get cm scaled-config -o jsonpath={.data.k})" git
+'
+
+test_expect_success 'an ignore rule that is not a JSON pointer is Stalled' '
+	ks badignore ./hpa "  ignore:
+	  - paths: [spec.replicas]" &&
+	wait_ks badignore "{.status.conditions[?(@.type==\"Stalled\")].status}" True &&
+	expect_match "$(kfield badignore "{.status.conditions[?(@.type==\"Ready\")].message}")" \
+		"spec.ignore\[0\].paths\[0\]: .spec.replicas. is not a JSON pointer" &&
+	k -n flux-system delete kustomization badignore >/dev/null
+'
+
 test_expect_success 'deleting a Kustomization with prune deletes what it applied' '
 	k -n flux-system delete kustomization team --timeout=20s >/dev/null &&
 	! k -n team-a get cm team-config 2>/dev/null

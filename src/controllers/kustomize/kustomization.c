@@ -26,6 +26,7 @@
 #include "controllers/kustomize/envsubst.h"
 #include "controllers/kustomize/fetch.h"
 #include "controllers/kustomize/generate.h"
+#include "controllers/kustomize/ignore.h"
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/duration.h"
@@ -366,6 +367,8 @@ static cf_result step_spec(struct pass *p)
 	if (duration_ms(p, "timeout", &p->timeout_ms) < 0)
 		return stall(p, "InvalidTimeout", "spec.timeout: invalid "
 		    "duration '%s'", spec_str(p, "timeout"));
+	if (cf_kz_ignore_validate(cf_node_get(p->spec, "ignore")) < 0)
+		return stall(p, "ReconciliationFailed", "%s", cf_error_msg());
 	if (cf_node_get(p->spec, "decryption"))
 		return stall(p, "DecryptionNotSupported", "spec.decryption: "
 		    "SOPS decryption is not supported yet");
@@ -897,6 +900,9 @@ static cf_result step_apply(struct pass *p)
 	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
 	    "Progressing", "Detecting drift for revision %s with a timeout of "
 	    "%llds", p->revision, (long long)(p->timeout_ms / 1000));
+	if (cf_kz_ignore_apply(&p->a, p->apply_c, p->objs, p->nobjs,
+	    cf_node_get(p->spec, "ignore")) < 0)
+		return fail(p, "ReconciliationFailed", "%s", cf_error_msg());
 	if (cf_apply_set(&p->cs, &p->a, p->apply_c, p->objs, p->nobjs,
 	    &(cf_apply_opts){ .force = spec_bool(p, "force"),
 	    .owner_name = p->key->name, .owner_namespace = p->key->ns }) < 0)
