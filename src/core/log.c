@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "core/log.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -33,6 +36,142 @@ int cf_log_set_encoding(const char *name)
 		return -1;
 	return 0;
 }
+
+/* ---- the ring ------------------------------------------------------ */
+
+struct ring_line {
+	char *text;
+	size_t len;
+	int64_t ns;   /* when it was logged (CLOCK_REALTIME) */
+	uint64_t seq;
+};
+
+/* A circular array of lines, oldest at head; one lock for all of it.
+ * Each line is its own allocation so that dropping the oldest never
+ * moves the others. */
+static struct {
+	pthread_mutex_t lock;
+	struct ring_line *lines;
+	size_t cap, head, count;
+	size_t bytes, max_bytes;
+	uint64_t next_seq;
+} ring = { .lock = PTHREAD_MUTEX_INITIALIZER, .next_seq = 1 };
+
+static void ring_drop_oldest(void)
+{
+	struct ring_line *l = &ring.lines[ring.head];
+
+	ring.bytes -= l->len;
+	free(l->text);
+	l->text = NULL;
+	ring.head = (ring.head + 1) % ring.cap;
+	ring.count--;
+}
+
+void cf_log_ring_enable(size_t max_bytes, size_t max_lines)
+{
+	if (max_bytes > CF_LOG_RING_MAX_BYTES)
+		max_bytes = CF_LOG_RING_MAX_BYTES;
+	if (!max_lines)
+		max_lines = max_bytes / 64 ? max_bytes / 64 : 1;
+	pthread_mutex_lock(&ring.lock);
+	while (ring.count)
+		ring_drop_oldest();
+	free(ring.lines);
+	ring.lines = NULL;
+	ring.cap = ring.head = ring.bytes = 0;
+	ring.max_bytes = max_bytes;
+	if (max_bytes) {
+		ring.lines = cf_xcalloc(max_lines, sizeof(*ring.lines));
+		ring.cap = max_lines;
+	}
+	pthread_mutex_unlock(&ring.lock);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The tee: keep a copy of one written line. */
+static void ring_add(const char *text, size_t len)
+{
+	struct ring_line *l;
+	int64_t ns = now_ns();
+
+	pthread_mutex_lock(&ring.lock);
+	if (!ring.cap) {
+		pthread_mutex_unlock(&ring.lock);
+		return;
+	}
+	if (len > ring.max_bytes)
+		len = ring.max_bytes;
+	while (ring.count && (ring.count == ring.cap ||
+	    ring.bytes + len > ring.max_bytes))
+		ring_drop_oldest();
+	l = &ring.lines[(ring.head + ring.count) % ring.cap];
+	l->text = cf_xmalloc(len);
+	memcpy(l->text, text, len);
+	l->text[len - 1] = '\n'; /* a cut line still ends its line */
+	l->len = len;
+	l->ns = ns;
+	l->seq = ring.next_seq++;
+	ring.bytes += len;
+	ring.count++;
+	pthread_mutex_unlock(&ring.lock);
+}
+
+/* Go's time.RFC3339Nano in UTC: trailing zeros of the fraction go. */
+static void add_rfc3339nano(cf_buf *b, int64_t ns)
+{
+	time_t secs = (time_t)(ns / 1000000000);
+	long frac = (long)(ns % 1000000000);
+	struct tm tm;
+	char s[32], f[16];
+	int n;
+
+	gmtime_r(&secs, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	n = snprintf(f, sizeof(f), ".%09ld", frac);
+	while (n > 1 && f[n - 1] == '0')
+		n--;
+	cf_buf_addf(b, "%s%.*sZ", s, n > 1 ? n : 0, f);
+}
+
+static bool ring_wanted(const struct ring_line *l, const cf_log_ring_query *q)
+{
+	return l->seq > q->after && l->ns >= q->since_ns;
+}
+
+uint64_t cf_log_ring_read(cf_buf *out, const cf_log_ring_query *q)
+{
+	size_t matched = 0, skip = 0;
+	uint64_t last;
+
+	pthread_mutex_lock(&ring.lock);
+	for (size_t i = 0; i < ring.count; i++)
+		matched += ring_wanted(&ring.lines[(ring.head + i) % ring.cap], q);
+	if (q->tail >= 0 && matched > (size_t)q->tail)
+		skip = matched - (size_t)q->tail;
+	for (size_t i = 0; i < ring.count; i++) {
+		const struct ring_line *l = &ring.lines[(ring.head + i) % ring.cap];
+		if (!ring_wanted(l, q) || (skip && skip--))
+			continue;
+		if (q->timestamps) {
+			add_rfc3339nano(out, l->ns);
+			cf_buf_addch(out, ' ');
+		}
+		cf_buf_add(out, l->text, l->len);
+	}
+	last = ring.next_seq - 1;
+	pthread_mutex_unlock(&ring.lock);
+	return last;
+}
+
+/* ---- lines ------------------------------------------------------------ */
 
 static void add_ts(cf_buf *b)
 {
@@ -75,6 +214,7 @@ static void emit(enum cf_log_level lvl, const char *msg, va_list kv)
 	if (write(STDERR_FILENO, b.buf, b.len) < 0) {
 		/* nowhere left to report it */
 	}
+	ring_add(b.buf, b.len);
 	cf_buf_release(&b);
 }
 
