@@ -51,6 +51,8 @@ struct cf_apiserver {
 	void *http;                /* the HTTP layer's state (http.c) */
 	api_watcher *watchers;
 	size_t nwatchers;
+	struct api_log_follower *log_followers; /* podlog.c */
+	char *self_pod_ns, *self_pod_name;      /* the daemon's own Pod */
 	struct api_gc_item *gc_queue;
 	int sub_id;
 	bool kicked;               /* controllers have work */
@@ -231,6 +233,11 @@ void api_get_subresource(api_req *r);
 void api_create_subresource(api_req *r);
 void api_update_subresource(api_req *r);
 void api_patch_subresource(api_req *r);
+
+/* ---- podlog.c: pods/NAME/log of the daemon's own Pod ------------------- */
+/* Answer GET pods/NAME/log, the Pod known to exist. */
+void api_pod_log(api_req *r);
+void api_pod_log_close_all(cf_apiserver *srv);
 
 /* ---- filter.c: label and field selectors ---------------------------------- */
 int api_filter_compile(api_req *r, api_filter **out);

@@ -232,7 +232,8 @@ api_stream *api_stream_start(api_req *r, void (*on_close)(void *), void *arg)
 	if (!r->http)
 		return NULL;
 	s = cf_xcalloc(1, sizeof(*s));
-	s->s = cf_httpd_stream_start(r->http, 200, "application/json", on_close, arg);
+	s->s = cf_httpd_stream_start(r->http, 200, r->content_type ?
+	    r->content_type : "application/json", on_close, arg);
 	r->http = NULL;
 	r->responded = true;
 	r->streaming = true;

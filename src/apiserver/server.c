@@ -310,6 +310,9 @@ void cf_apiserver_free(cf_apiserver *srv)
 		return;
 	while (srv->watchers)
 		api_watch_close(srv->watchers);
+	api_pod_log_close_all(srv);
+	free(srv->self_pod_ns);
+	free(srv->self_pod_name);
 	api_http_free(srv);
 	api_auth_free(srv);
 	api_registry_free(srv);

@@ -45,6 +45,17 @@ const char *cf_apiserver_ca_path(const cf_apiserver *s);
  */
 int cf_apiserver_ensure_objects(cf_apiserver *s, const char *yaml, size_t len);
 
+/*
+ * Register the running process as Pod ns/name: phase Running, one
+ * container "manager", the labels Flux's install gives its controllers.
+ * GET .../pods/name/log is then served from the process's log ring
+ * (cf_log_ring_enable in core/log.h), follow included. Creates ns when
+ * missing and replaces a Pod of that name left by an earlier run. Call
+ * before cf_apiserver_run. Returns 0 or an error naming the Pod.
+ */
+int cf_apiserver_add_self_pod(cf_apiserver *s, const char *ns,
+    const char *name);
+
 /* Serve until cf_apiserver_stop(). Returns 0 on a clean stop. */
 int cf_apiserver_run(cf_apiserver *s);
 /* Ask the loop to stop; safe from a signal handler or another thread. */

@@ -2,7 +2,8 @@
 /*
  * Subresources other than the status writes crud.c handles: GET of
  * /status, the autoscaling/v1 Scale view of /scale (get, update, merge
- * patch), a Namespace's /finalize, and ServiceAccount /token.
+ * patch), a Namespace's /finalize, ServiceAccount /token, and Pod /log
+ * (podlog.c).
  */
 #include "apiserver/api_int.h"
 #include "apiserver/meta.h"
@@ -71,7 +72,9 @@ void api_get_subresource(api_req *r)
 
 	if (load_parent(r, &obj, &rev) < 0)
 		return;
-	if (sub_is(r, "scale"))
+	if (sub_is(r, "log")) /* only Pods have it */
+		api_pod_log(r);
+	else if (sub_is(r, "scale"))
 		api_reply_node(r, 200, to_scale(r, obj));
 	else
 		api_reply_node(r, 200, obj); /* /status: the whole object */

@@ -102,6 +102,26 @@ static int run_controllers_only(struct config *c)
 	return 0;
 }
 
+/* The embedded default has no kubelet: cfluxd registers itself as a Pod
+ * whose log the API server serves from the last MiB of log lines. The
+ * name is stable for a data directory, like a StatefulSet's. */
+static void add_self_pod(cf_apiserver *srv, const char *data_dir)
+{
+	char path[4096], name[64];
+	const char *ns = getenv("RUNTIME_NAMESPACE");
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	if (!realpath(data_dir, path))
+		snprintf(path, sizeof(path), "%s", data_dir);
+	for (const char *p = path; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(name, sizeof(name), "cfluxd-%010llx",
+	    (unsigned long long)(h & 0xffffffffffULL));
+	if (cf_apiserver_add_self_pod(srv, ns && *ns ? ns : "flux-system",
+	    name) < 0)
+		cf_log_error("cannot register the cfluxd Pod: %s", cf_error_msg());
+}
+
 static int usage(FILE *f)
 {
 	fputs("usage: cfluxd [--data-dir DIR] [--listen HOST:PORT] [--no-controllers]\n"
@@ -287,6 +307,8 @@ int main(int argc, char **argv)
 		cf_log_error("%s", cf_error_msg());
 		return 1;
 	}
+	if (!c.kubeconfig && !c.no_apiserver && !c.no_controllers)
+		cf_log_ring_enable(1u << 20, 0);
 	if (c.kubeconfig || c.no_apiserver) {
 		if (!c.ctl.storage_addr) /* reachable by other pods */
 			c.ctl.storage_addr = "0.0.0.0:9090";
@@ -316,6 +338,8 @@ int main(int argc, char **argv)
 		cf_apiserver_free(srv);
 		return 1;
 	}
+	if (!c.no_controllers)
+		add_self_pod(srv, c.data_dir);
 	running = srv;
 	running_ctls = ctls;
 	sem_init(&stop_sem, 0, 0);

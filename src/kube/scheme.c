@@ -135,7 +135,7 @@ static const cf_resource_def builtins[] = {
 	    CF_VERBS_ALL, SN("pvc"), NULL, 0, WITH_SUBS(STATUS_SUB) },
 	{ "", "v1", "Pod", "PodList", "pods", "pod", true, CF_VERBS_ALL,
 	    SN("po"), ALL, DEL_OBJ, FIELDS(pod_fields),
-	    WITH_SUBS(STATUS_SUB) },
+	    WITH_SUBS({ "log", NULL, NULL, NULL, CF_VERB_GET }, STATUS_SUB) },
 	{ "", "v1", "ResourceQuota", "ResourceQuotaList", "resourcequotas",
 	    "resourcequota", true, CF_VERBS_ALL, SN("quota"), NULL, 0,
 	    WITH_SUBS(STATUS_SUB) },
