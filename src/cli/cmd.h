@@ -9,12 +9,30 @@
 #ifndef CF_CLI_CMD_H
 #define CF_CLI_CMD_H
 
+#include "core/arena.h"
+#include "kustomize/kustomize.h"
+
 /* cflux kustomize build DIR [--load-restrictor ...] [--reorder ...] */
 int cf_cmd_kustomize(int argc, char **argv);
 
 /* cflux build kustomization NAME --path DIR (Flux's build: files anywhere,
  * objects in FIFO order unless the kustomization sets sortOptions) */
 int cf_cmd_build(int argc, char **argv);
+/*
+ * The local build of build and diff kustomization: kustomize build of dir
+ * as Flux runs it (LoadRestrictionsNone, FIFO order unless sortOptions
+ * says legacy), every object labelled kustomize.toolkit.fluxcd.io/name
+ * and /namespace with the Kustomization's name and ns, as the controller
+ * applies it. Warnings go to stderr. *r lives in a. Returns 0, or prints
+ * "✗ kustomize build failed: ..." and returns 1.
+ */
+int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
+    const char *dir, const char *name, const char *ns);
+/* cflux diff kustomization NAME --path DIR [--kustomization-file F]:
+ * exit 0 no differences, 1 differences, 2 error */
+int cf_cmd_diff(int argc, char **argv);
+/* cflux tree kustomization NAME [--compact] [-o json|yaml] */
+int cf_cmd_tree(int argc, char **argv);
 
 /* cflux version [--client] [-o yaml|json] */
 int cf_cmd_version(int argc, char **argv);

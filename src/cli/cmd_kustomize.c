@@ -2,14 +2,17 @@
 /*
  * cflux kustomize build: kubectl kustomize's output, byte for byte. Thin:
  * parse flags, call the library, print. Warnings for deprecated fields go
- * to stderr like kubectl's; errors too, with a non-zero exit.
+ * to stderr like kubectl's; errors too, with a non-zero exit. Also the
+ * local build that cflux build and cflux diff kustomization share.
  */
 #include "cli/cmd.h"
+#include "cli/cli.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "kustomize/kustomize.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,13 +121,45 @@ int cf_cmd_kustomize(int argc, char **argv)
 	return run_build(dir ? dir : ".", &opts);
 }
 
-int cf_cmd_build(int argc, char **argv)
+/* What kustomize-controller stamps on every object it applies, and
+ * flux's build on every object it prints. */
+static void owner_labels(cf_arena *a, cf_node *obj, const char *name,
+    const char *ns)
+{
+	cf_node *labels = cf_node_set_map(a, cf_node_set_map(a, obj,
+	    "metadata"), "labels");
+
+	cf_node_set(a, labels, "kustomize.toolkit.fluxcd.io/name",
+	    cf_node_str(a, name));
+	cf_node_set(a, labels, "kustomize.toolkit.fluxcd.io/namespace",
+	    cf_node_str(a, ns));
+}
+
+int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
+    const char *dir, const char *name, const char *ns)
 {
 	/* Flux builds with LoadRestrictionsNone and no reorder option, so
 	 * objects come out in FIFO order unless sortOptions says legacy. */
 	cf_kustomize_opts opts = { .restrictor = CF_KUSTOMIZE_NONE,
 	    .reorder = CF_KUSTOMIZE_REORDER_UNSET };
+
+	if (cf_kustomize_build(r, a, dir, &opts) < 0)
+		return cf_cli_fail("kustomize build failed: %s", cf_error_msg());
+	for (size_t i = 0; i < r->nwarnings; i++)
+		fprintf(stderr, "%s\n", r->warnings[i]);
+	for (size_t i = 0; i < r->nobjs; i++)
+		if (cf_node_is(r->objs[i], CF_NODE_MAP))
+			owner_labels(a, r->objs[i], name, ns);
+	return 0;
+}
+
+int cf_cmd_build(int argc, char **argv)
+{
+	cf_arena *a = cf_cli_arena();
+	cf_kustomize_result r;
+	cf_buf out = CF_BUF_INIT;
 	const char *path = NULL, *v;
+	int rc = 0;
 
 	if (argc < 3 || strcmp(argv[1], "kustomization")) {
 		fputs("usage: cflux build kustomization NAME --path DIR\n", stderr);
@@ -138,5 +173,12 @@ int cf_cmd_build(int argc, char **argv)
 		fputs("Error: invalid resource path \"\"\n", stderr);
 		return 1;
 	}
-	return run_build(path, &opts);
+	if (cf_cmd_build_objects(&r, a, path, argv[2], cf_cli.ns))
+		return 1;
+	if (cf_kustomize_write(&out, &r) < 0)
+		rc = cf_cli_fail("%s", cf_error_msg());
+	else if (write_all(out.buf, out.len) < 0)
+		rc = cf_cli_fail("writing output: %s", strerror(errno));
+	cf_buf_release(&out);
+	return rc;
 }

@@ -32,6 +32,8 @@ static const struct cf_cmd_entry {
 	{ "stats", cf_cmd_stats, "count reconcilers per kind" },
 	{ "completion", cf_cmd_completion, "shell completion: bash, zsh, fish" },
 	{ "build", cf_cmd_build, "build a kustomization locally (Flux's view)" },
+	{ "diff", cf_cmd_diff, "diff a local build against the cluster" },
+	{ "tree", cf_cmd_tree, "print the objects a kustomization manages" },
 	{ "kustomize", cf_cmd_kustomize, "kustomize build, as kubectl kustomize" },
 };
 

@@ -684,6 +684,163 @@ test_expect_success 'completion prints scripts for bash, zsh and fish' '
 	! cflux completion tcsh 2>/dev/null
 '
 
+# ---- diff and tree ----
+
+# An app the pretend controller leaves alone (skip=true): its objects are
+# applied as kustomize-controller applies them, its inventory written by
+# hand.
+diff_inventory() {
+	local ids=$1 entries="" id
+	for id in $ids; do
+		entries="$entries${entries:+,}{\"id\":\"$id\",\"v\":\"v1\"}"
+	done
+	k patch ks "$2" -n flux-system --subresource=status --type=merge \
+		-p "{\"status\":{\"inventory\":{\"entries\":[$entries]}}}" >/dev/null
+}
+
+test_expect_success 'diff kustomization: an applied build has no differences' '
+	k create namespace shop >/dev/null &&
+	mkdir -p app &&
+	cat >app/kustomization.yaml <<-\EOT &&
+	resources: [deploy.yaml, secret.yaml, conf.yaml]
+	EOT
+	cat >app/deploy.yaml <<-\EOT &&
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: web, namespace: shop}
+	spec:
+	  replicas: 2
+	  selector: {matchLabels: {app: web}}
+	  template:
+	    metadata: {labels: {app: web}}
+	    spec:
+	      containers:
+	      - name: web
+	        image: nginx:1.25
+	        ports: [{containerPort: 80, name: http}]
+	EOT
+	cat >app/secret.yaml <<-\EOT &&
+	apiVersion: v1
+	kind: Secret
+	metadata: {name: creds, namespace: shop}
+	stringData: {password: first-pass-4711}
+	EOT
+	cat >app/conf.yaml <<-\EOT &&
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: conf, namespace: shop}
+	data: {mode: fast}
+	EOT
+	cflux build kustomization app --path app >built.yaml &&
+	grep -q "kustomize.toolkit.fluxcd.io/name: app" built.yaml &&
+	grep -q "kustomize.toolkit.fluxcd.io/namespace: flux-system" built.yaml &&
+	k apply --server-side --field-manager=kustomize-controller -f built.yaml >/dev/null &&
+	cflux create kustomization app --source GitRepository/podinfo \
+		--path ./app --prune=true --label skip=true --export | k apply -f - >/dev/null &&
+	diff_inventory "shop_web_apps_Deployment shop_creds__Secret shop_conf__ConfigMap" app &&
+	cflux diff kustomization app --path app >out 2>err &&
+	test ! -s out && test ! -s err
+'
+
+test_expect_success 'diff kustomization: a scaled Deployment has drifted' '
+	k scale deployment web -n shop --replicas=5 >/dev/null &&
+	expect_eq "$(k get deploy web -n shop -o jsonpath={.spec.replicas})" 5 &&
+	{ cflux diff ks app --path app >out 2>err; expect_eq "$?" 1; } &&
+	printf "%s\n" "► Deployment/shop/web drifted" "" "spec.replicas" \
+		"  ± value change" "    - 5" "    + 2" "" >want &&
+	diff -u want out &&
+	expect_eq "$(cat err)" "✗ identified at least one change, exiting with non-zero exit code" &&
+	k scale deployment web -n shop --replicas=2 >/dev/null &&
+	cflux diff ks app --path app >out && test ! -s out
+'
+
+test_expect_success 'diff kustomization: new files are created, missing ones deleted' '
+	cat >app/extra.yaml <<-\EOT &&
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: extra, namespace: shop}
+	data: {k: v}
+	EOT
+	echo "resources: [deploy.yaml, secret.yaml, extra.yaml]" >app/kustomization.yaml &&
+	rm app/conf.yaml &&
+	{ cflux diff ks app --path app >out 2>/dev/null; expect_eq "$?" 1; } &&
+	printf "%s\n" "► ConfigMap/shop/extra created" "► ConfigMap/shop/conf deleted" >want &&
+	diff -u want out &&
+	! k get configmap extra -n shop >/dev/null 2>&1 &&
+	k patch ks app -n flux-system --type=merge -p "{\"spec\":{\"prune\":false}}" >/dev/null &&
+	! cflux diff ks app --path app >out 2>/dev/null &&
+	expect_eq "$(cat out)" "► ConfigMap/shop/extra created" &&
+	k patch ks app -n flux-system --type=merge -p "{\"spec\":{\"prune\":true}}" >/dev/null
+'
+
+test_expect_success 'diff kustomization: a changed Secret shows masks, never values' '
+	k patch secret creds -n shop --type=merge \
+		-p "{\"stringData\":{\"password\":\"live-pass-0815\"}}" >/dev/null &&
+	! cflux diff ks app --path app >out 2>err &&
+	grep -A5 "^► Secret/shop/creds drifted" out >secret.out &&
+	printf "%s\n" "► Secret/shop/creds drifted" "" "data.password" \
+		"  ± value change" "    - *** (before)" "    + *** (after)" >want &&
+	diff -u want secret.out &&
+	! grep -e first-pass-4711 -e live-pass-0815 out err &&
+	! grep -e "$(printf first-pass-4711 | base64)" -e "$(printf live-pass-0815 | base64)" out err
+'
+
+test_expect_success 'diff kustomization: ssa: Ignore is skipped; errors exit 2' '
+	k annotate secret creds -n shop kustomize.toolkit.fluxcd.io/ssa=Ignore >/dev/null &&
+	! cflux diff ks app --path app >out 2>/dev/null &&
+	grep -qx "► Secret/shop/creds skipped" out &&
+	! grep -q "Secret/shop/creds drifted" out &&
+	{ cflux diff ks app --path nowhere 2>err; expect_eq "$?" 2; } &&
+	expect_eq "$(cat err)" "✗ invalid resource path \"nowhere\"" &&
+	{ cflux diff ks nope --path app 2>err; expect_eq "$?" 2; } &&
+	grep -q "^✗ failed to get kustomization object: .*nope.* not found" err &&
+	{ cflux diff ks app --path app --kustomization-file missing.yaml 2>err; expect_eq "$?" 2; } &&
+	expect_eq "$(cat err)" "✗ invalid kustomization file \"missing.yaml\"" &&
+	cflux create kustomization app --source GitRepository/podinfo --path ./app \
+		--prune=false --export >ks-file.yaml &&
+	! cflux diff ks app --path app --kustomization-file ks-file.yaml >out 2>/dev/null &&
+	! grep -q deleted out && grep -qx "► ConfigMap/shop/extra created" out
+'
+
+test_expect_success 'tree kustomization nests the inventories of child Kustomizations' '
+	cflux create kustomization root --source GitRepository/podinfo \
+		--path ./ --label skip=true --export | k apply -f - >/dev/null &&
+	diff_inventory "_shop__Namespace flux-system_app_kustomize.toolkit.fluxcd.io_Kustomization" root &&
+	cflux tree kustomization root >out &&
+	printf "%s\n" "Kustomization/flux-system/root" \
+		"├── Namespace/shop" \
+		"└── Kustomization/flux-system/app" \
+		"    ├── Deployment/shop/web" \
+		"    ├── Secret/shop/creds" \
+		"    └── ConfigMap/shop/conf" "" >want &&
+	diff -u want out &&
+	cflux tree ks root --compact >out &&
+	printf "%s\n" "Kustomization/flux-system/root" \
+		"└── Kustomization/flux-system/app" "" >want &&
+	diff -u want out &&
+	cflux tree ks root -o json >out.json &&
+	expect_eq "$(jq -r .resource.GroupKind.Kind out.json)" Kustomization &&
+	expect_eq "$(jq -r ".resources[1].resource.Name" out.json)" app &&
+	expect_eq "$(jq -r "[.resources[1].resources[].resource.Name] | join(\",\")" out.json)" web,creds,conf &&
+	expect_eq "$(jq -r ".resources[0].resource.Namespace" out.json)" "" &&
+	cflux tree ks root -o yaml >out.yaml &&
+	expect_eq "$(head -4 out.yaml)" "$(printf "resource:\n  GroupKind:\n    Group: kustomize.toolkit.fluxcd.io\n    Kind: Kustomization")" &&
+	grep -q "^  - resource:" out.yaml &&
+	! cflux tree ks root -o table 2>err &&
+	! cflux tree ks nope 2>err &&
+	grep -q "^✗ .*nope.* not found" err
+'
+
+test_expect_success 'tree kustomization stops at a cycle' '
+	diff_inventory "shop_web_apps_Deployment flux-system_root_kustomize.toolkit.fluxcd.io_Kustomization" app &&
+	cflux tree ks root >out &&
+	printf "%s\n" "Kustomization/flux-system/root" \
+		"├── Namespace/shop" \
+		"└── Kustomization/flux-system/app" \
+		"    └── Deployment/shop/web" "" >want &&
+	diff -u want out
+'
+
 # ---- uninstall (last: it removes the CRDs) ----
 
 test_expect_success 'uninstall removes Flux objects, components, CRDs and the namespace' '

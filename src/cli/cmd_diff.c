@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cflux diff kustomization NAME --path DIR: build DIR as cflux build
+ * does, server-side dry-run every object as kustomize-controller would
+ * apply it, and print what would change, as flux diff does:
+ *
+ *   ► Kind/ns/name created      not in the cluster yet
+ *   ► Kind/ns/name drifted      then the changed paths (report.h)
+ *   ► Kind/ns/name skipped      ssa: Ignore or reconcile: disabled
+ *   ► Kind/ns/name deleted      in the inventory, not in the build
+ *                               (with spec.prune)
+ *
+ * Exit status as flux's: 0 no differences, 1 differences, 2 when the
+ * diff failed. Secret values never reach the output.
+ */
+#include "cli/cmd.h"
+#include "cli/cli.h"
+#include "cli/report.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "apply/inventory.h"
+#include "core/alloc.h"
+#include "core/error.h"
+#include "core/fs.h"
+#include "core/yaml.h"
+
+#define GROUP "kustomize.toolkit.fluxcd.io"
+#define FIELD_MANAGER "kustomize-controller"
+#define MAX_KS_FILE (4u << 20)
+
+/* flux's exit statuses. */
+enum { DIFF_NONE = 0, DIFF_FOUND = 1, DIFF_FAILED = 2 };
+
+struct diff {
+	cf_arena *a;
+	cf_client *c;
+	cf_buf out;          /* the report, printed at the end */
+	cf_buf errs;         /* failed dry-runs, one line each */
+	cf_inventory built;  /* identities of what the build holds */
+	bool changed;
+};
+
+/* Label or annotation key has value (case-insensitive, as Flux's
+ * selectors compare). */
+static bool meta_is(const cf_node *obj, const char *key, const char *value)
+{
+	static const char *const where[] = { "annotations", "labels" };
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(where); i++) {
+		const char *v = cf_node_getp_str(obj, "metadata", where[i], key,
+		    NULL);
+		if (v && !strcasecmp(v, value))
+			return true;
+	}
+	return false;
+}
+
+/* What the controller leaves alone (see apply.h): either side marked. */
+static bool skipped(const cf_node *obj, const cf_node *live)
+{
+	return meta_is(obj, GROUP "/reconcile", "disabled") ||
+	    meta_is(obj, GROUP "/ssa", "Ignore") ||
+	    meta_is(live, GROUP "/reconcile", "disabled") ||
+	    meta_is(live, GROUP "/ssa", "Ignore") ||
+	    (live && meta_is(obj, GROUP "/ssa", "IfNotPresent"));
+}
+
+/* The identity of obj; ns from the first of the server's answers that
+ * has one (an object without a namespace lands in the default one). */
+static void identity(cf_inv_entry *e, cf_arena *a, const cf_node *obj,
+    const cf_node *dry, const cf_node *live)
+{
+	const char *av = cf_node_getp_str(obj, "apiVersion", NULL);
+	const char *slash = av ? strchr(av, '/') : NULL;
+	const char *ns = cf_node_getp_str(dry, "metadata", "namespace", NULL);
+
+	if (!ns)
+		ns = cf_node_getp_str(live, "metadata", "namespace", NULL);
+	if (!ns)
+		ns = cf_node_getp_str(obj, "metadata", "namespace", NULL);
+	e->ns = ns ? ns : "";
+	e->name = cf_node_getp_str(obj, "metadata", "name", NULL);
+	e->kind = cf_node_getp_str(obj, "kind", NULL);
+	e->group = slash ? cf_arena_strndup(a, av, (size_t)(slash - av)) : "";
+	e->version = slash ? slash + 1 : av ? av : "";
+}
+
+static void report_line(struct diff *d, const cf_inv_entry *e,
+    const char *action)
+{
+	cf_buf_addf(&d->out, "► %s %s\n", cf_inv_subject(d->a, e), action);
+}
+
+/* The live object, NULL when absent. */
+static int read_live(cf_node **live, struct diff *d, const cf_node *obj)
+{
+	const char *ns = cf_node_getp_str(obj, "metadata", "namespace", NULL);
+	int err = cf_client_get(live, d->a, d->c,
+	    cf_node_getp_str(obj, "apiVersion", NULL),
+	    cf_node_getp_str(obj, "kind", NULL), ns && *ns ? ns : NULL,
+	    cf_node_getp_str(obj, "metadata", "name", NULL));
+
+	if (err == CF_ENOTFOUND) {
+		*live = NULL;
+		return 0;
+	}
+	return err;
+}
+
+/* One object: read it, dry-run it, compare. Failures are collected so
+ * that every object is reported, as flux does. */
+static void diff_one(struct diff *d, const cf_node *obj)
+{
+	cf_node *live = NULL, *dry = NULL;
+	cf_buf rep = CF_BUF_INIT;
+	cf_inv_entry e;
+	const char *rv;
+	int err;
+
+	if (!cf_node_getp_str(obj, "kind", NULL) ||
+	    !cf_node_getp_str(obj, "metadata", "name", NULL)) {
+		cf_buf_adds(&d->errs, "an object of the build has no kind or "
+		    "metadata.name\n");
+		return;
+	}
+	err = read_live(&live, d, obj);
+	if (err == 0 && !skipped(obj, live))
+		err = cf_client_apply(&dry, d->a, d->c, obj, &(cf_write_opts){
+		    .field_manager = FIELD_MANAGER, .force = true,
+		    .dry_run = true });
+	/* A namespace the build itself creates is not there yet. */
+	if (err == CF_ENOTFOUND && !live)
+		err = 0;
+	identity(&e, d->a, obj, dry, live);
+	if (err < 0) {
+		cf_buf_addf(&d->errs, "%s dry-run failed: %s\n",
+		    cf_inv_subject(d->a, &e), cf_error_msg());
+		return;
+	}
+	cf_inv_add(&d->built, d->a, &e);
+	if (skipped(obj, live)) {
+		report_line(d, &e, "skipped");
+		return;
+	}
+	rv = cf_node_getp_str(dry, "metadata", "resourceVersion", NULL);
+	if (!live || !rv || !*rv) {
+		report_line(d, &e, "created");
+		d->changed = true;
+		return;
+	}
+	cf_cli_diff_strip(live);
+	cf_cli_diff_strip(dry);
+	cf_cli_diff_mask_secret(d->a, live, dry);
+	if (cf_cli_diff_report(&rep, d->a, live, dry)) {
+		report_line(d, &e, "drifted");
+		cf_buf_add(&d->out, rep.buf, rep.len);
+		d->changed = true;
+	}
+	cf_buf_release(&rep);
+}
+
+/* Inventory entries the build no longer holds: what prune would
+ * delete. */
+static int stale(struct diff *d, const cf_node *live_ks)
+{
+	cf_inventory old = CF_INVENTORY_INIT, gone = CF_INVENTORY_INIT;
+
+	if (cf_inv_from_node(&old, d->a, cf_node_getp(live_ks, "status",
+	    "inventory", NULL)) < 0)
+		return cf_cli_fail("Kustomization status.inventory: %s",
+		    cf_error_msg());
+	cf_inv_diff(&gone, d->a, &old, &d->built);
+	for (size_t i = 0; i < gone.len; i++)
+		report_line(d, &gone.v[i], "deleted");
+	d->changed |= gone.len > 0;
+	return 0;
+}
+
+/* The Kustomization of --kustomization-file: the document with this
+ * name in this namespace (or none). */
+static int read_ks_file(cf_node **out, cf_arena *a, const char *path,
+    const char *name, const char *ns)
+{
+	cf_buf b = CF_BUF_INIT;
+	cf_node **docs = NULL;
+	size_t n = 0;
+	struct stat st;
+	int err;
+
+	*out = NULL;
+	if (stat(path, &st) < 0 || S_ISDIR(st.st_mode))
+		return cf_cli_fail("invalid kustomization file \"%s\"", path);
+	err = cf_fs_read(&b, path, MAX_KS_FILE);
+	if (err == 0)
+		err = cf_yaml_parse(&docs, &n, a, b.buf, b.len, NULL);
+	cf_buf_release(&b);
+	if (err < 0)
+		return cf_cli_fail("failed to unmarshall kustomization file %s: "
+		    "%s", path, cf_error_msg());
+	for (size_t i = 0; i < n && !*out; i++) {
+		const char *av = cf_node_getp_str(docs[i], "apiVersion", NULL);
+		const char *k = cf_node_getp_str(docs[i], "kind", NULL);
+		const char *dn = cf_node_getp_str(docs[i], "metadata", "name",
+		    NULL);
+		const char *dns = cf_node_getp_str(docs[i], "metadata",
+		    "namespace", NULL);
+
+		if (av && !strncmp(av, GROUP "/", strlen(GROUP) + 1) && k &&
+		    !strcmp(k, "Kustomization") && dn && !strcmp(dn, name) &&
+		    (!dns || !*dns || !strcmp(dns, ns)))
+			*out = docs[i];
+	}
+	if (!*out)
+		return cf_cli_fail("failed find kustomization with name '%s' and "
+		    "namespace '%s' in file '%s'", name, ns, path);
+	return 0;
+}
+
+/* The live Kustomization (NULL when absent and a file stands in). */
+static int read_ks(cf_node **out, struct diff *d, const char *name,
+    bool have_file)
+{
+	int err = cf_client_get(out, d->a, d->c,
+	    cf_cli_kind_by_name("Kustomization")->api_version,
+	    "Kustomization", cf_cli.ns, name);
+
+	if (err == CF_ENOTFOUND && have_file) {
+		*out = NULL;
+		return 0;
+	}
+	if (err < 0)
+		return cf_cli_fail("failed to get kustomization object: %s",
+		    cf_error_msg());
+	return 0;
+}
+
+static int finish(struct diff *d)
+{
+	fwrite(d->out.buf, 1, d->out.len, stdout);
+	fflush(stdout);
+	if (d->errs.len) {
+		cf_buf_truncate(&d->errs, d->errs.len - 1);
+		cf_cli_fail("%s", d->errs.buf);
+		return DIFF_FAILED;
+	}
+	if (d->changed) {
+		cf_cli_fail("identified at least one change, exiting with "
+		    "non-zero exit code");
+		return DIFF_FOUND;
+	}
+	return DIFF_NONE;
+}
+
+static int run(struct diff *d, const char *name, const char *path,
+    const char *ks_file)
+{
+	cf_node *ks = NULL, *file_ks = NULL;
+	const cf_node *spec;
+	cf_kustomize_result r;
+
+	if (ks_file && read_ks_file(&file_ks, d->a, ks_file, name, cf_cli.ns))
+		return DIFF_FAILED;
+	if (!(d->c = cf_cli_client()) || read_ks(&ks, d, name, file_ks != NULL))
+		return DIFF_FAILED;
+	if (cf_cmd_build_objects(&r, d->a, path, name, cf_cli.ns))
+		return DIFF_FAILED;
+	for (size_t i = 0; i < r.nobjs; i++)
+		diff_one(d, r.objs[i]);
+	spec = cf_node_get(file_ks ? file_ks : ks, "spec");
+	if (!d->errs.len && ks && cf_node_is(cf_node_get(spec, "prune"),
+	    CF_NODE_BOOL) && cf_node_get(spec, "prune")->v.b &&
+	    stale(d, ks))
+		return DIFF_FAILED;
+	return finish(d);
+}
+
+int cf_cmd_diff(int argc, char **argv)
+{
+	const char *path = "", *ks_file = NULL;
+	cf_cli_list ignore = { 0 };
+	bool strict = false, progress = true;
+	const cf_flag flags[] = {
+		{ "path", 0, CF_FLAG_STR, &path },
+		{ "kustomization-file", 0, CF_FLAG_STR, &ks_file },
+		{ "ignore-paths", 0, CF_FLAG_LIST, &ignore },
+		{ "strict-substitute", 0, CF_FLAG_BOOL, &strict },
+		{ "progress-bar", 0, CF_FLAG_BOOL, &progress },
+		{ 0 },
+	};
+	struct diff d = { .a = cf_cli_arena(), .out = CF_BUF_INIT,
+	    .errs = CF_BUF_INIT };
+	const cf_cli_kind *k;
+	struct stat st;
+	char **args;
+	int nargs, rc;
+
+	if (cf_cli_parse_kind(argc, argv, flags,
+	    "cflux diff kustomization NAME --path DIR", &k, &args, &nargs))
+		return DIFF_FAILED;
+	if (strcmp(k->kind, "Kustomization")) {
+		cf_cli_fail("diff supports kustomization only");
+		return DIFF_FAILED;
+	}
+	if (nargs < 1) {
+		cf_cli_fail("kustomization name is required");
+		return DIFF_FAILED;
+	}
+	if (!*path || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cf_cli_fail("invalid resource path \"%s\"", path);
+		return DIFF_FAILED;
+	}
+	rc = run(&d, args[0], path, ks_file);
+	cf_buf_release(&d.out);
+	cf_buf_release(&d.errs);
+	return rc;
+}
