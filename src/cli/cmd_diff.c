@@ -12,6 +12,11 @@
  *
  * Exit status as flux's: 0 no differences, 1 differences, 2 when the
  * diff failed. Secret values never reach the output.
+ *
+ * The build is cflux build's: the kustomization.yaml in --path, without
+ * the spec fields the controller adds (targetNamespace, patches, images,
+ * postBuild substitution ...); a Kustomization that sets them gets a
+ * warning for each.
  */
 #include "cli/cmd.h"
 #include "cli/cli.h"
@@ -238,6 +243,24 @@ static int read_ks(cf_node **out, struct diff *d, const char *name,
 	return 0;
 }
 
+/* Spec fields the controller applies on top of the build and the local
+ * build does not (yet): say so rather than print a diff that leaves
+ * them out. */
+static void warn_unapplied(const cf_node *spec, const cf_cli_list *ignore)
+{
+	static const char *const fields[] = { "targetNamespace", "namePrefix",
+	    "nameSuffix", "patches", "images", "components", "commonMetadata",
+	    "postBuild" };
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(fields); i++)
+		if (cf_node_get(spec, fields[i]))
+			cf_cli_warning("spec.%s is not applied by the local build",
+			    fields[i]);
+	if (ignore->n)
+		cf_cli_warning("--ignore-paths has no effect: the build reads "
+		    "the kustomization.yaml in --path");
+}
+
 static int finish(struct diff *d)
 {
 	fwrite(d->out.buf, 1, d->out.len, stdout);
@@ -256,7 +279,7 @@ static int finish(struct diff *d)
 }
 
 static int run(struct diff *d, const char *name, const char *path,
-    const char *ks_file)
+    const char *ks_file, const cf_cli_list *ignore)
 {
 	cf_node *ks = NULL, *file_ks = NULL;
 	const cf_node *spec;
@@ -266,11 +289,12 @@ static int run(struct diff *d, const char *name, const char *path,
 		return DIFF_FAILED;
 	if (!(d->c = cf_cli_client()) || read_ks(&ks, d, name, file_ks != NULL))
 		return DIFF_FAILED;
+	spec = cf_node_get(file_ks ? file_ks : ks, "spec");
+	warn_unapplied(spec, ignore);
 	if (cf_cmd_build_objects(&r, d->a, path, name, cf_cli.ns))
 		return DIFF_FAILED;
 	for (size_t i = 0; i < r.nobjs; i++)
 		diff_one(d, r.objs[i]);
-	spec = cf_node_get(file_ks ? file_ks : ks, "spec");
 	if (!d->errs.len && ks && cf_node_is(cf_node_get(spec, "prune"),
 	    CF_NODE_BOOL) && cf_node_get(spec, "prune")->v.b &&
 	    stale(d, ks))
@@ -313,7 +337,7 @@ int cf_cmd_diff(int argc, char **argv)
 		cf_cli_fail("invalid resource path \"%s\"", path);
 		return DIFF_FAILED;
 	}
-	rc = run(&d, args[0], path, ks_file);
+	rc = run(&d, args[0], path, ks_file, &ignore);
 	cf_buf_release(&d.out);
 	cf_buf_release(&d.errs);
 	return rc;

@@ -799,7 +799,13 @@ test_expect_success 'diff kustomization: ssa: Ignore is skipped; errors exit 2' 
 	cflux create kustomization app --source GitRepository/podinfo --path ./app \
 		--prune=false --export >ks-file.yaml &&
 	! cflux diff ks app --path app --kustomization-file ks-file.yaml >out 2>/dev/null &&
-	! grep -q deleted out && grep -qx "► ConfigMap/shop/extra created" out
+	! grep -q deleted out && grep -qx "► ConfigMap/shop/extra created" out &&
+	cp ks-file.yaml ks-post.yaml &&
+	printf "  postBuild:\n    substitute: {a: b}\n" >>ks-post.yaml &&
+	! cflux diff ks app --path app --kustomization-file ks-post.yaml \
+		--ignore-paths "*.txt" >/dev/null 2>err &&
+	grep -qx "⚠️ spec.postBuild is not applied by the local build" err &&
+	grep -qx "⚠️ --ignore-paths has no effect: the build reads the kustomization.yaml in --path" err
 '
 
 test_expect_success 'tree kustomization nests the inventories of child Kustomizations' '
