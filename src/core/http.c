@@ -16,6 +16,8 @@
  * - CURLOPT_PROXY "" disables proxies outright, including the http_proxy
  *   environment variables, which would otherwise silently route API
  *   traffic (and the bearer token) through whatever the environment says.
+ *   CURLOPT_NOPROXY "" likewise keeps no_proxy from sending a request
+ *   around a proxy that was given explicitly.
  */
 #include "core/http.h"
 
@@ -550,6 +552,7 @@ int cf_http_do(cf_http *h, const cf_http_request *req, cf_http_response *resp)
 	curl_easy_setopt(eh, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(eh, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(eh, CURLOPT_PROXY, h->proxy ? h->proxy : "");
+	curl_easy_setopt(eh, CURLOPT_NOPROXY, "");
 	curl_easy_setopt(eh, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(eh, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(eh, CURLOPT_TCP_KEEPALIVE, 1L);

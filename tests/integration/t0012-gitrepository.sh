@@ -185,5 +185,69 @@ test_expect_success 'old artifacts beyond --artifact-retention-records are colle
 	expect_eq "$n" 2
 '
 
+test_expect_success 'https with ca.crt in secretRef becomes Ready; without it the failure says why' '
+	port=$(bash "$GITSERVER" https-start "$TEST_TMP/https" "$TEST_TMP/srv") &&
+	track_pid "$(cat "$TEST_TMP/https/server.pid")" &&
+	k create secret generic tlsca --from-file=ca.crt="$TEST_TMP/https/ca.crt" >/dev/null &&
+	gitrepo overtls "https://127.0.0.1:$port/git/private/r.git" "  secretRef: {name: tlsca}" &&
+	gitrepo untrusted "https://127.0.0.1:$port/git/private/r.git" &&
+	wait_for overtls "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	expect_eq "$(field overtls "{.status.artifact.revision}")" \
+		"main@sha1:$(git -C srv/private/r.git rev-parse main)" &&
+	wait_for untrusted "{.status.conditions[?(@.type==\"FetchFailed\")].status}" True &&
+	expect_eq "$(ready untrusted)" False &&
+	expect_match "$(message untrusted)" "server certificate verification failed"
+'
+
+test_expect_success 'mTLS: caFile (legacy key) with tls.crt and tls.key; half a pair names the keys' '
+	port=$(bash "$GITSERVER" https-start "$TEST_TMP/mtls" "$TEST_TMP/srv" mtls) &&
+	track_pid "$(cat "$TEST_TMP/mtls/server.pid")" &&
+	k create secret generic mtls --from-file=caFile="$TEST_TMP/mtls/ca.crt" \
+		--from-file=tls.crt="$TEST_TMP/mtls/client.crt" \
+		--from-file=tls.key="$TEST_TMP/mtls/client.key" >/dev/null &&
+	k create secret generic halfpair --from-file=ca.crt="$TEST_TMP/mtls/ca.crt" \
+		--from-file=tls.crt="$TEST_TMP/mtls/client.crt" >/dev/null &&
+	gitrepo overmtls "https://127.0.0.1:$port/git/private/r.git" "  secretRef: {name: mtls}" &&
+	gitrepo halfpair "https://127.0.0.1:$port/git/private/r.git" "  secretRef: {name: halfpair}" &&
+	wait_for overmtls "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	wait_for halfpair "{.status.conditions[?(@.type==\"Ready\")].reason}" AuthenticationFailed &&
+	expect_eq "$(message halfpair)" "failed to configure authentication options: secret '"'"'default/halfpair'"'"' contains '"'"'tls.crt'"'"' but missing '"'"'tls.key'"'"'"
+'
+
+test_expect_success 'proxySecretRef: fetched through tinyproxy with basic auth' '
+	hport=$(cat "$TEST_TMP/http/port") &&
+	pport=$(bash "$GITSERVER" proxy-start "$TEST_TMP/proxy" pxuser px-Pa55-word) &&
+	track_pid "$(cat "$TEST_TMP/proxy/server.pid")" &&
+	k create secret generic proxy --from-literal=address="http://127.0.0.1:$pport" \
+		--from-literal=username=pxuser --from-literal=password=px-Pa55-word >/dev/null &&
+	gitrepo viaproxy "http://127.0.0.1:$hport/git/private/r.git" \
+		"$(printf "  secretRef: {name: creds}\n  proxySecretRef: {name: proxy}")" &&
+	wait_for viaproxy "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	expect_eq "$(field viaproxy "{.status.artifact.revision}")" \
+		"main@sha1:$(git -C srv/private/r.git rev-parse main)" &&
+	grep -q "GET http://127.0.0.1:$hport/git/private/r.git/info/refs" "$TEST_TMP/proxy/tinyproxy.log"
+'
+
+test_expect_success 'a proxy Secret without address, or with another scheme, is Ready False naming it' '
+	k create secret generic noaddr --from-literal=username=pxuser >/dev/null &&
+	k create secret generic ftpproxy --from-literal=address=ftp://127.0.0.1:1 >/dev/null &&
+	gitrepo noaddr "file://$TEST_TMP/up" "  proxySecretRef: {name: noaddr}" &&
+	gitrepo ftpproxy "file://$TEST_TMP/up" "  proxySecretRef: {name: ftpproxy}" &&
+	wait_for noaddr "{.status.conditions[?(@.type==\"Ready\")].reason}" AuthenticationFailed &&
+	expect_eq "$(ready noaddr)" False &&
+	expect_eq "$(message noaddr)" "failed to configure proxy options: secret '"'"'default/noaddr'"'"': key '"'"'address'"'"' not found" &&
+	wait_for ftpproxy "{.status.conditions[?(@.type==\"Ready\")].reason}" AuthenticationFailed &&
+	expect_match "$(message ftpproxy)" "supported schemes \(http, https, socks5\), got '"'"'ftp'"'"'"
+'
+
+test_expect_success 'no proxy password appears in statuses or logs' '
+	! k get gitrepository -o yaml | grep -e px-Pa55-word &&
+	! grep -e px-Pa55-word "$TEST_TMP/cfluxd.log"
+'
+
+bash "$GITSERVER" stop "$TEST_TMP/https" 2>/dev/null
+bash "$GITSERVER" stop "$TEST_TMP/mtls" 2>/dev/null
+bash "$GITSERVER" stop "$TEST_TMP/proxy" 2>/dev/null
+
 bash "$GITSERVER" stop "$TEST_TMP/http" 2>/dev/null
 test_done

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,11 +40,12 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/fs.h"
+#include "core/http.h"
 
 #define DEFAULT_TIMEOUT_MS 60000
 #define DEFAULT_MAX_OUTPUT (16u << 20)
 #define STDERR_MAX (64u << 10)
-#define MAX_ENV 48
+#define MAX_ENV 64
 #define DEFAULT_PROTOCOLS "https:http:ssh:file"
 
 /* ---- semver ------------------------------------------------------------ */
@@ -448,8 +450,12 @@ struct gitctx {
 	const char *git;
 	int timeout_ms;
 	size_t max_out;
-	const char *secrets[4]; /* strings never to print */
+	const char *secrets[6]; /* strings never to print */
 	cf_buf header_b64;      /* encoded basic credentials */
+	cf_buf proxy_url;       /* the proxy with its credentials */
+	int env_proxy;          /* the environment's proxies apply */
+	char ca_path[PATH_MAX + 16], cert_path[PATH_MAX + 16],
+	    key_path[PATH_MAX + 16]; /* PEM files in tmp */
 	char url[1024];         /* redacted URL for messages */
 };
 
@@ -552,7 +558,7 @@ done:
 static void rm_tmp(const char *dir)
 {
 	static const char *const files[] = { "identity", "known_hosts",
-		"index", "index.lock" };
+		"index", "index.lock", "ca.crt", "tls.crt", "tls.key" };
 	char p[PATH_MAX + 32];
 
 	if (!dir[0])
@@ -569,6 +575,9 @@ static void ctx_release(struct gitctx *c)
 	for (size_t i = 0; i < c->nenv; i++)
 		free(c->env[i]);
 	cf_buf_release(&c->header_b64);
+	if (c->proxy_url.buf)
+		explicit_bzero(c->proxy_url.buf, c->proxy_url.len);
+	cf_buf_release(&c->proxy_url);
 	rm_tmp(c->tmp);
 	c->tmp[0] = '\0';
 }
@@ -594,6 +603,120 @@ static int check_url(const char *url, const char *allowed)
 	return 0;
 }
 
+/* ---- TLS material and proxies ---- */
+
+/* The CA bundle, client certificate and key as 0600 files in the private
+ * directory, for http.sslCAInfo/sslCert/sslKey: git reads them from
+ * files only, and files there are as private as the SSH key. */
+static int tls_files(struct gitctx *c, const cf_git_auth *a)
+{
+	int error = 0;
+
+	if (!a)
+		return 0;
+	if ((a->cert_pem && *a->cert_pem) != (a->key_pem && *a->key_pem))
+		return cf_error_setc(CF_EINVALID, CF_ERR_GIT, "a client "
+		    "certificate needs its key and a key its certificate");
+	snprintf(c->ca_path, sizeof(c->ca_path), "%s/ca.crt", c->tmp);
+	snprintf(c->cert_path, sizeof(c->cert_path), "%s/tls.crt", c->tmp);
+	snprintf(c->key_path, sizeof(c->key_path), "%s/tls.key", c->tmp);
+	if (a->ca_pem && *a->ca_pem)
+		error = write_secret_file(c->tmp, "ca.crt", a->ca_pem);
+	if (!error && a->cert_pem && *a->cert_pem)
+		error = write_secret_file(c->tmp, "tls.crt", a->cert_pem);
+	if (!error && a->key_pem && *a->key_pem)
+		error = write_secret_file(c->tmp, "tls.key", a->key_pem);
+	return error;
+}
+
+static int has_scheme(const char *url, const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	return !strncasecmp(url, scheme, n) && !strncmp(url + n, "://", 3);
+}
+
+/* The proxy URL for git and curl: the address with the credentials put
+ * in percent-encoded (they replace any the address holds). The address
+ * is checked here too, whoever read it: http, https or socks5 (Flux's
+ * set), no control characters. */
+static int proxy_init(struct gitctx *c, const char *url, const cf_git_opts *o)
+{
+	const char *p = o->proxy, *host;
+	size_t hl;
+
+	if (!p)
+		return 0;
+	if ((!has_scheme(p, "http") && !has_scheme(p, "https") &&
+	    !has_scheme(p, "socks5")) || strlen(p) > 2048 ||
+	    !check_url(p, "http:https:socks5:HTTP:HTTPS:SOCKS5"))
+		return cf_error_setc(CF_EINVALID, CF_ERR_GIT, "invalid proxy "
+		    "address: want an http://, https:// or socks5:// URL");
+	if (url && (has_scheme(url, "ssh") || strstr(url, "+ssh://")))
+		return cf_error_setc(CF_EINVALID, CF_ERR_GIT, "'%s': a proxy "
+		    "is supported for http:// and https:// URLs only", c->url);
+	host = strstr(p, "://") + 3;
+	hl = strcspn(host, "/?#");
+	cf_buf_add(&c->proxy_url, p, (size_t)(host - p));
+	if (o->proxy_username && *o->proxy_username) {
+		const char *at = host;
+
+		/* the last '@' of the authority ends the userinfo */
+		for (size_t i = 0; i < hl; i++)
+			if (host[i] == '@')
+				at = host + i + 1;
+		hl -= (size_t)(at - host);
+		host = at;
+		cf_http_add_escaped(&c->proxy_url, o->proxy_username);
+		/* "user:" even without a password: git would ask for one */
+		cf_buf_addch(&c->proxy_url, ':');
+		if (o->proxy_password)
+			cf_http_add_escaped(&c->proxy_url, o->proxy_password);
+		cf_buf_addch(&c->proxy_url, '@');
+	}
+	cf_buf_add(&c->proxy_url, host, hl);
+	return 0;
+}
+
+/* No control characters or spaces: a variable to pass on as it is. */
+static int plain_value(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* With no proxy of its own, git uses the daemon's proxy variables the
+ * way Flux's Go client does: upper case first, loopback never proxied
+ * (curl's no_proxy takes CIDR ranges). Lower-case names, as curl reads
+ * http_proxy only in lower case. */
+static void env_proxies(struct gitctx *c)
+{
+	static const char *const names[][2] = { { "HTTP_PROXY", "http_proxy" },
+		{ "HTTPS_PROXY", "https_proxy" }, { "ALL_PROXY", "all_proxy" } };
+	const char *no = getenv("NO_PROXY");
+
+	for (size_t i = 0; i < CF_ARRAY_SIZE(names); i++) {
+		const char *v = getenv(names[i][0]);
+
+		if (!v || !*v)
+			v = getenv(names[i][1]);
+		if (!v || !*v || strlen(v) > 2048 || !plain_value(v))
+			continue;
+		env_add(c, "%s=%s", names[i][1], v);
+		c->env_proxy = 1;
+	}
+	if (!c->env_proxy)
+		return;
+	if (!no || !*no)
+		no = getenv("no_proxy");
+	if (no && (strlen(no) > 4096 || strpbrk(no, "\t\r\n")))
+		no = NULL;
+	env_add(c, "no_proxy=%s%slocalhost,127.0.0.0/8,::1", no ? no : "",
+	    no && *no ? "," : "");
+}
+
 /* Set up the private directory and the environment for one operation. */
 static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 {
@@ -603,12 +726,13 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 	const char *allow;
 	struct {
 		const char *k, *v;
-	} cfg[8];
+	} cfg[16];
 	size_t ncfg = 0;
 	int error;
 
 	memset(c, 0, sizeof(*c));
 	c->header_b64 = (cf_buf)CF_BUF_INIT;
+	c->proxy_url = (cf_buf)CF_BUF_INIT;
 	if (!o)
 		o = &zero;
 	a = o->auth;
@@ -620,12 +744,15 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 		c->secrets[0] = a->password;
 		c->secrets[1] = a->bearer_token;
 	}
+	c->secrets[3] = o->proxy_password;
 	if (url) {
 		cf_git_redact_url(c->url, sizeof(c->url), url);
 		if (!check_url(url, allow))
 			return cf_error_setc(CF_EINVALID, CF_ERR_GIT,
 			    "invalid or disallowed URL '%s'", c->url);
 	}
+	if ((error = proxy_init(c, url, o)) < 0)
+		return error;
 	if (!base || !base[0] || !safe_path_chars(base) ||
 	    strlen(base) > PATH_MAX - 32)
 		base = "/tmp";
@@ -653,6 +780,8 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 		env_add(c, "GIT_INDEX_FILE=%s", o->index_file);
 	else
 		env_add(c, "GIT_INDEX_FILE=%s/index", c->tmp);
+	if (!o->proxy)
+		env_proxies(c);
 
 	/* Configuration that would otherwise come from files. */
 	cfg[ncfg].k = "credential.helper", cfg[ncfg++].v = "";
@@ -674,6 +803,16 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 		c->secrets[2] = c->header_b64.buf + strlen("Authorization: Basic ");
 		cfg[ncfg].k = "http.extraHeader", cfg[ncfg++].v = c->header_b64.buf;
 	}
+	if ((error = tls_files(c, a)) < 0)
+		return error;
+	if (a && a->ca_pem)
+		cfg[ncfg].k = "http.sslCAInfo", cfg[ncfg++].v = c->ca_path;
+	if (a && a->cert_pem) {
+		cfg[ncfg].k = "http.sslCert", cfg[ncfg++].v = c->cert_path;
+		cfg[ncfg].k = "http.sslKey", cfg[ncfg++].v = c->key_path;
+	}
+	if (c->proxy_url.len)
+		cfg[ncfg].k = "http.proxy", cfg[ncfg++].v = c->proxy_url.buf;
 	env_add(c, "GIT_CONFIG_COUNT=%zu", ncfg);
 	for (size_t i = 0; i < ncfg; i++) {
 		env_add(c, "GIT_CONFIG_KEY_%zu=%s", i, cfg[i].k);
@@ -841,6 +980,42 @@ static int classify(struct gitctx *c, const char *what, int rc, cf_buf *err)
 		int code;
 		const char *cause;
 	} causes[] = {
+		/* Proxies first: a proxy's refusal also reads as a 401. */
+		{ "CONNECT tunnel failed, response 40", CF_EFORBIDDEN,
+		  "proxy authentication failed" },
+		{ "returned error: 407", CF_EFORBIDDEN,
+		  "proxy authentication failed" },
+		{ "Unsupported proxy syntax", CF_EINVALID,
+		  "invalid proxy address" },
+		{ "Could not resolve proxy", CF_ERROR, "proxy unreachable" },
+		{ "connection to proxy closed", CF_ERROR, "proxy unreachable" },
+		{ "SOCKS", CF_ERROR, "the SOCKS proxy refused or failed" },
+		/* TLS, as curl words it with GnuTLS and with OpenSSL */
+		{ "server certificate verification failed", CF_ERROR,
+		  "TLS: server certificate verification failed (not signed "
+		  "by a trusted CA, see ca.crt)" },
+		{ "SSL certificate problem", CF_ERROR,
+		  "TLS: server certificate verification failed (not signed "
+		  "by a trusted CA, see ca.crt)" },
+		{ "no alternative certificate subject name matches", CF_ERROR,
+		  "TLS: the server certificate is not valid for this host" },
+		{ "does not match target host name", CF_ERROR,
+		  "TLS: the server certificate is not valid for this host" },
+		{ "could not load PEM client certificate", CF_EINVALID,
+		  "TLS: cannot load the client certificate (tls.crt)" },
+		{ "unable to set private key file", CF_EINVALID,
+		  "TLS: cannot load the client key (tls.key)" },
+		{ "error reading X.509 key or certificate file", CF_EINVALID,
+		  "TLS: cannot load the client certificate or key "
+		  "(tls.crt, tls.key)" },
+		{ "A TLS fatal alert has been received", CF_ERROR,
+		  "TLS: the server refused the handshake (a client "
+		  "certificate may be required)" },
+		{ "alert certificate required", CF_ERROR,
+		  "TLS: the server requires a client certificate" },
+		{ "alert handshake failure", CF_ERROR,
+		  "TLS: the server refused the handshake (a client "
+		  "certificate may be required)" },
 		{ "Host key verification failed", CF_EFORBIDDEN,
 		  "host key verification failed (known_hosts mismatch)" },
 		{ "REMOTE HOST IDENTIFICATION HAS CHANGED", CF_EFORBIDDEN,
@@ -1125,14 +1300,40 @@ static int ls_remote_native(struct gitctx *c, cf_git_resolved *out,
 	cf_buf listing = CF_BUF_INIT;
 	int error;
 
+	const cf_git_auth *a = opts ? opts->auth : NULL;
+	cf_http *own = NULL;
+
 	if (!opts || !opts->http || !ref || (ref->commit && *ref->commit) ||
 	    (ref->semver && *ref->semver))
+		return CF_ENOTFOUND;
+	/* The environment's proxies come with no_proxy rules: git's job. */
+	if (c->env_proxy && strncmp(url, "file://", 7))
 		return CF_ENOTFOUND;
 	memset(out, 0, sizeof(*out));
 	if ((error = wanted_ref(want, sizeof(want), ref)) < 0)
 		return error;
-	error = cf_gitrefs_list(&listing, opts->http, url, want,
+	/* The shared session trusts the system's CAs and goes direct; a
+	 * repository with its own CA, client certificate or proxy gets a
+	 * session of its own for this call, so none of it is pooled with
+	 * connections of other repositories. */
+	if ((a && (a->ca_pem || a->cert_pem)) || c->proxy_url.len) {
+		cf_http_opts ho = { .proxy = c->proxy_url.len ?
+		    c->proxy_url.buf : NULL, .timeout_ms = c->timeout_ms };
+
+		if (a && a->ca_pem)
+			ho.ca_pem = a->ca_pem, ho.ca_pem_len = strlen(a->ca_pem);
+		if (a && a->cert_pem && a->key_pem) {
+			ho.cert_pem = a->cert_pem;
+			ho.cert_pem_len = strlen(a->cert_pem);
+			ho.key_pem = a->key_pem;
+			ho.key_pem_len = strlen(a->key_pem);
+		}
+		if ((error = cf_http_new(&own, &ho)) < 0)
+			return error;
+	}
+	error = cf_gitrefs_list(&listing, own ? own : opts->http, url, want,
 	    c->header_b64.len ? c->header_b64.buf : NULL);
+	cf_http_free(own);
 	if (!error && !find_in_listing(out->commit, listing.buf, want))
 		error = CF_ENOTFOUND;
 	cf_buf_release(&listing);

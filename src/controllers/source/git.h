@@ -20,6 +20,9 @@ typedef struct cf_git_auth {
 	const char *bearer_token;        /* HTTP bearer */
 	const char *identity;            /* SSH private key (PEM/OpenSSH) */
 	const char *known_hosts;         /* SSH known_hosts lines */
+	/* HTTPS: CA bundle trusted besides the system's, and a client
+	 * certificate with its key (mTLS); PEM, both or neither. */
+	const char *ca_pem, *cert_pem, *key_pem;
 } cf_git_auth;
 
 typedef struct cf_git_opts {
@@ -37,6 +40,13 @@ typedef struct cf_git_opts {
 	const char *index_file;
 	int recurse_submodules;      /* fetch/export submodules (Flux's
 	                              * recurseSubmodules) */
+	/* Proxy for http(s) remotes (Flux's proxySecretRef): an http://,
+	 * https:// or socks5:// URL, with optional credentials that are sent
+	 * to the proxy only. Unset: the process environment's http_proxy,
+	 * https_proxy, all_proxy and no_proxy (either case) apply, with
+	 * loopback never proxied, as in Flux. ssh:// remotes cannot use a
+	 * proxy (CF_EINVALID). */
+	const char *proxy, *proxy_username, *proxy_password;
 } cf_git_opts;
 
 /* The GitRepository ref; precedence commit > name > semver > tag > branch,

@@ -267,9 +267,6 @@ static cf_result step_spec(struct pass *p)
 	if (cf_node_get(p->spec, "verify"))
 		return stall(p, "FeatureUnsupported", "spec.verify: commit "
 		    "signature verification is not supported yet");
-	if (cf_node_get(p->spec, "proxySecretRef"))
-		return stall(p, "FeatureUnsupported", "spec.proxySecretRef: "
-		    "proxies are not supported yet");
 	read_ref(p);
 	p->gopts.timeout_ms = (int)(p->timeout_ms > INT_MAX ? INT_MAX :
 	    p->timeout_ms);
@@ -337,15 +334,74 @@ static const char *secret_value(cf_arena *a, const cf_node *secret,
 	return out;
 }
 
+/* spec.proxySecretRef: address (http, https or socks5), optional username
+ * and password; it replaces the environment's proxies. Flux's messages. */
+static cf_result read_proxy(struct pass *p)
+{
+	const char *name = cf_node_getp_str(p->spec, "proxySecretRef", "name",
+	    NULL);
+	const char *addr, *sep;
+	cf_node *secret = NULL;
+	char scheme[17] = "";
+	int err;
+
+	p->gopts.proxy = p->gopts.proxy_username = NULL;
+	p->gopts.proxy_password = NULL;
+	if (!name)
+		return cf_result_ok();
+	if ((err = cf_client_get(&secret, &p->a, p->c, "v1", "Secret",
+	    p->key->ns, name)) < 0)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure proxy options: %s'%s/%s'%s%s", err ==
+		    CF_ENOTFOUND ? "secret " : "failed to get secret ",
+		    p->key->ns, name, err == CF_ENOTFOUND ? " not found" : ": ",
+		    err == CF_ENOTFOUND ? "" : cf_error_msg());
+	addr = secret_value(&p->a, secret, "address");
+	if (!addr)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure proxy options: secret '%s/%s': key 'address' "
+		    "not found", p->key->ns, name);
+	if (!*addr)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure proxy options: secret '%s/%s': proxy address "
+		    "is empty", p->key->ns, name);
+	/* Only the scheme is ever quoted (lower case, as Go parses it, and
+	 * printable): the address may hold a password. */
+	sep = strstr(addr, "://");
+	for (size_t i = 0; sep && addr + i < sep && i + 1 < sizeof(scheme);
+	    i++) {
+		char ch = addr[i];
+
+		scheme[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') :
+		    (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+		    ch == '+' || ch == '-' || ch == '.' ? ch : '?';
+	}
+	if (strlen(addr) > 2048)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure proxy options: secret '%s/%s': proxy URL exceeds "
+		    "maximum length of 2048 characters", p->key->ns, name);
+	if (strcmp(scheme, "http") && strcmp(scheme, "https") &&
+	    strcmp(scheme, "socks5"))
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure proxy options: secret '%s/%s': proxy URL must use "
+		    "one of the supported schemes (http, https, socks5), got "
+		    "'%s'", p->key->ns, name, scheme);
+	p->gopts.proxy = addr;
+	p->gopts.proxy_username = secret_value(&p->a, secret, "username");
+	p->gopts.proxy_password = secret_value(&p->a, secret, "password");
+	return cf_result_ok();
+}
+
 static cf_result step_auth(struct pass *p)
 {
 	const char *name = cf_node_getp_str(p->spec, "secretRef", "name",
 	    NULL);
 	cf_node *secret = NULL;
+	cf_result r = read_proxy(p);
 
 	memset(&p->auth, 0, sizeof(p->auth));
-	if (!name)
-		return cf_result_ok();
+	if (r.kind != CF_RESULT_OK || !name)
+		return r;
 	if (cf_client_get(&secret, &p->a, p->c, "v1", "Secret", p->key->ns,
 	    name) < 0)
 		return fail(p, C_FETCH, "AuthenticationFailed",
@@ -356,6 +412,19 @@ static cf_result step_auth(struct pass *p)
 	p->auth.bearer_token = secret_value(&p->a, secret, "bearerToken");
 	p->auth.identity = secret_value(&p->a, secret, "identity");
 	p->auth.known_hosts = secret_value(&p->a, secret, "known_hosts");
+	/* ca.crt wins over the legacy caFile; a client pair is both or
+	 * neither (fluxcd/pkg's wording). */
+	p->auth.ca_pem = secret_value(&p->a, secret, "ca.crt");
+	if (!p->auth.ca_pem || !*p->auth.ca_pem)
+		p->auth.ca_pem = secret_value(&p->a, secret, "caFile");
+	p->auth.cert_pem = secret_value(&p->a, secret, "tls.crt");
+	p->auth.key_pem = secret_value(&p->a, secret, "tls.key");
+	if (!p->auth.cert_pem != !p->auth.key_pem)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure authentication options: secret '%s/%s' contains "
+		    "'%s' but missing '%s'", p->key->ns, name,
+		    p->auth.cert_pem ? "tls.crt" : "tls.key",
+		    p->auth.cert_pem ? "tls.key" : "tls.crt");
 	if (p->auth.identity && secret_value(&p->a, secret, "password") &&
 	    !p->auth.username)
 		return stall(p, "AuthenticationFailed", "secret '%s/%s': "

@@ -18,6 +18,7 @@
 #include "controllers/source/storage.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/fs.h"
 #include "core/http.h"
 #include "test.h"
 
@@ -845,6 +846,306 @@ TEST(test_source_git__ssh_known_hosts)
 	CHECK(clean(badmsg));
 }
 
+/* ---- TLS (ca.crt, mTLS) and proxies ---------------------------------- */
+
+/* lighttpd over TLS with a throw-away CA (gitserver.sh https-start) and
+ * tinyproxy (proxy-start), each in its own directory, stopped by PID. */
+static cf_buf ca_pem = CF_BUF_INIT, cert_pem = CF_BUF_INIT,
+    key_pem = CF_BUF_INIT;
+
+static int server_start(char *port, size_t n, const char *what,
+    const char *dir, const char *args)
+{
+	sh_out(port, n, "%s/gitserver.sh %s %s %s", CF_TEST_LIB, what, dir,
+	    args);
+	return port[0] ? 0 : -1;
+}
+
+static void server_stop(const char *dir)
+{
+	sh("%s/gitserver.sh stop %s", CF_TEST_LIB, dir);
+}
+
+/* Start an HTTPS server ("mtls" to require client certificates) and load
+ * its CA and client pair; 1 when a part is not installed. */
+static int https_start(char *dir, size_t dn, char *port, size_t pn,
+    const char *mode)
+{
+	char args[800], p[700];
+
+	if (access("/usr/sbin/lighttpd", X_OK) != 0 ||
+	    access("/usr/lib/lighttpd/mod_openssl.so", R_OK) != 0 ||
+	    sh("command -v openssl >/dev/null") != 0) {
+		printf("    skipped: lighttpd, mod_openssl or openssl missing\n");
+		return 1;
+	}
+	if (serve_repos())
+		return -1;
+	snprintf(dir, dn, "%s/%s", cf_test_tmpdir(), mode);
+	snprintf(args, sizeof(args), "%s %s", repos, mode);
+	if (server_start(port, pn, "https-start", dir, args) < 0)
+		return -1;
+	cf_buf_release(&ca_pem);
+	cf_buf_release(&cert_pem);
+	cf_buf_release(&key_pem);
+	snprintf(p, sizeof(p), "%s/ca.crt", dir);
+	if (cf_fs_read(&ca_pem, p, 1 << 20) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/client.crt", dir);
+	if (cf_fs_read(&cert_pem, p, 1 << 20) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/client.key", dir);
+	return cf_fs_read(&key_pem, p, 1 << 20) < 0 ? -1 : 0;
+}
+
+#define HTTPS_START(dir, port, mode)                                       \
+	do {                                                               \
+		int rc_ = https_start(dir, sizeof(dir), port, sizeof(port),  \
+		    mode);                                                 \
+		if (rc_ > 0)                                               \
+			return;                                            \
+		CHECK_INT(rc_, 0);                                         \
+	} while (0)
+
+/* A pooled session, the public repository's URL on the HTTPS server at
+ * port and a mirror path named after the case. */
+static int https_case(cf_http **h, char *url, size_t un, char *m, size_t mn,
+    const char *port, const char *name)
+{
+	snprintf(url, un, "https://127.0.0.1:%s/git/public/r.git", port);
+	snprintf(m, mn, "%s/mirrors/%s/r", cf_test_tmpdir(), name);
+	return cf_http_new(h, NULL);
+}
+
+/* Requests in a server log matching a grep -c pattern. */
+static int log_count(const char *file, const char *pattern)
+{
+	char o[32];
+
+	return atoi(sh_out(o, sizeof(o), "grep -c -- '%s' %s 2>/dev/null",
+	    pattern, file));
+}
+
+/* ca.crt makes a server signed by a private CA trusted, for git and for
+ * the native ref listing; without it the failure says why. */
+TEST(test_source_git__https_ca)
+{
+	char dir[700], port[32], url[800], m[700], nomsg[1100], log[800];
+	char fetched[64], native[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	cf_http *h = NULL;
+
+	HTTPS_START(dir, port, "tls");
+	CHECK_INT(https_case(&h, url, sizeof(url), m, sizeof(m), port,
+	    "https"), 0);
+	snprintf(log, sizeof(log), "%s/access.log", dir);
+	cf_git_auth ca = { .ca_pem = ca_pem.buf };
+	cf_git_opts oca = { .auth = &ca };
+	/* git_path nowhere: only the native listing can answer. */
+	cf_git_opts onative = { .auth = &ca, .http = h,
+		.git_path = "/nonexistent/git" };
+	int rc_none = cf_git_ls_remote(&r, url, &main, NULL);
+	msg(nomsg, sizeof(nomsg), rc_none);
+	int rc_pooled = cf_git_ls_remote(&r, url, &main, &(cf_git_opts){
+	    .http = h, .git_path = "/nonexistent/git" });
+	int rc_fetch = cf_git_fetch(&r, m, url, &main, &oca);
+	snprintf(fetched, sizeof(fetched), "%s", r.commit);
+	int rc_native = cf_git_ls_remote(&r, url, &main, &onative);
+	snprintf(native, sizeof(native), "%s", r.commit);
+	server_stop(dir); /* lighttpd writes its log out when it stops */
+	cf_http_free(h);
+	/* One GET from cflux's own client: the one with ca.crt (the pooled
+	 * session's handshake failed before any request). */
+	int cflux_gets = log_count(log, "info/refs.*\"cflux/");
+
+	printf("    without ca.crt: %s\n", nomsg);
+	CHECK_INT(rc_none, CF_ERROR);
+	CHECK(strstr(nomsg, "server certificate verification failed"));
+	CHECK(strstr(nomsg, url));
+	/* the shared session trusts the system's CAs only */
+	CHECK(rc_pooled < 0);
+	CHECK_INT(rc_fetch, 0);
+	CHECK_STR(fetched, head_of("main"));
+	CHECK_INT(rc_native, 0);
+	CHECK_STR(native, head_of("main"));
+	CHECK_INT(cflux_gets, 1);
+}
+
+/* A server that requires a client certificate: tls.crt + tls.key open it
+ * (git and the native listing), nothing or half a pair does not. */
+TEST(test_source_git__https_mtls)
+{
+	char dir[700], port[32], url[800], m[700], nomsg[1100], halfmsg[1100];
+	char fetched[64], native[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	cf_http *h = NULL;
+
+	HTTPS_START(dir, port, "mtls");
+	CHECK_INT(https_case(&h, url, sizeof(url), m, sizeof(m), port,
+	    "mtls"), 0);
+	cf_git_auth pair = { .ca_pem = ca_pem.buf, .cert_pem = cert_pem.buf,
+		.key_pem = key_pem.buf };
+	cf_git_auth ca = { .ca_pem = ca_pem.buf };
+	cf_git_auth half = { .ca_pem = ca_pem.buf, .cert_pem = cert_pem.buf };
+	cf_git_opts opair = { .auth = &pair }, oca = { .auth = &ca };
+	cf_git_opts ohalf = { .auth = &half };
+	cf_git_opts onative = { .auth = &pair, .http = h,
+		.git_path = "/nonexistent/git" };
+	int rc_none = cf_git_ls_remote(&r, url, &main, &oca);
+	msg(nomsg, sizeof(nomsg), rc_none);
+	int rc_half = cf_git_ls_remote(&r, url, &main, &ohalf);
+	msg(halfmsg, sizeof(halfmsg), rc_half);
+	int rc_fetch = cf_git_fetch(&r, m, url, &main, &opair);
+	snprintf(fetched, sizeof(fetched), "%s", r.commit);
+	int rc_native = cf_git_ls_remote(&r, url, &main, &onative);
+	snprintf(native, sizeof(native), "%s", r.commit);
+	server_stop(dir);
+	cf_http_free(h);
+
+	printf("    without a client certificate: %s\n", nomsg);
+	CHECK(rc_none < 0);
+	CHECK(strstr(nomsg, "TLS: "));
+	CHECK_INT(rc_half, CF_EINVALID);
+	CHECK(strstr(halfmsg, "certificate needs its key"));
+	CHECK_INT(rc_fetch, 0);
+	CHECK_STR(fetched, head_of("main"));
+	CHECK_INT(rc_native, 0);
+	CHECK_STR(native, head_of("main"));
+}
+
+/* Through tinyproxy with basic auth: git and the native listing both go
+ * through it (its log shows the requests), plain HTTP and HTTPS
+ * (CONNECT); a wrong password fails without showing up anywhere. */
+TEST(test_source_git__proxy)
+{
+	static const char *pxpass = "Px-w0rd-Secret-9", *pxbad = "Px-bad-Secret-8";
+	char pxdir[700], pxport[32], pxurl[300], tdir[700], tport[32];
+	char url[800], turl[800], m[700], tm[700], log[800], pat[900];
+	char badmsg[1100], nativebad[1100], sshmsg[1100], schememsg[1100];
+	char tlsbadmsg[1100];
+	char fetched[64], native[64], overtls[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	cf_http *h = NULL;
+
+	if (access("/usr/bin/tinyproxy", X_OK) != 0) {
+		printf("    skipped: tinyproxy not installed\n");
+		return;
+	}
+	HTTP_START();
+	HTTPS_START(tdir, tport, "tls");
+	snprintf(pxdir, sizeof(pxdir), "%s/proxy", cf_test_tmpdir());
+	char args[200];
+	snprintf(args, sizeof(args), "pxuser %s", pxpass);
+	CHECK_INT(server_start(pxport, sizeof(pxport), "proxy-start", pxdir,
+	    args), 0);
+	CHECK_INT(cf_http_new(&h, NULL), 0);
+	snprintf(pxurl, sizeof(pxurl), "http://127.0.0.1:%s", pxport);
+	snprintf(log, sizeof(log), "%s/tinyproxy.log", pxdir);
+	http_url(url, sizeof(url), NULL, "git/public/r.git");
+	snprintf(turl, sizeof(turl), "https://127.0.0.1:%s/git/public/r.git",
+	    tport);
+	snprintf(m, sizeof(m), "%s/mirrors/proxy/r", cf_test_tmpdir());
+	snprintf(tm, sizeof(tm), "%s/mirrors/proxy-tls/r", cf_test_tmpdir());
+	cf_git_auth ca = { .ca_pem = ca_pem.buf };
+	cf_git_opts op = { .proxy = pxurl, .proxy_username = "pxuser",
+		.proxy_password = pxpass };
+	cf_git_opts otls = op, onative = op, obad = op, onbad;
+	otls.auth = &ca;
+	onative.http = h;
+	onative.git_path = "/nonexistent/git";
+	obad.proxy_password = pxbad;
+	onbad = obad;
+	onbad.http = h;
+	onbad.git_path = "/nonexistent/git";
+
+	int rc_fetch = cf_git_fetch(&r, m, url, &main, &op);
+	snprintf(fetched, sizeof(fetched), "%s", r.commit);
+	snprintf(pat, sizeof(pat), "GET http://127.0.0.1:%s/git/public/r.git/"
+	    "info/refs", port);
+	int via_git = log_count(log, pat);
+	int rc_native = cf_git_ls_remote(&r, url, &main, &onative);
+	snprintf(native, sizeof(native), "%s", r.commit);
+	int via_native = log_count(log, pat) - via_git;
+	int rc_tls = cf_git_fetch(&r, tm, turl, &main, &otls);
+	snprintf(overtls, sizeof(overtls), "%s", r.commit);
+	snprintf(pat, sizeof(pat), "CONNECT 127.0.0.1:%s", tport);
+	int tunnels = log_count(log, pat);
+	int rc_bad = cf_git_ls_remote(&r, url, &main, &obad);
+	msg(badmsg, sizeof(badmsg), rc_bad);
+	cf_git_opts otlsbad = obad;
+	otlsbad.auth = &ca;
+	int rc_tlsbad = cf_git_ls_remote(&r, turl, &main, &otlsbad);
+	msg(tlsbadmsg, sizeof(tlsbadmsg), rc_tlsbad);
+	int rc_nbad = cf_git_ls_remote(&r, url, &main, &onbad);
+	msg(nativebad, sizeof(nativebad), rc_nbad);
+	int rc_ssh = cf_git_ls_remote(&r, "ssh://git@127.0.0.1:1/r.git", &main,
+	    &op);
+	msg(sshmsg, sizeof(sshmsg), rc_ssh);
+	cf_git_opts oftp = { .proxy = "ftp://127.0.0.1:1" };
+	int rc_scheme = cf_git_ls_remote(&r, url, &main, &oftp);
+	msg(schememsg, sizeof(schememsg), rc_scheme);
+	server_stop(pxdir);
+	server_stop(tdir);
+	stop();
+	cf_http_free(h);
+
+	CHECK_INT(rc_fetch, 0);
+	CHECK_STR(fetched, head_of("main"));
+	CHECK(via_git >= 1);
+	CHECK_INT(rc_native, 0);
+	CHECK_STR(native, head_of("main"));
+	CHECK_INT(via_native, 1);
+	CHECK_INT(rc_tls, 0);
+	CHECK_STR(overtls, head_of("main"));
+	CHECK(tunnels >= 1);
+	printf("    wrong proxy password: %s\n", badmsg);
+	CHECK_INT(rc_bad, CF_EFORBIDDEN);
+	CHECK(!strstr(badmsg, "bad-Secret") && !strstr(badmsg, "w0rd"));
+	CHECK(!strstr(badmsg, "pxuser"));
+	printf("    wrong proxy password, CONNECT: %s\n", tlsbadmsg);
+	CHECK_INT(rc_tlsbad, CF_EFORBIDDEN);
+	CHECK(strstr(tlsbadmsg, "proxy authentication failed"));
+	CHECK(!strstr(tlsbadmsg, "bad-Secret") && !strstr(tlsbadmsg, "pxuser"));
+	CHECK(rc_nbad < 0);
+	CHECK(!strstr(nativebad, "bad-Secret") && !strstr(nativebad, "pxuser"));
+	printf("    ssh:// with a proxy: %s\n", sshmsg);
+	CHECK_INT(rc_ssh, CF_EINVALID);
+	CHECK(strstr(sshmsg, "proxy"));
+	CHECK_INT(rc_scheme, CF_EINVALID);
+	CHECK(strstr(schememsg, "socks5://"));
+}
+
+/* Without a proxy of its own, git follows the environment's proxies, but
+ * never for loopback (Go's rule, which Flux follows): a dead proxy in
+ * HTTP_PROXY does not stop a fetch from 127.0.0.1. */
+TEST(test_source_git__env_proxy_loopback)
+{
+	char url[800], m[700], fetched[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+
+	HTTP_START();
+	http_url(url, sizeof(url), NULL, "git/public/r.git");
+	snprintf(m, sizeof(m), "%s/mirrors/envproxy/r", cf_test_tmpdir());
+	setenv("HTTP_PROXY", "http://127.0.0.1:1", 1);
+	setenv("NO_PROXY", "example.org", 1);
+	int rc = cf_git_fetch(&r, m, url, &main, NULL);
+	snprintf(fetched, sizeof(fetched), "%s", r.commit);
+	/* an explicit proxy replaces the environment's: this one is dead */
+	cf_git_opts odead = { .proxy = "http://127.0.0.1:1" };
+	int rc_dead = cf_git_ls_remote(&r, url, &main, &odead);
+	unsetenv("HTTP_PROXY");
+	unsetenv("NO_PROXY");
+	stop();
+
+	CHECK_INT(rc, 0);
+	CHECK_STR(fetched, head_of("main"));
+	CHECK(rc_dead < 0);
+}
+
 TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__first_then_incremental),
     T(test_source_git__export_and_pack), T(test_source_git__force_push),
@@ -856,4 +1157,6 @@ TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__server_restart),
     T(test_source_git__no_secret_in_errors),
     T(test_source_git__submodules), T(test_source_git__submodules_http),
-    T(test_source_git__ssh_known_hosts))
+    T(test_source_git__ssh_known_hosts),
+    T(test_source_git__https_ca), T(test_source_git__https_mtls),
+    T(test_source_git__proxy), T(test_source_git__env_proxy_loopback))
