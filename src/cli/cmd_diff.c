@@ -29,6 +29,7 @@
 
 #include "apply/inventory.h"
 #include "core/alloc.h"
+#include "core/base64.h"
 #include "core/error.h"
 #include "core/fs.h"
 #include "core/yaml.h"
@@ -116,6 +117,40 @@ static int read_live(cf_node **live, struct diff *d, const cf_node *obj)
 	return err;
 }
 
+/* A built Secret with a SOPS mask in its data (cf_cmd_build_objects). */
+static bool sops_masked(const cf_node *obj)
+{
+	const cf_node *data = cf_node_get(obj, "data");
+	bool yes = false;
+
+	if (!cf_node_getp_str(obj, "kind", NULL) ||
+	    strcmp(cf_node_getp_str(obj, "kind", NULL), "Secret"))
+		return false;
+	for (size_t i = 0; i < cf_node_count(data) && !yes; i++) {
+		const cf_node *v = data->v.pairs[i].val;
+		cf_buf b = CF_BUF_INIT;
+
+		yes = cf_node_as_str(v) && cf_base64_decode(&b, v->v.s, v->len,
+		    false) == 0 && strstr(b.buf, CF_CMD_SOPS_MASK);
+		cf_buf_release(&b);
+	}
+	return yes;
+}
+
+/* flux compares such a Secret by its keys only: the cluster holds the
+ * decrypted values, the build the mask. Every data value becomes the
+ * same placeholder on both sides, so only keys added or removed show. */
+static void sops_keys_only(cf_arena *a, cf_node *live, cf_node *dry)
+{
+	cf_node *sides[] = { cf_node_get(live, "data"),
+	    cf_node_get(dry, "data") };
+
+	for (size_t s = 0; s < CF_ARRAY_SIZE(sides); s++)
+		for (size_t i = 0; i < cf_node_count(sides[s]); i++)
+			sides[s]->v.pairs[i].val = cf_node_str(a,
+			    CF_CMD_SOPS_MASK);
+}
+
 /* One object: read it, dry-run it, compare. Failures are collected so
  * that every object is reported, as flux does. */
 static void diff_one(struct diff *d, const cf_node *obj)
@@ -159,6 +194,8 @@ static void diff_one(struct diff *d, const cf_node *obj)
 	}
 	cf_cli_diff_strip(live);
 	cf_cli_diff_strip(dry);
+	if (sops_masked(obj))
+		sops_keys_only(d->a, live, dry);
 	cf_cli_diff_mask_secret(d->a, live, dry);
 	if (cf_cli_diff_report(&rep, d->a, live, dry)) {
 		report_line(d, &e, "drifted");

@@ -8,11 +8,13 @@
 #include "cli/cmd.h"
 #include "cli/cli.h"
 #include "core/arena.h"
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "kustomize/kustomize.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -135,6 +137,74 @@ static void owner_labels(cf_arena *a, cf_node *obj, const char *name,
 	    cf_node_str(a, ns));
 }
 
+/* ---- SOPS: flux's build never shows what SOPS encrypted ---- */
+
+/* Whether s holds both x and y. */
+static bool holds_both(const char *s, const char *x, const char *y)
+{
+	return strstr(s, x) && strstr(s, y);
+}
+
+/* base64 of text, in a. */
+static cf_node *b64_node(cf_arena *a, const char *text)
+{
+	cf_buf b = CF_BUF_INIT;
+	cf_node *n;
+
+	cf_base64_encode(&b, text, strlen(text), false);
+	n = cf_node_str(a, b.buf);
+	cf_buf_release(&b);
+	return n;
+}
+
+/* A data value whose decoded bytes look SOPS-encrypted. */
+static bool encrypted_value(const cf_node *v)
+{
+	cf_buf b = CF_BUF_INIT;
+	bool yes;
+
+	yes = cf_node_as_str(v) && cf_base64_decode(&b, v->v.s, v->len,
+	    false) == 0 && holds_both(b.buf, "sops", "ENC[");
+	cf_buf_release(&b);
+	return yes;
+}
+
+/*
+ * flux build's maskSopsData: a Secret encrypted whole (a sops block with
+ * an encrypted mac) loses the block and has every value replaced by the
+ * mask ({"mask":"***"} for a dockerconfigjson); otherwise each value that
+ * reads as encrypted is masked. Other kinds just lose a top-level sops
+ * block. The mask is what diff recognises (cmd_diff.c).
+ */
+static void mask_sops(cf_arena *a, cf_node *obj)
+{
+	const char *kind = cf_node_getp_str(obj, "kind", NULL);
+	const char *mac = cf_node_getp_str(obj, "sops", "mac", NULL);
+	const char *type = cf_node_getp_str(obj, "type", NULL);
+	cf_node *data = cf_node_get(obj, "data");
+	cf_node *sdata = cf_node_get(obj, "stringData");
+	bool whole = mac && !strncmp(mac, "ENC[", 4);
+	const char *mask = type && !strcmp(type,
+	    "kubernetes.io/dockerconfigjson") ? "{\"mask\":\"" CF_CMD_SOPS_MASK
+	    "\"}" : CF_CMD_SOPS_MASK;
+
+	if (!kind || strcmp(kind, "Secret")) {
+		cf_node_del(obj, "sops");
+		return;
+	}
+	if (whole)
+		cf_node_del(obj, "sops");
+	for (size_t i = 0; i < cf_node_count(data); i++)
+		if (whole || encrypted_value(data->v.pairs[i].val))
+			data->v.pairs[i].val = b64_node(a, mask);
+	for (size_t i = 0; i < cf_node_count(sdata); i++) {
+		const char *v = cf_node_as_str(sdata->v.pairs[i].val);
+
+		if (whole || (v && holds_both(v, "sops", "ENC[")))
+			sdata->v.pairs[i].val = cf_node_str(a, mask);
+	}
+}
+
 int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
     const char *dir, const char *name, const char *ns)
 {
@@ -148,8 +218,10 @@ int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(stderr, "%s\n", r->warnings[i]);
 	for (size_t i = 0; i < r->nobjs; i++)
-		if (cf_node_is(r->objs[i], CF_NODE_MAP))
+		if (cf_node_is(r->objs[i], CF_NODE_MAP)) {
 			owner_labels(a, r->objs[i], name, ns);
+			mask_sops(a, r->objs[i]);
+		}
 	return 0;
 }
 
@@ -161,7 +233,8 @@ int cf_cmd_build(int argc, char **argv)
 	const char *path = NULL, *v;
 	int rc = 0;
 
-	if (argc < 3 || strcmp(argv[1], "kustomization")) {
+	if (argc < 3 || (strcmp(argv[1], "kustomization") &&
+	    strcmp(argv[1], "ks"))) {
 		fputs("usage: cflux build kustomization NAME --path DIR\n", stderr);
 		return 2;
 	}

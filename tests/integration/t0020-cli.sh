@@ -808,6 +808,42 @@ test_expect_success 'diff kustomization: ssa: Ignore is skipped; errors exit 2' 
 	grep -qx "⚠️ --ignore-paths has no effect: the build reads the kustomization.yaml in --path" err
 '
 
+test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys' '
+	mkdir -p vault &&
+	echo "resources: [sealed.yaml]" >vault/kustomization.yaml &&
+	enc=$(printf "ENC[AES256_GCM,data:q83x,iv:Zm9v,tag:YmFy,type:str]" | base64 -w0) &&
+	cat >vault/sealed.yaml <<-EOT &&
+	apiVersion: v1
+	kind: Secret
+	metadata: {name: vault, namespace: shop}
+	data: {token: $enc}
+	sops:
+	  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]
+	  version: 3.9.0
+	EOT
+	cflux build ks vault --path vault >built.yaml &&
+	grep -q "token: Kioq" built.yaml && ! grep -q -e "ENC\[" -e "sops:" built.yaml &&
+	cat >live-vault.yaml <<-EOT &&
+	apiVersion: v1
+	kind: Secret
+	metadata:
+	  name: vault
+	  namespace: shop
+	  labels: {kustomize.toolkit.fluxcd.io/name: vault, kustomize.toolkit.fluxcd.io/namespace: flux-system}
+	data: {token: $(printf decrypted-token-9876 | base64 -w0)}
+	EOT
+	k apply --server-side --field-manager=kustomize-controller -f live-vault.yaml >/dev/null &&
+	cflux create kustomization vault --source GitRepository/podinfo 		--path ./vault --export >vault-ks.yaml &&
+	cflux diff ks vault --path vault --kustomization-file vault-ks.yaml >out 2>err &&
+	test ! -s out && test ! -s err &&
+	sed -i "s/^data: {token: \(.*\)}$/data: {token: \1, extra: \1}/" vault/sealed.yaml &&
+	{ cflux diff ks vault --path vault --kustomization-file vault-ks.yaml >out 2>err; expect_eq "$?" 1; } &&
+	printf "%s\n" "► Secret/shop/vault drifted" "" "data" "  + one map entry added:" \
+		"    extra: '"'***'"'" "" >want &&
+	diff -u want out &&
+	! grep -e decrypted-token -e "$(printf decrypted-token-9876 | base64 -w0)" out err
+'
+
 test_expect_success 'tree kustomization nests the inventories of child Kustomizations' '
 	cflux create kustomization root --source GitRepository/podinfo \
 		--path ./ --label skip=true --export | k apply -f - >/dev/null &&
