@@ -185,6 +185,148 @@ test_expect_success 'old artifacts beyond --artifact-retention-records are colle
 	expect_eq "$n" 2
 '
 
+# spec.verify against keys made here: gpg key A signs the commits and the
+# tag, key B signs nothing; the Secret decides which one is trusted.
+export GNUPGHOME=$TEST_TMP/gnupg
+SIGN="$GIT -c gpg.program=gpg -c user.signingkey=a@e"
+if command -v gpg >/dev/null && command -v gpgv >/dev/null; then
+	mkdir -m 700 "$GNUPGHOME"
+	for who in a b; do
+		gpg -q --batch --passphrase "" --quick-gen-key "$who <$who@e>" \
+			ed25519 sign never 2>/dev/null
+		gpg -q --armor --export "$who@e" >"$who.asc" 2>/dev/null
+	done
+	$GIT init -q signed
+	(cd signed && echo 1 >f && $GIT add f && $SIGN commit -q -S -m one &&
+		$SIGN tag -s -m "release one" v1.0.0)
+	key_a=$(gpg --with-colons --list-keys a@e 2>/dev/null | awk -F: '/^pub/ { print $5 }')
+	k create secret generic pgp-a --from-file=a.asc=a.asc >/dev/null
+	k create secret generic pgp-b --from-file=b.asc=b.asc >/dev/null
+	have_gpg=1
+else
+	echo "# skipped: gpg or gpgv not installed"
+	have_gpg=
+fi
+signed_head() { git -C signed rev-parse HEAD; }
+verified() { # name: SourceVerified status reason message, one per line
+	field "$1" '{.status.conditions[?(@.type=="SourceVerified")].status}{"\n"}{.status.conditions[?(@.type=="SourceVerified")].reason}{"\n"}{.status.conditions[?(@.type=="SourceVerified")].message}'
+}
+
+test_expect_success 'spec.verify with the trusted key: SourceVerified and Ready True' '
+	test -z "$have_gpg" || {
+	gitrepo verified "file://$TEST_TMP/signed" \
+		"  verify: {mode: HEAD, secretRef: {name: pgp-a}}" &&
+	wait_for verified "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	sha=$(signed_head) &&
+	expect_eq "$(verified verified)" "$(printf "True\nSucceeded\nverified signature of\n\t- commit '"'"'%s'"'"' with key '"'"'%s'"'"'" "$sha" "$key_a")" &&
+	expect_eq "$(field verified "{.status.sourceVerificationMode}")" HEAD &&
+	expect_eq "$(message verified)" "stored artifact for revision '"'"'main@sha1:$sha'"'"'" &&
+	test -f "$CF_DATA/storage/gitrepository/default/verified/$sha.tar.gz"
+	}
+'
+
+test_expect_success 'with only an untrusted key: Ready False InvalidCommitSignature, no artifact' '
+	test -z "$have_gpg" || {
+	gitrepo untrusted "file://$TEST_TMP/signed" \
+		"  verify: {secretRef: {name: pgp-b}}" &&
+	wait_for untrusted "{.status.conditions[?(@.type==\"Ready\")].reason}" InvalidCommitSignature &&
+	sha=$(signed_head) &&
+	msg="signature verification of commit '"'"'$sha'"'"' failed: unable to verify Git commit: unable to verify payload with any of the given key rings: no matching key" &&
+	expect_eq "$(ready untrusted)" False &&
+	expect_eq "$(message untrusted)" "$msg" &&
+	expect_eq "$(verified untrusted)" "$(printf "False\nInvalidCommitSignature\n%s" "$msg")" &&
+	expect_eq "$(field untrusted "{.status.artifact}")" "" &&
+	! test -e "$CF_DATA/storage/gitrepository/default/untrusted/$sha.tar.gz" &&
+	k get events --field-selector involvedObject.name=untrusted,reason=InvalidCommitSignature \
+		-o jsonpath="{.items[0].type}" | grep -qx Warning
+	}
+'
+
+test_expect_success 'the failure is re-evaluated: trusting key A lets the commit through' '
+	test -z "$have_gpg" || {
+	k create secret generic pgp-b --from-file=b.asc=b.asc \
+		--from-file=a.asc=a.asc --dry-run=client -o yaml | k apply -f - >/dev/null &&
+	request untrusted &&
+	wait_for untrusted "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	expect_eq "$(field untrusted "{.status.conditions[?(@.type==\"SourceVerified\")].status}")" True &&
+	expect_eq "$(field untrusted "{.status.artifact.revision}")" "main@sha1:$(signed_head)"
+	}
+'
+
+test_expect_success 'an unsigned new commit is refused and the last artifact stays' '
+	test -z "$have_gpg" || {
+	old=$(signed_head) &&
+	(cd signed && echo 2 >f && $GIT commit -q -am unsigned) &&
+	request verified &&
+	wait_for verified "{.status.conditions[?(@.type==\"Ready\")].reason}" InvalidCommitSignature &&
+	expect_eq "$(message verified)" "signature verification of commit '"'"'$(signed_head)'"'"' failed: unsupported signature type: empty" &&
+	expect_eq "$(field verified "{.status.artifact.revision}")" "main@sha1:$old" &&
+	! test -e "$CF_DATA/storage/gitrepository/default/verified/$(signed_head).tar.gz"
+	}
+'
+
+test_expect_success 'mode Tag verifies the annotated tag object of a tag ref' '
+	test -z "$have_gpg" || {
+	cat <<-EOT | k apply -f - >/dev/null &&
+	apiVersion: source.toolkit.fluxcd.io/v1
+	kind: GitRepository
+	metadata: {name: tagged, namespace: default}
+	spec:
+	  interval: 1m
+	  url: file://$TEST_TMP/signed
+	  ref: {tag: v1.0.0}
+	  verify: {mode: TagAndHEAD, secretRef: {name: pgp-a}}
+	EOT
+	wait_for tagged "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	tobj=$(git -C signed rev-parse v1.0.0) &&
+	commit=$(git -C signed rev-parse "v1.0.0^{commit}") &&
+	expect_eq "$(field tagged "{.status.conditions[?(@.type==\"SourceVerified\")].message}")" \
+		"$(printf "verified signature of\n\t- tag '"'"'v1.0.0@%s'"'"' with key '"'"'%s'"'"'\n\t- commit '"'"'%s'"'"' with key '"'"'%s'"'"'" "$tobj" "$key_a" "$commit" "$key_a")" &&
+	expect_eq "$(field tagged "{.status.sourceVerificationMode}")" TagAndHEAD
+	}
+'
+
+test_expect_success 'mode Tag on a branch ref stalls with InvalidVerificationMode' '
+	test -z "$have_gpg" || {
+	k patch gitrepository untrusted --type=merge \
+		-p "{\"spec\":{\"verify\":{\"mode\":\"Tag\"}}}" >/dev/null &&
+	wait_for untrusted "{.status.conditions[?(@.type==\"Stalled\")].reason}" InvalidVerificationMode &&
+	expect_eq "$(ready untrusted)" False &&
+	expect_match "$(message untrusted)" "^cannot verify tag object.s signature if a tag reference is not specified .spec.verify.mode"
+	}
+'
+
+test_expect_success 'without spec.verify, SourceVerified and sourceVerificationMode go away' '
+	test -z "$have_gpg" || {
+	k patch gitrepository untrusted --type=json \
+		-p "[{\"op\":\"remove\",\"path\":\"/spec/verify\"}]" >/dev/null &&
+	wait_for untrusted "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	expect_eq "$(verified untrusted)" "" &&
+	expect_eq "$(field untrusted "{.status.sourceVerificationMode}")" ""
+	}
+'
+test_expect_success 'spec.verify added on an unchanged revision checks it, same artifact' '
+	test -z "$have_gpg" || {
+	path=$(field tagged "{.status.artifact.path}") &&
+	k create secret generic only-b --from-file=b.asc=b.asc >/dev/null &&
+	k patch gitrepository tagged --type=json \
+		-p "[{\"op\":\"remove\",\"path\":\"/spec/verify\"}]" >/dev/null &&
+	wait_for tagged "{.status.conditions[?(@.type==\"SourceVerified\")].status}" "" &&
+	k patch gitrepository tagged --type=merge \
+		-p "{\"spec\":{\"verify\":{\"mode\":\"Tag\",\"secretRef\":{\"name\":\"only-b\"}}}}" >/dev/null &&
+	wait_for tagged "{.status.conditions[?(@.type==\"Ready\")].reason}" InvalidTagSignature &&
+	expect_eq "$(message tagged)" "signature verification of tag '"'"'v1.0.0@$(git -C signed rev-parse v1.0.0)'"'"' failed: unable to verify Git tag: unable to verify payload with any of the given key rings: no matching key" &&
+	expect_eq "$(field tagged "{.status.artifact.path}")" "$path" &&
+	k patch gitrepository tagged --type=merge \
+		-p "{\"spec\":{\"verify\":{\"secretRef\":{\"name\":\"pgp-a\"}}}}" >/dev/null &&
+	wait_for tagged "{.status.conditions[?(@.type==\"SourceVerified\")].status}" True &&
+	expect_eq "$(field tagged "{.status.sourceVerificationMode}")" Tag &&
+	expect_eq "$(ready tagged)" True &&
+	expect_eq "$(field tagged "{.status.artifact.path}")" "$path"
+	}
+'
+[ -n "$have_gpg" ] && gpgconf --kill gpg-agent
+
 test_expect_success 'https with ca.crt in secretRef becomes Ready; without it the failure says why' '
 	port=$(bash "$GITSERVER" https-start "$TEST_TMP/https" "$TEST_TMP/srv") &&
 	track_pid "$(cat "$TEST_TMP/https/server.pid")" &&

@@ -1641,6 +1641,50 @@ done:
 	return error;
 }
 
+#define MAX_OBJECT (4u << 20)
+
+int cf_git_cat_object(cf_buf *out, char oid[41], const char *mirror,
+    const char *rev, const char *type, const cf_git_opts *opts)
+{
+	struct gitctx c;
+	cf_buf gd = CF_BUF_INIT, spec = CF_BUF_INIT, id = CF_BUF_INIT;
+	int error;
+
+	if ((error = ctx_init(&c, NULL, opts)) < 0)
+		goto done;
+	snprintf(c.url, sizeof(c.url), "%s", "mirror");
+	if (c.max_out > MAX_OBJECT)
+		c.max_out = MAX_OBJECT;
+	if ((strcmp(type, "commit") && strcmp(type, "tag")) || (!is_hex40(rev)
+	    && (!check_refname(rev) || strncmp(rev, "refs/", 5)))) {
+		error = cf_error_setc(CF_EINVALID, CF_ERR_GIT,
+		    "invalid object '%.64s' of type '%.16s'", rev, type);
+		goto done;
+	}
+	cf_buf_addf(&gd, "--git-dir=%s", mirror);
+	/* Peel to the type asked for: a lightweight tag has no tag object. */
+	cf_buf_addf(&spec, "%s^{%s}", rev, type);
+	const char *peel[] = { gd.buf, "rev-parse", "--verify", "--quiet",
+		"--end-of-options", spec.buf, NULL };
+	error = git_do(&c, &id, "resolving an object in", peel);
+	if (!error && (id.len < 40 || !is_hex40((id.buf[40] = 0, id.buf))))
+		error = CF_ERROR;
+	if (error) {
+		error = cf_error_setc(CF_ENOTFOUND, CF_ERR_GIT,
+		    "no %s object '%s' in the mirror", type, rev);
+		goto done;
+	}
+	memcpy(oid, id.buf, 41);
+	const char *cat[] = { gd.buf, "cat-file", type, oid, NULL };
+	error = git_do(&c, out, "reading an object in", cat);
+done:
+	ctx_release(&c);
+	cf_buf_release(&gd);
+	cf_buf_release(&spec);
+	cf_buf_release(&id);
+	return error;
+}
+
 /* ---- submodules -------------------------------------------------------
  *
  * Flux's recurseSubmodules, without `git submodule`: that command wants a

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+struct cf_buf;
+
 /* Credentials; every field optional, borrowed for the call. */
 typedef struct cf_git_auth {
 	const char *username, *password; /* HTTP basic */
@@ -96,6 +98,14 @@ int cf_git_export(const char *mirror, const char *commit, const char *dest,
  * the caller should remove dest and the index and start over. */
 int cf_git_update_tree(const char *mirror, const char *commit,
     const char *dest, const cf_git_opts *opts);
+
+/* Append the raw body of the object rev peels to (type "commit" or "tag")
+ * in mirror to out, as `git cat-file <type>` prints it, and its id to oid.
+ * rev is a 40-hex id or a full ref name. Capped at 4 MiB (CF_ETOOLARGE).
+ * CF_ENOTFOUND when there is no such object, e.g. "tag" for a
+ * lightweight tag; CF_EINVALID for a bad rev or type. */
+int cf_git_cat_object(struct cf_buf *out, char oid[41], const char *mirror,
+    const char *rev, const char *type, const cf_git_opts *opts);
 
 /* Copy url to out without userinfo, query or fragment, for logs and
  * messages; truncated to n. Returns out. */

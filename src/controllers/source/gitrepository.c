@@ -3,7 +3,8 @@
  * GitRepository reconciliation, one pass per key, in source-controller's
  * order: finalizer and deletion, suspend, spec, storage check, credentials,
  * checkout (skipped when the remote revision and the content settings are
- * unchanged), archive. Each step returns a cf_result; the first one that
+ * unchanged), commit/tag signature verification (spec.verify), archive.
+ * Each step returns a cf_result; the first one that
  * is not OK ends the pass. The status is written once, at the end, and
  * only when it changed.
  */
@@ -20,6 +21,7 @@
 #include "controllers/source/artifact_server.h"
 #include "controllers/source/git.h"
 #include "controllers/source/ignore.h"
+#include "controllers/source/verify.h"
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/duration.h"
@@ -43,8 +45,10 @@
 #define C_INCLUDE "IncludeUnavailable"
 #define C_VERIFIED "SourceVerified"
 
+/* SourceVerified after ArtifactInStorage, as in Flux: when both are True,
+ * Ready says "stored artifact ..." (a False one overrides Ready anyway). */
 static const char *const summarised[] = { CF_COND_STALLED, C_INCLUDE,
-	C_FETCH, C_VERIFIED, C_STORAGE, C_OUTDATED, C_ARTIFACT,
+	C_FETCH, C_STORAGE, C_OUTDATED, C_ARTIFACT, C_VERIFIED,
 	CF_COND_RECONCILING };
 static const char *const negative[] = { CF_COND_STALLED,
 	CF_COND_RECONCILING, C_FETCH, C_INCLUDE, C_STORAGE, C_OUTDATED };
@@ -264,9 +268,6 @@ static cf_result step_spec(struct pass *p)
 	if (cf_node_count(cf_node_get(p->spec, "include")))
 		return stall(p, "IncludeUnsupported", "spec.include: including "
 		    "other GitRepositories is not supported yet");
-	if (cf_node_get(p->spec, "verify"))
-		return stall(p, "FeatureUnsupported", "spec.verify: commit "
-		    "signature verification is not supported yet");
 	read_ref(p);
 	p->gopts.timeout_ms = (int)(p->timeout_ms > INT_MAX ? INT_MAX :
 	    p->timeout_ms);
@@ -501,6 +502,196 @@ static cf_result step_checkout(struct pass *p)
 	return cf_result_ok();
 }
 
+/* ---- signature verification ---- */
+
+/* Flux's GetMode: HEAD, Tag or TagAndHEAD; anything else (e.g. "head")
+ * means HEAD. */
+static const char *verify_mode(const struct pass *p)
+{
+	const char *m = cf_node_getp_str(p->spec, "verify", "mode", NULL);
+
+	return m && (!strcmp(m, "Tag") || !strcmp(m, "TagAndHEAD")) ? m :
+	    "HEAD";
+}
+
+/* A failed verification is recomputed on every pass; a True one from an
+ * earlier revision stays until then (Flux). Without spec.verify, nothing
+ * about verification remains in the status. */
+static cf_result step_verify_reset(struct pass *p)
+{
+	cf_node *st = cf_node_get(p->obj, "status");
+
+	if (!cf_node_get(p->spec, "verify")) {
+		cf_cond_del(p->obj, C_VERIFIED);
+		cf_node_del(st, "sourceVerificationMode");
+	} else if (cf_cond_is(p->obj, C_VERIFIED, CF_FALSE)) {
+		cf_cond_del(p->obj, C_VERIFIED);
+	}
+	return cf_result_ok();
+}
+
+/* Flux's requiresVerification, plus any spec change since the last
+ * verified generation (a new key Secret name, for one). */
+static bool verify_needed(const struct pass *p)
+{
+	const char *seen = cf_node_getp_str(p->obj, "status",
+	    "sourceVerificationMode", NULL);
+	const cf_node *gen = cf_node_getp(p->obj, "metadata", "generation",
+	    NULL);
+	const cf_node *og = cf_node_getp(p->obj, "status",
+	    "observedGeneration", NULL);
+
+	if (!seen || !cf_cond_is(p->obj, C_VERIFIED, CF_TRUE))
+		return true;
+	if (!gen || !og || !cf_node_equal(gen, og))
+		return true;
+	return strcmp(seen, "TagAndHEAD") && strcmp(seen, verify_mode(p));
+}
+
+static cf_result verify_failed(struct pass *p, const char *reason,
+    bool stalled, const char *msg)
+{
+	cf_result r;
+
+	cf_cond_set(&p->a, p->obj, C_VERIFIED, CF_FALSE, reason, "%s", msg);
+	if (stalled)
+		return stall(p, reason, "%s", msg);
+	cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+	    "ProgressingWithRetry", "%s", msg);
+	event(p, "Warning", reason, msg);
+	r = cf_result_failed(reason, "%s", msg);
+	r.requeue_after_ms = p->interval_ms;
+	return r;
+}
+
+/* The public keys: every entry of the Secret's data. */
+static int verify_keys(cf_verify_key **out, size_t *n, struct pass *p)
+{
+	const char *name = cf_node_getp_str(p->spec, "verify", "secretRef",
+	    "name", NULL);
+	const cf_node *data;
+	cf_node *secret = NULL;
+
+	if (!name)
+		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
+		    "spec.verify.secretRef.name is required");
+	if (cf_client_get(&secret, &p->a, p->c, "v1", "Secret", p->key->ns,
+	    name) < 0)
+		return cf_error_wrap("secret '%s/%s'", p->key->ns, name);
+	data = cf_node_get(secret, "data");
+	if (!cf_node_count(data))
+		data = cf_node_get(secret, "stringData");
+	if (!cf_node_is(data, CF_NODE_MAP))
+		data = NULL;
+	*n = 0;
+	*out = cf_arena_alloc(&p->a, (cf_node_count(data) + 1) *
+	    sizeof(**out));
+	for (size_t i = 0; i < cf_node_count(data); i++) {
+		const char *k = data->v.pairs[i].key;
+		const char *v = secret_value(&p->a, secret, k);
+
+		if (v)
+			(*out)[(*n)++] = (cf_verify_key){ k, v, strlen(v) };
+	}
+	return 0;
+}
+
+/* The raw object; on a pass that skipped the fetch the mirror may lack it
+ * (a new mirror directory), so fetch once and try again. */
+static int verify_read(struct pass *p, cf_buf *raw, char oid[41],
+    const char *rev, const char *type)
+{
+	int err = cf_git_cat_object(raw, oid, p->mirror, rev, type,
+	    &p->gopts);
+
+	if (err != CF_ENOTFOUND || !p->unchanged)
+		return err;
+	if (cf_fs_mkdirs(p->sc->mirror_root) < 0 || cf_git_fetch(&p->res,
+	    p->mirror, p->url, &p->ref, &p->gopts) < 0)
+		return CF_ERROR;
+	if (!artifact_is(p, p->res.revision))
+		p->unchanged = false; /* moved meanwhile: build it too */
+	cf_buf_reset(raw);
+	return cf_git_cat_object(raw, oid, p->mirror, rev, type, &p->gopts);
+}
+
+/* Verify one object; on success append Flux's "\n\t- <what> '<name>' with
+ * key '<id>'" line to ok and return NULL, else fill msg and return the
+ * failure reason. A tag is named "<tag>@<tag object id>". */
+static const char *verify_one(struct pass *p, cf_buf *ok, char *msg,
+    size_t n, bool tag, const cf_verify_key *keys, size_t nkeys)
+{
+	const char *what = tag ? "tag" : "commit";
+	cf_buf raw = CF_BUF_INIT;
+	char oid[41], name[400], signer[128];
+	int err;
+
+	err = verify_read(p, &raw, oid, tag ? p->res.refname : p->res.commit,
+	    what);
+	snprintf(name, sizeof(name), "%s%s%s", tag ? p->res.refname + 10 :
+	    p->res.commit, tag && !err ? "@" : "", tag && !err ? oid : "");
+	if (!err)
+		err = cf_verify_object(signer, sizeof(signer), raw.buf,
+		    raw.len, tag ? CF_VERIFY_TAG : CF_VERIFY_COMMIT, keys,
+		    nkeys, &(cf_verify_opts){ .timeout_ms =
+		    p->gopts.timeout_ms });
+	cf_buf_release(&raw);
+	if (tag && err == CF_ENOTFOUND) { /* unsigned, or lightweight */
+		snprintf(msg, n, "cannot verify signature of tag '%s' since "
+		    "it is not signed", name);
+		return "InvalidGitObject";
+	}
+	if (err < 0) {
+		snprintf(msg, n, "signature verification of %s '%s' failed: "
+		    "%s", what, name, cf_error_msg());
+		return tag ? "InvalidTagSignature" : "InvalidCommitSignature";
+	}
+	cf_buf_addf(ok, "%s\n\t- %s '%s' with key '%s'", ok->len ? "" :
+	    "verified signature of", what, name, signer);
+	return NULL;
+}
+
+static cf_result step_verify(struct pass *p)
+{
+	const char *mode = verify_mode(p), *reason = NULL;
+	bool tag = strcmp(mode, "HEAD"), head = strcmp(mode, "Tag");
+	cf_verify_key *keys = NULL;
+	size_t nkeys = 0;
+	cf_buf ok = CF_BUF_INIT;
+	char msg[1024];
+
+	if (!cf_node_get(p->spec, "verify") || (p->unchanged &&
+	    !verify_needed(p)))
+		return cf_result_ok();
+	if (tag && strncmp(p->res.refname, "refs/tags/", 10)) {
+		snprintf(msg, sizeof(msg), "cannot verify tag object's "
+		    "signature if a tag reference is not specified "
+		    "(spec.verify.mode is '%s')", mode);
+		return verify_failed(p, "InvalidVerificationMode", true, msg);
+	}
+	if (verify_keys(&keys, &nkeys, p) < 0) {
+		snprintf(msg, sizeof(msg), "public keys secret error: %s",
+		    cf_error_msg());
+		return verify_failed(p, "VerificationError", false, msg);
+	}
+	if (tag)
+		reason = verify_one(p, &ok, msg, sizeof(msg), true, keys,
+		    nkeys);
+	if (!reason && head)
+		reason = verify_one(p, &ok, msg, sizeof(msg), false, keys,
+		    nkeys);
+	if (!reason) {
+		cf_node_set(&p->a, cf_node_set_map(&p->a, p->obj, "status"),
+		    "sourceVerificationMode", cf_node_str(&p->a, mode));
+		cf_cond_set(&p->a, p->obj, C_VERIFIED, CF_TRUE, "Succeeded",
+		    "%s", ok.buf);
+		event(p, "Trace", "Succeeded", ok.buf);
+	}
+	cf_buf_release(&ok);
+	return reason ? verify_failed(p, reason, false, msg) :
+	    cf_result_ok();
+}
+
 /* The work tree kept beside the mirror: a new commit rewrites only the
  * files it changed. Rebuilt from scratch once if git refuses it. */
 static int update_kept_tree(struct pass *p)
@@ -678,8 +869,9 @@ static void finish_status(struct pass *p, const cf_result *r)
 }
 
 static cf_result (*const steps[])(struct pass *) = {
-	step_finalizer, step_suspend, step_spec, step_storage, step_auth,
-	step_checkout, step_export, step_archive,
+	step_finalizer, step_suspend, step_spec, step_storage,
+	step_verify_reset, step_auth, step_checkout, step_verify,
+	step_export, step_archive,
 };
 
 static int64_t mono_ms(void)
