@@ -29,6 +29,7 @@ static const struct cf_cmd_entry {
 	{ "delete", cf_cmd_delete, "delete sources and kustomizations" },
 	{ "export", cf_cmd_export, "export objects as YAML" },
 	{ "events", cf_cmd_events, "show the Events of Flux objects" },
+	{ "logs", cf_cmd_logs, "show the controllers' logs, formatted" },
 	{ "stats", cf_cmd_stats, "count reconcilers per kind" },
 	{ "completion", cf_cmd_completion, "shell completion: bash, zsh, fish" },
 	{ "build", cf_cmd_build, "build a kustomization locally (Flux's view)" },

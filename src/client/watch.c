@@ -441,3 +441,30 @@ int cf_client_reflect(cf_client *c, const char *api_version,
 	}
 	return err;
 }
+
+int cf_client_stream(cf_client *c, const char *path, long timeout_ms,
+    const atomic_int *cancel,
+    int (*fn)(const char *data, size_t len, void *payload), void *payload)
+{
+	cf_http_response resp = CF_HTTP_RESPONSE_INIT;
+	cf_arena a = CF_ARENA_INIT;
+	int r;
+
+	cf_client__pace(c, false);
+	r = cf_http_do(c->http, &(cf_http_request){
+	    .url = cf_client__url(&a, c, path),
+	    .headers = (const char *const *)c->headers,
+	    .nheaders = c->nheaders,
+	    .accept = "*/*",
+	    .timeout_ms = timeout_ms > 0 ? timeout_ms : -1,
+	    .on_data = fn, .payload = payload, .cancel = cancel,
+	    .max_body = CF_CLIENT_MAX_OBJECT }, &resp);
+	if (r < 0 && resp.cancelled)
+		r = 0;
+	else if (r == 0 && (resp.status < 200 || resp.status >= 300))
+		r = cf_client_status_error(resp.status, resp.body.buf,
+		    resp.body.len);
+	cf_http_response_release(&resp);
+	cf_arena_release(&a);
+	return r;
+}

@@ -63,6 +63,18 @@ int cf_client_watch(cf_client *c, const char *api_version, const char *kind,
     void *payload);
 
 /*
+ * Any other long GET (a Pod's log with follow=true): path, query
+ * included, is fetched once, without retries, and each chunk of a 2xx
+ * body is passed to fn as it arrives, until the server ends the body,
+ * fn returns non-zero, cancel is set or timeout_ms passes (0 = no limit).
+ * Returns 0 (also when cancelled), fn's value, CF_ETIMEOUT, or the
+ * server's answer as cf_client_status_error sees it.
+ */
+int cf_client_stream(cf_client *c, const char *path, long timeout_ms,
+    const atomic_int *cancel,
+    int (*fn)(const char *data, size_t len, void *payload), void *payload);
+
+/*
  * The reflector loop an informer runs: list (all pages), hand the whole
  * List to replace (the caller swaps its view for exactly these items and
  * remembers nothing else), then watch from the list's resourceVersion,
