@@ -18,13 +18,18 @@ int cf_cmd_kustomize(int argc, char **argv);
 /* cflux build kustomization NAME --path DIR (Flux's build: files anywhere,
  * objects in FIFO order unless the kustomization sets sortOptions) */
 int cf_cmd_build(int argc, char **argv);
+/* What replaces SOPS-encrypted Secret values in a local build. */
+#define CF_CMD_SOPS_MASK "***"
+
 /*
  * The local build of build and diff kustomization: kustomize build of dir
  * as Flux runs it (LoadRestrictionsNone, FIFO order unless sortOptions
  * says legacy), every object labelled kustomize.toolkit.fluxcd.io/name
  * and /namespace with the Kustomization's name and ns, as the controller
- * applies it. Warnings go to stderr. *r lives in a. Returns 0, or prints
- * "✗ kustomize build failed: ..." and returns 1.
+ * applies it, and SOPS-encrypted Secret values replaced by the mask (its
+ * base64 in data), sops blocks removed, as flux build does. Warnings go
+ * to stderr. *r lives in a. Returns 0, or prints "✗ kustomize build
+ * failed: ..." and returns 1.
  */
 int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
     const char *dir, const char *name, const char *ns);
