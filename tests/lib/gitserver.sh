@@ -19,6 +19,9 @@
 #   gitserver.sh proxy-start DIR [USER PASS]     -> prints the port
 #       tinyproxy, with basic auth USER:PASS when given; every request it
 #       forwards is logged in DIR/tinyproxy.log.
+#   gitserver.sh socks-start DIR SSHPORT KEY     -> prints the port
+#       a SOCKS5 proxy without auth: ssh -D through the sshd on SSHPORT,
+#       logging each connection it forwards in DIR/socks.log.
 #   gitserver.sh stop DIR                        -> stops what DIR started
 set -euo pipefail
 
@@ -192,8 +195,18 @@ stop)
 		rm -f "$dir/server.pid"
 	fi
 	;;
+socks-start)
+	sshport=$3 key=$4 port=$(free_port)
+	ssh -N -v -E "$dir/socks.log" -D "127.0.0.1:$port" -p "$sshport" -i "$key" \
+		-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o ExitOnForwardFailure=yes \
+		"$(id -un)@127.0.0.1" >/dev/null 2>&1 &
+	echo $! >"$dir/server.pid"
+	wait_port "$port"
+	echo "$port"
+	;;
 *)
-	echo "usage: $0 http-start|http-restart|https-start|proxy-start|ssh-start|stop DIR ..." >&2
+	echo "usage: $0 http-start|http-restart|https-start|proxy-start|socks-start|ssh-start|stop DIR ..." >&2
 	exit 2
 	;;
 esac

@@ -607,26 +607,33 @@ static int check_url(const char *url, const char *allowed)
 
 /* The CA bundle, client certificate and key as 0600 files in the private
  * directory, for http.sslCAInfo/sslCert/sslKey: git reads them from
- * files only, and files there are as private as the SSH key. */
+ * files only, and files there are as private as the SSH key. A path is
+ * set once its file is written; empty PEM counts as none. */
 static int tls_files(struct gitctx *c, const cf_git_auth *a)
 {
+	int has_cert = a && a->cert_pem && *a->cert_pem;
 	int error = 0;
 
 	if (!a)
 		return 0;
-	if ((a->cert_pem && *a->cert_pem) != (a->key_pem && *a->key_pem))
+	if (has_cert != (a->key_pem && *a->key_pem))
 		return cf_error_setc(CF_EINVALID, CF_ERR_GIT, "a client "
 		    "certificate needs its key and a key its certificate");
-	snprintf(c->ca_path, sizeof(c->ca_path), "%s/ca.crt", c->tmp);
-	snprintf(c->cert_path, sizeof(c->cert_path), "%s/tls.crt", c->tmp);
-	snprintf(c->key_path, sizeof(c->key_path), "%s/tls.key", c->tmp);
-	if (a->ca_pem && *a->ca_pem)
-		error = write_secret_file(c->tmp, "ca.crt", a->ca_pem);
-	if (!error && a->cert_pem && *a->cert_pem)
-		error = write_secret_file(c->tmp, "tls.crt", a->cert_pem);
-	if (!error && a->key_pem && *a->key_pem)
-		error = write_secret_file(c->tmp, "tls.key", a->key_pem);
-	return error;
+	if (a->ca_pem && *a->ca_pem) {
+		if ((error = write_secret_file(c->tmp, "ca.crt", a->ca_pem)))
+			return error;
+		snprintf(c->ca_path, sizeof(c->ca_path), "%s/ca.crt", c->tmp);
+	}
+	if (has_cert) {
+		if ((error = write_secret_file(c->tmp, "tls.crt",
+		    a->cert_pem)) ||
+		    (error = write_secret_file(c->tmp, "tls.key", a->key_pem)))
+			return error;
+		snprintf(c->cert_path, sizeof(c->cert_path), "%s/tls.crt",
+		    c->tmp);
+		snprintf(c->key_path, sizeof(c->key_path), "%s/tls.key", c->tmp);
+	}
+	return 0;
 }
 
 static int has_scheme(const char *url, const char *scheme)
@@ -803,11 +810,11 @@ static int ctx_init(struct gitctx *c, const char *url, const cf_git_opts *o)
 		c->secrets[2] = c->header_b64.buf + strlen("Authorization: Basic ");
 		cfg[ncfg].k = "http.extraHeader", cfg[ncfg++].v = c->header_b64.buf;
 	}
-	if ((error = tls_files(c, a)) < 0)
+	if (url && (error = tls_files(c, a)) < 0)
 		return error;
-	if (a && a->ca_pem)
+	if (c->ca_path[0])
 		cfg[ncfg].k = "http.sslCAInfo", cfg[ncfg++].v = c->ca_path;
-	if (a && a->cert_pem) {
+	if (c->cert_path[0]) {
 		cfg[ncfg].k = "http.sslCert", cfg[ncfg++].v = c->cert_path;
 		cfg[ncfg].k = "http.sslKey", cfg[ncfg++].v = c->key_path;
 	}
@@ -1316,13 +1323,14 @@ static int ls_remote_native(struct gitctx *c, cf_git_resolved *out,
 	 * repository with its own CA, client certificate or proxy gets a
 	 * session of its own for this call, so none of it is pooled with
 	 * connections of other repositories. */
-	if ((a && (a->ca_pem || a->cert_pem)) || c->proxy_url.len) {
+	if (c->ca_path[0] || c->cert_path[0] || c->proxy_url.len) {
 		cf_http_opts ho = { .proxy = c->proxy_url.len ?
 		    c->proxy_url.buf : NULL, .timeout_ms = c->timeout_ms };
 
-		if (a && a->ca_pem)
+		/* tls_files wrote what is set and not empty */
+		if (c->ca_path[0])
 			ho.ca_pem = a->ca_pem, ho.ca_pem_len = strlen(a->ca_pem);
-		if (a && a->cert_pem && a->key_pem) {
+		if (c->cert_path[0]) {
 			ho.cert_pem = a->cert_pem;
 			ho.cert_pem_len = strlen(a->cert_pem);
 			ho.key_pem = a->key_pem;

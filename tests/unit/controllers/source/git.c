@@ -1146,6 +1146,58 @@ TEST(test_source_git__env_proxy_loopback)
 	CHECK(rc_dead < 0);
 }
 
+/* A SOCKS5 proxy (ssh -D through a local sshd): git and the native
+ * listing reach the HTTP server through it, as its log shows. */
+TEST(test_source_git__socks5_proxy)
+{
+	char sdir[700], sport[32], xdir[700], xport[32], args[900];
+	char proxy[200], url[800], m[700], log[800], fetched[64], native[64];
+	cf_git_ref main = { .branch = "main" };
+	cf_git_resolved r;
+	cf_http *h = NULL;
+
+	if (access("/usr/sbin/sshd", X_OK) != 0) {
+		printf("    skipped: sshd not installed\n");
+		return;
+	}
+	snprintf(sdir, sizeof(sdir), "%s/socks-ssh", cf_test_tmpdir());
+	snprintf(xdir, sizeof(xdir), "%s/socks", cf_test_tmpdir());
+	CHECK_INT(sh("mkdir -p %s && ssh-keygen -q -t ed25519 -N '' -f %s/key"
+	    " && cp %s/key.pub %s/authorized_keys", sdir, sdir, sdir, sdir), 0);
+	snprintf(args, sizeof(args), "%s/authorized_keys", sdir);
+	CHECK_INT(server_start(sport, sizeof(sport), "ssh-start", sdir, args), 0);
+	snprintf(args, sizeof(args), "%s %s/key", sport, sdir);
+	int rc_socks = server_start(xport, sizeof(xport), "socks-start", xdir,
+	    args);
+	HTTP_START();
+	CHECK_INT(cf_http_new(&h, NULL), 0);
+	snprintf(proxy, sizeof(proxy), "socks5://127.0.0.1:%s", xport);
+	snprintf(log, sizeof(log), "%s/socks.log", xdir);
+	http_url(url, sizeof(url), NULL, "git/public/r.git");
+	snprintf(m, sizeof(m), "%s/mirrors/socks/r", cf_test_tmpdir());
+	cf_git_opts o = { .proxy = proxy };
+	cf_git_opts onative = { .proxy = proxy, .http = h,
+		.git_path = "/nonexistent/git" };
+	int rc_fetch = cf_git_fetch(&r, m, url, &main, &o);
+	snprintf(fetched, sizeof(fetched), "%s", r.commit);
+	int via_git = log_count(log, "forwarding to socks");
+	int rc_native = cf_git_ls_remote(&r, url, &main, &onative);
+	snprintf(native, sizeof(native), "%s", r.commit);
+	int via_native = log_count(log, "forwarding to socks") - via_git;
+	stop();
+	server_stop(xdir);
+	server_stop(sdir);
+	cf_http_free(h);
+
+	CHECK_INT(rc_socks, 0);
+	CHECK_INT(rc_fetch, 0);
+	CHECK_STR(fetched, head_of("main"));
+	CHECK(via_git >= 1);
+	CHECK_INT(rc_native, 0);
+	CHECK_STR(native, head_of("main"));
+	CHECK_INT(via_native, 1);
+}
+
 TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__first_then_incremental),
     T(test_source_git__export_and_pack), T(test_source_git__force_push),
@@ -1159,4 +1211,5 @@ TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__submodules), T(test_source_git__submodules_http),
     T(test_source_git__ssh_known_hosts),
     T(test_source_git__https_ca), T(test_source_git__https_mtls),
-    T(test_source_git__proxy), T(test_source_git__env_proxy_loopback))
+    T(test_source_git__proxy), T(test_source_git__env_proxy_loopback),
+    T(test_source_git__socks5_proxy))
