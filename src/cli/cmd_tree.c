@@ -48,18 +48,18 @@ static bool shown(const struct walk *w, const cf_inv_entry *e)
 	return !w->compact || strstr(e->group, "toolkit.fluxcd.io");
 }
 
-/* The live object of an inventory entry, at the version the inventory
- * recorded (the CLI's own version when it recorded none). */
+/* The live Kustomization or HelmRelease of an inventory entry, read at
+ * the version the CLI speaks (as flux reads it into its Go type), not
+ * the one the inventory recorded. */
 static int get_entry(cf_node **out, struct walk *w, const cf_inv_entry *e)
 {
 	const cf_cli_kind *k = cf_cli_kind_by_name(e->kind);
-	const char *av = *e->version ? cf_inv_api_version(w->a, e) :
-	    k->api_version;
 	cf_client *c = cf_cli_client();
 
 	if (!c)
 		return CF_ERROR;
-	return cf_client_get(out, w->a, c, av, e->kind, e->ns, e->name);
+	return cf_client_get(out, w->a, c, k->api_version, e->kind, e->ns,
+	    e->name);
 }
 
 static int walk_ks(struct walk *w, cf_cli_tree *t, const cf_node *ks);

@@ -844,27 +844,43 @@ test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys'
 	! grep -e decrypted-token -e "$(printf decrypted-token-9876 | base64 -w0)" out err
 '
 
-test_expect_success 'tree kustomization nests the inventories of child Kustomizations' '
+test_expect_success 'tree kustomization nests the inventories of Kustomizations and HelmReleases' '
 	cflux create kustomization root --source GitRepository/podinfo \
 		--path ./ --label skip=true --export | k apply -f - >/dev/null &&
-	diff_inventory "_shop__Namespace flux-system_app_kustomize.toolkit.fluxcd.io_Kustomization" root &&
+	cat <<-\EOT | k apply -f - >/dev/null &&
+	apiVersion: helm.toolkit.fluxcd.io/v2
+	kind: HelmRelease
+	metadata: {name: redis, namespace: shop}
+	spec:
+	  interval: 10m
+	  chartRef: {kind: OCIRepository, name: redis}
+	EOT
+	k patch helmrelease redis -n shop --subresource=status --type=merge -p \
+		"{\"status\":{\"inventory\":{\"entries\":[{\"id\":\"shop_redis_apps_StatefulSet\",\"v\":\"v1\"},{\"id\":\"shop_redis__Service\",\"v\":\"v1\"}]}}}" >/dev/null &&
+	diff_inventory "_shop__Namespace flux-system_app_kustomize.toolkit.fluxcd.io_Kustomization shop_redis_helm.toolkit.fluxcd.io_HelmRelease" root &&
 	cflux tree kustomization root >out &&
 	printf "%s\n" "Kustomization/flux-system/root" \
 		"├── Namespace/shop" \
-		"└── Kustomization/flux-system/app" \
-		"    ├── Deployment/shop/web" \
-		"    ├── Secret/shop/creds" \
-		"    └── ConfigMap/shop/conf" "" >want &&
+		"├── Kustomization/flux-system/app" \
+		"│   ├── Deployment/shop/web" \
+		"│   ├── Secret/shop/creds" \
+		"│   └── ConfigMap/shop/conf" \
+		"└── HelmRelease/shop/redis" \
+		"    ├── StatefulSet/shop/redis" \
+		"    └── Service/shop/redis" "" >want &&
 	diff -u want out &&
 	cflux tree ks root --compact >out &&
 	printf "%s\n" "Kustomization/flux-system/root" \
-		"└── Kustomization/flux-system/app" "" >want &&
+		"├── Kustomization/flux-system/app" \
+		"└── HelmRelease/shop/redis" "" >want &&
 	diff -u want out &&
 	cflux tree ks root -o json >out.json &&
 	expect_eq "$(jq -r .resource.GroupKind.Kind out.json)" Kustomization &&
 	expect_eq "$(jq -r ".resources[1].resource.Name" out.json)" app &&
 	expect_eq "$(jq -r "[.resources[1].resources[].resource.Name] | join(\",\")" out.json)" web,creds,conf &&
+	expect_eq "$(jq -r "[.resources[2].resources[].resource.GroupKind.Kind] | join(\",\")" out.json)" StatefulSet,Service &&
 	expect_eq "$(jq -r ".resources[0].resource.Namespace" out.json)" "" &&
+	expect_eq "$(jq -r ".resources[0] | has(\"resources\")" out.json)" false &&
 	cflux tree ks root -o yaml >out.yaml &&
 	expect_eq "$(head -4 out.yaml)" "$(printf "resource:\n  GroupKind:\n    Group: kustomize.toolkit.fluxcd.io\n    Kind: Kustomization")" &&
 	grep -q "^  - resource:" out.yaml &&
@@ -875,11 +891,19 @@ test_expect_success 'tree kustomization nests the inventories of child Kustomiza
 
 test_expect_success 'tree kustomization stops at a cycle' '
 	diff_inventory "shop_web_apps_Deployment flux-system_root_kustomize.toolkit.fluxcd.io_Kustomization" app &&
-	cflux tree ks root >out &&
+	cflux tree ks root --compact >out &&
 	printf "%s\n" "Kustomization/flux-system/root" \
-		"├── Namespace/shop" \
-		"└── Kustomization/flux-system/app" \
-		"    └── Deployment/shop/web" "" >want &&
+		"├── Kustomization/flux-system/app" \
+		"└── HelmRelease/shop/redis" "" >want &&
+	diff -u want out &&
+	cflux tree ks app >out &&
+	printf "%s\n" "Kustomization/flux-system/app" \
+		"├── Deployment/shop/web" \
+		"└── Kustomization/flux-system/root" \
+		"    ├── Namespace/shop" \
+		"    └── HelmRelease/shop/redis" \
+		"        ├── StatefulSet/shop/redis" \
+		"        └── Service/shop/redis" "" >want &&
 	diff -u want out
 '
 
