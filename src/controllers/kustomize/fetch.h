@@ -16,12 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/archive.h"
+
 typedef struct cf_http cf_http;
 
 #define CF_FETCH_MAX_DOWNLOAD (100ull << 20) /* compressed bytes */
-#define CF_FETCH_MAX_UNTAR (500ull << 20)    /* unpacked bytes */
-#define CF_FETCH_MAX_ENTRIES 100000u
-#define CF_FETCH_MAX_DEPTH 32                /* directory levels */
+/* Unpacking caps: core/archive.h's. */
+#define CF_FETCH_MAX_UNTAR CF_ARCHIVE_MAX_UNTAR
+#define CF_FETCH_MAX_ENTRIES CF_ARCHIVE_MAX_ENTRIES
+#define CF_FETCH_MAX_DEPTH CF_ARCHIVE_MAX_DEPTH
 
 /* Zero means default for every field. */
 typedef struct cf_fetch_opts {
