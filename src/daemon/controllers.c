@@ -187,6 +187,8 @@ static int build(cf_controllers *cs)
 	    .watch_namespace = cs->o.watch_namespace,
 	    .sync_timeout_ms = 5000 });
 	cf_manager_add(cs->mgr, &cf_gitrepository_controller, &cs->source);
+	cs->source.self = cf_manager_informer(cs->mgr,
+	    &cf_gitrepository_controller);
 	if (cf_recorder_new(&cs->kustomize_events, cs->client,
 	    &(cf_recorder_opts){ .component = CF_KUSTOMIZE_CONTROLLER }) < 0)
 		return CF_ERROR;

@@ -387,6 +387,144 @@ test_expect_success 'no proxy password appears in statuses or logs' '
 	! grep -e px-Pa55-word "$TEST_TMP/cfluxd.log"
 '
 
+# spec.include: repository "lib" (its own Git repository) copied into the
+# artifacts of others. Artifacts are downloaded from status.artifact.url
+# and listed with tar, as a consumer sees them.
+$GIT init -q lib
+(cd lib && mkdir -p deploy/sub && printf 'kind: Lib\n' >deploy/lib.yaml &&
+	printf 'kind: Sub\n' >deploy/sub/s.yaml && echo doc >README.md &&
+	$GIT add . && $GIT commit -qm lib1)
+lib_head() { git -C lib rev-parse HEAD; }
+listing() { # name: the entries of its artifact as served, sorted
+	curl -sf "$(field "$1" "{.status.artifact.url}")" | tar -tzf - | sort | tr "\n" " "
+}
+include_spec() { # include entries, one "name [fromPath] [toPath]" per argument
+	printf "  include:\n"
+	for e in "$@"; do
+		set -- $e
+		printf "  - repository: {name: %s}\n" "$1"
+		[ -n "${2:-}" ] && printf "    fromPath: %s\n" "$2"
+		[ -n "${3:-}" ] && printf "    toPath: %s\n" "$3"
+	done
+}
+
+test_expect_success 'include: the included artifact lands under the repository name' '
+	gitrepo lib "file://$TEST_TMP/lib" &&
+	wait_for lib "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	gitrepo withlib "file://$TEST_TMP/up" "$(include_spec lib)" &&
+	wait_for withlib "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	l=$(listing withlib) &&
+	expect_match "$l" "apps/cm.yaml" &&
+	expect_eq "$(echo "$l" | tr " " "\n" | grep "^lib" | tr "\n" " ")" \
+		"lib/ lib/README.md lib/deploy/ lib/deploy/lib.yaml lib/deploy/sub/ lib/deploy/sub/s.yaml " &&
+	expect_eq "$(field withlib "{.status.artifact.revision}")" "main@sha1:$(head_of)" &&
+	expect_eq "$(field withlib "{.status.includedArtifacts[0].revision}")" "main@sha1:$(lib_head)" &&
+	expect_eq "$(field withlib "{.status.includedArtifacts[0].digest}")" "$(field lib "{.status.artifact.digest}")" &&
+	expect_eq "$(field withlib "{.status.observedInclude[0].repository.name}")" lib
+'
+
+test_expect_success 'include: the kept work tree of the including repository holds no included files' '
+	! test -e "$CF_DATA/git/default/withlib.tree/lib" &&
+	! ls -d "$CF_DATA"/git/.work-* "$CF_DATA"/git/.include-* 2>/dev/null
+'
+
+test_expect_success 'include: fromPath and toPath copy a subtree to a nested place' '
+	gitrepo sublib "file://$TEST_TMP/up" "$(include_spec "lib deploy vendor/lib")" &&
+	wait_for sublib "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	listing sublib | grep -q "vendor/lib/lib.yaml vendor/lib/sub/ vendor/lib/sub/s.yaml" &&
+	! listing sublib | grep -q README.md
+'
+
+test_expect_success 'include: a new commit to the included repository rebuilds the includer by itself' '
+	old=$(field withlib "{.status.artifact.digest}") &&
+	rev=$(field withlib "{.status.artifact.revision}") &&
+	(cd lib && printf "kind: Two\n" >deploy/two.yaml && $GIT add . && $GIT commit -qm lib2) &&
+	request lib &&
+	wait_for lib "{.status.artifact.revision}" "main@sha1:$(lib_head)" &&
+	wait_for withlib "{.status.includedArtifacts[0].revision}" "main@sha1:$(lib_head)" &&
+	wait_for sublib "{.status.includedArtifacts[0].revision}" "main@sha1:$(lib_head)" &&
+	expect_eq "$(field withlib "{.status.artifact.revision}")" "$rev" &&
+	test "$(field withlib "{.status.artifact.digest}")" != "$old" &&
+	listing withlib | grep -q "lib/deploy/two.yaml" &&
+	listing sublib | grep -q "vendor/lib/two.yaml" &&
+	expect_eq "$(ready withlib)" True
+'
+
+test_expect_success 'include: nothing changed, nothing rebuilt' '
+	d=$(field withlib "{.status.artifact.digest}") &&
+	request withlib &&
+	want=$(field withlib "{.metadata.annotations.reconcile\.fluxcd\.io/requestedAt}") &&
+	wait_for withlib "{.status.lastHandledReconcileAt}" "$want" &&
+	expect_eq "$(field withlib "{.status.artifact.digest}")" "$d"
+'
+
+test_expect_success 'include: a GitRepository that does not exist is IncludeUnavailable NotFound' '
+	gitrepo ghostly "file://$TEST_TMP/up" "$(include_spec ghost)" &&
+	wait_for ghostly "{.status.conditions[?(@.type==\"IncludeUnavailable\")].status}" True &&
+	expect_eq "$(ready ghostly)" False &&
+	expect_eq "$(reason ghostly)" NotFound &&
+	expect_eq "$(message ghostly)" "could not get resource for include '"'"'ghost'"'"': gitrepositories.source.toolkit.fluxcd.io \"ghost\" not found" &&
+	expect_eq "$(field ghostly "{.status.artifact}")" ""
+'
+
+test_expect_success 'include: once it exists with an artifact, the includer recovers by itself' '
+	gitrepo ghost "file://$TEST_TMP/lib" &&
+	wait_for ghostly "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	listing ghostly | grep -q "ghost/deploy/lib.yaml" &&
+	expect_eq "$(field ghostly "{.status.conditions[?(@.type==\"IncludeUnavailable\")].status}")" ""
+'
+
+test_expect_success 'include: toPath ../x is IllegalPath, and nothing is written outside the tree' '
+	gitrepo escape "file://$TEST_TMP/up" "$(include_spec "lib deploy ../x")" &&
+	wait_for escape "{.status.conditions[?(@.type==\"Ready\")].reason}" IllegalPath &&
+	expect_eq "$(ready escape)" False &&
+	expect_eq "$(field escape "{.status.conditions[?(@.type==\"StorageOperationFailed\")].status}")" True &&
+	expect_eq "$(message escape)" "path calculation for include '"'"'lib'"'"' failed: spec.include[0].toPath: '"'"'../x'"'"' leads outside the artifact" &&
+	expect_eq "$(field escape "{.status.artifact}")" "" &&
+	! find "$CF_DATA" "$TEST_TMP" -name lib.yaml | grep -v -e "^$TEST_TMP/lib/" -e "\.tree/deploy/lib\.yaml$" &&
+	! test -e "$CF_DATA/git/x" && ! test -e "$CF_DATA/x"
+'
+
+test_expect_success 'include: a toPath that is the root, or an absolute fromPath, names the field' '
+	gitrepo rootpath "file://$TEST_TMP/up" "$(include_spec "lib deploy ./")" &&
+	wait_for rootpath "{.status.conditions[?(@.type==\"Ready\")].reason}" IllegalPath &&
+	expect_match "$(message rootpath)" "spec.include\[0\]\.toPath: .\./. is the artifact root" &&
+	gitrepo abspath "file://$TEST_TMP/up" "$(include_spec "lib /etc x")" &&
+	wait_for abspath "{.status.conditions[?(@.type==\"Ready\")].reason}" IllegalPath &&
+	expect_match "$(message abspath)" "spec.include\[0\]\.fromPath: ./etc. is an absolute path"
+'
+
+test_expect_success 'include: a fromPath the artifact lacks is CopyFailure' '
+	gitrepo nofrom "file://$TEST_TMP/up" "$(include_spec "lib nope x")" &&
+	wait_for nofrom "{.status.conditions[?(@.type==\"Ready\")].reason}" CopyFailure &&
+	expect_eq "$(message nofrom)" "failed to copy '"'"'lib'"'"' include from nope to x: '"'"'nope'"'"' does not exist in the included artifact"
+'
+
+test_expect_success 'include: a GitRepository including itself stalls, naming spec.include' '
+	gitrepo selfish "file://$TEST_TMP/up" "$(include_spec selfish)" &&
+	wait_for selfish "{.status.conditions[?(@.type==\"Stalled\")].status}" True &&
+	expect_eq "$(ready selfish)" False &&
+	expect_eq "$(message selfish)" "spec.include[0].repository.name: GitRepository '"'"'selfish'"'"' cannot include itself"
+'
+
+test_expect_success 'include: a cycle never becomes ready and does not rebuild in a loop' '
+	gitrepo cyc1 "file://$TEST_TMP/up" "$(include_spec cyc2)" &&
+	gitrepo cyc2 "file://$TEST_TMP/lib" "$(include_spec cyc1)" &&
+	wait_for cyc1 "{.status.conditions[?(@.type==\"Ready\")].reason}" NoArtifact &&
+	wait_for cyc2 "{.status.conditions[?(@.type==\"Ready\")].reason}" NoArtifact &&
+	expect_eq "$(message cyc1)" "no artifact available for include '"'"'cyc2'"'"'" &&
+	gitrepo cyc3 "file://$TEST_TMP/up" &&
+	wait_for cyc3 "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	gitrepo cyc4 "file://$TEST_TMP/lib" "$(include_spec cyc3)" &&
+	wait_for cyc4 "{.status.conditions[?(@.type==\"Ready\")].status}" True &&
+	d4=$(field cyc4 "{.status.artifact.digest}") &&
+	gitrepo cyc3 "file://$TEST_TMP/up" "$(include_spec cyc4)" &&
+	wait_for cyc3 "{.status.conditions[?(@.type==\"Ready\")].reason}" IncludeCycle &&
+	expect_eq "$(message cyc3)" "include cycle: GitRepository '"'"'cyc4'"'"' includes '"'"'cyc3'"'"'" &&
+	request cyc4 && sleep 1 &&
+	expect_eq "$(field cyc4 "{.status.artifact.digest}")" "$d4"
+'
+
 bash "$GITSERVER" stop "$TEST_TMP/https" 2>/dev/null
 bash "$GITSERVER" stop "$TEST_TMP/mtls" 2>/dev/null
 bash "$GITSERVER" stop "$TEST_TMP/proxy" 2>/dev/null

@@ -21,6 +21,7 @@
 #include "controllers/source/artifact_server.h"
 #include "controllers/source/git.h"
 #include "controllers/source/ignore.h"
+#include "controllers/source/include.h"
 #include "controllers/source/verify.h"
 #include "core/base64.h"
 #include "core/buf.h"
@@ -80,6 +81,8 @@ struct pass {
 	bool skip_status;        /* deleted or suspended: write nothing */
 	bool new_artifact;
 	bool was_ready_false;
+	cf_include *incl;        /* spec.include, resolved by step_includes */
+	size_t nincl;
 };
 
 /* ---- small helpers ---- */
@@ -265,9 +268,9 @@ static cf_result step_spec(struct pass *p)
 		return stall(p, "URLInvalid", "spec.url: '%s' is not a "
 		    "supported Git URL (https://, http://, ssh:// or file://)",
 		    p->safe_url);
-	if (cf_node_count(cf_node_get(p->spec, "include")))
-		return stall(p, "IncludeUnsupported", "spec.include: including "
-		    "other GitRepositories is not supported yet");
+	if (cf_include_read(&p->incl, &p->nincl, &p->a, p->spec,
+	    p->key->name) < 0)
+		return stall(p, "InvalidInclude", "%s", cf_error_msg());
 	read_ref(p);
 	p->gopts.timeout_ms = (int)(p->timeout_ms > INT_MAX ? INT_MAX :
 	    p->timeout_ms);
@@ -434,12 +437,112 @@ static cf_result step_auth(struct pass *p)
 	return cf_result_ok();
 }
 
+/* ---- includes ---- */
+
+/* Flux's artifactSet.Diff: an included artifact's revision is not among
+ * those the stored artifact was built with. */
+static bool included_differ(const struct pass *p)
+{
+	const cf_node *rec = cf_node_getp(p->obj, "status",
+	    "includedArtifacts", NULL);
+
+	if (cf_node_count(rec) != p->nincl)
+		return true;
+	for (size_t i = 0; i < p->nincl; i++) {
+		const char *rev = cf_node_getp_str(p->incl[i].artifact,
+		    "revision", NULL);
+		size_t j;
+
+		for (j = 0; j < cf_node_count(rec); j++) {
+			const char *r = cf_node_getp_str(cf_node_at(rec, j),
+			    "revision", NULL);
+
+			if (rev && r && !strcmp(rev, r))
+				break;
+		}
+		if (j == cf_node_count(rec))
+			return true;
+	}
+	return false;
+}
+
+/* Each included GitRepository must exist and have an artifact; until
+ * then the pass waits (--requeue-dependency), as Flux's fetchIncludes. */
+static cf_result step_includes(struct pass *p)
+{
+	int64_t d = p->sc->requeue_dependency_ms ?
+	    p->sc->requeue_dependency_ms : 30000;
+	const char *reason = NULL;
+	char msg[1024];
+	cf_result r;
+
+	if (!p->nincl) {
+		cf_cond_del(p->obj, C_INCLUDE);
+		return cf_result_ok();
+	}
+	if (cf_include_resolve(p->incl, p->nincl, &p->a, p->c, p->key->ns,
+	    p->key->name, &reason) < 0) {
+		snprintf(msg, sizeof(msg), "%s", cf_error_msg());
+		cf_cond_set(&p->a, p->obj, C_INCLUDE, CF_TRUE, reason, "%s",
+		    msg);
+		cf_cond_set(&p->a, p->obj, CF_COND_RECONCILING, CF_TRUE,
+		    "ProgressingWithRetry", "%s", msg);
+		event(p, "Normal", reason, msg);
+		r = cf_result_wait(d, reason, "%.400s", msg);
+		return r;
+	}
+	cf_cond_del(p->obj, C_INCLUDE);
+	if (included_differ(p) && cf_node_getp(p->obj, "status",
+	    "includedArtifacts", NULL))
+		cf_cond_set(&p->a, p->obj, C_OUTDATED, CF_TRUE, "IncludeChange",
+		    "included artifacts differ from last observed includes");
+	return cf_result_ok();
+}
+
 /* ---- checkout ---- */
 
 static const char *git_reason(int err)
 {
 	return err == CF_EFORBIDDEN ? "AuthenticationFailed" :
 	    "GitOperationFailed";
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* spec.include as recorded in observedInclude, and each included
+ * artifact at the revision and digest recorded in includedArtifacts
+ * (Flux's gitContentConfigChanged, include half). */
+static bool includes_unchanged(const struct pass *p)
+{
+	const cf_node *st = cf_node_get(p->obj, "status");
+	const cf_node *spec = cf_node_get(p->spec, "include");
+	const cf_node *obs = cf_node_get(st, "observedInclude");
+	const cf_node *arts = cf_node_get(st, "includedArtifacts");
+
+	if (cf_node_count(spec) != cf_node_count(obs) ||
+	    cf_node_count(arts) != p->nincl)
+		return false;
+	for (size_t i = 0; i < p->nincl; i++) {
+		const cf_node *a = cf_node_at(spec, i), *b = cf_node_at(obs, i);
+		const cf_node *have = cf_node_at(arts, i);
+		const cf_node *now = p->incl[i].artifact;
+
+		if (!same_str(cf_node_getp_str(a, "repository", "name", NULL),
+		    cf_node_getp_str(b, "repository", "name", NULL)) ||
+		    !same_str(cf_node_getp_str(a, "fromPath", NULL),
+		    cf_node_getp_str(b, "fromPath", NULL)) ||
+		    !same_str(cf_node_getp_str(a, "toPath", NULL),
+		    cf_node_getp_str(b, "toPath", NULL)) ||
+		    !same_str(cf_node_getp_str(have, "revision", NULL),
+		    cf_node_getp_str(now, "revision", NULL)) ||
+		    !same_str(cf_node_getp_str(have, "digest", NULL),
+		    cf_node_getp_str(now, "digest", NULL)))
+			return false;
+	}
+	return true;
 }
 
 /* The stored artifact still describes what the spec asks for. */
@@ -459,6 +562,8 @@ static bool content_config_unchanged(const struct pass *p)
 	if (observed_rs != p->gopts.recurse_submodules)
 		return false;
 	if (cf_node_count(sa) != cf_node_count(sb))
+		return false;
+	if (!includes_unchanged(p))
 		return false;
 	return !sa || !sb || cf_node_equal(sa, sb);
 }
@@ -722,7 +827,12 @@ static cf_result step_export(struct pass *p)
 
 	if (p->unchanged)
 		return cf_result_ok();
-	if (!cf_node_count(sp) && !p->gopts.recurse_submodules) {
+	/* Includes are written into the tree, and the kept tree must hold
+	 * only the commit's files: export a throw-away one instead. An
+	 * export writes what copying the kept tree would, without reading
+	 * it; and a pass runs only when something changed anyway. */
+	if (!cf_node_count(sp) && !p->gopts.recurse_submodules &&
+	    !p->nincl) {
 		if (update_kept_tree(p) < 0)
 			return fail(p, C_FETCH, "GitOperationFailed", "failed "
 			    "to checkout and determine revision: %s",
@@ -745,6 +855,37 @@ static cf_result step_export(struct pass *p)
 	if (err < 0)
 		return fail(p, C_FETCH, "GitOperationFailed", "failed to "
 		    "checkout and determine revision: %s", cf_error_msg());
+	return cf_result_ok();
+}
+
+/* ---- include copy ---- */
+
+/* Copy each included artifact's fromPath into toPath of the work tree,
+ * in spec order (Flux's reconcileInclude). */
+static cf_result step_include_copy(struct pass *p)
+{
+	char from[PATH_MAX], to[PATH_MAX], field[64], to_field[64];
+
+	if (p->unchanged || !p->nincl)
+		return cf_result_ok();
+	for (size_t i = 0; i < p->nincl; i++) {
+		const cf_include *in = &p->incl[i];
+
+		snprintf(field, sizeof(field), "spec.include[%zu].fromPath", i);
+		snprintf(to_field, sizeof(to_field), "spec.include[%zu].toPath",
+		    i);
+		if (cf_include_clean_path(from, sizeof(from), in->from_path,
+		    field, 1) < 0 || cf_include_clean_path(to, sizeof(to),
+		    in->to_path, to_field, 0) < 0)
+			return fail(p, C_STORAGE, "IllegalPath", "path "
+			    "calculation for include '%s' failed: %s",
+			    in->name, cf_error_msg());
+		if (cf_include_copy(p->sc->storage, in->artifact, from,
+		    p->work, to, p->sc->mirror_root) < 0)
+			return fail(p, C_STORAGE, "CopyFailure", "failed to "
+			    "copy '%s' include from %s to %s: %s", in->name,
+			    in->from_path, in->to_path, cf_error_msg());
+	}
 	return cf_result_ok();
 }
 
@@ -789,6 +930,19 @@ static void set_observed(struct pass *p)
 		    cf_node_dup(&p->a, sp));
 	else
 		cf_node_del(st, "observedSparseCheckout");
+	if (p->nincl) {
+		cf_node *arts = cf_node_seq(&p->a);
+
+		for (size_t i = 0; i < p->nincl; i++)
+			cf_node_push(&p->a, arts, cf_node_dup(&p->a,
+			    p->incl[i].artifact));
+		cf_node_set(&p->a, st, "includedArtifacts", arts);
+		cf_node_set(&p->a, st, "observedInclude", cf_node_dup(&p->a,
+		    cf_node_get(p->spec, "include")));
+	} else {
+		cf_node_del(st, "includedArtifacts");
+		cf_node_del(st, "observedInclude");
+	}
 }
 
 static cf_result step_archive(struct pass *p)
@@ -870,8 +1024,8 @@ static void finish_status(struct pass *p, const cf_result *r)
 
 static cf_result (*const steps[])(struct pass *) = {
 	step_finalizer, step_suspend, step_spec, step_storage,
-	step_verify_reset, step_auth, step_checkout, step_verify,
-	step_export, step_archive,
+	step_verify_reset, step_auth, step_includes, step_checkout,
+	step_verify, step_export, step_include_copy, step_archive,
 };
 
 static int64_t mono_ms(void)
@@ -922,9 +1076,113 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 	return r;
 }
 
+/* ---- watches: a new included artifact rebuilds the includers ---- */
+
+/* A new artifact, by digest: a repository rebuilt for its own includes
+ * keeps its revision but not its digest. */
+static bool new_digest(const cf_obj *old, const cf_obj *o)
+{
+	const cf_node *a = cf_node_getp(cf_obj_node(old), "status",
+	    "artifact", "digest", NULL);
+	const cf_node *b = cf_node_getp(cf_obj_node(o), "status", "artifact",
+	    "digest", NULL);
+
+	return b && (!a || !cf_node_equal(a, b));
+}
+
+static bool includes_name(const cf_node *obj, const char *name)
+{
+	const cf_node *l = cf_node_getp(obj, "spec", "include", NULL);
+
+	for (size_t i = 0; i < cf_node_count(l); i++) {
+		const char *n = cf_node_getp_str(cf_node_at(l, i),
+		    "repository", "name", NULL);
+
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
+/* Whether name is src itself or one of its (transitive) includes, from
+ * the cache: rebuilding such an includer would only rebuild src again,
+ * so a cycle stays interval-driven (Flux's includeDependencies). */
+static bool is_ancestor(cf_informer *inf, const cf_obj *src, const char *name)
+{
+	const cf_obj *seen[CF_INCLUDE_MAX_WALK];
+	size_t n = 0, head = 0;
+	bool found = !strcmp(name, cf_obj_name(src));
+
+	seen[n++] = cf_obj_ref(src);
+	while (!found && head < n) {
+		const cf_node *l = cf_node_getp(cf_obj_node(seen[head++]),
+		    "spec", "include", NULL);
+
+		for (size_t i = 0; !found && i < cf_node_count(l); i++) {
+			const char *dep = cf_node_getp_str(cf_node_at(l, i),
+			    "repository", "name", NULL);
+			const cf_obj *o = NULL;
+
+			if (!dep)
+				continue;
+			found = !strcmp(dep, name);
+			if (!found && n < CF_INCLUDE_MAX_WALK &&
+			    cf_informer_get(&o, inf, cf_obj_namespace(src),
+			    dep) == 0) {
+				size_t j;
+
+				for (j = 0; j < n && strcmp(cf_obj_name(seen[j]),
+				    dep); j++)
+					;
+				if (j < n)
+					cf_obj_unref(o);
+				else
+					seen[n++] = o;
+			}
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		cf_obj_unref(seen[i]);
+	return found;
+}
+
+static size_t includers_of(cf_key *keys, size_t max, const cf_obj *src,
+    void *payload)
+{
+	cf_source_ctl *sc = payload;
+	const cf_obj **all = NULL;
+	size_t n = 0, hits = 0;
+
+	if (!sc->self || !cf_node_getp(cf_obj_node(src), "status", "artifact",
+	    NULL))
+		return 0;
+	cf_informer_list(&all, &n, sc->self, cf_obj_namespace(src));
+	for (size_t i = 0; i < n; i++) {
+		const cf_node *o = cf_obj_node(all[i]);
+
+		if (!includes_name(o, cf_obj_name(src)) ||
+		    cf_flux_spec_bool(o, "suspend") ||
+		    cf_node_getp(o, "metadata", "deletionTimestamp", NULL) ||
+		    is_ancestor(sc->self, src, cf_obj_name(all[i])))
+			continue;
+		if (hits < max)
+			cf_key_set(&keys[hits], "source.toolkit.fluxcd.io", KIND,
+			    cf_obj_namespace(all[i]), cf_obj_name(all[i]));
+		hits++;
+	}
+	cf_obj_unref_all(all, n);
+	return hits;
+}
+
+static const cf_watch_def watches[] = {
+	{ API_VERSION, KIND, includers_of, new_digest },
+	{ NULL, NULL, NULL, NULL },
+};
+
 const cf_controller_def cf_gitrepository_controller = {
 	.gvk = { "source.toolkit.fluxcd.io", "v1", KIND },
 	.finalizer = CF_FLUX_FINALIZER,
 	.spec_changes_only = true,
+	.watches = watches,
 	.reconcile = reconcile,
 };

@@ -39,6 +39,9 @@ typedef struct cf_source_ctl {
 	const char *git_path;      /* NULL: /usr/bin/git */
 	struct cf_http *http;      /* pooled, for ref checks; NULL: git only */
 	const char *allow_protocols; /* NULL: "https:http:ssh:file" */
+	/* The GitRepository cache (cf_manager_informer), for finding the
+	 * repositories that include one; NULL: none are found. */
+	cf_informer *self;
 	cf_source_event_fn event;  /* may be NULL: events are only logged */
 	void *event_payload;
 } cf_source_ctl;
