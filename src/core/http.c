@@ -184,7 +184,7 @@ void cf_http_free(cf_http *h)
 	free_secret(h->key_pem, h->key_pem_len);
 	free(h->cert_pem);
 	free(h->ca_pem);
-	free(h->proxy);
+	free_secret(h->proxy, h->proxy ? strlen(h->proxy) : 0); /* userinfo */
 	free(h->tls_server_name);
 	free(h->user_agent);
 	free(h);
