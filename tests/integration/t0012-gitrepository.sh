@@ -325,6 +325,16 @@ test_expect_success 'spec.verify added on an unchanged revision checks it, same 
 	expect_eq "$(field tagged "{.status.artifact.path}")" "$path"
 	}
 '
+
+test_expect_success 'a missing key Secret is VerificationError naming it' '
+	test -z "$have_gpg" || {
+	gitrepo nokeys "file://$TEST_TMP/signed" \
+		"  verify: {secretRef: {name: no-such-keys}}" &&
+	wait_for nokeys "{.status.conditions[?(@.type==\"Ready\")].reason}" VerificationError &&
+	expect_eq "$(message nokeys)" "public keys secret error: secrets \"no-such-keys\" not found" &&
+	expect_eq "$(field nokeys "{.status.conditions[?(@.type==\"SourceVerified\")].status}")" False
+	}
+'
 [ -n "$have_gpg" ] && gpgconf --kill gpg-agent
 
 test_expect_success 'https with ca.crt in secretRef becomes Ready; without it the failure says why' '

@@ -676,13 +676,15 @@ static int verify_keys(cf_verify_key **out, size_t *n, struct pass *p)
 	    "name", NULL);
 	const cf_node *data;
 	cf_node *secret = NULL;
+	int err;
 
 	if (!name)
 		return cf_error_setc(CF_EINVALID, CF_ERR_INVALID,
 		    "spec.verify.secretRef.name is required");
-	if (cf_client_get(&secret, &p->a, p->c, "v1", "Secret", p->key->ns,
-	    name) < 0)
-		return cf_error_wrap("secret '%s/%s'", p->key->ns, name);
+	/* its message is Flux's: 'secrets "<name>" not found' */
+	if ((err = cf_client_get(&secret, &p->a, p->c, "v1", "Secret",
+	    p->key->ns, name)) < 0)
+		return err;
 	data = cf_node_get(secret, "data");
 	if (!cf_node_count(data))
 		data = cf_node_get(secret, "stringData");
