@@ -844,6 +844,25 @@ test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys'
 	! grep -e decrypted-token -e "$(printf decrypted-token-9876 | base64 -w0)" out err
 '
 
+test_expect_success 'diff kustomization: many objects of a kind, read in one list' '
+	mkdir -p many &&
+	echo "resources: [cms.yaml]" >many/kustomization.yaml &&
+	for i in 1 2 3 4; do
+		printf -- "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m$i, namespace: shop}\ndata: {n: \"$i\"}\n"
+	done >many/cms.yaml &&
+	cflux build ks many --path many | k apply --server-side --field-manager=kustomize-controller -f - >/dev/null &&
+	cflux create kustomization many --source GitRepository/podinfo \
+		--path ./many --export >many-ks.yaml &&
+	cflux diff ks many --path many --kustomization-file many-ks.yaml >out &&
+	test ! -s out &&
+	k patch configmap m3 -n shop --type=merge -p "{\"data\":{\"n\":\"33\"}}" >/dev/null &&
+	k delete configmap m4 -n shop >/dev/null &&
+	{ cflux diff ks many --path many --kustomization-file many-ks.yaml >out 2>/dev/null; expect_eq "$?" 1; } &&
+	printf "%s\n" "► ConfigMap/shop/m3 drifted" "" "data.n" "  ± value change" \
+		"    - 33" "    + 3" "" "► ConfigMap/shop/m4 created" >want &&
+	diff -u want out
+'
+
 test_expect_success 'tree kustomization nests the inventories of Kustomizations and HelmReleases' '
 	cflux create kustomization root --source GitRepository/podinfo \
 		--path ./ --label skip=true --export | k apply -f - >/dev/null &&
