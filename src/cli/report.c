@@ -11,6 +11,9 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
@@ -138,20 +141,26 @@ static void block(struct rep *r)
 	r->n++;
 }
 
-/* gonvenience/text's Plural: small counts in words. */
-static void counted(struct rep *r, const char *sign, size_t n,
-    const char *what, const char *verb)
+/* gonvenience/text's Plural: small counts in words, in buf. */
+static const char *count_word(size_t n, char buf[24])
 {
-	static const char *const words[] = { "zero", "one", "two", "three",
+	static const char *const words[] = { "no", "one", "two", "three",
 	    "four", "five", "six", "seven", "eight", "nine", "ten",
 	    "eleven", "twelve" };
 
 	if (n < CF_ARRAY_SIZE(words))
-		cf_buf_addf(r->out, "  %s %s %s %s %s:\n", sign, words[n], what,
-		    n == 1 ? "entry" : "entries", verb);
-	else
-		cf_buf_addf(r->out, "  %s %zu %s entries %s:\n", sign, n, what,
-		    verb);
+		return words[n];
+	snprintf(buf, 24, "%zu", n);
+	return buf;
+}
+
+static void counted(struct rep *r, const char *sign, size_t n,
+    const char *what, const char *verb)
+{
+	char buf[24];
+
+	cf_buf_addf(r->out, "  %s %s %s %s %s:\n", sign, count_word(n, buf),
+	    what, n == 1 ? "entry" : "entries", verb);
 }
 
 /* Each line of text, indented. */
@@ -236,12 +245,147 @@ static void value_line(struct rep *r, char sign, const cf_node *n)
 	}
 }
 
+/* ---- multi-line text: a line diff ---- */
+
+/* Past this many cells (lines x lines) the texts are shown whole. */
+#define MAX_LINE_CELLS (1u << 20)
+#define CONTEXT_LINES 2
+
+struct lines {
+	const char **p;
+	size_t *len, n;
+};
+
+static void split_lines(struct lines *l, cf_arena *a, const cf_node *s)
+{
+	size_t cap = 1;
+
+	for (size_t i = 0; i < s->len; i++)
+		cap += s->v.s[i] == '\n';
+	l->p = cf_arena_alloc(a, cap * sizeof(*l->p));
+	l->len = cf_arena_alloc(a, cap * sizeof(*l->len));
+	l->n = 0;
+	for (const char *p = s->v.s, *end = s->v.s + s->len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		l->p[l->n] = p;
+		l->len[l->n++] = n;
+		p += n + (nl != NULL);
+	}
+}
+
+static bool line_eq(const struct lines *x, size_t i, const struct lines *y,
+    size_t j)
+{
+	return x->len[i] == y->len[j] && !memcmp(x->p[i], y->p[j], x->len[i]);
+}
+
+/* One op per output line: ' ' both, '-' old only, '+' new only. */
+static char *line_ops(cf_arena *a, const struct lines *x,
+    const struct lines *y, size_t *nops)
+{
+	size_t n = x->n, m = y->n, w = m + 1, i = 0, j = 0, k = 0;
+	uint32_t *lcs = cf_xcalloc((n + 1) * w, sizeof(*lcs));
+	char *ops = cf_arena_alloc(a, n + m + 1);
+
+	/* lcs[u][v]: longest common run of lines from x[u..], y[v..]. */
+	for (size_t u = n; u-- > 0;)
+		for (size_t v = m; v-- > 0;) {
+			uint32_t down = lcs[(u + 1) * w + v];
+			uint32_t right = lcs[u * w + v + 1];
+
+			lcs[u * w + v] = line_eq(x, u, y, v) ?
+			    lcs[(u + 1) * w + v + 1] + 1 :
+			    down > right ? down : right;
+		}
+	/* Deletions before insertions, as unified diffs show them. */
+	while (i < n || j < m) {
+		if (i < n && j < m && line_eq(x, i, y, j)) {
+			ops[k++] = ' ';
+			i++, j++;
+		} else if (i < n && (j == m ||
+		    lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+			ops[k++] = '-';
+			i++;
+		} else {
+			ops[k++] = '+';
+			j++;
+		}
+	}
+	free(lcs);
+	*nops = k;
+	return ops;
+}
+
+/* Whether op k is within the context of a change. */
+static bool near_change(const char *ops, size_t nops, size_t k)
+{
+	size_t lo = k >= CONTEXT_LINES ? k - CONTEXT_LINES : 0;
+
+	for (size_t q = lo; q < nops && q <= k + CONTEXT_LINES; q++)
+		if (ops[q] != ' ')
+			return true;
+	return false;
+}
+
+/* dyff's "value change in multiline text": the changed lines with two
+ * lines of context, "..." between distant changes. false when the
+ * texts are too long to compare line by line. */
+static bool text_change(struct rep *r, const cf_node *from,
+    const cf_node *to)
+{
+	struct lines x, y;
+	size_t nops, ins = 0, del = 0, i = 0, j = 0;
+	char *ops, b1[24], b2[24];
+	bool gap = false;
+
+	split_lines(&x, r->a, from);
+	split_lines(&y, r->a, to);
+	if ((uint64_t)(x.n + 1) * (y.n + 1) > MAX_LINE_CELLS)
+		return false;
+	ops = line_ops(r->a, &x, &y, &nops);
+	for (size_t k = 0; k < nops; k++) {
+		ins += ops[k] == '+';
+		del += ops[k] == '-';
+	}
+	cf_buf_addf(r->out, "  ± value change in multiline text (%s insert%s, "
+	    "%s deletion%s)\n", count_word(ins, b1), ins == 1 ? "" : "s",
+	    count_word(del, b2), del == 1 ? "" : "s");
+	for (size_t k = 0; k < nops; k++) {
+		const struct lines *l = ops[k] == '+' ? &y : &x;
+		size_t at = ops[k] == '+' ? j : i;
+
+		if (near_change(ops, nops, k)) {
+			if (gap)
+				cf_buf_adds(r->out, "    ...\n");
+			gap = false;
+			cf_buf_addf(r->out, "    %c ", ops[k]);
+			cf_buf_add(r->out, l->p[at], l->len[at]);
+			cf_buf_addch(r->out, '\n');
+		} else {
+			gap = true;
+		}
+		i += ops[k] != '+';
+		j += ops[k] != '-';
+	}
+	return true;
+}
+
+static bool multiline(const cf_node *n)
+{
+	return n->type == CF_NODE_STR && memchr(n->v.s, '\n', n->len);
+}
+
 static void change(struct rep *r, const cf_node *from, const cf_node *to)
 {
 	bool num = (from->type == CF_NODE_INT || from->type == CF_NODE_FLOAT) &&
 	    (to->type == CF_NODE_INT || to->type == CF_NODE_FLOAT);
 
 	block(r);
+	if (from->type == CF_NODE_STR && to->type == CF_NODE_STR &&
+	    (multiline(from) || multiline(to)) && text_change(r, from, to))
+		return;
 	if (from->type == to->type || num)
 		cf_buf_adds(r->out, "  ± value change\n");
 	else

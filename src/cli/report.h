@@ -35,8 +35,9 @@ void cf_cli_diff_mask_secret(cf_arena *a, cf_node *live, cf_node *merged);
 /*
  * Append the report of the changes from `from` to `to` to out: for each
  * difference "\n<path>\n" and its detail lines ("  ± value change",
- * "    - old", "    + new"; "  + one map entry added:" and the entries
- * as YAML; list entries removed or added likewise), then one final "\n"
+ * "    - old", "    + new"; a multi-line string as a line diff with two
+ * lines of context; "  + one map entry added:" and the entries as YAML;
+ * list entries removed or added likewise), then one final "\n"
  * when there was any. Returns the number of differences (0: equal, out
  * untouched). Scratch memory comes from a.
  */

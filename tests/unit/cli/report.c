@@ -114,6 +114,43 @@ TEST(test_report__unnamed_lists)
 	    "\n");
 }
 
+TEST(test_report__multiline_text_by_line)
+{
+	size_t n;
+
+	CHECK_STR(report("data: {conf: \"a\\nb\\nc\\nd\\ne\\nf\\ng\\nh\\n\"}",
+	    "data: {conf: \"a\\nb\\nc\\nX\\ne\\nf\\ng\\nh\\nI\\n\"}", &n),
+	    "\ndata.conf\n"
+	    "  ± value change in multiline text (two inserts, one deletion)\n"
+	    "    ...\n"
+	    "      b\n"
+	    "      c\n"
+	    "    - d\n"
+	    "    + X\n"
+	    "      e\n"
+	    "      f\n"
+	    "      g\n"
+	    "      h\n"
+	    "    + I\n"
+	    "\n");
+	CHECK_INT(n, 1);
+	/* Distant changes are cut apart. */
+	CHECK_STR(report("t: \"1\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n9\"",
+	    "t: \"0\\n2\\n3\\n4\\n5\\n6\\n7\\n8\\n0\"", &n),
+	    "\nt\n"
+	    "  ± value change in multiline text (two inserts, two deletions)\n"
+	    "    - 1\n"
+	    "    + 0\n"
+	    "      2\n"
+	    "      3\n"
+	    "    ...\n"
+	    "      7\n"
+	    "      8\n"
+	    "    - 9\n"
+	    "    + 0\n"
+	    "\n");
+}
+
 TEST(test_report__map_entries_added_and_removed)
 {
 	size_t n;
@@ -275,6 +312,7 @@ TEST_MAIN(T(test_report__equal_objects_say_nothing),
     T(test_report__value_change_by_path),
     T(test_report__named_list_entries_by_name),
     T(test_report__unnamed_lists),
+    T(test_report__multiline_text_by_line),
     T(test_report__map_entries_added_and_removed),
     T(test_report__secret_values_never_shown),
     T(test_report__strip_server_fields),
