@@ -328,12 +328,9 @@ static int read_ks_file(cf_node **out, cf_arena *a, const char *path,
 	cf_buf b = CF_BUF_INIT;
 	cf_node **docs = NULL;
 	size_t n = 0;
-	struct stat st;
 	int err;
 
 	*out = NULL;
-	if (stat(path, &st) < 0 || S_ISDIR(st.st_mode))
-		return cf_cli_fail("invalid kustomization file \"%s\"", path);
 	err = cf_fs_read(&b, path, MAX_KS_FILE);
 	if (err == 0)
 		err = cf_yaml_parse(&docs, &n, a, b.buf, b.len, NULL);
@@ -405,8 +402,9 @@ static int finish(struct diff *d)
 		cf_cli_fail("%s", d->errs.buf);
 		return DIFF_FAILED;
 	}
+	/* flux logs its exit status 1 as a warning, not a failure. */
 	if (d->changed) {
-		cf_cli_fail("identified at least one change, exiting with "
+		cf_cli_warning("identified at least one change, exiting with "
 		    "non-zero exit code");
 		return DIFF_FOUND;
 	}
@@ -461,18 +459,18 @@ int cf_cmd_diff(int argc, char **argv)
 	if (cf_cli_parse_kind(argc, argv, flags,
 	    "cflux diff kustomization NAME --path DIR", &k, &args, &nargs))
 		return DIFF_FAILED;
-	if (strcmp(k->kind, "Kustomization")) {
-		cf_cli_fail("diff supports kustomization only");
-		return DIFF_FAILED;
-	}
-	if (nargs < 1) {
-		cf_cli_fail("kustomization name is required");
-		return DIFF_FAILED;
-	}
+	/* Usage errors exit 1, as flux's plain errors do; failures of
+	 * the diff itself exit 2. */
+	if (strcmp(k->kind, "Kustomization"))
+		return cf_cli_fail("diff supports kustomization only");
+	if (nargs < 1)
+		return cf_cli_fail("kustomization name is required");
 	if (!*path || stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		cf_cli_fail("invalid resource path \"%s\"", path);
 		return DIFF_FAILED;
 	}
+	if (ks_file && (stat(ks_file, &st) < 0 || S_ISDIR(st.st_mode)))
+		return cf_cli_fail("invalid kustomization file \"%s\"", ks_file);
 	rc = run(&d, args[0], path, ks_file, &ignore);
 	cf_buf_release(&d.out);
 	cf_buf_release(&d.errs);

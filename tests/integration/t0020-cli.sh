@@ -749,7 +749,7 @@ test_expect_success 'diff kustomization: a scaled Deployment has drifted' '
 	printf "%s\n" "► Deployment/shop/web drifted" "" "spec.replicas" \
 		"  ± value change" "    - 5" "    + 2" "" >want &&
 	diff -u want out &&
-	expect_eq "$(cat err)" "✗ identified at least one change, exiting with non-zero exit code" &&
+	expect_eq "$(cat err)" "⚠️ identified at least one change, exiting with non-zero exit code" &&
 	k scale deployment web -n shop --replicas=2 >/dev/null &&
 	cflux diff ks app --path app >out && test ! -s out
 '
@@ -794,7 +794,7 @@ test_expect_success 'diff kustomization: ssa: Ignore is skipped; errors exit 2' 
 	expect_eq "$(cat err)" "✗ invalid resource path \"nowhere\"" &&
 	{ cflux diff ks nope --path app 2>err; expect_eq "$?" 2; } &&
 	grep -q "^✗ failed to get kustomization object: .*nope.* not found" err &&
-	{ cflux diff ks app --path app --kustomization-file missing.yaml 2>err; expect_eq "$?" 2; } &&
+	{ cflux diff ks app --path app --kustomization-file missing.yaml 2>err; expect_eq "$?" 1; } &&
 	expect_eq "$(cat err)" "✗ invalid kustomization file \"missing.yaml\"" &&
 	cflux create kustomization app --source GitRepository/podinfo --path ./app \
 		--prune=false --export >ks-file.yaml &&
@@ -903,6 +903,8 @@ test_expect_success 'tree kustomization nests the inventories of Kustomizations 
 	cflux tree ks root -o yaml >out.yaml &&
 	expect_eq "$(head -4 out.yaml)" "$(printf "resource:\n  GroupKind:\n    Group: kustomize.toolkit.fluxcd.io\n    Kind: Kustomization")" &&
 	grep -q "^  - resource:" out.yaml &&
+	{ cflux diff ks 2>err; expect_eq "$?" 1; } &&
+	expect_eq "$(cat err)" "✗ kustomization name is required" &&
 	! cflux tree ks root -o table 2>err &&
 	! cflux tree ks nope 2>err &&
 	grep -q "^✗ .*nope.* not found" err
