@@ -174,6 +174,9 @@ static cf_result step_finalizer(struct pass *p)
 		snprintf(p->tree, sizeof(p->tree), "%.*s.tree",
 		    (int)(strlen(p->mirror) - 4), p->mirror);
 		cf_fs_remove_tree(p->tree);
+		snprintf(p->tree, sizeof(p->tree), "%.*s.tree.pack-index",
+		    (int)(strlen(p->mirror) - 4), p->mirror);
+		unlink(p->tree);
 		snprintf(p->tree, sizeof(p->tree), "%.*s.index",
 		    (int)(strlen(p->mirror) - 4), p->mirror);
 		unlink(p->tree);
@@ -954,6 +957,8 @@ static cf_result step_archive(struct pass *p)
 	char rel[600], file[64];
 	int err;
 
+	char index[PATH_MAX + 16];
+
 	if (p->unchanged)
 		return cf_result_ok();
 	const char *dir = p->work[0] ? p->work : p->tree;
@@ -964,9 +969,13 @@ static cf_result step_archive(struct pass *p)
 	snprintf(file, sizeof(file), "%s.tar.gz", p->res.commit);
 	err = cf_storage_artifact_path(rel, sizeof(rel), KIND, p->key->ns,
 	    p->key->name, file);
+	/* The kept tree is updated in place: its pack index lets a new
+	 * commit recompress only the chunks it touched. */
+	snprintf(index, sizeof(index), "%s.pack-index", p->tree);
 	if (!err)
 		err = cf_storage_pack(&af, p->sc->storage, rel, dir,
-		    &(cf_storage_pack_opts){ .ignore = ig });
+		    &(cf_storage_pack_opts){ .ignore = ig,
+		    .index = p->work[0] ? NULL : index });
 	cf_ignore_free(ig);
 	if (err < 0)
 		return fail(p, C_STORAGE, "ArchiveOperationFailed", "failed "

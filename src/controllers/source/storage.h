@@ -27,6 +27,13 @@ typedef struct cf_artifact_file {
 typedef struct cf_storage_pack_opts {
 	const cf_ignore *ignore; /* NULL: pack everything */
 	uint64_t max_size;       /* 0: CF_STORAGE_MAX_ARTIFACT */
+	/* A file the packer keeps for this source (outside the storage
+	 * root): which chunks the last artifact packed from the same
+	 * directory holds. Unchanged chunks are then copied from that
+	 * artifact instead of being read and compressed again. NULL: none
+	 * (pack everything). Only worth it for a directory that is updated
+	 * in place, such as a kept work tree. */
+	const char *index;
 } cf_storage_pack_opts;
 
 #define CF_STORAGE_MAX_ARTIFACT (50ull << 20)
@@ -53,8 +60,10 @@ int cf_storage_secure_path(char **out, const cf_storage *st, const char *rel);
 /* Pack dir into rel (from cf_storage_artifact_path) as a deterministic
  * tar.gz: sorted entries, regular files and directories only (symlinks and
  * specials dropped), uid/gid 0, no names, mtime 0, modes 0600/0700/0750,
- * fixed gzip header. Written to a temp file, fsync'ed, renamed into place
- * with mode 0600. CF_ETOOLARGE past the size cap. */
+ * gzip members with fixed headers, cut where the entries' names say (so
+ * the same tree always gives the same bytes). Written to a temp file,
+ * fsync'ed, renamed into place with mode 0600. CF_ETOOLARGE past the size
+ * cap. */
 int cf_storage_pack(cf_artifact_file *out, cf_storage *st, const char *rel,
     const char *dir, const cf_storage_pack_opts *opts);
 

@@ -264,6 +264,78 @@ TEST(test_source_storage__gc)
 	cf_storage_free(st);
 }
 
+/* Entries and their bytes read back: "name size sum\n" each. */
+static size_t read_back(const cf_storage *st, const char *rel)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	char path[1024], buf[4096];
+	size_t files = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", cf_storage_root(st), rel);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 10240) != ARCHIVE_OK)
+		return 0;
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		la_ssize_t r;
+
+		while ((r = archive_read_data(a, buf, sizeof(buf))) > 0)
+			;
+		if (r < 0)
+			break;
+		if (archive_entry_filetype(e) == AE_IFREG)
+			files++;
+	}
+	archive_read_free(a);
+	return files;
+}
+
+/* A one-file change repacked with the index: most chunks are copied from
+ * the previous artifact, and the bytes equal a pack from scratch. */
+TEST(test_source_storage__pack_index)
+{
+	cf_storage *st = open_st("st-idx");
+	char root[512], index[600], rel[512], name[64], data[64];
+	cf_artifact_file full, inc, again;
+
+	CHECK(st);
+	snprintf(root, sizeof(root), "%s/idx-tree", cf_test_tmpdir());
+	snprintf(index, sizeof(index), "%s/idx.pack-index", cf_test_tmpdir());
+	for (int i = 0; i < 600; i++) {
+		snprintf(name, sizeof(name), "d%02d/f%04d.yaml", i % 30, i);
+		snprintf(data, sizeof(data), "kind: ConfigMap\nv: %d\n", i);
+		put(root, name, data);
+	}
+	CHECK_INT(cf_storage_artifact_path(rel, sizeof(rel), "GitRepository",
+	    "ns", "idx", "one.tar.gz"), 0);
+	CHECK_INT(cf_storage_pack(&inc, st, rel, root,
+	    &(cf_storage_pack_opts){ .index = index }), 0);
+	CHECK(access(index, F_OK) == 0);
+	CHECK_INT(read_back(st, rel), 600);
+	/* Change one file; pack with the index, then without it. */
+	put(root, "d07/f0007.yaml", "kind: ConfigMap\nv: changed\n");
+	CHECK_INT(cf_storage_artifact_path(rel, sizeof(rel), "GitRepository",
+	    "ns", "idx", "two.tar.gz"), 0);
+	CHECK_INT(cf_storage_pack(&inc, st, rel, root,
+	    &(cf_storage_pack_opts){ .index = index }), 0);
+	CHECK_INT(read_back(st, rel), 600);
+	CHECK_INT(cf_storage_pack(&full, st, rel, root, NULL), 0);
+	CHECK_STR(inc.digest, full.digest);
+	CHECK_INT(inc.size, full.size);
+	/* An index whose artifact was replaced behind it is not trusted. */
+	CHECK_INT(cf_storage_pack(&again, st, rel, root,
+	    &(cf_storage_pack_opts){ .index = index }), 0);
+	CHECK_STR(again.digest, full.digest);
+	/* A corrupt index is ignored, not fatal. */
+	CHECK_INT(cf_fs_write_atomic(index, "junk\n1 2 3\n", 11, 0600), 0);
+	CHECK_INT(cf_storage_pack(&again, st, rel, root,
+	    &(cf_storage_pack_opts){ .index = index }), 0);
+	CHECK_STR(again.digest, full.digest);
+	cf_storage_free(st);
+}
+
 TEST_MAIN(T(test_source_storage__deterministic),
     T(test_source_storage__symlinks_and_ignore),
-    T(test_source_storage__confinement), T(test_source_storage__gc))
+    T(test_source_storage__confinement), T(test_source_storage__gc),
+    T(test_source_storage__pack_index))
