@@ -14,14 +14,9 @@ $GIT init -q repo && (cd repo && echo a >a.yaml && $GIT add . && $GIT commit -qm
 
 lease() { k -n flux-system get lease cflux-controllers-leader-election -o jsonpath="$1" 2>/dev/null; }
 
-test_expect_success 'nothing is ready before the Lease can be taken' '
-	code=$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$hport/readyz") &&
-	expect_eq "$code" 500 &&
-	expect_eq "$(curl -sf "http://127.0.0.1:$hport/healthz")" ok
-'
-
-test_expect_success 'with its namespace present the Lease is taken and work starts' '
-	k create ns flux-system >/dev/null &&
+# The embedded server creates its runtime namespace at start (for its
+# own Pod), so this process takes the Lease at once.
+test_expect_success 'the Lease is taken and work starts' '
 	for i in $(seq 100); do [ -n "$(lease "{.spec.holderIdentity}")" ] && break; sleep 0.1; done &&
 	expect_match "$(lease "{.spec.holderIdentity}")" "_[0-9a-f]{16}$" &&
 	expect_eq "$(lease "{.spec.leaseDurationSeconds}")" 35 &&
@@ -36,6 +31,22 @@ test_expect_success 'with its namespace present the Lease is taken and work star
 		sleep 0.1
 	done &&
 	expect_eq "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$hport/readyz")" 200
+'
+
+test_expect_success 'a second controller process waits: not ready, no Lease' '
+	h2=$(free_port)
+	holder=$(lease "{.spec.holderIdentity}")
+	"$CFLUXD" --kubeconfig "$CF_DATA/kubeconfig" --enable-leader-election \
+		--data-dir "$TEST_TMP/second" --storage-addr 127.0.0.1:0 \
+		--health-addr "127.0.0.1:$h2" >second.log 2>&1 &
+	pid=$! && track_pid $pid &&
+	for i in $(seq 50); do curl -sf "http://127.0.0.1:$h2/healthz" >/dev/null && break; sleep 0.1; done &&
+	sleep 1 &&
+	expect_eq "$(curl -sf "http://127.0.0.1:$h2/healthz")" ok &&
+	expect_eq "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$h2/readyz")" 500 &&
+	expect_eq "$(lease "{.spec.holderIdentity}")" "$holder" || {
+		cat second.log; false; }
+	kill $pid 2>/dev/null; wait_gone $pid
 '
 
 test_expect_success '/metrics has Flux reconcile durations and work-queue series' '
