@@ -23,7 +23,6 @@
 #include "controllers/source/ignore.h"
 #include "controllers/source/include.h"
 #include "controllers/source/verify.h"
-#include "core/base64.h"
 #include "core/buf.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -326,21 +325,6 @@ static cf_result step_storage(struct pass *p)
 
 /* ---- credentials ---- */
 
-static const char *secret_value(cf_arena *a, const cf_node *secret,
-    const char *key)
-{
-	const char *v = cf_node_getp_str(secret, "data", key, NULL);
-	cf_buf b = CF_BUF_INIT;
-	const char *out = NULL;
-
-	if (!v)
-		return cf_node_getp_str(secret, "stringData", key, NULL);
-	if (cf_base64_decode(&b, v, strlen(v), false) == 0)
-		out = cf_arena_strndup(a, b.buf, b.len);
-	cf_buf_release(&b);
-	return out;
-}
-
 /* spec.proxySecretRef: address (http, https or socks5), optional username
  * and password; it replaces the environment's proxies. Flux's messages. */
 static cf_result read_proxy(struct pass *p)
@@ -363,7 +347,7 @@ static cf_result read_proxy(struct pass *p)
 		    CF_ENOTFOUND ? "secret " : "failed to get secret ",
 		    p->key->ns, name, err == CF_ENOTFOUND ? " not found" : ": ",
 		    err == CF_ENOTFOUND ? "" : cf_error_msg());
-	addr = secret_value(&p->a, secret, "address");
+	addr = cf_flux_secret_value(&p->a, secret, "address", NULL);
 	if (!addr)
 		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
 		    "configure proxy options: secret '%s/%s': key 'address' "
@@ -394,8 +378,10 @@ static cf_result read_proxy(struct pass *p)
 		    "one of the supported schemes (http, https, socks5), got "
 		    "'%s'", p->key->ns, name, scheme);
 	p->gopts.proxy = addr;
-	p->gopts.proxy_username = secret_value(&p->a, secret, "username");
-	p->gopts.proxy_password = secret_value(&p->a, secret, "password");
+	p->gopts.proxy_username =
+	    cf_flux_secret_value(&p->a, secret, "username", NULL);
+	p->gopts.proxy_password =
+	    cf_flux_secret_value(&p->a, secret, "password", NULL);
 	return cf_result_ok();
 }
 
@@ -414,25 +400,32 @@ static cf_result step_auth(struct pass *p)
 		return fail(p, C_FETCH, "AuthenticationFailed",
 		    "failed to get secret '%s/%s': %s", p->key->ns, name,
 		    cf_error_msg());
-	p->auth.username = secret_value(&p->a, secret, "username");
-	p->auth.password = secret_value(&p->a, secret, "password");
-	p->auth.bearer_token = secret_value(&p->a, secret, "bearerToken");
-	p->auth.identity = secret_value(&p->a, secret, "identity");
-	p->auth.known_hosts = secret_value(&p->a, secret, "known_hosts");
+	p->auth.username =
+	    cf_flux_secret_value(&p->a, secret, "username", NULL);
+	p->auth.password =
+	    cf_flux_secret_value(&p->a, secret, "password", NULL);
+	p->auth.bearer_token =
+	    cf_flux_secret_value(&p->a, secret, "bearerToken", NULL);
+	p->auth.identity =
+	    cf_flux_secret_value(&p->a, secret, "identity", NULL);
+	p->auth.known_hosts =
+	    cf_flux_secret_value(&p->a, secret, "known_hosts", NULL);
 	/* ca.crt wins over the legacy caFile; a client pair is both or
 	 * neither (fluxcd/pkg's wording). */
-	p->auth.ca_pem = secret_value(&p->a, secret, "ca.crt");
+	p->auth.ca_pem = cf_flux_secret_value(&p->a, secret, "ca.crt", NULL);
 	if (!p->auth.ca_pem || !*p->auth.ca_pem)
-		p->auth.ca_pem = secret_value(&p->a, secret, "caFile");
-	p->auth.cert_pem = secret_value(&p->a, secret, "tls.crt");
-	p->auth.key_pem = secret_value(&p->a, secret, "tls.key");
+		p->auth.ca_pem =
+		    cf_flux_secret_value(&p->a, secret, "caFile", NULL);
+	p->auth.cert_pem = cf_flux_secret_value(&p->a, secret, "tls.crt", NULL);
+	p->auth.key_pem = cf_flux_secret_value(&p->a, secret, "tls.key", NULL);
 	if (!p->auth.cert_pem != !p->auth.key_pem)
 		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
 		    "configure authentication options: secret '%s/%s' contains "
 		    "'%s' but missing '%s'", p->key->ns, name,
 		    p->auth.cert_pem ? "tls.crt" : "tls.key",
 		    p->auth.cert_pem ? "tls.key" : "tls.crt");
-	if (p->auth.identity && secret_value(&p->a, secret, "password") &&
+	if (p->auth.identity &&
+	    cf_flux_secret_value(&p->a, secret, "password", NULL) &&
 	    !p->auth.username)
 		return stall(p, "AuthenticationFailed", "secret '%s/%s': "
 		    "password-protected SSH keys are not supported",
@@ -698,7 +691,7 @@ static int verify_keys(cf_verify_key **out, size_t *n, struct pass *p)
 	    sizeof(**out));
 	for (size_t i = 0; i < cf_node_count(data); i++) {
 		const char *k = data->v.pairs[i].key;
-		const char *v = secret_value(&p->a, secret, k);
+		const char *v = cf_flux_secret_value(&p->a, secret, k, NULL);
 
 		if (v)
 			(*out)[(*n)++] = (cf_verify_key){ k, v, strlen(v) };
