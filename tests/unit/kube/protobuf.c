@@ -234,6 +234,43 @@ static int decode_to_json(cf_buf *json, const cf_buf *body)
 	return err;
 }
 
+/* Encode a message written as text, so that a whole body fits in a few
+ * readable lines: `N:"s"` a string, `N:7` a varint, `N:{...}` a nested
+ * message, separated by spaces. Returns where the text stopped (at a '}'
+ * closing this message, or the end). */
+static const char *put_text(cf_buf *b, const char *s)
+{
+	while (*s && *s != '}') {
+		unsigned long num;
+		char *end;
+
+		if (*s == ' ') {
+			s++;
+			continue;
+		}
+		num = strtoul(s, &end, 10);
+		s = end + 1; /* past ':' */
+		if (*s == '"') {
+			const char *q = strchr(s + 1, '"');
+
+			put_bytes(b, (unsigned)num, s + 1, (size_t)(q - s - 1));
+			s = q + 1;
+		} else if (*s == '{') {
+			cf_buf sub = CF_BUF_INIT;
+
+			s = put_text(&sub, s + 1);
+			put_bytes(b, (unsigned)num, sub.buf, sub.len);
+			cf_buf_release(&sub);
+			if (*s == '}')
+				s++;
+		} else {
+			put_int(b, (unsigned)num, strtoull(s, &end, 10));
+			s = end;
+		}
+	}
+	return s;
+}
+
 TEST(test_kube_protobuf__unknown_fields_time_and_negative_ints)
 {
 	cf_buf meta = CF_BUF_INIT, ts = CF_BUF_INIT, raw = CF_BUF_INIT;
@@ -321,6 +358,121 @@ TEST(test_kube_protobuf__fields_v1_and_time_maps)
 	cf_buf_release(&body);
 	cf_buf_release(&json);
 }
+
+/* Decode a body written with put_text() and compare its JSON. */
+static void check_text_body(const char *av, const char *kind,
+    const char *text, const char *want)
+{
+	cf_buf raw = CF_BUF_INIT, body = CF_BUF_INIT, json = CF_BUF_INIT;
+
+	put_text(&raw, text);
+	envelope(&body, av, kind, &raw, NULL);
+	CHECK_INT(decode_to_json(&json, &body), 0);
+	CHECK_STR(json.buf, want);
+	cf_buf_release(&raw);
+	cf_buf_release(&body);
+	cf_buf_release(&json);
+}
+
+/* Messages that Kubernetes declares with the same fields as another one
+ * (LocalSubjectAccessReview and SubjectAccessReview, EphemeralContainer's
+ * common part and Container, the ConfigMap and Secret variants of env
+ * sources, key selectors and projections, PodAntiAffinity and
+ * PodAffinity): every field of both, set on the wire, must come out under
+ * its own JSON name in Go's order. */
+TEST(test_kube_protobuf__review_twins)
+{
+	static const char sar_pb[] =
+	    "1:{1:\"r\" 3:\"ns1\"} "
+	    "2:{1:{1:\"ns1\" 2:\"get\" 3:\"apps\" 4:\"v1\" 5:\"deployments\" "
+	    "6:\"scale\" 7:\"web\"} 2:{1:\"/x\" 2:\"get\"} 3:\"u\" "
+	    "4:\"g1\" 4:\"g2\" 5:{1:\"k\" 2:{1:\"v1\" 1:\"v2\"}} 6:\"id\"} "
+	    "3:{1:0 4:1 2:\"why\" 3:\"oops\"}";
+#define SAR_JSON(kind) "{\"kind\":\"" kind "\",\"apiVersion\":" \
+	    "\"authorization.k8s.io/v1\",\"metadata\":{\"name\":\"r\"," \
+	    "\"namespace\":\"ns1\",\"creationTimestamp\":null},\"spec\":{" \
+	    "\"resourceAttributes\":{\"namespace\":\"ns1\",\"verb\":\"get\"," \
+	    "\"group\":\"apps\",\"version\":\"v1\",\"resource\":" \
+	    "\"deployments\",\"subresource\":\"scale\",\"name\":\"web\"}," \
+	    "\"nonResourceAttributes\":{\"path\":\"/x\",\"verb\":\"get\"}," \
+	    "\"user\":\"u\",\"groups\":[\"g1\",\"g2\"],\"extra\":{\"k\":" \
+	    "[\"v1\",\"v2\"]},\"uid\":\"id\"},\"status\":{\"allowed\":false," \
+	    "\"denied\":true,\"reason\":\"why\",\"evaluationError\":\"oops\"}}"
+
+	check_text_body("authorization.k8s.io/v1", "SubjectAccessReview",
+	    sar_pb, SAR_JSON("SubjectAccessReview"));
+	check_text_body("authorization.k8s.io/v1", "LocalSubjectAccessReview",
+	    sar_pb, SAR_JSON("LocalSubjectAccessReview"));
+#undef SAR_JSON
+}
+
+/* One container with every field set, sent as a container and as an
+ * ephemeral container (whose field 1 is the inlined common part). */
+#define CONTAINER_PB \
+	"1:\"c\" 2:\"img\" 3:\"sh\" 4:\"-c\" 5:\"/w\" 6:{3:80} " \
+	"19:{1:\"P_\" 2:{1:{1:\"cm\"} 2:1}} 19:{3:{1:{1:\"s\"} 2:0}} " \
+	"7:{1:\"A\" 3:{3:{1:{1:\"cm\"} 2:\"k\" 3:0}}} " \
+	"7:{1:\"B\" 2:\"b\" 3:{4:{1:{1:\"s\"} 2:\"k2\" 3:1}}} " \
+	"8:{1:{1:\"cpu\" 2:{1:\"1\"}}} 23:{1:\"cpu\" 2:\"NotRequired\"} " \
+	"24:\"Always\" 9:{1:\"v\" 3:\"/v\"} 21:{1:\"d\" 2:\"/dev/d\"} " \
+	"10:{1:{1:{1:\"true\"}} 2:1} 11:{1:{3:{1:{1:0 2:8080}}}} " \
+	"22:{1:{4:{1:9090}}} 12:{1:{2:{2:{1:0 2:80}}} 2:{4:{1:5}}} " \
+	"13:\"/t\" 20:\"File\" 14:\"Never\" 15:{2:0} 16:1 17:1 18:1"
+#define CONTAINER_JSON \
+	"\"name\":\"c\",\"image\":\"img\",\"command\":[\"sh\"],\"args\":" \
+	"[\"-c\"],\"workingDir\":\"/w\",\"ports\":[{\"containerPort\":80}]," \
+	"\"envFrom\":[{\"prefix\":\"P_\",\"configMapRef\":{\"name\":\"cm\"," \
+	"\"optional\":true}},{\"secretRef\":{\"name\":\"s\",\"optional\":" \
+	"false}}],\"env\":[{\"name\":\"A\",\"valueFrom\":{\"configMapKeyRef\":" \
+	"{\"name\":\"cm\",\"key\":\"k\",\"optional\":false}}},{\"name\":\"B\"," \
+	"\"value\":\"b\",\"valueFrom\":{\"secretKeyRef\":{\"name\":\"s\"," \
+	"\"key\":\"k2\",\"optional\":true}}}],\"resources\":{\"limits\":" \
+	"{\"cpu\":\"1\"}},\"resizePolicy\":[{\"resourceName\":\"cpu\"," \
+	"\"restartPolicy\":\"NotRequired\"}],\"restartPolicy\":\"Always\"," \
+	"\"volumeMounts\":[{\"name\":\"v\",\"mountPath\":\"/v\"}]," \
+	"\"volumeDevices\":[{\"name\":\"d\",\"devicePath\":\"/dev/d\"}]," \
+	"\"livenessProbe\":{\"exec\":{\"command\":[\"true\"]}," \
+	"\"initialDelaySeconds\":1},\"readinessProbe\":{\"tcpSocket\":" \
+	"{\"port\":8080}},\"startupProbe\":{\"grpc\":{\"port\":9090," \
+	"\"service\":null}},\"lifecycle\":{\"postStart\":{\"httpGet\":" \
+	"{\"port\":80}},\"preStop\":{\"sleep\":{\"seconds\":5}}}," \
+	"\"terminationMessagePath\":\"/t\",\"terminationMessagePolicy\":" \
+	"\"File\",\"imagePullPolicy\":\"Never\",\"securityContext\":" \
+	"{\"privileged\":false},\"stdin\":true,\"stdinOnce\":true,\"tty\":true"
+
+TEST(test_kube_protobuf__pod_twins)
+{
+	check_text_body("v1", "Pod",
+	    "1:{1:\"p\"} 2:{"
+	    "1:{1:\"proj\" 2:{26:{"
+	    "1:{1:{1:{1:\"s\"} 2:{1:\"a\" 2:\"b\"} 4:1}} "
+	    "1:{3:{1:{1:\"cm\"} 2:{1:\"c\" 2:\"d\" 3:256} 4:0}}}}} "
+	    "2:{" CONTAINER_PB "} "
+	    "34:{1:{" CONTAINER_PB "} 2:\"c\"} "
+	    "18:{2:{1:{3:\"zone\"} 2:{1:10 2:{3:\"rack\"}}} "
+	    "3:{1:{3:\"host\"} 2:{1:20 2:{3:\"node\"}}}}}",
+	    "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":"
+	    "\"p\",\"creationTimestamp\":null},\"spec\":{\"volumes\":[{"
+	    "\"name\":\"proj\",\"projected\":{\"sources\":[{\"secret\":{"
+	    "\"name\":\"s\",\"items\":[{\"key\":\"a\",\"path\":\"b\"}],"
+	    "\"optional\":true}},{\"configMap\":{\"name\":\"cm\",\"items\":"
+	    "[{\"key\":\"c\",\"path\":\"d\",\"mode\":256}],\"optional\":false}}"
+	    "]}}],\"containers\":[{" CONTAINER_JSON "}],"
+	    "\"ephemeralContainers\":[{" CONTAINER_JSON ","
+	    "\"targetContainerName\":\"c\"}],\"affinity\":{\"podAffinity\":{"
+	    "\"requiredDuringSchedulingIgnoredDuringExecution\":[{"
+	    "\"topologyKey\":\"zone\"}],"
+	    "\"preferredDuringSchedulingIgnoredDuringExecution\":[{"
+	    "\"weight\":10,\"podAffinityTerm\":{\"topologyKey\":\"rack\"}}]},"
+	    "\"podAntiAffinity\":{"
+	    "\"requiredDuringSchedulingIgnoredDuringExecution\":[{"
+	    "\"topologyKey\":\"host\"}],"
+	    "\"preferredDuringSchedulingIgnoredDuringExecution\":[{"
+	    "\"weight\":20,\"podAffinityTerm\":{\"topologyKey\":\"node\"}}]}}},"
+	    "\"status\":{}}");
+}
+#undef CONTAINER_PB
+#undef CONTAINER_JSON
 
 TEST(test_kube_protobuf__envelope_errors)
 {
@@ -513,6 +665,8 @@ TEST_MAIN(T(test_kube_protobuf__kubectl_bodies_match_json),
     T(test_kube_protobuf__truncated_bodies_fail),
     T(test_kube_protobuf__unknown_fields_time_and_negative_ints),
     T(test_kube_protobuf__fields_v1_and_time_maps),
+    T(test_kube_protobuf__review_twins),
+    T(test_kube_protobuf__pod_twins),
     T(test_kube_protobuf__envelope_errors),
     T(test_kube_protobuf__default_expansion_is_bounded),
     T(test_kube_protobuf__media_type),
