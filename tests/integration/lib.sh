@@ -118,6 +118,55 @@ wait_jsonpath() {
 	return 1
 }
 
+# Jsonpaths of the Ready condition, for wait_jsonpath and kfield.
+READY='{.status.conditions[?(@.type=="Ready")].status}'
+REASON='{.status.conditions[?(@.type=="Ready")].reason}'
+MESSAGE='{.status.conditions[?(@.type=="Ready")].message}'
+
+# Extra spec lines for the apply_* helpers: given indented by two spaces
+# under spec, leading tabs (from the test's own indentation) dropped.
+extra_spec() { printf '%s\n' "${1:-}" | sed 's/^\t*//'; }
+
+# apply_flux APIVERSION KIND NAME SPEC [EXTRA]: apply an object named NAME in
+# $NS (flux-system) with the spec lines SPEC and EXTRA.
+apply_flux() {
+	cat <<-EOT | k apply -f - >/dev/null
+	apiVersion: $1
+	kind: $2
+	metadata: {name: $3, namespace: ${NS:-flux-system}}
+	spec:
+	$(extra_spec "$4")
+	$(extra_spec "${5:-}")
+	EOT
+}
+
+# apply_gitrepository NAME URL [EXTRA]: a GitRepository following branch
+# main every 10m.
+apply_gitrepository() {
+	apply_flux source.toolkit.fluxcd.io/v1 GitRepository "$1" "  interval: 10m
+	  url: $2
+	  ref: {branch: main}" "${3:-}"
+}
+
+# apply_kustomization NAME SOURCE PATH [EXTRA]: a pruning Kustomization of
+# GitRepository SOURCE ("name", or "namespace/name" for another
+# namespace), every 10m.
+apply_kustomization() {
+	local ref="name: $2"
+	case $2 in */*) ref="name: ${2#*/}, namespace: ${2%%/*}" ;; esac
+	apply_flux kustomize.toolkit.fluxcd.io/v1 Kustomization "$1" "  interval: 10m
+	  path: $3
+	  prune: true
+	  sourceRef: {kind: GitRepository, $ref}" "${4:-}"
+}
+
+# kfield NAME JSONPATH: a field of Kustomization NAME in $NS.
+kfield() { k -n "${NS:-flux-system}" get kustomization "$1" -o jsonpath="$2"; }
+
+# wait_ks NAME JSONPATH VALUE [SECONDS]: wait_jsonpath for a Kustomization
+# in $NS (flux-system).
+wait_ks() { wait_jsonpath kustomization "$1" "${NS:-flux-system}" "$2" "$3" "${4:-20}"; }
+
 # kubectl with this test's kubeconfig and a fresh discovery cache.
 k() {
 	"$KUBECTL" --kubeconfig "$CF_DATA/kubeconfig" \
