@@ -578,7 +578,10 @@ static int download(struct pass *p, const char *url, const char *digest)
 }
 
 /* The artifact from local storage when the source-controller shares this
- * process, else over HTTP; the digest is checked either way. */
+ * process and holds it, else over HTTP; the digest is checked either way.
+ * A source reconciled by another process (another shard, or a standby
+ * that is not the leader) keeps its artifacts in that process's storage:
+ * absent here, it is downloaded. */
 static int fetch(struct pass *p)
 {
 	const char *digest = cf_node_getp_str(p->artifact, "digest", NULL);
@@ -587,9 +590,10 @@ static int fetch(struct pass *p)
 	char local[PATH_MAX];
 	int err;
 
-	if (p->kc->local_storage && rel && !strstr(rel, "..")) {
-		snprintf(local, sizeof(local), "%s/%s", p->kc->local_storage,
-		    rel);
+	if (p->kc->local_storage && rel && !strstr(rel, "..") &&
+	    (size_t)snprintf(local, sizeof(local), "%s/%s",
+	    p->kc->local_storage, rel) < sizeof(local) &&
+	    access(local, F_OK) == 0) {
 		if ((err = cf_fetch_verify_file(local, digest)) < 0)
 			return err;
 		return cf_fetch_untar_file(local, p->tmp, NULL);
@@ -643,12 +647,11 @@ static cf_result step_fetch(struct pass *p)
 		return fail(p, "DirectoryCreationFailed", "%s",
 		    cf_error_msg());
 	}
-	if ((err = fetch(p)) == CF_ENOTFOUND && !p->kc->local_storage)
+	if ((err = fetch(p)) == CF_ENOTFOUND)
 		return no_artifact_yet(p); /* moved on, or not served yet */
+	/* Every error names the artifact (its URL redacted, or the file). */
 	if (err < 0)
-		return fail(p, "ArtifactFailed", "failed to download artifact "
-		    "from '%s': %s", cf_node_getp_str(p->artifact, "url",
-		    NULL), cf_error_msg());
+		return fail(p, "ArtifactFailed", "%s", cf_error_msg());
 	cf_node_set(&p->a, status(p), "lastAttemptedRevision",
 	    cf_node_str(&p->a, p->revision));
 	if (join_path(p) < 0)

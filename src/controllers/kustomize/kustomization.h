@@ -30,7 +30,8 @@ typedef struct cf_kzctl {
 	const cf_rest_config *rest;
 	/* When source-controller runs in this process: its storage root, so
 	 * artifacts are read from disk (digest still verified) instead of
-	 * over HTTP. NULL: download status.artifact.url. */
+	 * over HTTP. NULL, or an artifact that is not there (a source
+	 * another process reconciles): download status.artifact.url. */
 	const char *local_storage;
 	const char *tmp_root;            /* NULL: $TMPDIR or /tmp */
 	const char *default_service_account; /* --default-service-account */
