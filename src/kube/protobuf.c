@@ -77,7 +77,9 @@ struct pb_root {
 
 /* Message tables: field numbers and JSON names from the generated.proto
  * and types.go of k8s.io/api and k8s.io/apimachinery v0.32.9 (facts, as
- * data). Fields are in Go struct order, which is the JSON output order. */
+ * data). Fields are in Go struct order, which is the JSON output order.
+ * A type Kubernetes declares with the same fields as another one
+ * (EphemeralContainerCommon and Container, say) shares its field array. */
 static const struct pb_msg m_authz_SelfSubjectAccessReview;
 static const struct pb_msg m_authz_SelfSubjectRulesReview;
 static const struct pb_msg m_authz_SubjectAccessReview;
@@ -313,12 +315,7 @@ static const struct pb_field m_authz_SubjectAccessReview_f[] = {
 	{ 3, PB_MSG, PB_OMIT, "status", &m_authz_SubjectAccessReviewStatus },
 };
 static const struct pb_msg m_authz_SubjectAccessReview = { "SubjectAccessReview", CF_ARRAY_SIZE(m_authz_SubjectAccessReview_f), m_authz_SubjectAccessReview_f };
-static const struct pb_field m_authz_LocalSubjectAccessReview_f[] = {
-	{ 1, PB_MSG, PB_OMIT, "metadata", &m_meta_ObjectMeta },
-	{ 2, PB_MSG, 0, "spec", &m_authz_SubjectAccessReviewSpec },
-	{ 3, PB_MSG, PB_OMIT, "status", &m_authz_SubjectAccessReviewStatus },
-};
-static const struct pb_msg m_authz_LocalSubjectAccessReview = { "LocalSubjectAccessReview", CF_ARRAY_SIZE(m_authz_LocalSubjectAccessReview_f), m_authz_LocalSubjectAccessReview_f };
+static const struct pb_msg m_authz_LocalSubjectAccessReview = { "LocalSubjectAccessReview", CF_ARRAY_SIZE(m_authz_SubjectAccessReview_f), m_authz_SubjectAccessReview_f };
 static const struct pb_field m_authn_TokenRequest_f[] = {
 	{ 1, PB_MSG, PB_OMIT, "metadata", &m_meta_ObjectMeta },
 	{ 2, PB_MSG, 0, "spec", &m_authn_TokenRequestSpec },
@@ -417,12 +414,7 @@ static const struct pb_field m_rbac_ClusterRole_f[] = {
 	{ 3, PB_MSG, PB_PTR|PB_OMIT, "aggregationRule", &m_rbac_AggregationRule },
 };
 static const struct pb_msg m_rbac_ClusterRole = { "ClusterRole", CF_ARRAY_SIZE(m_rbac_ClusterRole_f), m_rbac_ClusterRole_f };
-static const struct pb_field m_rbac_ClusterRoleBinding_f[] = {
-	{ 1, PB_MSG, PB_OMIT, "metadata", &m_meta_ObjectMeta },
-	{ 2, PB_MSG, PB_REP|PB_OMIT, "subjects", &m_rbac_Subject },
-	{ 3, PB_MSG, 0, "roleRef", &m_rbac_RoleRef },
-};
-static const struct pb_msg m_rbac_ClusterRoleBinding = { "ClusterRoleBinding", CF_ARRAY_SIZE(m_rbac_ClusterRoleBinding_f), m_rbac_ClusterRoleBinding_f };
+static const struct pb_msg m_rbac_ClusterRoleBinding = { "ClusterRoleBinding", CF_ARRAY_SIZE(m_rbac_RoleBinding_f), m_rbac_RoleBinding_f };
 static const struct pb_field m_sched_PriorityClass_f[] = {
 	{ 1, PB_MSG, PB_OMIT, "metadata", &m_meta_ObjectMeta },
 	{ 2, PB_INT, 0, "value", NULL },
@@ -1213,33 +1205,7 @@ static const struct pb_field m_core_SecurityContext_f[] = {
 	{ 12, PB_MSG, PB_PTR|PB_OMIT, "appArmorProfile", &m_core_AppArmorProfile },
 };
 static const struct pb_msg m_core_SecurityContext = { "SecurityContext", CF_ARRAY_SIZE(m_core_SecurityContext_f), m_core_SecurityContext_f };
-static const struct pb_field m_core_EphemeralContainerCommon_f[] = {
-	{ 1, PB_STR, 0, "name", NULL },
-	{ 2, PB_STR, PB_OMIT, "image", NULL },
-	{ 3, PB_STR, PB_REP|PB_OMIT, "command", NULL },
-	{ 4, PB_STR, PB_REP|PB_OMIT, "args", NULL },
-	{ 5, PB_STR, PB_OMIT, "workingDir", NULL },
-	{ 6, PB_MSG, PB_REP|PB_OMIT, "ports", &m_core_ContainerPort },
-	{ 19, PB_MSG, PB_REP|PB_OMIT, "envFrom", &m_core_EnvFromSource },
-	{ 7, PB_MSG, PB_REP|PB_OMIT, "env", &m_core_EnvVar },
-	{ 8, PB_MSG, PB_OMIT, "resources", &m_core_ResourceRequirements },
-	{ 23, PB_MSG, PB_REP|PB_OMIT, "resizePolicy", &m_core_ContainerResizePolicy },
-	{ 24, PB_STR, PB_PTR|PB_OMIT, "restartPolicy", NULL },
-	{ 9, PB_MSG, PB_REP|PB_OMIT, "volumeMounts", &m_core_VolumeMount },
-	{ 21, PB_MSG, PB_REP|PB_OMIT, "volumeDevices", &m_core_VolumeDevice },
-	{ 10, PB_MSG, PB_PTR|PB_OMIT, "livenessProbe", &m_core_Probe },
-	{ 11, PB_MSG, PB_PTR|PB_OMIT, "readinessProbe", &m_core_Probe },
-	{ 22, PB_MSG, PB_PTR|PB_OMIT, "startupProbe", &m_core_Probe },
-	{ 12, PB_MSG, PB_PTR|PB_OMIT, "lifecycle", &m_core_Lifecycle },
-	{ 13, PB_STR, PB_OMIT, "terminationMessagePath", NULL },
-	{ 20, PB_STR, PB_OMIT, "terminationMessagePolicy", NULL },
-	{ 14, PB_STR, PB_OMIT, "imagePullPolicy", NULL },
-	{ 15, PB_MSG, PB_PTR|PB_OMIT, "securityContext", &m_core_SecurityContext },
-	{ 16, PB_BOOL, PB_OMIT, "stdin", NULL },
-	{ 17, PB_BOOL, PB_OMIT, "stdinOnce", NULL },
-	{ 18, PB_BOOL, PB_OMIT, "tty", NULL },
-};
-static const struct pb_msg m_core_EphemeralContainerCommon = { "EphemeralContainerCommon", CF_ARRAY_SIZE(m_core_EphemeralContainerCommon_f), m_core_EphemeralContainerCommon_f };
+static const struct pb_msg m_core_EphemeralContainerCommon = { "EphemeralContainerCommon", CF_ARRAY_SIZE(m_core_Container_f), m_core_Container_f };
 static const struct pb_field m_core_SELinuxOptions_f[] = {
 	{ 1, PB_STR, PB_OMIT, "user", NULL },
 	{ 2, PB_STR, PB_OMIT, "role", NULL },
@@ -1279,11 +1245,7 @@ static const struct pb_field m_core_PodAffinity_f[] = {
 	{ 2, PB_MSG, PB_REP|PB_OMIT, "preferredDuringSchedulingIgnoredDuringExecution", &m_core_WeightedPodAffinityTerm },
 };
 static const struct pb_msg m_core_PodAffinity = { "PodAffinity", CF_ARRAY_SIZE(m_core_PodAffinity_f), m_core_PodAffinity_f };
-static const struct pb_field m_core_PodAntiAffinity_f[] = {
-	{ 1, PB_MSG, PB_REP|PB_OMIT, "requiredDuringSchedulingIgnoredDuringExecution", &m_core_PodAffinityTerm },
-	{ 2, PB_MSG, PB_REP|PB_OMIT, "preferredDuringSchedulingIgnoredDuringExecution", &m_core_WeightedPodAffinityTerm },
-};
-static const struct pb_msg m_core_PodAntiAffinity = { "PodAntiAffinity", CF_ARRAY_SIZE(m_core_PodAntiAffinity_f), m_core_PodAntiAffinity_f };
+static const struct pb_msg m_core_PodAntiAffinity = { "PodAntiAffinity", CF_ARRAY_SIZE(m_core_PodAffinity_f), m_core_PodAffinity_f };
 static const struct pb_field m_core_PodDNSConfigOption_f[] = {
 	{ 1, PB_STR, PB_OMIT, "name", NULL },
 	{ 2, PB_STR, PB_PTR|PB_OMIT, "value", NULL },
@@ -1595,11 +1557,7 @@ static const struct pb_field m_core_ConfigMapEnvSource_f[] = {
 	{ 2, PB_BOOL, PB_PTR|PB_OMIT, "optional", NULL },
 };
 static const struct pb_msg m_core_ConfigMapEnvSource = { "ConfigMapEnvSource", CF_ARRAY_SIZE(m_core_ConfigMapEnvSource_f), m_core_ConfigMapEnvSource_f };
-static const struct pb_field m_core_SecretEnvSource_f[] = {
-	{ 1, PB_MSG, PB_INLINE, NULL, &m_core_LocalObjectReference },
-	{ 2, PB_BOOL, PB_PTR|PB_OMIT, "optional", NULL },
-};
-static const struct pb_msg m_core_SecretEnvSource = { "SecretEnvSource", CF_ARRAY_SIZE(m_core_SecretEnvSource_f), m_core_SecretEnvSource_f };
+static const struct pb_msg m_core_SecretEnvSource = { "SecretEnvSource", CF_ARRAY_SIZE(m_core_ConfigMapEnvSource_f), m_core_ConfigMapEnvSource_f };
 static const struct pb_field m_core_EnvVarSource_f[] = {
 	{ 1, PB_MSG, PB_PTR|PB_OMIT, "fieldRef", &m_core_ObjectFieldSelector },
 	{ 2, PB_MSG, PB_PTR|PB_OMIT, "resourceFieldRef", &m_core_ResourceFieldSelector },
@@ -1744,12 +1702,7 @@ static const struct pb_field m_core_ConfigMapKeySelector_f[] = {
 	{ 3, PB_BOOL, PB_PTR|PB_OMIT, "optional", NULL },
 };
 static const struct pb_msg m_core_ConfigMapKeySelector = { "ConfigMapKeySelector", CF_ARRAY_SIZE(m_core_ConfigMapKeySelector_f), m_core_ConfigMapKeySelector_f };
-static const struct pb_field m_core_SecretKeySelector_f[] = {
-	{ 1, PB_MSG, PB_INLINE, NULL, &m_core_LocalObjectReference },
-	{ 2, PB_STR, 0, "key", NULL },
-	{ 3, PB_BOOL, PB_PTR|PB_OMIT, "optional", NULL },
-};
-static const struct pb_msg m_core_SecretKeySelector = { "SecretKeySelector", CF_ARRAY_SIZE(m_core_SecretKeySelector_f), m_core_SecretKeySelector_f };
+static const struct pb_msg m_core_SecretKeySelector = { "SecretKeySelector", CF_ARRAY_SIZE(m_core_ConfigMapKeySelector_f), m_core_ConfigMapKeySelector_f };
 static const struct pb_field m_core_ExecAction_f[] = {
 	{ 1, PB_STR, PB_REP|PB_OMIT, "command", NULL },
 };
@@ -1797,12 +1750,7 @@ static const struct pb_field m_core_DownwardAPIProjection_f[] = {
 	{ 1, PB_MSG, PB_REP|PB_OMIT, "items", &m_core_DownwardAPIVolumeFile },
 };
 static const struct pb_msg m_core_DownwardAPIProjection = { "DownwardAPIProjection", CF_ARRAY_SIZE(m_core_DownwardAPIProjection_f), m_core_DownwardAPIProjection_f };
-static const struct pb_field m_core_ConfigMapProjection_f[] = {
-	{ 1, PB_MSG, PB_INLINE, NULL, &m_core_LocalObjectReference },
-	{ 2, PB_MSG, PB_REP|PB_OMIT, "items", &m_core_KeyToPath },
-	{ 4, PB_BOOL, PB_PTR|PB_OMIT, "optional", NULL },
-};
-static const struct pb_msg m_core_ConfigMapProjection = { "ConfigMapProjection", CF_ARRAY_SIZE(m_core_ConfigMapProjection_f), m_core_ConfigMapProjection_f };
+static const struct pb_msg m_core_ConfigMapProjection = { "ConfigMapProjection", CF_ARRAY_SIZE(m_core_SecretProjection_f), m_core_SecretProjection_f };
 static const struct pb_field m_core_ServiceAccountTokenProjection_f[] = {
 	{ 1, PB_STR, PB_OMIT, "audience", NULL },
 	{ 2, PB_INT, PB_PTR|PB_OMIT, "expirationSeconds", NULL },

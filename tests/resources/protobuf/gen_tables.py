@@ -38,6 +38,18 @@ ROOTS = [
     ('networking.k8s.io/v1', 'net', ['Ingress']),
     ('policy/v1', 'policy', ['PodDisruptionBudget']),
 ]
+# Types Kubernetes declares with the same fields as another one (numbers,
+# Go types and JSON names alike): the later one reuses the earlier one's
+# field array. Generation stops if a pair ever drifts apart.
+TWINS = {
+    'authz.LocalSubjectAccessReview': 'authz.SubjectAccessReview',
+    'rbac.ClusterRoleBinding': 'rbac.RoleBinding',
+    'core.EphemeralContainerCommon': 'core.Container',
+    'core.PodAntiAffinity': 'core.PodAffinity',
+    'core.SecretEnvSource': 'core.ConfigMapEnvSource',
+    'core.SecretKeySelector': 'core.ConfigMapKeySelector',
+    'core.ConfigMapProjection': 'core.SecretProjection',
+}
 ALIAS = {'metav1': 'meta', 'v1': 'core', 'corev1': 'core', 'apiv1': 'core'}
 SPECIAL = {'meta.Time': 'TIME', 'meta.MicroTime': 'TIME',
            'intstr.IntOrString': 'IOS', 'resource.Quantity': 'QTY',
@@ -126,12 +138,8 @@ def cname(q):
     return 'm_' + q.replace('.', '_')
 
 
-out = ['/* Message tables: field numbers and JSON names from the generated.proto',
-       ' * and types.go of k8s.io/api and k8s.io/apimachinery v0.32.9 (facts, as',
-       ' * data). Fields are in Go struct order, which is the JSON output order. */']
-out += ['static const struct pb_msg %s;' % cname(q) for q in order]
-for q in order:
-    out.append('static const struct pb_field %s_f[] = {' % cname(q))
+def rows(q):
+    out = []
     for f in structs[q]:
         k, ptr, rep, ref = f['k']
         fl = [n for n, on in (('PB_REP', rep), ('PB_PTR', ptr),
@@ -140,9 +148,26 @@ for q in order:
             f['num'], k, '|'.join(fl) or '0',
             'NULL' if f['inline'] else '"%s"' % f['json'],
             '&' + cname(ref) if ref else 'NULL'))
-    out.append('};')
+    return out
+
+
+out = ['/* Message tables: field numbers and JSON names from the generated.proto',
+       ' * and types.go of k8s.io/api and k8s.io/apimachinery v0.32.9 (facts, as',
+       ' * data). Fields are in Go struct order, which is the JSON output order.',
+       ' * A type Kubernetes declares with the same fields as another one',
+       ' * (EphemeralContainerCommon and Container, say) shares its field array. */']
+out += ['static const struct pb_msg %s;' % cname(q) for q in order]
+for q in order:
+    src = TWINS.get(q, q)
+    if src != q:
+        if src not in order[:order.index(q)] or rows(src) != rows(q):
+            raise SystemExit('%s no longer has the fields of %s' % (q, src))
+    else:
+        out.append('static const struct pb_field %s_f[] = {' % cname(q))
+        out += rows(q)
+        out.append('};')
     out.append('static const struct pb_msg %s = { "%s", CF_ARRAY_SIZE(%s_f), %s_f };'
-               % (cname(q), q.split('.')[1], cname(q), cname(q)))
+               % (cname(q), q.split('.')[1], cname(src), cname(src)))
 out += ['', 'static const struct pb_root pb_roots[] = {']
 out += ['\t{ "%s", "%s", &%s },' % (gv, k, cname(p + '.' + k))
         for gv, p, ks in ROOTS for k in ks]
