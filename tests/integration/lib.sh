@@ -167,6 +167,13 @@ kfield() { k -n "${NS:-flux-system}" get kustomization "$1" -o jsonpath="$2"; }
 # in $NS (flux-system).
 wait_ks() { wait_jsonpath kustomization "$1" "${NS:-flux-system}" "$2" "$3" "${4:-20}"; }
 
+# request_reconcile KIND/NAME: ask for a reconciliation now, as
+# `flux reconcile` does, of an object in $NS (flux-system).
+request_reconcile() {
+	k -n "${NS:-flux-system}" annotate --overwrite "$1" \
+		reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null
+}
+
 # kubectl with this test's kubeconfig and a fresh discovery cache.
 k() {
 	"$KUBECTL" --kubeconfig "$CF_DATA/kubeconfig" \

@@ -35,54 +35,8 @@ k create ns flux-system >/dev/null
 k -n flux-system create configmap vars --from-literal=tier=gold >/dev/null
 k -n flux-system create secret generic secret-vars \
 	--from-literal=greeting=hi-from-secret >/dev/null
-cat <<EOT | k apply -f - >/dev/null
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: repo, namespace: flux-system}
-spec:
-  interval: 10m
-  url: file://$TEST_TMP/repo
-  ref: {branch: main}
-EOT
-
-ks() { # name path [extra spec lines, leading tabs dropped]
-	local extra
-	extra=$(printf '%s\n' "${3:-}" | sed 's/^\t*//')
-	cat <<-EOT | k apply -f - >/dev/null
-	apiVersion: kustomize.toolkit.fluxcd.io/v1
-	kind: Kustomization
-	metadata: {name: $1, namespace: flux-system}
-	spec:
-	  interval: 10m
-	  path: $2
-	  prune: true
-	  sourceRef: {kind: GitRepository, name: repo}
-	$extra
-	EOT
-}
-
-kfield() { k -n flux-system get kustomization "$1" -o jsonpath="$2"; }
-
-# wait_ks NAME JSONPATH VALUE [seconds]
-wait_ks() {
-	local i got
-	for i in $(seq $((${4:-20} * 10))); do
-		got=$(kfield "$1" "$2" 2>/dev/null)
-		[ "$got" = "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "$1 $2: want '$3', got '$got'"
-	k -n flux-system get kustomization "$1" -o yaml
-	return 1
-}
-ready_of() { kfield "$1" '{.status.conditions[?(@.type=="Ready")].status}'; }
-reason_of() { kfield "$1" '{.status.conditions[?(@.type=="Ready")].reason}'; }
-READY='{.status.conditions[?(@.type=="Ready")].status}'
-REASON='{.status.conditions[?(@.type=="Ready")].reason}'
-request() {
-	k -n flux-system annotate --overwrite "$1" \
-		reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null
-}
+apply_gitrepository repo "file://$TEST_TMP/repo"
+ks() { apply_kustomization "$1" repo "$2" "${3:-}"; } # name path [extra spec]
 
 test_expect_success 'a Kustomization applies the repository with substitutions' '
 	ks app ./app "  targetNamespace: default
@@ -92,7 +46,7 @@ test_expect_success 'a Kustomization applies the repository with substitutions' 
 	    - {kind: Secret, name: secret-vars}" &&
 	wait_ks app "$READY" True &&
 	expect_eq "$(kfield app "{.status.lastAppliedRevision}")" "$(head_rev)" &&
-	expect_eq "$(kfield app "{.status.conditions[?(@.type==\"Ready\")].message}")" \
+	expect_eq "$(kfield app "$MESSAGE")" \
 		"Applied revision: $(head_rev)" &&
 	expect_eq "$(k get cm app-config -o jsonpath="{.data.tier}")" gold &&
 	expect_eq "$(k get cm app-config -o jsonpath="{.data.greeting}")" hi-from-secret &&
@@ -109,7 +63,7 @@ test_expect_success 'server-side apply is done by kustomize-controller' '
 test_expect_success 'a new commit is applied, and a deleted file is pruned' '
 	sed -i "s/blue/green/" repo/app/cm.yaml && rm repo/app/extra.yaml &&
 	commit two &&
-	request gitrepository/repo &&
+	request_reconcile gitrepository/repo &&
 	wait_ks app "{.status.lastAppliedRevision}" "$(head_rev)" &&
 	expect_eq "$(k get cm app-config -o jsonpath="{.data.color}")" green &&
 	! k get cm extra 2>/dev/null &&
@@ -119,12 +73,8 @@ test_expect_success 'a new commit is applied, and a deleted file is pruned' '
 
 test_expect_success 'drift is corrected on the next run' '
 	k patch cm app-config --type=merge -p "{\"data\":{\"color\":\"red\"}}" >/dev/null &&
-	request kustomization/app &&
-	for i in $(seq 50); do
-		[ "$(k get cm app-config -o jsonpath="{.data.color}")" = green ] && break
-		sleep 0.1
-	done &&
-	expect_eq "$(k get cm app-config -o jsonpath="{.data.color}")" green
+	request_reconcile kustomization/app &&
+	wait_jsonpath configmap app-config default "{.data.color}" green 5
 '
 
 test_expect_success 'status.history keeps one snapshot per built set, counting runs' '
@@ -140,7 +90,7 @@ test_expect_success 'strict substitution names the missing variable' '
 	  postBuild:
 	    substitute: {greeting: x}" &&
 	wait_ks strict "$REASON" BuildFailed &&
-	expect_match "$(kfield strict "{.status.conditions[?(@.type==\"Ready\")].message}")" "tier"
+	expect_match "$(kfield strict "$MESSAGE")" "tier"
 '
 
 test_expect_success 'dependsOn holds a Kustomization until its dependency is Ready' '
@@ -150,13 +100,13 @@ test_expect_success 'dependsOn holds a Kustomization until its dependency is Rea
 	metadata: {name: team-config, namespace: team-a}
 	data: {k: v}
 	EOT
-	commit team && request gitrepository/repo &&
+	commit team && request_reconcile gitrepository/repo &&
 	ks team ./team "  dependsOn: [{name: base}]" &&
 	wait_ks team "$REASON" DependencyNotReady &&
 	! k -n team-a get cm team-config 2>/dev/null &&
 	ks base ./base &&
 	wait_ks base "$READY" True &&
-	request kustomization/team &&
+	request_reconcile kustomization/team &&
 	wait_ks team "$READY" True &&
 	k -n team-a get cm team-config >/dev/null
 '
@@ -173,7 +123,7 @@ test_expect_success 'a failing health check is HealthCheckFailed, then recovers'
 	    metadata: {labels: {app: web}}
 	    spec: {containers: [{name: web, image: nginx}]}
 	EOT
-	commit web && request gitrepository/repo &&
+	commit web && request_reconcile gitrepository/repo &&
 	ks web ./web "  wait: true
 	  timeout: 3s" &&
 	wait_ks web "$REASON" HealthCheckFailed 30 &&
@@ -185,7 +135,7 @@ test_expect_success 'a failing health check is HealthCheckFailed, then recovers'
 		\"readyReplicas\":1,\"availableReplicas\":1,
 		\"conditions\":[{\"type\":\"Available\",\"status\":\"True\",\"reason\":\"MinimumReplicasAvailable\"},
 		{\"type\":\"Progressing\",\"status\":\"True\",\"reason\":\"NewReplicaSetAvailable\"}]}}" >/dev/null &&
-	request kustomization/web &&
+	request_reconcile kustomization/web &&
 	wait_ks web "$READY" True 30 &&
 	expect_eq "$(kfield web "{.status.conditions[?(@.type==\"Healthy\")].status}")" True
 '
@@ -202,7 +152,7 @@ test_expect_success 'healthCheckExprs judge a kind with CEL: current passes, fai
 	metadata: {name: cel-broken, namespace: default}
 	data: {state: broken}
 	EOT
-	commit cel && request gitrepository/repo &&
+	commit cel && request_reconcile gitrepository/repo &&
 	ks cel ./cel "  wait: true
 	  timeout: 20s
 	  healthCheckExprs:
@@ -211,9 +161,9 @@ test_expect_success 'healthCheckExprs judge a kind with CEL: current passes, fai
 	    current: data.state == \"ok\"
 	    failed: data.state == \"broken\"" &&
 	wait_ks cel "$REASON" HealthCheckFailed 15 &&
-	expect_match "$(kfield cel "{.status.conditions[?(@.type==\"Ready\")].message}")" "ConfigMap/default/cel-broken" &&
+	expect_match "$(kfield cel "$MESSAGE")" "ConfigMap/default/cel-broken" &&
 	sed -i "s/state: broken/state: ok/" repo/cel/cm.yaml && commit cel-fixed &&
-	request gitrepository/repo &&
+	request_reconcile gitrepository/repo &&
 	wait_ks cel "$READY" True 20
 '
 
@@ -229,7 +179,7 @@ test_expect_success 'an invalid healthCheckExprs or readyExpr is Stalled with In
 test_expect_success 'a readyExpr replaces the built-in dependency check' '
 	ks gated ./cel "  dependsOn: [{name: cel, readyExpr: \"dep.metadata.name == \x27nope\x27\"}]" &&
 	wait_ks gated "$REASON" DependencyNotReady &&
-	expect_match "$(kfield gated "{.status.conditions[?(@.type==\"Ready\")].message}")" "readyExpr" &&
+	expect_match "$(kfield gated "$MESSAGE")" "readyExpr" &&
 	ks gated ./cel "  dependsOn: [{name: cel, readyExpr: \"dep.metadata.name == \x27cel\x27 && self.metadata.name == \x27gated\x27\"}]" &&
 	wait_ks gated "$READY" True
 '
@@ -238,7 +188,7 @@ test_expect_success 'suspend stops applying, resume catches up' '
 	k -n flux-system patch kustomization app --type=merge -p "{\"spec\":{\"suspend\":true}}" >/dev/null &&
 	sleep 0.5 &&
 	sed -i "s/green/yellow/" repo/app/cm.yaml && commit three &&
-	request gitrepository/repo && sleep 2 &&
+	request_reconcile gitrepository/repo && sleep 2 &&
 	expect_eq "$(k get cm app-config -o jsonpath="{.data.color}")" green &&
 	k -n flux-system patch kustomization app --type=merge -p "{\"spec\":{\"suspend\":false}}" >/dev/null &&
 	wait_ks app "{.status.lastAppliedRevision}" "$(head_rev)" &&
@@ -257,13 +207,13 @@ test_expect_success 'a tenant that may not create a ClusterRole gets Forbidden a
 	metadata: {name: tenant-escalation}
 	rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
 	EOT
-	commit tenant && request gitrepository/repo &&
+	commit tenant && request_reconcile gitrepository/repo &&
 	k -n flux-system create sa tenant >/dev/null &&
 	k -n flux-system create rolebinding tenant-edit --clusterrole=admin \
 		--serviceaccount=flux-system:tenant >/dev/null &&
 	ks tenant ./tenant "  serviceAccountName: tenant" &&
 	wait_ks tenant "$REASON" ReconciliationFailed &&
-	expect_match "$(kfield tenant "{.status.conditions[?(@.type==\"Ready\")].message}")" \
+	expect_match "$(kfield tenant "$MESSAGE")" \
 		"(forbidden|Forbidden)" &&
 	! k -n flux-system get cm tenant-cm 2>/dev/null &&
 	! k get clusterrole tenant-escalation 2>/dev/null
@@ -286,7 +236,7 @@ test_expect_success 'spec.ignore leaves selected fields to other controllers' '
 	metadata: {name: scaled-config, namespace: default}
 	data: {k: git}
 	EOT
-	commit hpa && request gitrepository/repo &&
+	commit hpa && request_reconcile gitrepository/repo &&
 	ks hpa ./hpa "  ignore:
 	  - paths: [/spec/replicas]
 	    target: {kind: Deployment, name: scal.*}" &&
@@ -296,7 +246,7 @@ test_expect_success 'spec.ignore leaves selected fields to other controllers' '
 	k patch cm scaled-config --type=merge -p "{\"data\":{\"k\":\"edited\"}}" \
 		>/dev/null &&
 	sed -i "s/nginx:1/nginx:2/" repo/hpa/app.yaml && commit hpa2 &&
-	request gitrepository/repo &&
+	request_reconcile gitrepository/repo &&
 	wait_ks hpa "{.status.lastAppliedRevision}" "$(head_rev)" &&
 	expect_eq "$(k get deploy scaled -o jsonpath={.spec.replicas})" 5 &&
 	expect_eq "$(k get deploy scaled \
@@ -308,7 +258,7 @@ test_expect_success 'an ignore rule that is not a JSON pointer is Stalled' '
 	ks badignore ./hpa "  ignore:
 	  - paths: [spec.replicas]" &&
 	wait_ks badignore "{.status.conditions[?(@.type==\"Stalled\")].status}" True &&
-	expect_match "$(kfield badignore "{.status.conditions[?(@.type==\"Ready\")].message}")" \
+	expect_match "$(kfield badignore "$MESSAGE")" \
 		"spec.ignore\[0\].paths\[0\]: .spec.replicas. is not a JSON pointer" &&
 	k -n flux-system delete kustomization badignore >/dev/null
 '
@@ -325,7 +275,7 @@ test_expect_success 'kill -9 during reconciliation converges after restart' '
 			printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m$i-$j, namespace: default}\n" \
 				>repo/many$i/c$j.yaml
 		done
-	done && commit many && request gitrepository/repo &&
+	done && commit many && request_reconcile gitrepository/repo &&
 	for i in 1 2 3 4 5; do ks many$i ./many$i; done &&
 	sleep 0.3 && kill -9 "$CF_PID" && wait_gone "$CF_PID" &&
 	CF_CONTROLLERS=1 start_cfluxd &&

@@ -43,38 +43,14 @@ EOT
 k create ns flux-system >/dev/null
 k -n flux-system create secret generic remote-kubeconfig \
 	--from-file=value="$RDATA/kubeconfig" >/dev/null
-cat <<EOT | k apply -f - >/dev/null
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: repo, namespace: flux-system}
-spec:
-  interval: 10m
-  url: file://$TEST_TMP/repo
-  ref: {branch: main}
-EOT
-
-ks() { # name secret [extra spec lines, leading tabs dropped]
-	local extra
-	extra=$(printf '%s\n' "${3:-}" | sed 's/^\t*//')
-	cat <<-EOT | k apply -f - >/dev/null
-	apiVersion: kustomize.toolkit.fluxcd.io/v1
-	kind: Kustomization
-	metadata: {name: $1, namespace: ${NS:-flux-system}}
-	spec:
-	  interval: 10m
-	  path: ./app
-	  prune: true
-	  sourceRef: {kind: GitRepository, name: repo, namespace: flux-system}
-	  kubeConfig:
+apply_gitrepository repo "file://$TEST_TMP/repo"
+# ks NAME SECRET [EXTRA]: a Kustomization in $NS (flux-system) of ./app
+# from flux-system/repo, applied with the kubeconfig in Secret SECRET.
+ks() {
+	apply_kustomization "$1" flux-system/repo ./app "  kubeConfig:
 	    secretRef: {name: $2}
-	$extra
-	EOT
+	${3:-}"
 }
-kfield() { k -n "${NS:-flux-system}" get kustomization "$1" -o jsonpath="$2"; }
-READY='{.status.conditions[?(@.type=="Ready")].status}'
-REASON='{.status.conditions[?(@.type=="Ready")].reason}'
-MESSAGE='{.status.conditions[?(@.type=="Ready")].message}'
-wait_ks() { wait_jsonpath kustomization "$1" "${NS:-flux-system}" "$2" "$3"; }
 
 test_expect_success 'objects land in the remote cluster, not the local one' '
 	ks remote remote-kubeconfig &&
@@ -88,8 +64,7 @@ test_expect_success 'objects land in the remote cluster, not the local one' '
 
 test_expect_success 'a file removed from Git is pruned from the remote cluster' '
 	(cd repo && $GIT rm -q app/b.yaml && $GIT commit -qm two) &&
-	k -n flux-system annotate --overwrite gitrepository repo \
-		reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null &&
+	request_reconcile gitrepository/repo &&
 	wait_ks remote "{.status.lastAppliedRevision}" \
 		"main@sha1:$(git -C repo rev-parse HEAD)" &&
 	! rk -n default get cm remote-b 2>/dev/null &&
@@ -103,8 +78,7 @@ test_expect_success 'a missing kubeconfig Secret is reported, then recovers' '
 		"Secret .flux-system/late-kubeconfig. not found" &&
 	k -n flux-system create secret generic late-kubeconfig \
 		--from-file=value.yaml="$RDATA/kubeconfig" >/dev/null &&
-	k -n flux-system annotate --overwrite kustomization late \
-		reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null &&
+	request_reconcile kustomization/late &&
 	wait_ks late "$READY" True
 '
 
@@ -135,8 +109,7 @@ test_expect_success 'serviceAccountName is impersonated on the remote cluster' '
 		"system:serviceaccount:flux-system:tenant.*forbidden|forbidden.*system:serviceaccount:flux-system:tenant" &&
 	rk create rolebinding tenant-edit -n default --clusterrole=edit \
 		--serviceaccount=flux-system:tenant >/dev/null &&
-	k -n flux-system annotate --overwrite kustomization tenant \
-		reconcile.fluxcd.io/requestedAt="$(date +%s%N)" >/dev/null &&
+	request_reconcile kustomization/tenant &&
 	wait_ks tenant "$READY" True
 '
 
