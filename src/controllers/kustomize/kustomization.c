@@ -22,12 +22,11 @@
 #include "apply/health.h"
 #include "apply/inventory.h"
 #include "client/client.h"
+#include "controllers/kustomize/build.h"
 #include "controllers/kustomize/cel.h"
-#include "controllers/kustomize/envsubst.h"
 #include "controllers/kustomize/fetch.h"
-#include "controllers/kustomize/generate.h"
 #include "controllers/kustomize/ignore.h"
-#include "core/base64.h"
+#include "controllers/kustomize/vars.h"
 #include "core/buf.h"
 #include "core/duration.h"
 #include "core/error.h"
@@ -659,32 +658,7 @@ static cf_result step_fetch(struct pass *p)
 	return cf_result_ok();
 }
 
-/* ---- build ---- */
-
-static void stamp(struct pass *p, cf_node *obj, const char *field,
-    const cf_node *kv)
-{
-	cf_node *md = cf_node_set_map(&p->a, obj, "metadata");
-	cf_node *m = cf_node_set_map(&p->a, md, field);
-
-	for (size_t i = 0; i < cf_node_count(kv); i++)
-		cf_node_set(&p->a, m, kv->v.pairs[i].key,
-		    cf_node_dup(&p->a, kv->v.pairs[i].val));
-}
-
-static void common_metadata(struct pass *p)
-{
-	const cf_node *cm = cf_node_get(p->spec, "commonMetadata");
-	const cf_node *labels = cf_node_get(cm, "labels");
-	const cf_node *ann = cf_node_get(cm, "annotations");
-
-	for (size_t i = 0; cm && i < p->nobjs; i++) {
-		if (labels)
-			stamp(p, p->objs[i], "labels", labels);
-		if (ann)
-			stamp(p, p->objs[i], "annotations", ann);
-	}
-}
+/* ---- build (build.h) ---- */
 
 static cf_result step_build(struct pass *p)
 {
@@ -694,126 +668,28 @@ static cf_result step_build(struct pass *p)
 	    "Progressing", "Building manifests for revision %s with a "
 	    "timeout of %llds", p->revision,
 	    (long long)(p->timeout_ms / 1000));
-	if (cf_kzctl_prepare(p->dir, p->spec) < 0 ||
-	    cf_kustomize_build(&r, &p->a, p->dir, &(cf_kustomize_opts){
-	    .restrictor = CF_KUSTOMIZE_NONE,
-	    .reorder = CF_KUSTOMIZE_REORDER_UNSET }) < 0)
-		return fail(p, "BuildFailed", "kustomize build failed: %s",
-		    cf_error_msg());
+	if (cf_kzctl_build(&r, &p->a, p->dir, p->spec) < 0)
+		return fail(p, "BuildFailed", "%s", cf_error_msg());
 	p->objs = r.objs;
 	p->nobjs = r.nobjs;
-	for (size_t i = 0; i < p->nobjs; i++)
-		if (!cf_node_getp_str(p->objs[i], "metadata", "name", NULL))
-			return fail(p, "BuildFailed", "object %zu of kind '%s' "
-			    "has no metadata.name", i, cf_node_getp_str(
-			    p->objs[i], "kind", NULL) ? cf_node_getp_str(
-			    p->objs[i], "kind", NULL) : "");
-	common_metadata(p);
 	return cf_result_ok();
 }
 
-/* ---- post-build substitution (§3.5) ---- */
-
-static int strip_newlines_set(struct pass *p, cf_node *vars, const char *k,
-    const char *v, size_t len)
-{
-	char *s = cf_arena_strndup(&p->a, v, len);
-	size_t j = 0;
-
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != '\n' && s[i] != '\r')
-			s[j++] = s[i];
-	s[j] = '\0';
-	return cf_envsubst_var_set(&p->a, vars, k, s, j);
-}
-
-static int vars_from(struct pass *p, cf_node *vars, const cf_node *ref)
-{
-	const char *kind = cf_node_getp_str(ref, "kind", NULL);
-	const char *name = cf_node_getp_str(ref, "name", NULL);
-	const cf_node *opt = cf_node_get(ref, "optional");
-	bool secret = kind && !strcmp(kind, "Secret");
-	const cf_node *data;
-	cf_node *o = NULL;
-	int err;
-
-	err = cf_client_get(&o, &p->a, p->c, "v1", secret ? "Secret" :
-	    "ConfigMap", p->key->ns, name ? name : "");
-	if (err == CF_ENOTFOUND && opt && cf_node_is(opt, CF_NODE_BOOL) &&
-	    opt->v.b)
-		return 0;
-	if (err < 0)
-		return cf_error_wrap("substitute from '%s/%s/%s'", kind ? kind :
-		    "", p->key->ns, name ? name : "");
-	data = cf_node_get(o, "data");
-	for (size_t i = 0; i < cf_node_count(data); i++) {
-		const char *k = data->v.pairs[i].key;
-		const char *v = cf_node_as_str(data->v.pairs[i].val);
-		cf_buf b = CF_BUF_INIT;
-
-		if (!v)
-			continue;
-		if (secret) {
-			err = cf_base64_decode(&b, v, strlen(v), false);
-			if (!err)
-				err = strip_newlines_set(p, vars, k, b.buf,
-				    b.len);
-			cf_buf_release(&b);
-		} else {
-			err = strip_newlines_set(p, vars, k, v, strlen(v));
-		}
-		if (err < 0)
-			return cf_error_wrap("%s '%s' key '%s'", kind, name, k);
-	}
-	return 0;
-}
-
-static int collect_vars(struct pass *p, cf_node *vars)
-{
-	const cf_node *pb = cf_node_get(p->spec, "postBuild");
-	const cf_node *from = cf_node_get(pb, "substituteFrom");
-	const cf_node *inl = cf_node_get(pb, "substitute");
-	int err;
-
-	for (size_t i = 0; i < cf_node_count(from); i++)
-		if ((err = vars_from(p, vars, cf_node_at(from, i))) < 0)
-			return err;
-	for (size_t i = 0; i < cf_node_count(inl); i++) {
-		const char *v = cf_node_as_str(inl->v.pairs[i].val);
-
-		if (v && (err = strip_newlines_set(p, vars,
-		    inl->v.pairs[i].key, v, strlen(v))) < 0)
-			return cf_error_wrap("spec.postBuild.substitute");
-	}
-	return 0;
-}
+/* ---- post-build substitution (§3.5, vars.h) ---- */
 
 static cf_result step_substitute(struct pass *p)
 {
-	const cf_node *pb = cf_node_get(p->spec, "postBuild");
-	const char *strategy = cf_node_getp_str(pb, "substituteStrategy",
-	    NULL);
-	cf_node *vars = cf_node_map(&p->a);
+	cf_node *vars = NULL;
 
-	if (!pb)
+	if (!cf_node_get(p->spec, "postBuild"))
 		return cf_result_ok();
-	if (collect_vars(p, vars) < 0)
+	if (cf_kzctl_vars(&vars, &p->a, p->c, p->key->ns, p->spec) < 0)
 		return fail(p, "BuildFailed", "%s", cf_error_msg());
-	if (!cf_node_count(vars) && !(strategy && !strcmp(strategy, "Always")))
-		return cf_result_ok();
-	for (size_t i = 0; i < p->nobjs; i++) {
-		cf_node *out = NULL;
-
-		if (cf_envsubst_disabled(p->objs[i]))
-			continue;
-		if (cf_envsubst_object(&out, &p->a, p->objs[i], vars,
-		    &(cf_envsubst_opts){ .strict = true }) < 0)
-			return fail(p, "BuildFailed", "post build failed for "
-			    "'%s/%s': %s", cf_node_getp_str(p->objs[i], "kind",
-			    NULL), cf_node_getp_str(p->objs[i], "metadata",
-			    "name", NULL), cf_error_msg());
-		p->objs[i] = out;
-	}
+	/* Strict: Flux's StrictPostBuildSubstitutions gate is on by
+	 * default. */
+	if (cf_kzctl_substitute(&p->a, p->objs, p->nobjs, p->spec, vars,
+	    true) < 0)
+		return fail(p, "BuildFailed", "%s", cf_error_msg());
 	return cf_result_ok();
 }
 
