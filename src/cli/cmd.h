@@ -9,30 +9,58 @@
 #ifndef CF_CLI_CMD_H
 #define CF_CLI_CMD_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "client/client.h"
 #include "core/arena.h"
+#include "core/node.h"
 #include "kustomize/kustomize.h"
 
 /* cflux kustomize build DIR [--load-restrictor ...] [--reorder ...] */
 int cf_cmd_kustomize(int argc, char **argv);
 
-/* cflux build kustomization NAME --path DIR (Flux's build: files anywhere,
- * objects in FIFO order unless the kustomization sets sortOptions) */
+/* cflux build kustomization NAME --path DIR [--kustomization-file F]
+ * [--dry-run] [--strict-substitute] [--ignore-paths P]: the objects
+ * kustomize-controller would apply, as multi-document YAML */
 int cf_cmd_build(int argc, char **argv);
 /* What replaces SOPS-encrypted Secret values in a local build. */
 #define CF_CMD_SOPS_MASK "***"
 
+/* What the local build of build and diff kustomization builds. */
+typedef struct cf_cmd_build_opts {
+	const char *path;           /* --path: a directory */
+	const char *name, *ns;      /* the Kustomization */
+	const cf_node *spec;        /* its spec; NULL builds path as is */
+	cf_client *c;               /* reads substituteFrom; NULL: dry run */
+	const char *const *ignore;  /* --ignore-paths patterns */
+	size_t nignore;
+	bool strict;                /* --strict-substitute */
+} cf_cmd_build_opts;
+
 /*
- * The local build of build and diff kustomization: kustomize build of dir
- * as Flux runs it (LoadRestrictionsNone, FIFO order unless sortOptions
- * says legacy), every object labelled kustomize.toolkit.fluxcd.io/name
- * and /namespace with the Kustomization's name and ns, as the controller
- * applies it, and SOPS-encrypted Secret values replaced by the mask (its
- * base64 in data), sops blocks removed, as flux build does. Warnings go
- * to stderr. *r lives in a. Returns 0, or prints "✗ kustomize build
- * failed: ..." and returns 1.
+ * The local build of build and diff kustomization, kustomize-controller's
+ * own (controllers/kustomize/build.h and vars.h) in a temporary copy of
+ * the tree (cli/buildcopy.h; the user's files are never written): the
+ * kustomization.yaml of path, generated when absent, overlaid with the
+ * spec (targetNamespace, namePrefix, nameSuffix, patches, images,
+ * components, commonMetadata), then post-build substitution with the
+ * variables of spec.postBuild (substituteFrom read through o->c, skipped
+ * without one). An unset variable without a default becomes "" unless
+ * o->strict (flux's CLI; the controller is always strict). Every object
+ * is labelled kustomize.toolkit.fluxcd.io/name and /namespace as the
+ * controller applies it, and SOPS-encrypted Secret values are replaced
+ * by the mask (its base64 in data), sops blocks removed, as flux build
+ * does. Warnings go to stderr. *r lives in a. Returns 0, or prints
+ * "✗ ..." and returns 1.
  */
 int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
-    const char *dir, const char *name, const char *ns);
+    const cf_cmd_build_opts *o);
+
+/* The Kustomization NAME in namespace ns (or in none) of the YAML file
+ * path (--kustomization-file). 0, or prints flux's error and returns 1. */
+int cf_cmd_read_ks_file(cf_node **out, cf_arena *a, const char *path,
+    const char *name, const char *ns);
 /* cflux diff kustomization NAME --path DIR [--kustomization-file F]:
  * exit 0 no differences, 1 differences, 2 error */
 int cf_cmd_diff(int argc, char **argv);

@@ -13,10 +13,16 @@
  * Exit status as flux's: 0 no differences, 1 differences, 2 when the
  * diff failed. Secret values never reach the output.
  *
- * The build is cflux build's: the kustomization.yaml in --path, without
- * the spec fields the controller adds (targetNamespace, patches, images,
- * postBuild substitution ...); a Kustomization that sets them gets a
- * warning for each.
+ * The build is cflux build's, the controller's own (cmd.h,
+ * cf_cmd_build_objects): the kustomization.yaml of --path (generated when
+ * absent) overlaid with the Kustomization's spec (targetNamespace,
+ * namePrefix, nameSuffix, patches, images, components, commonMetadata),
+ * built in a temporary copy without the --ignore-paths files, then
+ * post-build substitution with the cluster's substituteFrom ConfigMaps
+ * and Secrets (--strict-substitute: an unset variable fails). The spec is
+ * that of --kustomization-file when given, else the cluster's. Right
+ * after the controller applied a revision, the diff of that revision is
+ * empty.
  */
 #include "cli/cmd.h"
 #include "cli/cli.h"
@@ -31,12 +37,9 @@
 #include "core/alloc.h"
 #include "core/base64.h"
 #include "core/error.h"
-#include "core/fs.h"
-#include "core/yaml.h"
 
 #define GROUP "kustomize.toolkit.fluxcd.io"
 #define FIELD_MANAGER "kustomize-controller"
-#define MAX_KS_FILE (4u << 20)
 
 /* flux's exit statuses. */
 enum { DIFF_NONE = 0, DIFF_FOUND = 1, DIFF_FAILED = 2 };
@@ -320,43 +323,6 @@ static int stale(struct diff *d, const cf_node *live_ks)
 	return 0;
 }
 
-/* The Kustomization of --kustomization-file: the document with this
- * name in this namespace (or none). */
-static int read_ks_file(cf_node **out, cf_arena *a, const char *path,
-    const char *name, const char *ns)
-{
-	cf_buf b = CF_BUF_INIT;
-	cf_node **docs = NULL;
-	size_t n = 0;
-	int err;
-
-	*out = NULL;
-	err = cf_fs_read(&b, path, MAX_KS_FILE);
-	if (err == 0)
-		err = cf_yaml_parse(&docs, &n, a, b.buf, b.len, NULL);
-	cf_buf_release(&b);
-	if (err < 0)
-		return cf_cli_fail("failed to unmarshall kustomization file %s: "
-		    "%s", path, cf_error_msg());
-	for (size_t i = 0; i < n && !*out; i++) {
-		const char *av = cf_node_getp_str(docs[i], "apiVersion", NULL);
-		const char *k = cf_node_getp_str(docs[i], "kind", NULL);
-		const char *dn = cf_node_getp_str(docs[i], "metadata", "name",
-		    NULL);
-		const char *dns = cf_node_getp_str(docs[i], "metadata",
-		    "namespace", NULL);
-
-		if (av && !strncmp(av, GROUP "/", strlen(GROUP) + 1) && k &&
-		    !strcmp(k, "Kustomization") && dn && !strcmp(dn, name) &&
-		    (!dns || !*dns || !strcmp(dns, ns)))
-			*out = docs[i];
-	}
-	if (!*out)
-		return cf_cli_fail("failed find kustomization with name '%s' and "
-		    "namespace '%s' in file '%s'", name, ns, path);
-	return 0;
-}
-
 /* The live Kustomization (NULL when absent and a file stands in). */
 static int read_ks(cf_node **out, struct diff *d, const char *name,
     bool have_file)
@@ -373,24 +339,6 @@ static int read_ks(cf_node **out, struct diff *d, const char *name,
 		return cf_cli_fail("failed to get kustomization object: %s",
 		    cf_error_msg());
 	return 0;
-}
-
-/* Spec fields the controller applies on top of the build and the local
- * build does not (yet): say so rather than print a diff that leaves
- * them out. */
-static void warn_unapplied(const cf_node *spec, const cf_cli_list *ignore)
-{
-	static const char *const fields[] = { "targetNamespace", "namePrefix",
-	    "nameSuffix", "patches", "images", "components", "commonMetadata",
-	    "postBuild" };
-
-	for (size_t i = 0; i < CF_ARRAY_SIZE(fields); i++)
-		if (cf_node_get(spec, fields[i]))
-			cf_cli_warning("spec.%s is not applied by the local build",
-			    fields[i]);
-	if (ignore->n)
-		cf_cli_warning("--ignore-paths has no effect: the build reads "
-		    "the kustomization.yaml in --path");
 }
 
 static int finish(struct diff *d)
@@ -411,20 +359,23 @@ static int finish(struct diff *d)
 	return DIFF_NONE;
 }
 
-static int run(struct diff *d, const char *name, const char *path,
-    const char *ks_file, const cf_cli_list *ignore)
+static int run(struct diff *d, const char *name, cf_cmd_build_opts *o,
+    const char *ks_file)
 {
 	cf_node *ks = NULL, *file_ks = NULL;
 	const cf_node *spec;
 	cf_kustomize_result r;
 
-	if (ks_file && read_ks_file(&file_ks, d->a, ks_file, name, cf_cli.ns))
+	if (ks_file && cf_cmd_read_ks_file(&file_ks, d->a, ks_file, name,
+	    cf_cli.ns))
 		return DIFF_FAILED;
 	if (!(d->c = cf_cli_client()) || read_ks(&ks, d, name, file_ks != NULL))
 		return DIFF_FAILED;
+	/* The file's spec wins, as in flux's build. */
 	spec = cf_node_get(file_ks ? file_ks : ks, "spec");
-	warn_unapplied(spec, ignore);
-	if (cf_cmd_build_objects(&r, d->a, path, name, cf_cli.ns))
+	o->spec = spec;
+	o->c = d->c;
+	if (cf_cmd_build_objects(&r, d->a, o))
 		return DIFF_FAILED;
 	plan_reads(d, &r);
 	for (size_t i = 0; i < r.nobjs; i++)
@@ -471,7 +422,9 @@ int cf_cmd_diff(int argc, char **argv)
 	}
 	if (ks_file && (stat(ks_file, &st) < 0 || S_ISDIR(st.st_mode)))
 		return cf_cli_fail("invalid kustomization file \"%s\"", ks_file);
-	rc = run(&d, args[0], path, ks_file, &ignore);
+	rc = run(&d, args[0], &(cf_cmd_build_opts){ .path = path,
+	    .name = args[0], .ns = cf_cli.ns, .ignore = ignore.v,
+	    .nignore = ignore.n, .strict = strict }, ks_file);
 	cf_buf_release(&d.out);
 	cf_buf_release(&d.errs);
 	return rc;

@@ -3,21 +3,34 @@
  * cflux kustomize build: kubectl kustomize's output, byte for byte. Thin:
  * parse flags, call the library, print. Warnings for deprecated fields go
  * to stderr like kubectl's; errors too, with a non-zero exit. Also the
- * local build that cflux build and cflux diff kustomization share.
+ * local build that cflux build and cflux diff kustomization share: the
+ * kustomize-controller's own build and post-build substitution
+ * (controllers/kustomize/build.h, vars.h) run in a temporary copy of the
+ * tree (buildcopy.h), for the Kustomization of --kustomization-file or
+ * of the cluster.
  */
 #include "cli/cmd.h"
+#include "cli/buildcopy.h"
 #include "cli/cli.h"
+#include "controllers/kustomize/build.h"
+#include "controllers/kustomize/vars.h"
 #include "core/arena.h"
 #include "core/base64.h"
 #include "core/buf.h"
 #include "core/error.h"
+#include "core/fs.h"
+#include "core/yaml.h"
 #include "kustomize/kustomize.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#define KS_GROUP "kustomize.toolkit.fluxcd.io"
+#define MAX_KS_FILE (4u << 20)
 
 static int kustomize_usage(FILE *f)
 {
@@ -205,48 +218,151 @@ static void mask_sops(cf_arena *a, cf_node *obj)
 	}
 }
 
-int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
-    const char *dir, const char *name, const char *ns)
+/* The build proper, in the copy: the controller's build, then its
+ * substitution. */
+static int build_in(cf_kustomize_result *r, cf_arena *a, const char *dir,
+    const cf_cmd_build_opts *o)
 {
-	/* Flux builds with LoadRestrictionsNone and no reorder option, so
-	 * objects come out in FIFO order unless sortOptions says legacy. */
-	cf_kustomize_opts opts = { .restrictor = CF_KUSTOMIZE_NONE,
-	    .reorder = CF_KUSTOMIZE_REORDER_UNSET };
+	cf_node *vars = NULL;
 
-	if (cf_kustomize_build(r, a, dir, &opts) < 0)
-		return cf_cli_fail("kustomize build failed: %s", cf_error_msg());
+	if (cf_kzctl_build(r, a, dir, o->spec) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(stderr, "%s\n", r->warnings[i]);
+	if (!cf_node_get(o->spec, "postBuild"))
+		return 0;
+	if (cf_kzctl_vars(&vars, a, o->c, o->ns, o->spec) < 0 ||
+	    cf_kzctl_substitute(a, r->objs, r->nobjs, o->spec, vars,
+	    o->strict) < 0)
+		return cf_cli_fail("%s", cf_error_msg());
+	return 0;
+}
+
+int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
+    const cf_cmd_build_opts *o)
+{
+	cf_buildcopy bc;
+	int rc;
+
+	if (cf_buildcopy_make(&bc, a, o->path, o->ignore, o->nignore) < 0)
+		return cf_cli_fail("kustomize build failed: %s", cf_error_msg());
+	rc = build_in(r, a, bc.dir, o);
+	cf_buildcopy_remove(&bc);
+	if (rc)
+		return rc;
 	for (size_t i = 0; i < r->nobjs; i++)
 		if (cf_node_is(r->objs[i], CF_NODE_MAP)) {
-			owner_labels(a, r->objs[i], name, ns);
+			owner_labels(a, r->objs[i], o->name, o->ns);
 			mask_sops(a, r->objs[i]);
 		}
+	return 0;
+}
+
+int cf_cmd_read_ks_file(cf_node **out, cf_arena *a, const char *path,
+    const char *name, const char *ns)
+{
+	cf_buf b = CF_BUF_INIT;
+	cf_node **docs = NULL;
+	size_t n = 0;
+	int err;
+
+	*out = NULL;
+	err = cf_fs_read(&b, path, MAX_KS_FILE);
+	if (err == 0)
+		err = cf_yaml_parse(&docs, &n, a, b.buf, b.len, NULL);
+	cf_buf_release(&b);
+	if (err < 0)
+		return cf_cli_fail("failed to unmarshall kustomization file %s: "
+		    "%s", path, cf_error_msg());
+	for (size_t i = 0; i < n && !*out; i++) {
+		const char *av = cf_node_getp_str(docs[i], "apiVersion", NULL);
+		const char *k = cf_node_getp_str(docs[i], "kind", NULL);
+		const char *dn = cf_node_getp_str(docs[i], "metadata", "name",
+		    NULL);
+		const char *dns = cf_node_getp_str(docs[i], "metadata",
+		    "namespace", NULL);
+
+		if (av && !strncmp(av, KS_GROUP "/", strlen(KS_GROUP) + 1) &&
+		    k && !strcmp(k, "Kustomization") && dn &&
+		    !strcmp(dn, name) && (!dns || !*dns || !strcmp(dns, ns)))
+			*out = docs[i];
+	}
+	if (!*out)
+		return cf_cli_fail("failed find kustomization with name '%s' and "
+		    "namespace '%s' in file '%s'", name, ns, path);
+	return 0;
+}
+
+/* The Kustomization whose spec the build applies, as flux's build picks
+ * it: --kustomization-file wins; else the cluster's. A dry run never
+ * asks the cluster (and needs the file). *c is the client for
+ * substituteFrom, NULL on a dry run. */
+static int resolve_ks(const cf_node **spec, cf_client **c, cf_arena *a,
+    const char *name, const char *ks_file, bool dry_run)
+{
+	cf_node *ks = NULL;
+	int err;
+
+	*c = NULL;
+	if (dry_run && !ks_file)
+		return cf_cli_fail("kustomization file is required for dry-run");
+	if (ks_file && cf_cmd_read_ks_file(&ks, a, ks_file, name, cf_cli.ns))
+		return 1;
+	if (!dry_run) {
+		cf_node *live = NULL;
+
+		if (!(*c = cf_cli_client()))
+			return 1;
+		err = cf_client_get(&live, a, *c, KS_GROUP "/v1",
+		    "Kustomization", cf_cli.ns, name);
+		if (err < 0 && !(err == CF_ENOTFOUND && ks))
+			return cf_cli_fail("failed to get kustomization object: "
+			    "%s", cf_error_msg());
+		if (!ks)
+			ks = live;
+	}
+	*spec = cf_node_get(ks, "spec");
 	return 0;
 }
 
 int cf_cmd_build(int argc, char **argv)
 {
 	cf_arena *a = cf_cli_arena();
+	const char *path = "", *ks_file = NULL;
+	cf_cli_list ignore = { 0 };
+	bool dry_run = false, strict = false;
+	const cf_flag flags[] = {
+		{ "path", 0, CF_FLAG_STR, &path },
+		{ "kustomization-file", 0, CF_FLAG_STR, &ks_file },
+		{ "ignore-paths", 0, CF_FLAG_LIST, &ignore },
+		{ "dry-run", 0, CF_FLAG_BOOL, &dry_run },
+		{ "strict-substitute", 0, CF_FLAG_BOOL, &strict },
+		{ 0 },
+	};
 	cf_kustomize_result r;
 	cf_buf out = CF_BUF_INIT;
-	const char *path = NULL, *v;
-	int rc = 0;
+	const cf_cli_kind *k;
+	struct stat st;
+	char **args;
+	int nargs, rc = 0;
+	cf_cmd_build_opts o = { 0 };
 
-	if (argc < 3 || (strcmp(argv[1], "kustomization") &&
-	    strcmp(argv[1], "ks"))) {
-		fputs("usage: cflux build kustomization NAME --path DIR\n", stderr);
-		return 2;
-	}
-	for (int i = 3; i < argc; i++) {
-		if ((v = flag_value(argc, argv, &i, "--path")))
-			path = v;
-	}
-	if (!path) {
-		fputs("Error: invalid resource path \"\"\n", stderr);
+	if (cf_cli_parse_kind(argc, argv, flags,
+	    "cflux build kustomization NAME --path DIR", &k, &args, &nargs))
 		return 1;
-	}
-	if (cf_cmd_build_objects(&r, a, path, argv[2], cf_cli.ns))
+	if (strcmp(k->kind, "Kustomization"))
+		return cf_cli_fail("build supports kustomization only");
+	if (nargs < 1)
+		return cf_cli_fail("kustomization name is required");
+	if (!*path || stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cf_cli_fail("invalid resource path \"%s\"", path);
+	if (ks_file && (stat(ks_file, &st) < 0 || S_ISDIR(st.st_mode)))
+		return cf_cli_fail("invalid kustomization file \"%s\"", ks_file);
+	o = (cf_cmd_build_opts){ .path = path, .name = args[0],
+	    .ns = cf_cli.ns, .ignore = ignore.v, .nignore = ignore.n,
+	    .strict = strict };
+	if (resolve_ks(&o.spec, &o.c, a, args[0], ks_file, dry_run) ||
+	    cf_cmd_build_objects(&r, a, &o))
 		return 1;
 	if (cf_kustomize_write(&out, &r) < 0)
 		rc = cf_cli_fail("%s", cf_error_msg());

@@ -731,12 +731,12 @@ test_expect_success 'diff kustomization: an applied build has no differences' '
 	metadata: {name: conf, namespace: shop}
 	data: {mode: fast}
 	EOT
+	cflux create kustomization app --source GitRepository/podinfo \
+		--path ./app --prune=true --label skip=true --export | k apply -f - >/dev/null &&
 	cflux build kustomization app --path app >built.yaml &&
 	grep -q "kustomize.toolkit.fluxcd.io/name: app" built.yaml &&
 	grep -q "kustomize.toolkit.fluxcd.io/namespace: flux-system" built.yaml &&
 	k apply --server-side --field-manager=kustomize-controller -f built.yaml >/dev/null &&
-	cflux create kustomization app --source GitRepository/podinfo \
-		--path ./app --prune=true --label skip=true --export | k apply -f - >/dev/null &&
 	diff_inventory "shop_web_apps_Deployment shop_creds__Secret shop_conf__ConfigMap" app &&
 	cflux diff kustomization app --path app >out 2>err &&
 	test ! -s out && test ! -s err
@@ -804,8 +804,7 @@ test_expect_success 'diff kustomization: ssa: Ignore is skipped; errors exit 2' 
 	printf "  postBuild:\n    substitute: {a: b}\n" >>ks-post.yaml &&
 	! cflux diff ks app --path app --kustomization-file ks-post.yaml \
 		--ignore-paths "*.txt" >/dev/null 2>err &&
-	grep -qx "⚠️ spec.postBuild is not applied by the local build" err &&
-	grep -qx "⚠️ --ignore-paths has no effect: the build reads the kustomization.yaml in --path" err
+	! grep -q "not applied\|no effect" err
 '
 
 test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys' '
@@ -821,7 +820,9 @@ test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys'
 	  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]
 	  version: 3.9.0
 	EOT
-	cflux build ks vault --path vault >built.yaml &&
+	cflux create kustomization vault --source GitRepository/podinfo \
+		--path ./vault --export >vault-ks.yaml &&
+	cflux build ks vault --path vault --dry-run --kustomization-file vault-ks.yaml >built.yaml &&
 	grep -q "token: Kioq" built.yaml && ! grep -q -e "ENC\[" -e "sops:" built.yaml &&
 	cat >live-vault.yaml <<-EOT &&
 	apiVersion: v1
@@ -833,7 +834,6 @@ test_expect_success 'diff kustomization: SOPS-encrypted Secrets compare by keys'
 	data: {token: $(printf decrypted-token-9876 | base64 -w0)}
 	EOT
 	k apply --server-side --field-manager=kustomize-controller -f live-vault.yaml >/dev/null &&
-	cflux create kustomization vault --source GitRepository/podinfo 		--path ./vault --export >vault-ks.yaml &&
 	cflux diff ks vault --path vault --kustomization-file vault-ks.yaml >out 2>err &&
 	test ! -s out && test ! -s err &&
 	sed -i "s/^data: {token: \(.*\)}$/data: {token: \1, extra: \1}/" vault/sealed.yaml &&
@@ -850,9 +850,10 @@ test_expect_success 'diff kustomization: many objects of a kind, read in one lis
 	for i in 1 2 3 4; do
 		printf -- "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: m$i, namespace: shop}\ndata: {n: \"$i\"}\n"
 	done >many/cms.yaml &&
-	cflux build ks many --path many | k apply --server-side --field-manager=kustomize-controller -f - >/dev/null &&
 	cflux create kustomization many --source GitRepository/podinfo \
 		--path ./many --export >many-ks.yaml &&
+	cflux build ks many --path many --kustomization-file many-ks.yaml |
+		k apply --server-side --field-manager=kustomize-controller -f - >/dev/null &&
 	cflux diff ks many --path many --kustomization-file many-ks.yaml >out &&
 	test ! -s out &&
 	k patch configmap m3 -n shop --type=merge -p "{\"data\":{\"n\":\"33\"}}" >/dev/null &&
@@ -861,6 +862,132 @@ test_expect_success 'diff kustomization: many objects of a kind, read in one lis
 	printf "%s\n" "► ConfigMap/shop/m3 drifted" "" "data.n" "  ± value change" \
 		"    - 33" "    + 3" "" "► ConfigMap/shop/m4 created" >want &&
 	diff -u want out
+'
+
+test_expect_success 'build kustomization: the spec overlay and cluster variables' '
+	GIT="git -c user.name=t -c user.email=t@e -c init.defaultBranch=main" &&
+	$GIT init -q site && mkdir -p site/base site/overlay &&
+	cat >site/base/deploy.yaml <<-\EOT &&
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: api}
+	spec:
+	  replicas: 1
+	  selector: {matchLabels: {app: api}}
+	  template:
+	    metadata: {labels: {app: api}}
+	    spec:
+	      containers:
+	      - name: api
+	        image: ghcr.io/acme/api:1.0.0
+	        env:
+	        - {name: DB, value: "${db_host}"}
+	        - {name: TOKEN, value: "${token}"}
+	        - {name: LEVEL, value: "${level:-info}"}
+	EOT
+	cat >site/overlay/kustomization.yaml <<-\EOT &&
+	resources: [../base/deploy.yaml, extra.yaml]
+	EOT
+	cat >site/overlay/extra.yaml <<-\EOT &&
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: extra}
+	data: {owner: "${owner}"}
+	EOT
+	(cd site && $GIT add . && $GIT commit -qm one) &&
+	k create configmap site-vars -n flux-system --from-literal=db_host=db.internal \
+		--from-literal=owner=team-a >/dev/null &&
+	k create secret generic site-secret -n flux-system \
+		--from-literal=token=tok-from-secret-4242 >/dev/null &&
+	cat >site-ks.yaml <<-\EOT &&
+	apiVersion: kustomize.toolkit.fluxcd.io/v1
+	kind: Kustomization
+	metadata: {name: site, namespace: flux-system, labels: {skip: "true"}}
+	spec:
+	  interval: 10m
+	  path: ./overlay
+	  prune: true
+	  sourceRef: {kind: GitRepository, name: podinfo}
+	  targetNamespace: web
+	  namePrefix: eu-
+	  nameSuffix: -v2
+	  images: [{name: ghcr.io/acme/api, newName: registry.local/api, newTag: 2.1.0}]
+	  commonMetadata: {labels: {tier: backend}}
+	  patches:
+	  - patch: |
+	      - op: replace
+	        path: /spec/replicas
+	        value: 4
+	    target: {kind: Deployment}
+	  postBuild:
+	    substitute: {owner: team-b}
+	    substituteFrom:
+	    - {kind: ConfigMap, name: site-vars}
+	    - {kind: Secret, name: site-secret}
+	    - {kind: Secret, name: not-there, optional: true}
+	EOT
+	k apply -f site-ks.yaml >/dev/null &&
+	(cd site && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum) >before.sum &&
+	cflux build ks site --path site/overlay >out.yaml 2>err &&
+	test ! -s err &&
+	k create --dry-run=client -o json -f out.yaml | jq -s "{items: .}" >out.json &&
+	expect_eq "$(jq -r "[.items[] | .kind + \"/\" + .metadata.namespace + \"/\" + .metadata.name] | join(\" \")" out.json)" \
+		"Deployment/web/eu-api-v2 ConfigMap/web/eu-extra-v2" &&
+	expect_eq "$(jq -r ".items[0].spec.replicas" out.json)" 4 &&
+	expect_eq "$(jq -r ".items[0].spec.template.spec.containers[0].image" out.json)" registry.local/api:2.1.0 &&
+	expect_eq "$(jq -r ".items[0].spec.template.spec.containers[0].env | map(.name + \"=\" + .value) | join(\",\")" out.json)" \
+		"DB=db.internal,TOKEN=tok-from-secret-4242,LEVEL=info" &&
+	expect_eq "$(jq -r ".items[1].data.owner" out.json)" team-b &&
+	expect_eq "$(jq -r ".items[] | .metadata.labels.tier" out.json | sort -u)" backend &&
+	expect_eq "$(jq -r ".items[1].metadata.labels[\"kustomize.toolkit.fluxcd.io/name\"]" out.json)" site &&
+	(cd site && find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum) >after.sum &&
+	diff -u before.sum after.sum && test ! -e site/overlay/kustomization.yaml.original &&
+	test -z "$(git -C site status --porcelain)"
+'
+
+test_expect_success 'build kustomization: --dry-run, --strict-substitute, errors' '
+	KUBECONFIG=$TEST_TMP/absent cflux build ks site --path site/overlay \
+		--kubeconfig "$TEST_TMP/absent" --dry-run \
+		--kustomization-file site-ks.yaml >dry.yaml 2>err &&
+	test ! -s err &&
+	k create --dry-run=client -o json -f dry.yaml | jq -s "{items: .}" >dry.json &&
+	expect_eq "$(jq -r ".items[0].spec.template.spec.containers[0].env | map(.name + \"=\" + (.value // \"\")) | join(\",\")" dry.json)" \
+		"DB=,TOKEN=,LEVEL=info" &&
+	expect_eq "$(jq -r ".items[1].data.owner" dry.json)" team-b &&
+	! cflux build ks site --path site/overlay --dry-run --kustomization-file site-ks.yaml \
+		--strict-substitute >out 2>err &&
+	test ! -s out &&
+	grep -q "variable not set (strict mode): \"db_host\"" err &&
+	cflux build ks site --path site/overlay --strict-substitute >/dev/null &&
+	k delete secret site-secret -n flux-system >/dev/null &&
+	! cflux build ks site --path site/overlay >/dev/null 2>err &&
+	grep -q "^✗ substitute from .Secret/flux-system/site-secret.: .*not found" err &&
+	{ cflux build ks nope --path site/overlay 2>err; expect_eq "$?" 1; } &&
+	grep -q "^✗ failed to get kustomization object: .*nope.* not found" err &&
+	! cflux build ks site --path site/nowhere 2>err &&
+	expect_eq "$(cat err)" "✗ invalid resource path \"site/nowhere\""
+'
+
+test_expect_success 'build kustomization: --ignore-paths and links out of the tree' '
+	printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: leaked}\ndata: {k: v}\n" >outside.yaml &&
+	mkdir -p gen/sub &&
+	printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kept}\n" >gen/kept.yaml &&
+	printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dropped}\n" >gen/sub/dropped.yaml &&
+	ln -s "$TEST_TMP/outside.yaml" gen/link.yaml &&
+	ln -s kept.yaml gen/again.yml &&
+	cflux create kustomization gen --source GitRepository/podinfo --path ./gen --export >gen-ks.yaml &&
+	cflux build ks gen --path gen --dry-run --kustomization-file gen-ks.yaml >out 2>err &&
+	grep -qx "⚠️ link.yaml: skipping a symbolic link that points outside $TEST_TMP/gen" err &&
+	! grep -q leaked out && grep -q "name: kept" out && grep -q "name: dropped" out &&
+	test ! -e gen/kustomization.yaml &&
+	cflux build ks gen --path gen --dry-run --kustomization-file gen-ks.yaml \
+		--ignore-paths "sub/" 2>/dev/null >out &&
+	! grep -q dropped out && grep -q "name: kept" out &&
+	echo "resources: [kept.yaml, sub/dropped.yaml]" >gen/kustomization.yaml &&
+	cflux build ks gen --path gen --dry-run --kustomization-file gen-ks.yaml \
+		--ignore-paths "dropped.yaml" 2>/dev/null >out &&
+	! grep -q dropped out && grep -q "name: kept" out &&
+	expect_eq "$(cat gen/kustomization.yaml)" "resources: [kept.yaml, sub/dropped.yaml]"
 '
 
 test_expect_success 'tree kustomization nests the inventories of Kustomizations and HelmReleases' '

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The temporary copy cflux build and diff kustomization build in.
+ *
+ * kustomize-controller rewrites kustomization.yaml for the Kustomization's
+ * spec (controllers/kustomize/build.h), inside its own unpacked artifact.
+ * flux's CLI does the same in the user's directory and restores the file
+ * afterwards; here the user's files are never written: the build runs in
+ * a copy.
+ *
+ * What is copied: the root of the Git work tree --path lives in (the
+ * nearest parent holding .git), so that kustomization files may refer to
+ * ../ bases anywhere in the repository, as they may inside an artifact;
+ * outside a work tree, --path alone (a ../ reference then fails as it
+ * would past the artifact root). .git itself is left out. Symbolic links
+ * are kept when they resolve inside the copied root, and left out, with a
+ * warning, when they point outside it: the build never reads through a
+ * link out of the tree. The copy is capped (CF_BUILDCOPY_MAX_BYTES,
+ * CF_BUILDCOPY_MAX_FILES, 64 levels).
+ *
+ * --ignore-paths: gitignore-style patterns, relative to --path as flux's
+ * are. Matching files and directories are not copied, and every
+ * kustomization file of the copy loses the resources, components and crds
+ * entries that named them (flux filters the same entries), so neither a
+ * generated nor a written kustomization.yaml builds them.
+ */
+#ifndef CF_CLI_BUILDCOPY_H
+#define CF_CLI_BUILDCOPY_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "core/arena.h"
+
+#define CF_BUILDCOPY_MAX_BYTES (512u << 20)
+#define CF_BUILDCOPY_MAX_FILES 200000
+
+typedef struct cf_buildcopy {
+	char tmp[PATH_MAX]; /* the temporary directory; "" when none */
+	char dir[PATH_MAX]; /* --path inside it */
+} cf_buildcopy;
+
+/*
+ * Copy the tree of path (a directory) into a new temporary directory
+ * under $TMPDIR (or /tmp). On error the temporary directory is already
+ * removed; the message names the file. ignore[0..nignore) are the
+ * --ignore-paths patterns. Warnings go to stderr.
+ */
+int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
+    const char *const *ignore, size_t nignore);
+
+/* Remove the copy (nothing when there is none). */
+void cf_buildcopy_remove(cf_buildcopy *bc);
+
+#endif
