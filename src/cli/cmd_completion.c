@@ -40,6 +40,7 @@ static const char bash_script[] =
 "        version) f='--client --output -o' ;;\n"
 "        events) f='--for --types' ;;\n"
 "        diff) f='--path --kustomization-file --ignore-paths --strict-substitute --progress-bar' ;;\n"
+"        build) f='--path --kustomization-file --ignore-paths --strict-substitute --dry-run' ;;\n"
 "        tree) f='--compact --output -o' ;;\n"
 "        logs) f='--level --kind --name --follow -f --tail --since --since-time --flux-namespace' ;;\n"
 "        esac\n"
