@@ -185,37 +185,93 @@ static void add_ts(cf_buf *b)
 	cf_buf_addf(b, "%s.%03dZ", s, (int)(tv.tv_usec / 1000));
 }
 
+/* The line's head: time, level and message. */
+static void add_head(cf_buf *b, enum cf_log_level lvl, const char *msg)
+{
+	if (console) {
+		add_ts(b);
+		cf_buf_addf(b, "\t%s\t%s", names[lvl], msg);
+		return;
+	}
+	cf_buf_addf(b, "{\"level\":\"%s\",\"ts\":\"", names[lvl]);
+	add_ts(b);
+	cf_buf_adds(b, "\",\"msg\":");
+	cf_buf_add_json_str(b, msg, strlen(msg));
+}
+
+static void add_json_pair(cf_buf *b, const char *k, const char *v)
+{
+	cf_buf_add_json_str(b, k, strlen(k));
+	cf_buf_addch(b, ':');
+	cf_buf_add_json_str(b, v, strlen(v));
+}
+
+/* key=value (console) or ,"key":"value"; an object value is JSON in
+ * both, as zap's console encoder writes it. */
+static void add_field(cf_buf *b, const cf_log_field *f)
+{
+	if (console)
+		cf_buf_addf(b, "\t%s=", f->key);
+	else {
+		cf_buf_addch(b, ',');
+		cf_buf_add_json_str(b, f->key, strlen(f->key));
+		cf_buf_addch(b, ':');
+	}
+	if (f->value) {
+		if (console)
+			cf_buf_adds(b, f->value);
+		else
+			cf_buf_add_json_str(b, f->value, strlen(f->value));
+		return;
+	}
+	cf_buf_addch(b, '{');
+	for (size_t i = 0; f->obj && f->obj[i] && f->obj[i + 1]; i += 2) {
+		if (i)
+			cf_buf_addch(b, ',');
+		add_json_pair(b, f->obj[i], f->obj[i + 1]);
+	}
+	cf_buf_addch(b, '}');
+}
+
+/* End the line, write it whole and keep it in the ring. */
+static void finish(cf_buf *b)
+{
+	if (!console)
+		cf_buf_addch(b, '}');
+	cf_buf_addch(b, '\n');
+	if (write(STDERR_FILENO, b->buf, b->len) < 0) {
+		/* nowhere left to report it */
+	}
+	ring_add(b->buf, b->len);
+	cf_buf_release(b);
+}
+
 static void emit(enum cf_log_level lvl, const char *msg, va_list kv)
 {
 	cf_buf b = CF_BUF_INIT;
-	const char *k, *v;
+	cf_log_field f = { NULL, NULL, NULL };
 
 	if ((int)lvl < min_level)
 		return;
-	if (console) {
-		add_ts(&b);
-		cf_buf_addf(&b, "\t%s\t%s", names[lvl], msg);
-		while ((k = va_arg(kv, const char *)) && (v = va_arg(kv, const char *)))
-			cf_buf_addf(&b, "\t%s=%s", k, v);
-	} else {
-		cf_buf_addf(&b, "{\"level\":\"%s\",\"ts\":\"", names[lvl]);
-		add_ts(&b);
-		cf_buf_adds(&b, "\",\"msg\":");
-		cf_buf_add_json_str(&b, msg, strlen(msg));
-		while ((k = va_arg(kv, const char *)) && (v = va_arg(kv, const char *))) {
-			cf_buf_addch(&b, ',');
-			cf_buf_add_json_str(&b, k, strlen(k));
-			cf_buf_addch(&b, ':');
-			cf_buf_add_json_str(&b, v, strlen(v));
-		}
-		cf_buf_addch(&b, '}');
-	}
-	cf_buf_addch(&b, '\n');
-	if (write(STDERR_FILENO, b.buf, b.len) < 0) {
-		/* nowhere left to report it */
-	}
-	ring_add(b.buf, b.len);
-	cf_buf_release(&b);
+	add_head(&b, lvl, msg);
+	while ((f.key = va_arg(kv, const char *)) &&
+	    (f.value = va_arg(kv, const char *)))
+		add_field(&b, &f);
+	finish(&b);
+}
+
+void cf_log_fields(enum cf_log_level lvl, const char *msg,
+    const cf_log_field *f, size_t n)
+{
+	cf_buf b = CF_BUF_INIT;
+
+	if ((int)lvl < min_level)
+		return;
+	add_head(&b, lvl, msg);
+	for (size_t i = 0; i < n; i++)
+		if (f[i].key && (f[i].value || f[i].obj))
+			add_field(&b, &f[i]);
+	finish(&b);
 }
 
 void cf_log(enum cf_log_level lvl, const char *msg, ...)

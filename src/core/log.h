@@ -31,6 +31,19 @@ void cf_log(enum cf_log_level lvl, const char *msg, ...);
 void cf_logf(enum cf_log_level lvl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* One key of a line: a string value, or, when value is NULL, an object of
+ * obj's NULL-terminated key, value pairs, the way zap logs an object
+ * reference ("GitRepository":{"name":"x","namespace":"y"}). */
+typedef struct cf_log_field {
+	const char *key;
+	const char *value;
+	const char *const *obj;
+} cf_log_field;
+
+/* Log msg with the n fields f, in their order. */
+void cf_log_fields(enum cf_log_level lvl, const char *msg,
+    const cf_log_field *f, size_t n);
+
 /* ---- the ring of recent lines ---- */
 
 #define CF_LOG_RING_MAX_BYTES (64u << 20) /* cap on max_bytes */

@@ -6,11 +6,13 @@
  * controller-runtime's and is what makes missed or coalesced events
  * harmless.
  */
+#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -253,6 +255,59 @@ static void apply_result(cf_ctl *ctl, const cf_key *k, const cf_result *r)
 	}
 }
 
+/* A version 4 UUID naming one pass, controller-runtime's reconcileID. */
+static void reconcile_id(char out[37])
+{
+	static atomic_ullong fallback;
+	unsigned char b[16];
+	size_t o = 0;
+
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		/* Not seeded yet: unique within the process is enough. */
+		unsigned long long n = atomic_fetch_add(&fallback, 1);
+
+		memset(b, 0, sizeof(b));
+		memcpy(b, &n, sizeof(n));
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	for (int i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		o += (size_t)snprintf(out + o, 3, "%02x", b[i]);
+	}
+}
+
+/* controller-runtime's "Reconciler error" line, with the keys Flux's
+ * controllers log on every line about an object, so that `flux logs
+ * --kind K --name N` finds it. The message is a condition message:
+ * already free of secrets. */
+static void log_failure(const cf_ctl *ctl, const cf_key *k,
+    const cf_result *r)
+{
+	const char *ref[] = { "name", k->name, "namespace", k->ns, NULL };
+	char id[37], controller[CF_KEY_KIND_MAX + 1];
+	const cf_log_field f[] = {
+		{ "controller", controller, NULL },
+		{ "controllerGroup", ctl->def->gvk.group, NULL },
+		{ "controllerKind", ctl->def->gvk.kind, NULL },
+		{ k->kind, NULL, ref },
+		{ "namespace", k->ns, NULL },
+		{ "name", k->name, NULL },
+		{ "reconcileID", id, NULL },
+		{ "error", r->message, NULL },
+	};
+	size_t i;
+
+	/* controller-runtime names a controller after its kind, lower case. */
+	for (i = 0; ctl->def->gvk.kind[i] && i < CF_KEY_KIND_MAX; i++)
+		controller[i] = (char)tolower(
+		    (unsigned char)ctl->def->gvk.kind[i]);
+	controller[i] = '\0';
+	reconcile_id(id);
+	cf_log_fields(CF_LOG_ERROR, "Reconciler error", f, CF_ARRAY_SIZE(f));
+}
+
 static void *worker(void *p)
 {
 	cf_ctl *ctl = p;
@@ -265,8 +320,7 @@ static void *worker(void *p)
 		cf_metrics_observe_reconcile(k.kind, k.ns, k.name,
 		    (double)(now_ns() - t0) / 1e9);
 		if (r.kind == CF_RESULT_FAILED)
-			cf_log_error("reconciliation of %s '%s/%s' failed: "
-			    "%s", k.kind, k.ns, k.name, r.message);
+			log_failure(ctl, &k, &r);
 		apply_result(ctl, &k, &r);
 		atomic_fetch_add(&ctl->passes, 1);
 		cf_wq_done(ctl->q, &k);

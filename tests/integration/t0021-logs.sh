@@ -106,6 +106,25 @@ test_expect_success 'cflux logs --level error keeps only errors' '
 	! grep "GitRepository/broken" info
 '
 
+test_expect_success 'a failed reconciliation logs Flux keys: cflux logs --kind --name finds it' '
+	for i in $(seq 100); do
+		"$CFLUX" logs --kind GitRepository --name broken -n default >out &&
+		grep -q " - Reconciler error " out && break
+		sleep 0.1
+	done &&
+	grep -E "^[^ ]+ error GitRepository/broken\.default - Reconciler error .*absent" out &&
+	k -n flux-system logs "$POD" | grep "\"msg\":\"Reconciler error\"" |
+		grep "\"name\":\"broken\"" | tail -1 >line &&
+	jq -e ".controller == \"gitrepository\" and
+		.controllerGroup == \"source.toolkit.fluxcd.io\" and
+		.controllerKind == \"GitRepository\" and
+		.GitRepository == {name: \"broken\", namespace: \"default\"} and
+		.namespace == \"default\" and .level == \"error\" and
+		(.reconcileID | test(\"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$\")) and
+		(.error | contains(\"absent\"))" line &&
+	! grep -E " - Reconciler error " <("$CFLUX" logs --kind GitRepository --name podinfo -n default)
+'
+
 test_expect_success 'cflux logs -A shows lines about no object as flux does' '
 	"$CFLUX" logs -A >out &&
 	grep -E "^[^ ]+ info  - API server listening $" out &&

@@ -208,7 +208,43 @@ TEST(test_core_log_ring__concurrent_writers)
 	cf_log_ring_enable(0, 0);
 }
 
+/* cf_log_fields: keys in order, one of them an object, strings escaped;
+ * a field without a value is left out. */
+TEST(test_core_log_ring__fields_with_an_object)
+{
+	const char *ref[] = { "name", "web", "namespace", "apps", NULL };
+	const cf_log_field f[] = {
+		{ "controllerKind", "Kustomization", NULL },
+		{ "Kustomization", NULL, ref },
+		{ "skipped", NULL, NULL },
+		{ "error", "bad \"quote\"\n", NULL },
+	};
+	cf_buf b = CF_BUF_INIT;
+	const char *want = "\"msg\":\"Reconciler error\","
+	    "\"controllerKind\":\"Kustomization\","
+	    "\"Kustomization\":{\"name\":\"web\",\"namespace\":\"apps\"},"
+	    "\"error\":\"bad \\\"quote\\\"\\n\"}\n";
+
+	quiet_stderr();
+	cf_log_ring_enable(1 << 20, 0);
+	cf_log_fields(CF_LOG_ERROR, "Reconciler error", f, 4);
+	cf_log_ring_read(&b, &all);
+	CHECK(!strncmp(b.buf, "{\"level\":\"error\",\"ts\":\"", 23));
+	CHECK(b.len > strlen(want) &&
+	    !strcmp(b.buf + b.len - strlen(want), want));
+	/* Below the level in force: nothing. */
+	cf_log_set_level("error");
+	cf_log_fields(CF_LOG_INFO, "quiet", f, 1);
+	cf_log_set_level("info");
+	cf_buf_reset(&b);
+	cf_log_ring_read(&b, &all);
+	CHECK(strstr(b.buf, "quiet") == NULL);
+	cf_buf_release(&b);
+	cf_log_ring_enable(0, 0);
+}
+
 TEST_MAIN(T(test_core_log_ring__keeps_the_newest_lines),
+    T(test_core_log_ring__fields_with_an_object),
     T(test_core_log_ring__byte_budget_wraps),
     T(test_core_log_ring__line_longer_than_the_ring),
     T(test_core_log_ring__since_and_timestamps),
