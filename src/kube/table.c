@@ -25,6 +25,18 @@
 
 /* ---- time ---- */
 
+/* "<a><ua>", or "<a><ua><b><ub>" when b is not zero: 2m, 2m5s, 2d2h. */
+static char *two_units(char out[32], int64_t a, char ua, int64_t b, char ub)
+{
+	if (b == 0)
+		snprintf(out, 32, "%" PRId64 "%c", a, ua);
+	else
+		snprintf(out, 32, "%" PRId64 "%c%" PRId64 "%c", a, ua, b, ub);
+	return out;
+}
+
+/* duration.HumanDuration: the finer unit is shown only while the
+ * coarser one is small (under 10m, 8h, 8d and 8y). */
 char *cf_human_duration(char out[32], int64_t s)
 {
 	int64_t m, h;
@@ -36,50 +48,25 @@ char *cf_human_duration(char out[32], int64_t s)
 	}
 	if (s < 0)
 		s = 0;
-	if (s < 120) {
-		snprintf(out, 32, "%" PRId64 "s", s);
-		return out;
-	}
+	if (s < 120)
+		return two_units(out, s, 's', 0, 0);
 	m = s / 60;
-	if (m < 10) {
-		if (s % 60 == 0)
-			snprintf(out, 32, "%" PRId64 "m", m);
-		else
-			snprintf(out, 32, "%" PRId64 "m%" PRId64 "s", m, s % 60);
-		return out;
-	}
-	if (m < 180) {
-		snprintf(out, 32, "%" PRId64 "m", m);
-		return out;
-	}
+	if (m < 10)
+		return two_units(out, m, 'm', s % 60, 's');
+	if (m < 180)
+		return two_units(out, m, 'm', 0, 0);
 	h = s / 3600;
-	if (h < 8) {
-		if (m % 60 == 0)
-			snprintf(out, 32, "%" PRId64 "h", h);
-		else
-			snprintf(out, 32, "%" PRId64 "h%" PRId64 "m", h, m % 60);
-	} else if (h < 48) {
-		snprintf(out, 32, "%" PRId64 "h", h);
-	} else if (h < 24 * 8) {
-		if (h % 24 == 0)
-			snprintf(out, 32, "%" PRId64 "d", h / 24);
-		else
-			snprintf(out, 32, "%" PRId64 "d%" PRId64 "h", h / 24,
-			    h % 24);
-	} else if (h < 24 * 365 * 2) {
-		snprintf(out, 32, "%" PRId64 "d", h / 24);
-	} else if (h < 24 * 365 * 8) {
-		int64_t dy = (h / 24) % 365;
-
-		if (dy == 0)
-			snprintf(out, 32, "%" PRId64 "y", h / 24 / 365);
-		else
-			snprintf(out, 32, "%" PRId64 "y%" PRId64 "d",
-			    h / 24 / 365, dy);
-	} else {
-		snprintf(out, 32, "%" PRId64 "y", h / 24 / 365);
-	}
-	return out;
+	if (h < 8)
+		return two_units(out, h, 'h', m % 60, 'm');
+	if (h < 48)
+		return two_units(out, h, 'h', 0, 0);
+	if (h < 24 * 8)
+		return two_units(out, h / 24, 'd', h % 24, 'h');
+	if (h < 24 * 365 * 2)
+		return two_units(out, h / 24, 'd', 0, 0);
+	if (h < 24 * 365 * 8)
+		return two_units(out, h / 24 / 365, 'y', (h / 24) % 365, 'd');
+	return two_units(out, h / 24 / 365, 'y', 0, 0);
 }
 
 /* Fixed-width decimal field; -1 on any non-digit. */
@@ -167,6 +154,32 @@ static void c_int(struct row *r, int64_t v)
 	cf_node_push(r->a, r->cells, cf_node_int(r->a, v));
 }
 
+/* A bool field counts only when it is a JSON true (Go's zero is false). */
+static bool is_true(const cf_node *n)
+{
+	return cf_node_is(n, CF_NODE_BOOL) && n->v.b;
+}
+
+static void c_bool(struct row *r, const cf_node *n)
+{
+	cf_node_push(r->a, r->cells, cf_node_bool(r->a, is_true(n)));
+}
+
+/* Go prints an empty optional string as "<none>". */
+static const char *or_none(const char *s)
+{
+	return s && *s ? s : "<none>";
+}
+
+/* b's bytes moved into the row's arena; b is released. */
+static const char *take_buf(struct row *r, cf_buf *b)
+{
+	char *out = cf_arena_strndup(r->a, b->buf, b->len);
+
+	cf_buf_release(b);
+	return out;
+}
+
 /* Tiny accessors so printers read like the Go field chains they mirror:
  * SP(o, "spec", "type") for a string, I(node, default) for an int. */
 static const char *S(const cf_node *obj, ...)
@@ -192,7 +205,6 @@ static int64_t I(const cf_node *n, int64_t dflt)
 #define P(obj, ...) cf_node_getp((obj), __VA_ARGS__, NULL)
 #define SP(obj, ...) S((obj), __VA_ARGS__, NULL)
 
-/* translateTimestampSince: an age, or <unknown> for a missing time. */
 /* translateTimestampSince: an age, or "<unknown>" for a missing time
  * (Go's zero time), so clients never see an empty AGE column. */
 static const char *since(struct row *r, const char *ts)
@@ -230,13 +242,11 @@ static const char *created_at(struct row *r, const cf_node *obj)
 }
 
 /* Join the string field key of each item of seq (or the items
- * themselves when key is NULL) with sep; empty when none. */
-/* Containers and images are listed comma-separated in spec order. */
+ * themselves when key is NULL) with sep, in order; empty when none. */
 static const char *join_field(struct row *r, const cf_node *seq,
     const char *key, const char *sep)
 {
 	cf_buf b = CF_BUF_INIT;
-	char *out;
 	size_t k = 0;
 
 	for (size_t i = 0; i < cf_node_count(seq); i++) {
@@ -248,9 +258,7 @@ static const char *join_field(struct row *r, const cf_node *seq,
 			continue;
 		cf_buf_addf(&b, "%s%s", k++ ? sep : "", v);
 	}
-	out = cf_arena_strndup(r->a, b.buf, b.len);
-	cf_buf_release(&b);
-	return out;
+	return take_buf(r, &b);
 }
 
 static int cmp_pair(const void *x, const void *y)
@@ -258,14 +266,13 @@ static int cmp_pair(const void *x, const void *y)
 	return strcmp(((const cf_pair *)x)->key, ((const cf_pair *)y)->key);
 }
 
-/* labels.FormatLabels: "k=v,k2=v2" by key, "<none>" when empty. */
-/* Sorted like Go's labels.Set.String() so output is stable. */
+/* labels.FormatLabels: "k=v,k2=v2" sorted by key like Go's
+ * labels.Set.String(), "<none>" when empty. */
 static const char *format_labels(struct row *r, const cf_node *m)
 {
 	size_t n = cf_node_count(m);
 	cf_pair *pairs;
 	cf_buf b = CF_BUF_INIT;
-	char *out;
 
 	if (!cf_node_is(m, CF_NODE_MAP) || n == 0)
 		return "<none>";
@@ -276,9 +283,7 @@ static const char *format_labels(struct row *r, const cf_node *m)
 		cf_buf_addf(&b, "%s%s=%s", i ? "," : "", pairs[i].key,
 		    cf_node_as_str(pairs[i].val) ? cf_node_as_str(pairs[i].val) :
 		    "");
-	out = cf_arena_strndup(r->a, b.buf, b.len);
-	cf_buf_release(&b);
-	return out;
+	return take_buf(r, &b);
 }
 
 /* metav1.FormatLabelSelector: the selector's text, "<none>" when it
@@ -293,7 +298,7 @@ static const char *format_selector(struct row *r, const cf_node *sel)
 	if (cf_label_selector_from_node(&s, r->a, sel) < 0)
 		return "<error>";
 	t = cf_label_selector_string(r->a, s);
-	return *t ? t : "<none>";
+	return or_none(t);
 }
 
 /* IntOrString as Go prints it. */
@@ -305,17 +310,50 @@ static const char *int_or_string(struct row *r, const cf_node *v)
 	return cf_arena_printf(r->a, "%" PRId64, I(v, 0));
 }
 
-/* The Containers, Images (and optionally Selector) wide cells. */
-/* The wide columns shared by the workload printers. */
-static void c_pod_template(struct row *r, const cf_node *podspec,
-    const cf_node *selector, bool with_selector)
+/* AGE, then the wide Containers and Images (and Selector) cells of a
+ * workload whose spec holds the pod template and the selector. */
+static void c_age_template(struct row *r, const cf_node *o,
+    const cf_node *spec, bool with_selector)
 {
-	const cf_node *cs = cf_node_get(podspec, "containers");
+	const cf_node *cs = P(spec, "template", "spec", "containers");
 
+	c_str(r, age(r, o));
 	c_str(r, join_field(r, cs, "name", ","));
 	c_str(r, join_field(r, cs, "image", ","));
 	if (with_selector)
-		c_str(r, format_selector(r, selector));
+		c_str(r, format_selector(r, cf_node_get(spec, "selector")));
+}
+
+/* READY of the replicated workloads: ready/desired, desired defaulting
+ * to 1 like spec.replicas. */
+static const char *ready_replicas(struct row *r, const cf_node *o)
+{
+	return cf_arena_printf(r->a, "%" PRId64 "/%" PRId64,
+	    I(P(o, "status", "readyReplicas"), 0),
+	    I(P(o, "spec", "replicas"), 1));
+}
+
+/* A reference printed as kind/name (roleRef, scaleTargetRef). */
+static const char *kind_slash_name(struct row *r, const cf_node *ref)
+{
+	const char *kind = SP(ref, "kind"), *name = SP(ref, "name");
+
+	return cf_arena_printf(r->a, "%s/%s", kind ? kind : "",
+	    name ? name : "");
+}
+
+/* A list the Go printers cut after three entries: shown holds the first
+ * three, count all of them; none stands for an empty list. */
+static void c_capped(struct row *r, const cf_buf *shown, size_t count,
+    const char *none)
+{
+	if (count == 0)
+		c_str(r, none);
+	else if (count > 3)
+		c_str(r, cf_arena_printf(r->a, "%s + %zu more...", shown->buf,
+		    count - 3));
+	else
+		c_str(r, shown->buf);
 }
 
 /* ---- column sets ---- */
@@ -576,12 +614,11 @@ static void cells_sa(struct row *r, const cf_node *o)
 	c_str(r, age(r, o));
 }
 
-/* "80/TCP,443:30443/TCP" */
-/* makePortString: port[:nodePort]/protocol, TCP when unset. */
+/* makePortString: port[:nodePort]/protocol, TCP when unset, as in
+ * "80/TCP,443:30443/TCP". */
 static const char *port_string(struct row *r, const cf_node *ports)
 {
 	cf_buf b = CF_BUF_INIT;
-	char *out;
 
 	for (size_t i = 0; i < cf_node_count(ports); i++) {
 		const cf_node *p = cf_node_at(ports, i);
@@ -597,18 +634,15 @@ static const char *port_string(struct row *r, const cf_node *ports)
 			cf_buf_addf(&b, "%" PRId64 "/%s",
 			    I(cf_node_get(p, "port"), 0), proto ? proto : "TCP");
 	}
-	out = cf_arena_strndup(r->a, b.buf, b.len);
-	cf_buf_release(&b);
-	return out;
+	return take_buf(r, &b);
 }
 
-/* Load-balancer ingress points: ip, else hostname, joined by ",". */
-/* Shared by Services and Ingresses: their status shapes match. */
+/* Load-balancer ingress points: ip, else hostname, joined by ",".
+ * Shared by Services and Ingresses: their status shapes match. */
 static const char *lb_ingress(struct row *r, const cf_node *lb)
 {
 	const cf_node *ing = cf_node_get(lb, "ingress");
 	cf_buf b = CF_BUF_INIT;
-	char *out;
 	size_t k = 0;
 
 	for (size_t i = 0; i < cf_node_count(ing); i++) {
@@ -620,9 +654,7 @@ static const char *lb_ingress(struct row *r, const cf_node *lb)
 		if (v && *v)
 			cf_buf_addf(&b, "%s%s", k++ ? "," : "", v);
 	}
-	out = cf_arena_strndup(r->a, b.buf, b.len);
-	cf_buf_release(&b);
-	return out;
+	return take_buf(r, &b);
 }
 
 /*
@@ -637,7 +669,7 @@ static const char *service_external_ip(struct row *r, const cf_node *o,
 	const char *lb;
 
 	if (!strcmp(type, "ClusterIP") || !strcmp(type, "NodePort"))
-		return *ext ? ext : "<none>";
+		return or_none(ext);
 	if (!strcmp(type, "LoadBalancer")) {
 		lb = lb_ingress(r, P(o, "status", "loadBalancer"));
 		if (*ext)
@@ -663,9 +695,9 @@ static void cells_service(struct row *r, const cf_node *o)
 		ip = SP(o, "spec", "clusterIP");
 	ports = port_string(r, P(o, "spec", "ports"));
 	c_str(r, type);
-	c_str(r, ip && *ip ? ip : "<none>");
+	c_str(r, or_none(ip));
 	c_str(r, service_external_ip(r, o, type));
-	c_str(r, *ports ? ports : "<none>");
+	c_str(r, or_none(ports));
 	c_str(r, age(r, o));
 	c_str(r, format_labels(r, P(o, "spec", "selector")));
 }
@@ -705,12 +737,7 @@ static void cells_endpoints(struct row *r, const cf_node *o)
 			}
 		}
 	}
-	if (count == 0)
-		c_str(r, "<none>");
-	else if (count > 3)
-		c_str(r, cf_arena_printf(r->a, "%s + %zu more...", b.buf, count - 3));
-	else
-		c_str(r, b.buf);
+	c_capped(r, &b, count, "<none>");
 	cf_buf_release(&b);
 	c_str(r, age(r, o));
 }
@@ -763,8 +790,7 @@ static const char *pod_init_reason(struct row *r, const cf_node *o,
 		if (wr && *wr && strcmp(wr, "PodInitializing"))
 			return cf_arena_printf(r->a, "Init:%s", wr);
 		/* Sidecars (restartPolicy Always) that started count as done. */
-		if (P(c, "started") && cf_node_is(P(c, "started"), CF_NODE_BOOL) &&
-		    P(c, "started")->v.b && P(c, "state", "running"))
+		if (is_true(P(c, "started")) && P(c, "state", "running"))
 			continue;
 		return cf_arena_printf(r->a, "Init:%zu/%zu", i, total);
 	}
@@ -823,8 +849,8 @@ static void cells_pod(struct row *r, const cf_node *o)
 				reason = sig ? cf_arena_printf(r->a, "Signal:%" PRId64,
 				    sig) : cf_arena_printf(r->a, "ExitCode:%" PRId64,
 				    I(cf_node_get(term, "exitCode"), 0));
-			} else if (cf_node_is(cf_node_get(c, "ready"), CF_NODE_BOOL) &&
-			    cf_node_get(c, "ready")->v.b && P(c, "state", "running")) {
+			} else if (is_true(cf_node_get(c, "ready")) &&
+			    P(c, "state", "running")) {
 				running = true;
 				ready++;
 			}
@@ -849,13 +875,9 @@ static void cells_pod(struct row *r, const cf_node *o)
 	else
 		c_str(r, cf_arena_printf(r->a, "%" PRId64, restarts));
 	c_str(r, age(r, o));
-	c_str(r, SP(o, "status", "podIP") && *SP(o, "status", "podIP") ?
-	    SP(o, "status", "podIP") : "<none>");
-	c_str(r, SP(o, "spec", "nodeName") && *SP(o, "spec", "nodeName") ?
-	    SP(o, "spec", "nodeName") : "<none>");
-	c_str(r, SP(o, "status", "nominatedNodeName") &&
-	    *SP(o, "status", "nominatedNodeName") ?
-	    SP(o, "status", "nominatedNodeName") : "<none>");
+	c_str(r, or_none(SP(o, "status", "podIP")));
+	c_str(r, or_none(SP(o, "spec", "nodeName")));
+	c_str(r, or_none(SP(o, "status", "nominatedNodeName")));
 	if (cf_node_count(gates)) {
 		size_t ok = 0;
 
@@ -1031,17 +1053,12 @@ static void cells_quota(struct row *r, const cf_node *o)
 	cf_buf_release(&lim);
 }
 
-/* READY is ready/desired; desired defaults to 1 like spec.replicas. */
 static void cells_deployment(struct row *r, const cf_node *o)
 {
-	c_str(r, cf_arena_printf(r->a, "%" PRId64 "/%" PRId64,
-	    I(P(o, "status", "readyReplicas"), 0),
-	    I(P(o, "spec", "replicas"), 1)));
+	c_str(r, ready_replicas(r, o));
 	c_int(r, I(P(o, "status", "updatedReplicas"), 0));
 	c_int(r, I(P(o, "status", "availableReplicas"), 0));
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "template", "spec"),
-	    P(o, "spec", "selector"), true);
+	c_age_template(r, o, cf_node_get(o, "spec"), true);
 }
 
 static void cells_replicaset(struct row *r, const cf_node *o)
@@ -1049,18 +1066,13 @@ static void cells_replicaset(struct row *r, const cf_node *o)
 	c_int(r, I(P(o, "spec", "replicas"), 1));
 	c_int(r, I(P(o, "status", "replicas"), 0));
 	c_int(r, I(P(o, "status", "readyReplicas"), 0));
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "template", "spec"),
-	    P(o, "spec", "selector"), true);
+	c_age_template(r, o, cf_node_get(o, "spec"), true);
 }
 
 static void cells_statefulset(struct row *r, const cf_node *o)
 {
-	c_str(r, cf_arena_printf(r->a, "%" PRId64 "/%" PRId64,
-	    I(P(o, "status", "readyReplicas"), 0),
-	    I(P(o, "spec", "replicas"), 1)));
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "template", "spec"), NULL, false);
+	c_str(r, ready_replicas(r, o));
+	c_age_template(r, o, cf_node_get(o, "spec"), false);
 }
 
 static void cells_daemonset(struct row *r, const cf_node *o)
@@ -1072,9 +1084,7 @@ static void cells_daemonset(struct row *r, const cf_node *o)
 	c_int(r, I(P(o, "status", "numberAvailable"), 0));
 	c_str(r, format_labels(r, P(o, "spec", "template", "spec",
 	    "nodeSelector")));
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "template", "spec"),
-	    P(o, "spec", "selector"), true);
+	c_age_template(r, o, cf_node_get(o, "spec"), true);
 }
 
 /*
@@ -1124,9 +1134,7 @@ static void cells_job(struct row *r, const cf_node *o)
 		duration = cf_arena_strdup(r->a, cf_human_duration(buf, te - ts));
 	}
 	c_str(r, duration);
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "template", "spec"),
-	    P(o, "spec", "selector"), true);
+	c_age_template(r, o, cf_node_get(o, "spec"), true);
 }
 
 /* TIMEZONE and LAST SCHEDULE print <none> until set. */
@@ -1134,18 +1142,14 @@ static void cells_cronjob(struct row *r, const cf_node *o)
 {
 	const char *tz = SP(o, "spec", "timeZone");
 	const char *last = SP(o, "status", "lastScheduleTime");
-	const cf_node *susp = P(o, "spec", "suspend");
 
 	c_str(r, SP(o, "spec", "schedule"));
 	c_str(r, tz ? tz : "<none>");
 	/* The server defaults suspend to false before anyone reads it. */
-	cf_node_push(r->a, r->cells, cf_node_bool(r->a,
-	    cf_node_is(susp, CF_NODE_BOOL) && susp->v.b));
+	c_bool(r, P(o, "spec", "suspend"));
 	c_int(r, (int64_t)cf_node_count(P(o, "status", "active")));
 	c_str(r, last ? since(r, last) : "<none>");
-	c_str(r, age(r, o));
-	c_pod_template(r, P(o, "spec", "jobTemplate", "spec", "template", "spec"),
-	    P(o, "spec", "jobTemplate", "spec", "selector"), true);
+	c_age_template(r, o, P(o, "spec", "jobTemplate", "spec"), true);
 }
 
 /* TARGETS lists up to two metrics as "name: current/target". */
@@ -1157,11 +1161,7 @@ static void cells_hpa(struct row *r, const cf_node *o)
 	cf_buf b = CF_BUF_INIT;
 	size_t n = cf_node_count(metrics);
 
-	c_str(r, cf_arena_printf(r->a, "%s/%s",
-	    SP(o, "spec", "scaleTargetRef", "kind") ?
-	    SP(o, "spec", "scaleTargetRef", "kind") : "",
-	    SP(o, "spec", "scaleTargetRef", "name") ?
-	    SP(o, "spec", "scaleTargetRef", "name") : ""));
+	c_str(r, kind_slash_name(r, P(o, "spec", "scaleTargetRef")));
 	/* Resource metrics only; other metric types print "<unknown type>".
 	 * The status entry is matched by position, as formatHPAMetrics does. */
 	for (size_t i = 0; i < n && i < 2; i++) {
@@ -1222,13 +1222,7 @@ static void cells_ingress(struct row *r, const cf_node *o)
 			cf_buf_addf(&b, "%s%s", shown++ ? "," : "", h);
 	}
 	c_str(r, cls ? cls : "<none>");
-	if (count == 0)
-		c_str(r, "*");
-	else if (count > 3)
-		c_str(r, cf_arena_printf(r->a, "%s + %zu more...", b.buf,
-		    count - 3));
-	else
-		c_str(r, b.buf);
+	c_capped(r, &b, count, "*");
 	cf_buf_release(&b);
 	c_str(r, lb_ingress(r, P(o, "status", "loadBalancer")));
 	c_str(r, cf_node_count(P(o, "spec", "tls")) ? "80, 443" : "80");
@@ -1279,9 +1273,7 @@ static void cells_binding(struct row *r, const cf_node *o)
 			cf_buf_addf(&sas, "%s%s/%s", sas.len ? ", " : "",
 			    ns ? ns : "", n);
 	}
-	c_str(r, cf_arena_printf(r->a, "%s/%s",
-	    SP(o, "roleRef", "kind") ? SP(o, "roleRef", "kind") : "",
-	    SP(o, "roleRef", "name") ? SP(o, "roleRef", "name") : ""));
+	c_str(r, kind_slash_name(r, cf_node_get(o, "roleRef")));
 	c_str(r, age(r, o));
 	c_str(r, users.buf);
 	c_str(r, groups.buf);
@@ -1302,24 +1294,22 @@ static void cells_lease(struct row *r, const cf_node *o)
 static void cells_storageclass(struct row *r, const cf_node *o)
 {
 	const char *rp = SP(o, "reclaimPolicy"), *vbm = SP(o, "volumeBindingMode");
-	const cf_node *ave = cf_node_get(o, "allowVolumeExpansion");
 
 	c_str(r, SP(o, "provisioner"));
 	c_str(r, rp ? rp : "Delete");
 	c_str(r, vbm ? vbm : "Immediate");
-	c_str(r, cf_node_is(ave, CF_NODE_BOOL) && ave->v.b ? "true" : "false");
+	c_str(r, is_true(cf_node_get(o, "allowVolumeExpansion")) ? "true" :
+	    "false");
 	c_str(r, age(r, o));
 }
 
 /* PREEMPTIONPOLICY is empty when unset (the API defaults it anyway). */
 static void cells_priorityclass(struct row *r, const cf_node *o)
 {
-	const cf_node *gd = cf_node_get(o, "globalDefault");
 	const char *pp = SP(o, "preemptionPolicy");
 
 	c_int(r, I(cf_node_get(o, "value"), 0));
-	cf_node_push(r->a, r->cells, cf_node_bool(r->a,
-	    cf_node_is(gd, CF_NODE_BOOL) && gd->v.b));
+	c_bool(r, cf_node_get(o, "globalDefault"));
 	c_str(r, age(r, o));
 	c_str(r, pp);
 }

@@ -262,6 +262,46 @@ TEST(test_kube_table__workload_and_cluster_cells)
 	    "\"ServiceAccount\",\"name\":\"sa\",\"namespace\":\"flux-system\"}]}"),
 	    "[\"x\",\"ClusterRole/view\",\"3h5m\",\"u1\",\"\","
 	    "\"flux-system/sa\"]");
+	/* The replicated workloads share AGE and the template cells; an
+	 * image-less container adds no image, and expressions print too. */
+#define WORKLOAD "{" MD ",\"spec\":{\"replicas\":4,\"selector\":{" \
+	    "\"matchLabels\":{\"a\":\"b\"},\"matchExpressions\":[{\"key\":" \
+	    "\"k\",\"operator\":\"In\",\"values\":[\"x\",\"y\"]}]}," \
+	    "\"template\":{\"spec\":{\"containers\":[{\"name\":\"c1\"," \
+	    "\"image\":\"i1\"},{\"name\":\"c2\"}],\"nodeSelector\":{\"z\":" \
+	    "\"1\",\"a\":\"2\"}}}},\"status\":{\"replicas\":3," \
+	    "\"readyReplicas\":1,\"desiredNumberScheduled\":5," \
+	    "\"currentNumberScheduled\":4,\"numberReady\":3," \
+	    "\"updatedNumberScheduled\":2,\"numberAvailable\":1}}"
+	CHECK_STR(cells(&a, sc, "apps", "replicasets", WORKLOAD),
+	    "[\"x\",4,3,1,\"3h5m\",\"c1,c2\",\"i1\",\"a=b,k in (x,y)\"]");
+	CHECK_STR(cells(&a, sc, "apps", "daemonsets", WORKLOAD),
+	    "[\"x\",5,4,3,2,1,\"a=2,z=1\",\"3h5m\",\"c1,c2\",\"i1\","
+	    "\"a=b,k in (x,y)\"]");
+	CHECK_STR(cells(&a, sc, "apps", "statefulsets", WORKLOAD),
+	    "[\"x\",\"1/4\",\"3h5m\",\"c1,c2\",\"i1\"]");
+#undef WORKLOAD
+	/* Hosts are cut after three (empty ones skipped), "*" when none. */
+	CHECK_STR(cells(&a, sc, "networking.k8s.io", "ingresses", "{" MD
+	    ",\"spec\":{\"ingressClassName\":\"\",\"rules\":[{\"host\":\"a\"},"
+	    "{\"host\":\"\"},{\"host\":\"b\"},{\"host\":\"c\"},{\"host\":\"d\"}]},"
+	    "\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.4\"},"
+	    "{\"hostname\":\"h\"},{}]}}}"),
+	    "[\"x\",\"\",\"a,b,c + 1 more...\",\"1.2.3.4,h\",\"80\",\"3h5m\"]");
+	CHECK_STR(cells(&a, sc, "networking.k8s.io", "ingresses", "{" MD
+	    ",\"spec\":{\"ingressClassName\":\"nginx\"}}"),
+	    "[\"x\",\"nginx\",\"*\",\"\",\"80\",\"3h5m\"]");
+	CHECK_STR(cells(&a, sc, "", "endpoints", "{" MD "}"),
+	    "[\"x\",\"\\u003cnone\\u003e\",\"3h5m\"]");
+	CHECK_STR(cells(&a, sc, "scheduling.k8s.io", "priorityclasses", "{" MD
+	    ",\"value\":1000,\"globalDefault\":true,\"preemptionPolicy\":"
+	    "\"Never\"}"), "[\"x\",1000,true,\"3h5m\",\"Never\"]");
+	CHECK_STR(cells(&a, sc, "storage.k8s.io", "storageclasses", "{" MD
+	    ",\"provisioner\":\"p\",\"reclaimPolicy\":\"Retain\","
+	    "\"volumeBindingMode\":\"WaitForFirstConsumer\","
+	    "\"allowVolumeExpansion\":true}"),
+	    "[\"x\",\"p\",\"Retain\",\"WaitForFirstConsumer\",\"true\","
+	    "\"3h5m\"]");
 	CHECK_STR(cells(&a, sc, "rbac.authorization.k8s.io", "clusterroles",
 	    "{" MD "}"), "[\"x\",\"2026-01-02T03:04:05Z\"]");
 	CHECK_STR(cells(&a, sc, "coordination.k8s.io", "leases", "{" MD
