@@ -331,6 +331,7 @@ int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
 		return cf_error_os("invalid resource path \"%s\"", path);
 	find_root(c.root, sizeof(c.root), real);
 	inside_root(&c, real, &c.prefix);
+	snprintf(bc->root, sizeof(bc->root), "%s", c.root);
 	snprintf(bc->tmp, sizeof(bc->tmp), "%s/cflux-build-XXXXXX",
 	    tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(bc->tmp)) {
@@ -351,6 +352,26 @@ int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
 	if (err < 0)
 		cf_buildcopy_remove(bc);
 	return err;
+}
+
+const char *cf_buildcopy_unmap(const cf_buildcopy *bc, cf_arena *a,
+    const char *msg)
+{
+	size_t n = strlen(bc->tmp);
+	cf_buf b = CF_BUF_INIT;
+	const char *p, *out;
+
+	if (!n)
+		return msg;
+	while ((p = strstr(msg, bc->tmp))) {
+		cf_buf_add(&b, msg, (size_t)(p - msg));
+		cf_buf_adds(&b, bc->root);
+		msg = p + n;
+	}
+	cf_buf_adds(&b, msg);
+	out = cf_arena_strdup(a, b.buf);
+	cf_buf_release(&b);
+	return out;
 }
 
 void cf_buildcopy_remove(cf_buildcopy *bc)

@@ -38,6 +38,7 @@
 typedef struct cf_buildcopy {
 	char tmp[PATH_MAX]; /* the temporary directory; "" when none */
 	char dir[PATH_MAX]; /* --path inside it */
+	char root[PATH_MAX]; /* what was copied into tmp */
 } cf_buildcopy;
 
 /*
@@ -48,6 +49,11 @@ typedef struct cf_buildcopy {
  */
 int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
     const char *const *ignore, size_t nignore);
+
+/* msg with every path into the copy turned back into the path it was
+ * copied from (for error messages), in a. */
+const char *cf_buildcopy_unmap(const cf_buildcopy *bc, cf_arena *a,
+    const char *msg);
 
 /* Remove the copy (nothing when there is none). */
 void cf_buildcopy_remove(cf_buildcopy *bc);

@@ -219,14 +219,15 @@ static void mask_sops(cf_arena *a, cf_node *obj)
 }
 
 /* The build proper, in the copy: the controller's build, then its
- * substitution. */
-static int build_in(cf_kustomize_result *r, cf_arena *a, const char *dir,
-    const cf_cmd_build_opts *o)
+ * substitution. Errors name the user's files, not the copy's. */
+static int build_in(cf_kustomize_result *r, cf_arena *a,
+    const cf_buildcopy *bc, const cf_cmd_build_opts *o)
 {
 	cf_node *vars = NULL;
 
-	if (cf_kzctl_build(r, a, dir, o->spec) < 0)
-		return cf_cli_fail("%s", cf_error_msg());
+	if (cf_kzctl_build(r, a, bc->dir, o->spec) < 0)
+		return cf_cli_fail("%s", cf_buildcopy_unmap(bc, a,
+		    cf_error_msg()));
 	for (size_t i = 0; i < r->nwarnings; i++)
 		fprintf(stderr, "%s\n", r->warnings[i]);
 	if (!cf_node_get(o->spec, "postBuild"))
@@ -246,7 +247,7 @@ int cf_cmd_build_objects(cf_kustomize_result *r, cf_arena *a,
 
 	if (cf_buildcopy_make(&bc, a, o->path, o->ignore, o->nignore) < 0)
 		return cf_cli_fail("kustomize build failed: %s", cf_error_msg());
-	rc = build_in(r, a, bc.dir, o);
+	rc = build_in(r, a, &bc, o);
 	cf_buildcopy_remove(&bc);
 	if (rc)
 		return rc;

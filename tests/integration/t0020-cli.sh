@@ -987,7 +987,16 @@ test_expect_success 'build kustomization: --ignore-paths and links out of the tr
 	cflux build ks gen --path gen --dry-run --kustomization-file gen-ks.yaml \
 		--ignore-paths "dropped.yaml" 2>/dev/null >out &&
 	! grep -q dropped out && grep -q "name: kept" out &&
-	expect_eq "$(cat gen/kustomization.yaml)" "resources: [kept.yaml, sub/dropped.yaml]"
+	expect_eq "$(cat gen/kustomization.yaml)" "resources: [kept.yaml, sub/dropped.yaml]" &&
+	echo "resources: [kept.yaml, missing.yaml]" >gen/kustomization.yaml &&
+	mkdir tmpd &&
+	! TMPDIR=$TEST_TMP/tmpd cflux build ks gen --path gen --dry-run \
+		--kustomization-file gen-ks.yaml 2>err >/dev/null &&
+	grep -q "^✗ kustomize build failed: .$TEST_TMP/gen/kustomization.yaml.: .*missing.yaml" err &&
+	! grep -q cflux-build err &&
+	TMPDIR=$TEST_TMP/tmpd cflux build ks site --path site/overlay --dry-run \
+		--kustomization-file site-ks.yaml >/dev/null &&
+	test -z "$(ls tmpd)"
 '
 
 test_expect_success 'tree kustomization nests the inventories of Kustomizations and HelmReleases' '
