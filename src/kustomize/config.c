@@ -16,7 +16,7 @@
 #include <strings.h>
 
 /* Arena-backed append. */
-static void fss_push(kz_ctx *c, kz_fss *l, const kz_fs *f)
+void kz_fss_push(kz_ctx *c, kz_fss *l, const kz_fs *f)
 {
 	if (l->n == l->alloc) {
 		size_t na = l->alloc ? l->alloc * 2 : 8;
@@ -59,7 +59,7 @@ static int fss_add(kz_ctx *c, kz_fss *l, const kz_fs *f, const char *file,
 			    "fieldspecs (path '%s')", file, what, f->path);
 		return 0;
 	}
-	fss_push(c, l, f);
+	kz_fss_push(c, l, f);
 	return 0;
 }
 

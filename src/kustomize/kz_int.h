@@ -174,6 +174,8 @@ int kz_load_crds(kz_ctx *c, const kz_kust *k);
  * of this group, version and kind? */
 bool kz_fs_selects(const kz_fs *f, const char *group, const char *version,
     const char *kind);
+/* Append a copy of f to l (arena-backed). */
+void kz_fss_push(kz_ctx *c, kz_fss *l, const kz_fs *f);
 
 /* replace.c */
 int kz_replacements(kz_ctx *c, kz_resmap *m, const kz_kust *k);

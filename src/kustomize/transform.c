@@ -24,6 +24,38 @@ typedef struct fspec {
 	bool create;
 } fspec;
 
+/* The label selectors inside a pod template: kept in step with the
+ * labels, never created. */
+#define POD_LABEL_SELECTORS(group, kind)                                    \
+	{ group, kind, "spec/template/spec/affinity/podAffinity/"            \
+	    "preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/" \
+	    "labelSelector/matchLabels", false },                            \
+	{ group, kind, "spec/template/spec/affinity/podAffinity/"            \
+	    "requiredDuringSchedulingIgnoredDuringExecution/labelSelector/"   \
+	    "matchLabels", false },                                          \
+	{ group, kind, "spec/template/spec/affinity/podAntiAffinity/"        \
+	    "preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/" \
+	    "labelSelector/matchLabels", false },                            \
+	{ group, kind, "spec/template/spec/affinity/podAntiAffinity/"        \
+	    "requiredDuringSchedulingIgnoredDuringExecution/labelSelector/"   \
+	    "matchLabels", false },                                          \
+	{ group, kind, "spec/template/spec/topologySpreadConstraints/"       \
+	    "labelSelector/matchLabels", false }
+
+/* The metadata of the pod templates of the workload kinds, at field
+ * ("labels" or "annotations"): where template labels and common
+ * annotations go besides the object's own metadata. */
+#define POD_TEMPLATE_METADATA(field)                                        \
+	{ "", "ReplicationController", "spec/template/metadata/" field, true }, \
+	{ NULL, "Deployment", "spec/template/metadata/" field, true },       \
+	{ NULL, "ReplicaSet", "spec/template/metadata/" field, true },       \
+	{ NULL, "DaemonSet", "spec/template/metadata/" field, true },        \
+	{ "apps", "StatefulSet", "spec/template/metadata/" field, true },    \
+	{ "batch", "Job", "spec/template/metadata/" field, true },           \
+	{ "batch", "CronJob", "spec/jobTemplate/metadata/" field, true },    \
+	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/"     \
+	    field, true }
+
 /* commonLabels with selectors (kustomize's built-in table). */
 static const fspec labels_tab[] = {
 	{ NULL, NULL, "metadata/labels", true },
@@ -32,22 +64,14 @@ static const fspec labels_tab[] = {
 	{ "", "ReplicationController", "spec/template/metadata/labels", true },
 	{ NULL, "Deployment", "spec/selector/matchLabels", true },
 	{ NULL, "Deployment", "spec/template/metadata/labels", true },
-	{ "apps", "Deployment", "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
-	{ "apps", "Deployment", "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
-	{ "apps", "Deployment", "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
-	{ "apps", "Deployment", "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
-	{ "apps", "Deployment", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false },
+	POD_LABEL_SELECTORS("apps", "Deployment"),
 	{ NULL, "ReplicaSet", "spec/selector/matchLabels", true },
 	{ NULL, "ReplicaSet", "spec/template/metadata/labels", true },
 	{ NULL, "DaemonSet", "spec/selector/matchLabels", true },
 	{ NULL, "DaemonSet", "spec/template/metadata/labels", true },
 	{ "apps", "StatefulSet", "spec/selector/matchLabels", true },
 	{ "apps", "StatefulSet", "spec/template/metadata/labels", true },
-	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
-	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
-	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/podAffinityTerm/labelSelector/matchLabels", false },
-	{ "apps", "StatefulSet", "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/labelSelector/matchLabels", false },
-	{ "apps", "StatefulSet", "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels", false },
+	POD_LABEL_SELECTORS("apps", "StatefulSet"),
 	{ "apps", "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true },
 	{ "batch", "Job", "spec/selector/matchLabels", false },
 	{ "batch", "Job", "spec/template/metadata/labels", true },
@@ -61,18 +85,12 @@ static const fspec labels_tab[] = {
 	{ NULL, NULL, NULL, false },
 };
 
-/* Template labels (labels[].includeTemplates). */
+/* Template labels (labels[].includeTemplates). Only the entries of one
+ * kind apply to an object, so their order across kinds is free. */
 static const fspec templates_tab[] = {
 	{ NULL, NULL, "metadata/labels", true },
-	{ "", "ReplicationController", "spec/template/metadata/labels", true },
-	{ NULL, "Deployment", "spec/template/metadata/labels", true },
-	{ NULL, "ReplicaSet", "spec/template/metadata/labels", true },
-	{ NULL, "DaemonSet", "spec/template/metadata/labels", true },
-	{ "apps", "StatefulSet", "spec/template/metadata/labels", true },
+	POD_TEMPLATE_METADATA("labels"),
 	{ "apps", "StatefulSet", "spec/volumeClaimTemplates[]/metadata/labels", true },
-	{ "batch", "Job", "spec/template/metadata/labels", true },
-	{ "batch", "CronJob", "spec/jobTemplate/metadata/labels", true },
-	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/labels", true },
 	{ NULL, NULL, NULL, false },
 };
 
@@ -83,14 +101,7 @@ static const fspec meta_labels_tab[] = {
 
 static const fspec annotations_tab[] = {
 	{ NULL, NULL, "metadata/annotations", true },
-	{ "", "ReplicationController", "spec/template/metadata/annotations", true },
-	{ NULL, "Deployment", "spec/template/metadata/annotations", true },
-	{ NULL, "ReplicaSet", "spec/template/metadata/annotations", true },
-	{ NULL, "DaemonSet", "spec/template/metadata/annotations", true },
-	{ "apps", "StatefulSet", "spec/template/metadata/annotations", true },
-	{ "batch", "Job", "spec/template/metadata/annotations", true },
-	{ "batch", "CronJob", "spec/jobTemplate/metadata/annotations", true },
-	{ "batch", "CronJob", "spec/jobTemplate/spec/template/metadata/annotations", true },
+	POD_TEMPLATE_METADATA("annotations"),
 	{ NULL, NULL, NULL, false },
 };
 
@@ -266,15 +277,7 @@ static int parse_fields(kz_ctx *c, const cf_node *fields, kz_fss *out,
 			one.group = NULL;
 		if (one.kind && !*one.kind)
 			one.kind = NULL;
-		if (out->n == out->alloc) {
-			size_t na = out->alloc ? out->alloc * 2 : 4;
-			kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
-			if (out->n)
-				memcpy(nv, out->v, out->n * sizeof(*nv));
-			out->v = nv;
-			out->alloc = na;
-		}
-		out->v[out->n++] = one;
+		kz_fss_push(c, out, &one);
 	}
 	return 0;
 }
@@ -320,35 +323,15 @@ static int do_labels(kz_ctx *c, kz_resmap *m, const kz_kust *k)
 			return err;
 		if (cf_node_is(sel, CF_NODE_BOOL) && sel->v.b) {
 			/* The whole commonLabels configuration, then fields. */
-			for (size_t j = 0; j < c->cfg.labels.n; j++) {
-				kz_fss *f = &fields;
-				if (f->n == f->alloc) {
-					size_t na = f->alloc ? f->alloc * 2 : 4;
-					kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
-					if (f->n)
-						memcpy(nv, f->v, f->n * sizeof(*nv));
-					f->v = nv;
-					f->alloc = na;
-				}
-				f->v[f->n++] = c->cfg.labels.v[j];
-			}
+			for (size_t j = 0; j < c->cfg.labels.n; j++)
+				kz_fss_push(c, &fields, &c->cfg.labels.v[j]);
 			apply_pairs2(c, m, labels_tab, &fields, &c->cfg.mlabels,
 			    pairs);
 		} else if (cf_node_is(tpl, CF_NODE_BOOL) && tpl->v.b) {
 			/* configurations' templateLabels join the built-in
 			 * template table. */
-			for (size_t j = 0; j < c->cfg.templates.n; j++) {
-				kz_fss *f = &fields;
-				if (f->n == f->alloc) {
-					size_t na = f->alloc ? f->alloc * 2 : 4;
-					kz_fs *nv = cf_arena_alloc(c->a, na * sizeof(*nv));
-					if (f->n)
-						memcpy(nv, f->v, f->n * sizeof(*nv));
-					f->v = nv;
-					f->alloc = na;
-				}
-				f->v[f->n++] = c->cfg.templates.v[j];
-			}
+			for (size_t j = 0; j < c->cfg.templates.n; j++)
+				kz_fss_push(c, &fields, &c->cfg.templates.v[j]);
 			apply_pairs2(c, m, templates_tab, &fields,
 			    &c->cfg.mlabels, pairs);
 		} else {
@@ -441,6 +424,14 @@ int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 
 /* namePrefix / nameSuffix: CRDs, Namespaces and APIServices keep their
  * names (they are referred to by fixed names). */
+static bool keeps_name(const kz_id *id, const char *group)
+{
+	return !strcmp(id->kind, "CustomResourceDefinition") ||
+	    (!strcmp(id->kind, "Namespace") && !*group) ||
+	    (!strcmp(id->kind, "APIService") &&
+	    !strcmp(group, "apiregistration.k8s.io"));
+}
+
 void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 {
 	for (size_t i = 0; i < m->n; i++) {
@@ -450,10 +441,7 @@ void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 
 		kz_id_of(&id, r->obj);
 		snprintf(group, sizeof(group), "%s", id.group);
-		if (!strcmp(id.kind, "CustomResourceDefinition") ||
-		    (!strcmp(id.kind, "Namespace") && !*group) ||
-		    (!strcmp(id.kind, "APIService") &&
-		    !strcmp(group, "apiregistration.k8s.io")))
+		if (keeps_name(&id, group))
 			continue;
 		kz_res_record(c, r);
 		const char *name = cf_arena_printf(c->a, "%s%s%s", pre ? pre : "",
@@ -521,10 +509,7 @@ static int affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
 
 		kz_id_of(&id, r->obj);
 		snprintf(group, sizeof(group), "%s", id.group);
-		if (!strcmp(id.kind, "CustomResourceDefinition") ||
-		    (!strcmp(id.kind, "Namespace") && !*group) ||
-		    (!strcmp(id.kind, "APIService") &&
-		    !strcmp(group, "apiregistration.k8s.io")))
+		if (keeps_name(&id, group))
 			continue;
 		x.obj = kz_id_str(c->a, &r->orig);
 		for (size_t f = 0; f < l->n && !x.err; f++)
