@@ -25,6 +25,7 @@
 struct copy {
 	cf_arena *a;
 	cf_ignore *ig;       /* NULL without --ignore-paths */
+	cf_ignore *src_ig;   /* the source-controller's; NULL off Git */
 	char root[PATH_MAX]; /* what is copied (resolved) */
 	const char *tmp;     /* where to */
 	const char *prefix;  /* --path relative to root: "" or "a/b" */
@@ -183,7 +184,8 @@ static int copy_dir(struct copy *c, const char *rel, int depth)
 			err = cf_error_os("reading %s", s);
 			break;
 		}
-		if (ignored(c, crel, S_ISDIR(st.st_mode)))
+		if (ignored(c, crel, S_ISDIR(st.st_mode)) || (c->src_ig &&
+		    cf_ignore_match(c->src_ig, crel, S_ISDIR(st.st_mode)) == 1))
 			continue;
 		if (++c->files > CF_BUILDCOPY_MAX_FILES) {
 			err = cf_error_setc(CF_ETOOLARGE, CF_ERR_INVALID, "the "
@@ -208,8 +210,9 @@ static int copy_dir(struct copy *c, const char *rel, int depth)
 	return err;
 }
 
-/* The nearest directory at or above dir that holds .git, else dir. */
-static void find_root(char *root, size_t n, const char *dir)
+/* The nearest directory at or above dir that holds .git, else dir.
+ * Whether it is a Git work tree. */
+static bool find_root(char *root, size_t n, const char *dir)
 {
 	char p[PATH_MAX];
 	struct stat st;
@@ -222,13 +225,14 @@ static void find_root(char *root, size_t n, const char *dir)
 		snprintf(g, sizeof(g), "%s/.git", p);
 		if (strcmp(p, "/") && lstat(g, &st) == 0) {
 			snprintf(root, n, "%s", p);
-			return;
+			return true;
 		}
 		if (!(slash = strrchr(p, '/')) || slash == p)
 			break;
 		*slash = '\0';
 	}
 	snprintf(root, n, "%s", dir);
+	return false;
 }
 
 /* ---- --ignore-paths in kustomization files ---- */
@@ -329,7 +333,11 @@ int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
 	bc->tmp[0] = bc->dir[0] = '\0';
 	if (!realpath(path, real))
 		return cf_error_os("invalid resource path \"%s\"", path);
-	find_root(c.root, sizeof(c.root), real);
+	/* In a work tree, the artifact the source-controller would pack
+	 * from it leaves out what .sourceignore (or its defaults) says. */
+	if (find_root(c.root, sizeof(c.root), real) &&
+	    cf_ignore_load_tree(&c.src_ig, c.root, NULL) < 0)
+		return cf_error_wrap("%s", c.root);
 	inside_root(&c, real, &c.prefix);
 	snprintf(bc->root, sizeof(bc->root), "%s", c.root);
 	snprintf(bc->tmp, sizeof(bc->tmp), "%s/cflux-build-XXXXXX",
@@ -349,6 +357,8 @@ int cf_buildcopy_make(cf_buildcopy *bc, cf_arena *a, const char *path,
 		err = filter_kfile(&c, c.kfiles[i]);
 	if (c.ig)
 		cf_ignore_free(c.ig);
+	if (c.src_ig)
+		cf_ignore_free(c.src_ig);
 	if (err < 0)
 		cf_buildcopy_remove(bc);
 	return err;

@@ -12,7 +12,11 @@
  * nearest parent holding .git), so that kustomization files may refer to
  * ../ bases anywhere in the repository, as they may inside an artifact;
  * outside a work tree, --path alone (a ../ reference then fails as it
- * would past the artifact root). .git itself is left out. Symbolic links
+ * would past the artifact root). .git itself is left out, and in a work
+ * tree so is what the source-controller leaves out of the artifact it
+ * packs: the paths of every .sourceignore, or Flux's default exclusions
+ * when there is none (controllers/source/ignore.h; a GitRepository's
+ * spec.ignore is not known here). Symbolic links
  * are kept when they resolve inside the copied root, and left out, with a
  * warning, when they point outside it: the build never reads through a
  * link out of the tree. The copy is capped (CF_BUILDCOPY_MAX_BYTES,

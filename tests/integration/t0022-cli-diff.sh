@@ -223,7 +223,16 @@ spec:
     - {kind: Secret, name: shop-secret}
     - {kind: ConfigMap, name: not-there, optional: true}
 EOT
-(cd repo && $GIT add shop && $GIT commit -qm shop)
+# Left out of the artifact by .sourceignore: neither the controller nor
+# the local build may see it.
+cat >repo/shop/draft.yaml <<'EOT'
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: draft}
+data: {wip: "yes"}
+EOT
+echo "shop/draft.yaml" >repo/.sourceignore
+(cd repo && $GIT add shop .sourceignore && $GIT commit -qm shop)
 
 # The objects of a multi-document YAML file as a JSON list.
 as_json() { k create --dry-run=client -o json -f "$1" | jq -cs 'map(if .kind == "List" then .items[] else . end)'; }
@@ -244,7 +253,8 @@ test_expect_success 'the controller applies the Kustomization with its spec' '
 	ready shop &&
 	expect_eq "$(k get deploy prod-web -n shop -o jsonpath={.spec.replicas})" 3 &&
 	expect_eq "$(k get deploy prod-web -n shop -o jsonpath={.spec.template.spec.containers[0].image})" nginx:1.27.1 &&
-	expect_eq "$(k get cm prod-settings -n shop -o jsonpath={.data.region})" eu-west
+	expect_eq "$(k get cm prod-settings -n shop -o jsonpath={.data.region})" eu-west &&
+	! k get cm prod-draft -n shop >/dev/null 2>&1
 '
 
 test_expect_success 'build prints what the controller applied' '
