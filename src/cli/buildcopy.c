@@ -243,21 +243,29 @@ static bool remote(const char *s)
 	    !strncmp(s, "github.com/", 11);
 }
 
-/* Whether entry, named in the kustomization file of the copied
- * directory kdir (relative to the root), is a path --ignore-paths left
- * out of the copy. */
+/* Whether entry, named in the kustomization file of directory kdir
+ * (relative to the root), is to be dropped: a path --ignore-paths left
+ * out of the copy (patterns relative to --path), or one the patterns
+ * match relative to kdir itself, as flux anchors them at every
+ * kustomization file it reads. */
 static bool entry_ignored(struct copy *c, const char *kdir, const char *entry)
 {
 	char real[PATH_MAX];
 	const char *rel;
 	struct stat st;
+	size_t n = strlen(kdir);
 	char *src = cf_arena_printf(c->a, "%s%s%s/%s", c->root, *kdir ? "/" :
 	    "", kdir, entry);
 
 	if (remote(entry) || !realpath(src, real) || stat(real, &st) < 0 ||
 	    !inside_root(c, real, &rel))
 		return false;
-	return ignored(c, rel, S_ISDIR(st.st_mode));
+	if (ignored(c, rel, S_ISDIR(st.st_mode)))
+		return true;
+	if (n && (strncmp(rel, kdir, n) || rel[n] != '/'))
+		return false;
+	rel += n ? n + 1 : 0;
+	return *rel && cf_ignore_match(c->ig, rel, S_ISDIR(st.st_mode)) == 1;
 }
 
 /* Drop the ignored entries of one kustomization file of the copy. */

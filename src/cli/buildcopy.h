@@ -23,10 +23,12 @@
  * CF_BUILDCOPY_MAX_FILES, 64 levels).
  *
  * --ignore-paths: gitignore-style patterns, relative to --path as flux's
- * are. Matching files and directories are not copied, and every
- * kustomization file of the copy loses the resources, components and crds
- * entries that named them (flux filters the same entries), so neither a
- * generated nor a written kustomization.yaml builds them.
+ * are. Matching files and directories under --path are not copied (so a
+ * generated kustomization.yaml leaves them out), and every kustomization
+ * file of the copy loses the resources, components and crds entries that
+ * name them, or that the patterns match relative to that file's own
+ * directory (flux filters every kustomization file it reads that way,
+ * bases outside --path included).
  */
 #ifndef CF_CLI_BUILDCOPY_H
 #define CF_CLI_BUILDCOPY_H

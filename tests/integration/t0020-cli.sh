@@ -996,7 +996,17 @@ test_expect_success 'build kustomization: --ignore-paths and links out of the tr
 	! grep -q cflux-build err &&
 	TMPDIR=$TEST_TMP/tmpd cflux build ks site --path site/overlay --dry-run \
 		--kustomization-file site-ks.yaml >/dev/null &&
-	test -z "$(ls tmpd)"
+	test -z "$(ls tmpd)" &&
+	mkdir -p site/base2 site/overlay2 &&
+	echo "resources: [../base2]" >site/overlay2/kustomization.yaml &&
+	echo "resources: [a.yaml, wip.yaml]" >site/base2/kustomization.yaml &&
+	printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base-a}\n" >site/base2/a.yaml &&
+	printf "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: base-wip}\n" >site/base2/wip.yaml &&
+	cflux build ks site --path site/overlay2 --dry-run --kustomization-file site-ks.yaml \
+		>out 2>/dev/null && grep -q "name: eu-base-wip-v2" out &&
+	cflux build ks site --path site/overlay2 --dry-run --kustomization-file site-ks.yaml \
+		--ignore-paths "wip.yaml" >out 2>/dev/null &&
+	! grep -q base-wip out && grep -q "name: eu-base-a-v2" out
 '
 
 test_expect_success 'tree kustomization nests the inventories of Kustomizations and HelmReleases' '
