@@ -423,13 +423,14 @@ int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 /* ---- namePrefix / nameSuffix ---------------------------------------------- */
 
 /* namePrefix / nameSuffix: CRDs, Namespaces and APIServices keep their
- * names (they are referred to by fixed names). */
-static bool keeps_name(const kz_id *id, const char *group)
+ * names (they are referred to by fixed names). id is fresh from
+ * kz_id_of, whose group buffer the next call reuses. */
+static bool keeps_name(const kz_id *id)
 {
 	return !strcmp(id->kind, "CustomResourceDefinition") ||
-	    (!strcmp(id->kind, "Namespace") && !*group) ||
+	    (!strcmp(id->kind, "Namespace") && !*id->group) ||
 	    (!strcmp(id->kind, "APIService") &&
-	    !strcmp(group, "apiregistration.k8s.io"));
+	    !strcmp(id->group, "apiregistration.k8s.io"));
 }
 
 void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
@@ -437,11 +438,9 @@ void kz_do_affix(kz_ctx *c, kz_resmap *m, const char *pre, const char *suf)
 	for (size_t i = 0; i < m->n; i++) {
 		kz_res *r = m->v[i];
 		kz_id id;
-		char group[256];
 
 		kz_id_of(&id, r->obj);
-		snprintf(group, sizeof(group), "%s", id.group);
-		if (keeps_name(&id, group))
+		if (keeps_name(&id))
 			continue;
 		kz_res_record(c, r);
 		const char *name = cf_arena_printf(c->a, "%s%s%s", pre ? pre : "",
@@ -505,11 +504,9 @@ static int affix_fields(kz_ctx *c, kz_resmap *m, const char *pre,
 	for (size_t i = 0; l->n && i < m->n; i++) {
 		kz_res *r = m->v[i];
 		kz_id id;
-		char group[256];
 
 		kz_id_of(&id, r->obj);
-		snprintf(group, sizeof(group), "%s", id.group);
-		if (keeps_name(&id, group))
+		if (keeps_name(&id))
 			continue;
 		x.obj = kz_id_str(c->a, &r->orig);
 		for (size_t f = 0; f < l->n && !x.err; f++)
