@@ -6,7 +6,8 @@
 # 127.0.0.1 that fails on purpose (tests/lib/flaky-http.py). Transport
 # errors and 5xx are tried again after 1 s, then 2 s; a 404 is not
 # retried (the source has moved on); a permanent failure ends as
-# Ready=False ArtifactFailed naming the cause and no credential.
+# Ready=False ArtifactFailed naming the cause and no credential. Last,
+# SOURCE_CONTROLLER_LOCALHOST points the download at another host.
 FLAKY=$(cd "$(dirname "$0")/../lib" && pwd)/flaky-http.py
 . "$(dirname "$0")/lib.sh"
 if ! command -v python3 >/dev/null; then
@@ -62,8 +63,17 @@ gap_between() {
 		'BEGIN { d = b - a; printf "gap %.3f s\n", d; exit !(d >= lo && d < hi) }'
 }
 
-test_expect_success 'two 503 answers, then the artifact: applied after 1 s and 2 s waits' '
+# All at once: the retries of one overlap the waits of the others.
+cp served/art.tar.gz served/other.tar.gz && echo x >>served/other.tar.gz
+test_expect_success 'Kustomizations of five artifacts served five ways' '
 	fetched flaky "$BASE/fail/2/art.tar.gz" &&
+	fetched dropped "$BASE/drop/2/art.tar.gz" &&
+	fetched broken "http://flux:s3cr3t-pw@127.0.0.1:$(cat port)/always/art.tar.gz" &&
+	fetched moved "$BASE/gone.tar.gz" &&
+	fetched tampered "$BASE/other.tar.gz"
+'
+
+test_expect_success 'two 503 answers, then the artifact: applied after 1 s and 2 s waits' '
 	wait_ks flaky "$READY" True &&
 	expect_eq "$(k -n flaky get cm fetched -o jsonpath={.data.k})" v &&
 	expect_eq "$(kfield flaky {.status.lastAppliedRevision})" "main@sha1:$REV" &&
@@ -77,7 +87,6 @@ test_expect_success 'two 503 answers, then the artifact: applied after 1 s and 2
 '
 
 test_expect_success 'two dropped connections, then the artifact: applied' '
-	fetched dropped "$BASE/drop/2/art.tar.gz" &&
 	wait_ks dropped "$READY" True &&
 	expect_eq "$(k -n dropped get cm fetched -o jsonpath={.data.k})" v &&
 	requests /drop/2/art.tar.gz | head -3 >got &&
@@ -87,7 +96,6 @@ test_expect_success 'two dropped connections, then the artifact: applied' '
 '
 
 test_expect_success 'a permanent 503 is Ready=False ArtifactFailed, naming the cause, not the password' '
-	fetched broken "http://flux:s3cr3t-pw@127.0.0.1:$(cat port)/always/art.tar.gz" &&
 	wait_ks broken "$REASON" ArtifactFailed &&
 	expect_eq "$(kfield broken "$READY")" False &&
 	msg=$(kfield broken "$MESSAGE") &&
@@ -100,7 +108,6 @@ test_expect_success 'a permanent 503 is Ready=False ArtifactFailed, naming the c
 '
 
 test_expect_success 'a 404 is not retried: the Kustomization waits for its source' '
-	fetched moved "$BASE/gone.tar.gz" &&
 	wait_ks moved "$REASON" ArtifactFailed &&
 	expect_eq "$(kfield moved "$MESSAGE")" \
 		"Source artifact not found, retrying in 30s" &&
@@ -110,13 +117,21 @@ test_expect_success 'a 404 is not retried: the Kustomization waits for its sourc
 '
 
 test_expect_success 'a digest mismatch is not retried and names the digest' '
-	cp served/art.tar.gz served/other.tar.gz && echo x >>served/other.tar.gz &&
-	fetched tampered "$BASE/other.tar.gz" &&
 	wait_ks tampered "$REASON" ArtifactFailed &&
 	expect_match "$(kfield tampered "$MESSAGE")" \
 		"computed digest doesn.t match .$DIGEST." &&
 	expect_eq "$(requests /other.tar.gz | head -1 | cut -d" " -f2)" 200 &&
 	! grep "tampered.: downloading the artifact failed" "$TEST_TMP/cfluxd.log"
+'
+
+test_expect_success 'SOURCE_CONTROLLER_LOCALHOST replaces the host of the artifact URL' '
+	stop_cfluxd &&
+	SOURCE_CONTROLLER_LOCALHOST=127.0.0.1:$(cat port) CF_CONTROLLERS=1 \
+		start_cfluxd --http-retry 2 &&
+	fetched local "http://source-controller.flux-system.svc.cluster.local./art.tar.gz" &&
+	wait_ks local "$READY" True &&
+	expect_eq "$(k -n local get cm fetched -o jsonpath={.data.k})" v &&
+	expect_eq "$(requests /art.tar.gz | head -1 | cut -d" " -f2)" 200
 '
 
 test_done
