@@ -40,11 +40,22 @@ struct cf_ctl {
 	atomic_ullong passes;
 };
 
+/* One informer per distinct (apiVersion, kind, namespace, selector,
+ * resync): a kind that a controller reconciles and others watch is
+ * cached once, its handlers called in the order they were added. */
+struct shared_inf {
+	char *api_version, *kind, *ns, *selector;
+	int64_t resync_ms;
+	cf_informer *inf;
+};
+
 struct cf_manager {
 	cf_client *client;
 	cf_manager_opts opts;
 	cf_ctl **ctls;
 	size_t nctls, actls;
+	struct shared_inf *infs;
+	size_t ninfs, ainfs;
 	int started;
 };
 
@@ -72,6 +83,40 @@ static char *api_version(const cf_gvk *g)
 	else
 		snprintf(s, n, "%s", g->version);
 	return s;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? cf_xstrdup(s) : NULL;
+}
+
+static cf_informer *shared_informer(cf_manager *m, const char *av,
+    const char *kind, const cf_informer_opts *io)
+{
+	struct shared_inf *si;
+
+	for (size_t i = 0; i < m->ninfs; i++) {
+		si = &m->infs[i];
+		if (!strcmp(si->api_version, av) && !strcmp(si->kind, kind) &&
+		    same_str(si->ns, io->ns) &&
+		    same_str(si->selector, io->label_selector) &&
+		    si->resync_ms == io->resync_ms)
+			return si->inf;
+	}
+	CF_GROW(m->infs, m->ainfs, m->ninfs + 1);
+	si = &m->infs[m->ninfs++];
+	si->api_version = cf_xstrdup(av);
+	si->kind = cf_xstrdup(kind);
+	si->ns = dup_or_null(io->ns);
+	si->selector = dup_or_null(io->label_selector);
+	si->resync_ms = io->resync_ms;
+	si->inf = cf_informer_new(m->client, av, kind, io);
+	return si->inf;
 }
 
 /* ---- watches of other kinds ---- */
@@ -190,7 +235,7 @@ void cf_manager_add(cf_manager *m, const cf_controller_def *def,
 	ctl->payload = payload;
 	ctl->q = cf_wq_new(def->gvk.kind, &m->opts.queue);
 	cf_metrics_register_queue(ctl->q);
-	ctl->inf = cf_informer_new(m->client, av, def->gvk.kind, &io);
+	ctl->inf = shared_informer(m, av, def->gvk.kind, &io);
 	cf_informer_add_handler(ctl->inf, &(cf_informer_handler){
 	    own_event, own_update, own_event, ctl });
 	free(av);
@@ -207,7 +252,7 @@ void cf_manager_add(cf_manager *m, const cf_controller_def *def,
 		w->def = &def->watches[i];
 		/* Watched kinds are not sharded: a source may serve objects
 		 * of any shard. */
-		w->inf = cf_informer_new(m->client, w->def->api_version,
+		w->inf = shared_informer(m, w->def->api_version,
 		    w->def->kind, &(cf_informer_opts){
 		    .ns = m->opts.watch_namespace });
 		cf_informer_add_handler(w->inf, &h);
@@ -330,26 +375,13 @@ static void *worker(void *p)
 
 static int start_informers(cf_manager *m)
 {
-	for (size_t i = 0; i < m->nctls; i++) {
-		cf_ctl *ctl = m->ctls[i];
-
-		if (cf_informer_start(ctl->inf) < 0)
+	for (size_t i = 0; i < m->ninfs; i++)
+		if (cf_informer_start(m->infs[i].inf) < 0)
 			return CF_ERROR;
-		for (size_t j = 0; j < ctl->nwatches; j++)
-			if (cf_informer_start(ctl->watches[j].inf) < 0)
-				return CF_ERROR;
-	}
-	for (size_t i = 0; i < m->nctls; i++) {
-		cf_ctl *ctl = m->ctls[i];
-
-		if (cf_informer_wait_synced(ctl->inf,
+	for (size_t i = 0; i < m->ninfs; i++)
+		if (cf_informer_wait_synced(m->infs[i].inf,
 		    m->opts.sync_timeout_ms) < 0)
 			return CF_ETIMEOUT;
-		for (size_t j = 0; j < ctl->nwatches; j++)
-			if (cf_informer_wait_synced(ctl->watches[j].inf,
-			    m->opts.sync_timeout_ms) < 0)
-				return CF_ETIMEOUT;
-	}
 	return 0;
 }
 
@@ -391,10 +423,9 @@ void cf_manager_stop(cf_manager *m)
 		for (int w = 0; w < ctl->nworkers; w++)
 			pthread_join(ctl->workers[w], NULL);
 		ctl->nworkers = 0;
-		cf_informer_stop(ctl->inf);
-		for (size_t j = 0; j < ctl->nwatches; j++)
-			cf_informer_stop(ctl->watches[j].inf);
 	}
+	for (size_t i = 0; i < m->ninfs; i++)
+		cf_informer_stop(m->infs[i].inf);
 }
 
 void cf_manager_free(cf_manager *m)
@@ -405,15 +436,22 @@ void cf_manager_free(cf_manager *m)
 	for (size_t i = 0; i < m->nctls; i++) {
 		cf_ctl *ctl = m->ctls[i];
 
-		cf_informer_free(ctl->inf);
-		for (size_t j = 0; j < ctl->nwatches; j++)
-			cf_informer_free(ctl->watches[j].inf);
 		free(ctl->watches);
 		free(ctl->workers);
 		cf_metrics_unregister_queue(ctl->q);
 		cf_wq_free(ctl->q);
 		free(ctl);
 	}
+	for (size_t i = 0; i < m->ninfs; i++) {
+		struct shared_inf *si = &m->infs[i];
+
+		cf_informer_free(si->inf);
+		free(si->api_version);
+		free(si->kind);
+		free(si->ns);
+		free(si->selector);
+	}
+	free(m->infs);
 	free(m->ctls);
 	free(m);
 }

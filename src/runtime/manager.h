@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The manager: runs the controllers of a descriptor table (STYLE.md §6).
- * For each controller it starts an informer on the controller's kind and
+ * For each controller it needs an informer on the controller's kind and
  * on each watched kind, a work queue, and N workers (--concurrent) that
- * take keys, call reconcile and turn the cf_result into requeues:
+ * take keys, call reconcile and turn the cf_result into requeues. An
+ * informer is shared by every controller asking for the same kind with
+ * the same namespace, selector and resync (a GitRepository that one
+ * controller reconciles and two others watch is cached once):
  *
  *   OK, DONE        forget the backoff; requeue_after_ms > 0: again then
  *   REQUEUE         after requeue_after_ms, else with backoff
