@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build and run the store benchmark; its figures go to docs/benchmarks.md.
-#   bench/store/run.sh [BUILD_DIR] [N] [CACHE_KIB]   (defaults: build-store, 10000, 4096)
+#   bench/store/run.sh [BUILD_DIR] [N] [CACHE_KIB]   (defaults: build-store, 10000, 1024)
 # The default build type (debugoptimized: -O2 -g) is what the figures use;
 # do not measure a sanitizer or plain debug build.
 set -euo pipefail

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 		die("open");
 	printf("store bench: %d ConfigMaps (~400 B) in %d namespaces, db %s, "
 	    "page cache %d KiB\n", n, NS_COUNT, path,
-	    o.cache_kib ? o.cache_kib : 4096);
+	    o.cache_kib ? o.cache_kib : 1024);
 
 	/* 1. Inserts, each its own durable commit (what a create is). */
 	t0 = now_s();

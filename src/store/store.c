@@ -244,7 +244,7 @@ static void fill_defaults(cf_store_opts *o)
 	if (o->busy_timeout_ms <= 0)
 		o->busy_timeout_ms = 5000;
 	if (o->cache_kib <= 0)
-		o->cache_kib = 4096;
+		o->cache_kib = 1024;
 	if (o->cache_kib > (1 << 20))
 		o->cache_kib = 1 << 20;
 	if (!o->max_value || o->max_value > CF_STORE_MAX_VALUE)
@@ -263,7 +263,7 @@ static void fill_defaults(cf_store_opts *o)
 	if (o->ring_events > (1u << 20))
 		o->ring_events = 1u << 20; /* slots are allocated up front */
 	if (!o->ring_bytes)
-		o->ring_bytes = 4u << 20;
+		o->ring_bytes = 1u << 20;
 	if (o->compact_step <= 0)
 		o->compact_step = 500;
 	if (!o->now_ms)

@@ -32,13 +32,13 @@ typedef struct cf_store cf_store;
 typedef struct cf_store_opts {
 	int readonly;             /* open an existing db for reading only */
 	int busy_timeout_ms;      /* <= 0: 5000 */
-	int cache_kib;            /* SQLite page cache per handle; <= 0: 4096 */
+	int cache_kib;            /* SQLite page cache per handle; <= 0: 1024 */
 	size_t max_value;         /* 0 = 1.5 MiB (etcd's request limit) */
 	int64_t keep_revs;        /* history kept by compaction; <= 0: 10000 */
 	int64_t keep_ms;          /* ... and at least this long; <= 0: 300000 */
 	int no_keep;              /* 1: keep_revs/keep_ms mean 0 (tests) */
 	size_t ring_events;       /* in-memory recent events; 0 = 1024 */
-	size_t ring_bytes;        /* their bytes; 0 = 4 MiB */
+	size_t ring_bytes;        /* their bytes; 0 = 1 MiB */
 	int compact_step;         /* revisions per compaction step; 0 = 500 */
 	int64_t (*now_ms)(void);  /* clock for retention; NULL = real time */
 } cf_store_opts;
