@@ -7,7 +7,7 @@ pkgs=(
   # build
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libssl-dev libsqlite3-dev libyaml-dev libevent-dev libcurl4-openssl-dev
-  libpcre2-dev zlib1g-dev libarchive-dev
+  libpcre2-dev zlib1g-dev libarchive-dev nettle-dev
   # tests and benchmarks: real servers and clients started on 127.0.0.1
   git openssl curl python3 jq wrk sqlite3 bc time
   lighttpd lighttpd-mod-openssl fcgiwrap openssh-server openssh-client
