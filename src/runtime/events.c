@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -55,14 +56,16 @@ struct ev_item {
 };
 
 /* A cache entry: a spam bucket (tokens) or where the last occurrence of
- * an event was written (ns, name, count, first). */
+ * an event was written (ns, name, count, first). The key is kept as two
+ * unrelated 64-bit hashes of its text rather than the text itself: a
+ * thousand objects cost a few hundred KiB less, and two keys would have
+ * to collide in both hashes at once to be confused. */
 struct entry {
-	char *key;
+	uint64_t h1, h2;
 	int64_t last_ms;
 	double tokens;
 	int64_t count;
-	char ns[64];
-	char name[320];
+	char *ns, *name;             /* the Event written; seen entries only */
 	char first[STAMP_MAX];
 };
 
@@ -321,39 +324,61 @@ void cf_event_recordf(cf_recorder *r, const cf_event_ref *obj,
 
 /* ---- the caches (writer thread) ---- */
 
+static void key_hash(const char *key, uint64_t *h1, uint64_t *h2)
+{
+	uint64_t a = 1469598103934665603ull, b = 5381;
+
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+		a = (a ^ *p) * 1099511628211ull;   /* FNV-1a */
+		b = b * 33 + *p + (b >> 29);       /* a djb2 variant */
+	}
+	*h1 = a;
+	*h2 = b;
+}
+
+static void entry_clear(struct entry *e)
+{
+	free(e->ns);
+	free(e->name);
+	memset(e, 0, sizeof(*e));
+}
+
 static struct entry *cache_find(struct cache *c, const char *key)
 {
+	uint64_t h1, h2;
+
+	key_hash(key, &h1, &h2);
 	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].key, key))
+		if (c->v[i].h1 == h1 && c->v[i].h2 == h2)
 			return &c->v[i];
 	return NULL;
 }
 
-/* A cleared entry for key (taken): a new one, or the least recently used
- * once the cache is full. */
-static struct entry *cache_add(struct cache *c, char *key)
+/* A cleared entry for key: a new one, or the least recently used once
+ * the cache is full. */
+static struct entry *cache_add(struct cache *c, const char *key)
 {
 	struct entry *e;
 
 	if (c->n < CACHE_MAX) {
 		CF_GROW(c->v, c->alloc, c->n + 1);
 		e = &c->v[c->n++];
+		memset(e, 0, sizeof(*e));
 	} else {
 		e = &c->v[0];
 		for (size_t i = 1; i < c->n; i++)
 			if (c->v[i].last_ms < e->last_ms)
 				e = &c->v[i];
-		free(e->key);
+		entry_clear(e);
 	}
-	memset(e, 0, sizeof(*e));
-	e->key = key;
+	key_hash(key, &e->h1, &e->h2);
 	return e;
 }
 
 static void cache_release(struct cache *c)
 {
 	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i].key);
+		entry_clear(&c->v[i]);
 	free(c->v);
 }
 
@@ -381,7 +406,8 @@ static bool spam_allow(cf_recorder *r, const struct ev_item *it)
 		if (b->tokens > r->burst)
 			b->tokens = r->burst;
 	} else {
-		b = cache_add(&r->buckets, cf_buf_detach(&k, NULL));
+		b = cache_add(&r->buckets, k.buf);
+		cf_buf_release(&k);
 		b->tokens = r->burst;
 	}
 	b->last_ms = it->at_ms;
@@ -401,17 +427,17 @@ static struct entry *seen_for(cf_recorder *r, const struct ev_item *it)
 	cf_buf_addf(&k, "\x1f%s\x1f%s\x1f%s", it->type, it->reason,
 	    it->message);
 	s = cache_find(&r->seen, k.buf);
-	if (s && it->at_ms - s->last_ms <= r->correlate_ms) {
-		cf_buf_release(&k);
-		return s;
+	if (s && it->at_ms - s->last_ms > r->correlate_ms) {
+		uint64_t h1 = s->h1, h2 = s->h2;
+
+		entry_clear(s);
+		s->h1 = h1;
+		s->h2 = h2;
+	} else if (!s) {
+		s = cache_add(&r->seen, k.buf);
 	}
-	if (s) {
-		free(s->key);
-		memset(s, 0, sizeof(*s));
-		s->key = cf_buf_detach(&k, NULL);
-		return s;
-	}
-	return cache_add(&r->seen, cf_buf_detach(&k, NULL));
+	cf_buf_release(&k);
+	return s;
 }
 
 /* ---- writing (writer thread) ---- */
@@ -503,10 +529,15 @@ static void write_event(cf_recorder *r, const struct ev_item *it)
 		/* First occurrence, or the Event expired: create it, under
 		 * the same name and count when it is a repeat. */
 		if (s->count == 1) {
-			snprintf(s->ns, sizeof(s->ns), "%s",
-			    *it->ref.ns ? it->ref.ns : "default");
-			snprintf(s->name, sizeof(s->name), "%s.%llx",
-			    it->ref.name, (unsigned long long)it->unix_ns);
+			char name[320];
+
+			snprintf(name, sizeof(name), "%s.%llx", it->ref.name,
+			    (unsigned long long)it->unix_ns);
+			free(s->ns);
+			free(s->name);
+			s->ns = cf_xstrdup(*it->ref.ns ? it->ref.ns :
+			    "default");
+			s->name = cf_xstrdup(name);
 			memcpy(s->first, it->stamp, sizeof(s->first));
 		}
 		err = cf_client_create(NULL, &a, r->c,
