@@ -73,7 +73,7 @@ void cf_log_ring_enable(size_t max_bytes, size_t max_lines)
 	if (max_bytes > CF_LOG_RING_MAX_BYTES)
 		max_bytes = CF_LOG_RING_MAX_BYTES;
 	if (!max_lines)
-		max_lines = max_bytes / 64 ? max_bytes / 64 : 1;
+		max_lines = max_bytes / 128 ? max_bytes / 128 : 1;
 	pthread_mutex_lock(&ring.lock);
 	while (ring.count)
 		ring_drop_oldest();

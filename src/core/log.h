@@ -50,8 +50,9 @@ void cf_log_fields(enum cf_log_level lvl, const char *msg,
 
 /*
  * Keep the most recent lines, at most max_bytes of text (capped at
- * CF_LOG_RING_MAX_BYTES) and max_lines lines (0 = max_bytes / 64); the
- * oldest are dropped first. A line longer than max_bytes is cut to
+ * CF_LOG_RING_MAX_BYTES) and max_lines lines (0 = max_bytes / 128: a
+ * Flux-shaped JSON line is longer than that); the oldest are dropped
+ * first. A line longer than max_bytes is cut to
  * max_bytes, its last byte a newline. max_bytes 0 turns the ring off and
  * frees it. Call before other threads log; thread-safe afterwards.
  */
