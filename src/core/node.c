@@ -314,39 +314,148 @@ void cf_node_remove(cf_node *seq, size_t at)
 	seq->len--;
 }
 
-cf_node *cf_node_dup(cf_arena *a, const cf_node *n)
-{
-	cf_node *c;
+/* ---- packed copies ---- */
 
-	if (!n)
-		return NULL;
-	c = cf_arena_memdup(a, n, sizeof(*n));
+_Static_assert(sizeof(cf_node) % _Alignof(cf_node) == 0 &&
+    sizeof(cf_pair) % _Alignof(cf_node) == 0 &&
+    sizeof(cf_node *) % _Alignof(cf_pair) == 0,
+    "packed copies keep every node and array aligned");
+
+/* A deep copy takes its memory through a copier: straight from an arena
+ * (cf_node_dup), or carved from one block measured beforehand
+ * (cf_node_dup_packed). */
+struct copier {
+	void *(*fixed)(void *ctx, size_t n);  /* nodes and arrays */
+	const char *(*str)(void *ctx, const char *s, size_t n);
+	void *ctx;
+};
+
+static cf_node *copy_node(const struct copier *cp, const cf_node *n)
+{
+	cf_node *c = cp->fixed(cp->ctx, sizeof(*c));
+
+	*c = *n;
 	if (n->num)
-		c->num = cf_arena_strdup(a, n->num);
+		c->num = cp->str(cp->ctx, n->num, strlen(n->num));
 	switch (n->type) {
 	case CF_NODE_STR:
-		c->v.s = cf_arena_strndup(a, n->v.s, n->len);
+		c->v.s = cp->str(cp->ctx, n->v.s, n->len);
 		break;
 	case CF_NODE_SEQ:
 		c->alloc = n->len;
-		c->v.items = n->len ? cf_arena_alloc(a, n->len * sizeof(cf_node *)) : NULL;
+		c->v.items = n->len ? cp->fixed(cp->ctx,
+		    (size_t)n->len * sizeof(cf_node *)) : NULL;
 		for (uint32_t i = 0; i < n->len; i++)
-			c->v.items[i] = cf_node_dup(a, n->v.items[i]);
+			c->v.items[i] = copy_node(cp, n->v.items[i]);
 		break;
 	case CF_NODE_MAP:
 		c->alloc = n->len;
-		c->v.pairs = n->len ? cf_arena_alloc(a, n->len * sizeof(cf_pair)) : NULL;
+		c->v.pairs = n->len ? cp->fixed(cp->ctx,
+		    (size_t)n->len * sizeof(cf_pair)) : NULL;
 		for (uint32_t i = 0; i < n->len; i++) {
-			c->v.pairs[i].key = cf_arena_strndup(a, n->v.pairs[i].key,
-			    n->v.pairs[i].klen);
-			c->v.pairs[i].klen = n->v.pairs[i].klen;
-			c->v.pairs[i].val = cf_node_dup(a, n->v.pairs[i].val);
+			const cf_pair *src = &n->v.pairs[i];
+
+			c->v.pairs[i].key = cp->str(cp->ctx, src->key,
+			    src->klen);
+			c->v.pairs[i].klen = src->klen;
+			c->v.pairs[i].val = copy_node(cp, src->val);
 		}
 		break;
 	default:
 		break;
 	}
 	return c;
+}
+
+static void *arena_fixed(void *ctx, size_t n)
+{
+	return cf_arena_alloc(ctx, n);
+}
+
+static const char *arena_str(void *ctx, const char *s, size_t n)
+{
+	return cf_arena_strndup(ctx, s, n);
+}
+
+cf_node *cf_node_dup(cf_arena *a, const cf_node *n)
+{
+	const struct copier cp = { arena_fixed, arena_str, a };
+
+	return n ? copy_node(&cp, n) : NULL;
+}
+
+struct packed {
+	unsigned char *fixed; /* nodes and arrays, 8-aligned */
+	char *str;            /* strings, unaligned */
+};
+
+static void packed_measure(const cf_node *n, size_t *fixed, size_t *str)
+{
+	*fixed += sizeof(*n);
+	if (n->num)
+		*str += strlen(n->num) + 1;
+	switch (n->type) {
+	case CF_NODE_STR:
+		*str += (size_t)n->len + 1;
+		break;
+	case CF_NODE_SEQ:
+		*fixed += (size_t)n->len * sizeof(cf_node *);
+		for (uint32_t i = 0; i < n->len; i++)
+			packed_measure(n->v.items[i], fixed, str);
+		break;
+	case CF_NODE_MAP:
+		*fixed += (size_t)n->len * sizeof(cf_pair);
+		for (uint32_t i = 0; i < n->len; i++) {
+			*str += (size_t)n->v.pairs[i].klen + 1;
+			packed_measure(n->v.pairs[i].val, fixed, str);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+size_t cf_node_packed_size(const cf_node *n)
+{
+	size_t fixed = 0, str = 0;
+
+	if (n)
+		packed_measure(n, &fixed, &str);
+	return fixed + str;
+}
+
+static void *packed_fixed(void *ctx, size_t n)
+{
+	struct packed *p = ctx;
+	void *r = p->fixed;
+
+	p->fixed += n;
+	return r;
+}
+
+static const char *packed_str(void *ctx, const char *s, size_t n)
+{
+	struct packed *p = ctx;
+	char *r = p->str;
+
+	memcpy(r, s, n);
+	r[n] = '\0';
+	p->str += n + 1;
+	return r;
+}
+
+cf_node *cf_node_dup_packed(cf_arena *a, const cf_node *n)
+{
+	size_t fixed = 0, str = 0;
+	struct packed p;
+	const struct copier cp = { packed_fixed, packed_str, &p };
+
+	if (!n)
+		return NULL;
+	packed_measure(n, &fixed, &str);
+	p.fixed = cf_arena_alloc(a, fixed + str);
+	p.str = (char *)p.fixed + fixed;
+	return copy_node(&cp, n);
 }
 
 static int pair_cmp(const void *x, const void *y)

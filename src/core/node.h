@@ -108,6 +108,11 @@ void cf_node_remove(cf_node *seq, size_t at);
 
 /* Deep copy into a (strings copied too). */
 cf_node *cf_node_dup(cf_arena *a, const cf_node *n);
+/* The same deep copy in one allocation of exactly cf_node_packed_size(n)
+ * bytes, strings packed without padding after the nodes: for copies that
+ * live long (caches), at about 85% of cf_node_dup's size. */
+size_t cf_node_packed_size(const cf_node *n);
+cf_node *cf_node_dup_packed(cf_arena *a, const cf_node *n);
 
 /* Sort a map's pairs by key, bytewise (Go's encoding/json map order). */
 void cf_node_sort_keys(cf_node *map);

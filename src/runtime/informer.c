@@ -66,22 +66,32 @@ struct cf_informer {
 /* ---- cf_obj ---- */
 
 /* The cached copy: metadata.managedFields left out (no reconciler reads
- * them; Flux's caches strip them too), in an arena sized to fit, so a
- * thousand cached objects cost their bytes and not a thousand
- * half-empty chunks. */
+ * them; Flux's caches strip them too), packed into one allocation of
+ * its exact size, so a thousand cached objects cost their bytes and not
+ * a thousand half-empty chunks or padded strings. */
 static cf_node *compact_dup(cf_arena *a, const cf_node *n)
 {
+	const cf_node *md = cf_node_get(n, "metadata");
 	cf_arena tmp = CF_ARENA_INIT;
-	cf_node *copy = cf_node_dup(&tmp, n), *md = cf_node_get(copy, "metadata");
 	cf_node *out;
-	size_t before;
 
-	if (md)
-		cf_node_del(md, "managedFields");
-	before = tmp.total;
-	cf_node_dup(&tmp, copy); /* measure what one copy takes */
-	cf_arena_reserve(a, tmp.total - before);
-	out = cf_node_dup(a, copy);
+	if (md && cf_node_get(md, "managedFields")) {
+		/* A shallow copy of the two maps on the path is enough. */
+		cf_node *top = cf_arena_memdup(&tmp, n, sizeof(*n));
+		cf_node *meta = cf_arena_memdup(&tmp, md, sizeof(*md));
+
+		top->v.pairs = cf_arena_memdup(&tmp, n->v.pairs,
+		    n->len * sizeof(cf_pair));
+		meta->v.pairs = cf_arena_memdup(&tmp, md->v.pairs,
+		    md->len * sizeof(cf_pair));
+		for (uint32_t i = 0; i < top->len; i++)
+			if (top->v.pairs[i].val == md)
+				top->v.pairs[i].val = meta;
+		cf_node_del(meta, "managedFields");
+		n = top;
+	}
+	cf_arena_reserve(a, cf_node_packed_size(n));
+	out = cf_node_dup_packed(a, n);
 	cf_arena_release(&tmp);
 	return out;
 }

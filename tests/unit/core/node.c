@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "test.h"
+#include "core/json.h"
 #include "core/node.h"
+
+#include <string.h>
 
 TEST(test_core_node__map_set_get_del)
 {
@@ -71,6 +74,48 @@ TEST(test_core_node__seq_insert_remove_sort)
 	cf_arena_release(&a);
 }
 
-TEST_MAIN(T(test_core_node__map_set_get_del), T(test_core_node__getp_walks_maps),
+/* The packed copy is equal, writes the same JSON (numbers' original
+ * text, empty strings and containers, NULs in strings included), takes
+ * one allocation of the size it reports, and shares nothing with the
+ * original. */
+TEST(test_core_node__dup_packed)
+{
+	static const char doc[] = "{\"a\":[1,2.50,{\"b\":\"x\\u0000y\"},[],{}],"
+	    "\"big\":18446744073709551615,\"f\":1e300,\"t\":true,"
+	    "\"n\":null,\"e\":\"\",\"k\":{\"\":\"empty key\"}}";
+	cf_arena a = CF_ARENA_INIT, b = CF_ARENA_INIT;
+	cf_node *orig = NULL, *copy;
+	cf_buf x = CF_BUF_INIT, y = CF_BUF_INIT;
+	size_t size;
+
+	CHECK_INT(cf_json_parse(&orig, &a, doc, strlen(doc), NULL), 0);
+	size = cf_node_packed_size(orig);
+	copy = cf_node_dup_packed(&b, orig);
+	CHECK(cf_node_equal(orig, copy));
+	CHECK_INT(cf_json_write(&x, orig, 0), 0);
+	CHECK_INT(cf_json_write(&y, copy, 0), 0);
+	CHECK_INT(x.len, y.len);
+	CHECK(memcmp(x.buf, y.buf, x.len) == 0);
+	CHECK_INT(b.total, (size + 15) & ~(size_t)15);
+	{
+		cf_arena c = CF_ARENA_INIT;
+
+		cf_node_dup(&c, orig); /* the plain copy pads every string */
+		CHECK(size < c.total);
+		cf_arena_release(&c);
+	}
+	cf_arena_release(&a); /* the copy must not point into the original */
+	cf_buf_reset(&y);
+	CHECK_INT(cf_json_write(&y, copy, 0), 0);
+	CHECK_INT(x.len, y.len);
+	CHECK(memcmp(x.buf, y.buf, x.len) == 0);
+	CHECK(cf_node_dup_packed(&b, NULL) == NULL);
+	CHECK_INT(cf_node_packed_size(NULL), 0);
+	cf_buf_release(&x);
+	cf_buf_release(&y);
+	cf_arena_release(&b);
+}
+
+TEST_MAIN(T(test_core_node__map_set_get_del), T(test_core_node__dup_packed), T(test_core_node__getp_walks_maps),
     T(test_core_node__equal_ignores_map_order),
     T(test_core_node__seq_insert_remove_sort))
