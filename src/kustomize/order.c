@@ -2,7 +2,8 @@
 /*
  * Legacy output order: kind rank (orderFirst kinds first, in list order,
  * orderLast kinds last), then the "group_version_kind" string with empty
- * parts written ~G, ~V, ~K, then "Kind.version.group|namespace|name"
+ * parts written ~G, ~V, ~K (reversed between two Namespaces when one is
+ * the core one, so that it comes first, as kustomize 5 does), then "Kind.version.group|namespace|name"
  * with an empty namespace written ~X and an empty name ~N. Ids are
  * unique, so the order is total and any sort algorithm agrees with Go's.
  */
@@ -28,8 +29,10 @@ static const char *const default_last[] = {
 
 struct okey {
 	int rank;
-	char *gvk;  /* group_version_kind */
-	char *rid;  /* Kind.version.group|ns|name */
+	bool ns;      /* a Namespace of any group */
+	bool core_ns; /* the core group's Namespace */
+	char *gvk;    /* group_version_kind */
+	char *rid;    /* Kind.version.group|ns|name */
 	kz_res *r;
 };
 
@@ -40,8 +43,11 @@ static int okey_cmp(const void *x, const void *y)
 
 	if (a->rank != b->rank)
 		return a->rank < b->rank ? -1 : 1;
-	if ((c = strcmp(a->gvk, b->gvk)))
+	if ((c = strcmp(a->gvk, b->gvk))) {
+		if (a->ns && b->ns && (a->core_ns || b->core_ns))
+			return -c;
 		return c;
+	}
 	return strcmp(a->rid, b->rid);
 }
 
@@ -97,6 +103,8 @@ void kz_sort_legacy(kz_resmap *m, const cf_node *sort_opts)
 		snprintf(g, sizeof(g), "%s", id.group);
 		keys[i].r = m->v[i];
 		keys[i].rank = rank_of(id.kind, first, nf, last, nl);
+		keys[i].ns = !strcmp(id.kind, "Namespace");
+		keys[i].core_ns = keys[i].ns && !*id.group;
 		cf_buf_addf(&b, "%s_%s_%s", *g ? g : "~G",
 		    *id.version ? id.version : "~V", *id.kind ? id.kind : "~K");
 		keys[i].gvk = cf_buf_detach(&b, NULL);

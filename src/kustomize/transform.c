@@ -428,7 +428,7 @@ int kz_do_namespace(kz_ctx *c, kz_resmap *m, const char *ns)
 static bool keeps_name(const kz_id *id)
 {
 	return !strcmp(id->kind, "CustomResourceDefinition") ||
-	    (!strcmp(id->kind, "Namespace") && !*id->group) ||
+	    !strcmp(id->kind, "Namespace") || /* of any group, as kustomize */
 	    (!strcmp(id->kind, "APIService") &&
 	    !strcmp(id->group, "apiregistration.k8s.io"));
 }
