@@ -12,6 +12,7 @@ pkgs=(
   git openssl curl python3 jq wrk sqlite3 bc time
   lighttpd lighttpd-mod-openssl fcgiwrap openssh-server openssh-client
   gnupg tinyproxy
+  python3-cryptography # the GitHub API stand-in checks RS256 JWTs
 )
 
 missing=()
