@@ -11,8 +11,10 @@
  * queues only when not processing; done re-queues a dirty item. That is
  * what keeps one key off two workers and coalesces bursts of events.
  */
-#include <stdlib.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,7 +22,6 @@
 #include "runtime/workqueue.h"
 
 struct wq_item {
-	cf_key key;
 	struct wq_item *next;   /* hash chain */
 	unsigned long hash;
 	int dirty, processing;
@@ -28,6 +29,8 @@ struct wq_item {
 	int64_t delay_at;       /* ns, monotonic; 0 = not waiting */
 	int heap_refs;          /* heap nodes pointing here (some stale) */
 	int64_t started_ns;     /* while processing */
+	char key[];             /* "group\0kind\0ns\0name\0": a cf_key
+				 * takes 640 bytes, most of them unused */
 };
 
 struct wq_timer {
@@ -125,13 +128,67 @@ const char *cf_wq_name(const cf_wq *q)
 
 /* ---- the item table ---- */
 
+static const char *const *key_parts(const cf_key *k, const char *parts[4])
+{
+	parts[0] = k->group;
+	parts[1] = k->kind;
+	parts[2] = k->ns;
+	parts[3] = k->name;
+	return parts;
+}
+
+static bool key_matches(const char *packed, const cf_key *k)
+{
+	const char *parts[4];
+
+	key_parts(k, parts);
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(packed, parts[i]))
+			return false;
+		packed += strlen(packed) + 1;
+	}
+	return true;
+}
+
+static struct wq_item *item_new(const cf_key *k)
+{
+	const char *parts[4];
+	size_t len[4], total = 0;
+	struct wq_item *it;
+	char *p;
+
+	key_parts(k, parts);
+	for (int i = 0; i < 4; i++)
+		total += (len[i] = strlen(parts[i])) + 1;
+	it = cf_xcalloc(1, sizeof(*it) + total);
+	p = it->key;
+	for (int i = 0; i < 4; i++) {
+		memcpy(p, parts[i], len[i] + 1);
+		p += len[i] + 1;
+	}
+	return it;
+}
+
+/* The parts were a valid cf_key's, so they fit. */
+static void key_unpack(cf_key *out, const char *packed)
+{
+	char *dst[4] = { out->group, out->kind, out->ns, out->name };
+	size_t cap[4] = { sizeof(out->group), sizeof(out->kind),
+	    sizeof(out->ns), sizeof(out->name) };
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(dst[i], cap[i], "%s", packed);
+		packed += strlen(packed) + 1;
+	}
+}
+
 static struct wq_item *lookup(cf_wq *q, const cf_key *key, int create)
 {
 	unsigned long h = cf_key_hash(key);
 	struct wq_item **slot = &q->tab[h & (q->ntab - 1)], *it;
 
 	for (it = *slot; it; it = it->next)
-		if (it->hash == h && cf_key_equal(&it->key, key))
+		if (it->hash == h && key_matches(it->key, key))
 			return it;
 	if (!create)
 		return NULL;
@@ -154,8 +211,7 @@ static struct wq_item *lookup(cf_wq *q, const cf_key *key, int create)
 		q->ntab = n;
 		slot = &q->tab[h & (q->ntab - 1)];
 	}
-	it = cf_xcalloc(1, sizeof(*it));
-	it->key = *key;
+	it = item_new(key);
 	it->hash = h;
 	it->next = *slot;
 	*slot = it;
@@ -401,7 +457,7 @@ int cf_wq_get(cf_wq *q, cf_key *out)
 	it->processing = 1;
 	it->started_ns = now_ns();
 	q->nprocessing++;
-	*out = it->key;
+	key_unpack(out, it->key);
 	pthread_mutex_unlock(&q->mu);
 	return 0;
 }
