@@ -91,6 +91,27 @@ test_expect_success 'a NewArtifact event names the revision' '
 	expect_eq "$ev" "stored artifact for revision '"'"'main@sha1:$(head_of)'"'"' source-controller main@sha1:$(head_of)"
 '
 
+# A new object must not be packed twice: the pass after the finalizer
+# is added, or one queued while the first artifact is packed, would do
+# it again on a cache that does not hold the status yet. A few thousand
+# files make the first pass long enough for that race to show.
+test_expect_success 'a new GitRepository stores its first revision once' '
+	$GIT init -q wide && mkdir -p wide/apps &&
+	for i in $(seq 3000); do echo "v: $i" >wide/apps/f$i.yaml; done &&
+	$GIT -C wide add . && $GIT -C wide commit -qm wide &&
+	gitrepo wide "file://$TEST_TMP/wide" &&
+	wait_for wide "{.status.artifact.revision}" "main@sha1:$(git -C wide rev-parse HEAD)" &&
+	sleep 1 &&
+	n=$(grep "\"stored artifact for revision" "$TEST_TMP/cfluxd.log" |
+		grep -c "\"name\":\"wide\"") &&
+	expect_eq "$n" 1 &&
+	count=$(k get events --field-selector involvedObject.name=wide,reason=NewArtifact \
+		-o jsonpath="{range .items[*]}{.count}{\"\\n\"}{end}" | awk "{n += (\$1 ? \$1 : 1)} END {print n}") &&
+	expect_eq "$count" 1 &&
+	! grep -q "adding finalizer: Operation cannot be fulfilled" "$TEST_TMP/cfluxd.log" &&
+	k delete gitrepository wide >/dev/null
+'
+
 test_expect_success 'the artifact holds the tree minus the default ignore rules' '
 	path=$(field local "{.status.artifact.path}") &&
 	expect_eq "$(tar -tzf "$CF_DATA/storage/$path" | sort | tr "\n" " ")" "apps/ apps/cm.yaml "

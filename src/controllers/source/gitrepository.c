@@ -189,12 +189,16 @@ static cf_result step_finalizer(struct pass *p)
 	}
 	if (!cf_flux_has_finalizer(p->obj)) {
 		/* As Flux: add it, then start over on the object the API
-		 * server returns, so no pass works from a stale copy. */
+		 * server returns, so no pass works from a stale copy. The
+		 * watch event of this very patch starts that pass, once the
+		 * cache holds it: a timed requeue would race the cache, read
+		 * the object without the finalizer, fail on the conflict and
+		 * leave a retry that repeats the whole first pass. */
 		p->skip_status = true;
 		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, true) < 0)
 			return cf_result_failed("PatchOperationFailed",
 			    "adding finalizer: %s", cf_error_msg());
-		return cf_result_requeue(1);
+		return cf_result_done();
 	}
 	return cf_result_ok();
 }
@@ -1040,6 +1044,37 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* After a pass stored a new artifact, wait (at most CACHE_WAIT_MS) until
+ * the cache holds the status it wrote. A pass queued meanwhile (a
+ * request, a retry, an include's new artifact) would otherwise run on
+ * the old status, find no artifact for the revision, and fetch and pack
+ * the same revision again. */
+#define CACHE_WAIT_MS 2000
+
+static void await_cache(cf_ctl *ctl, const cf_key *key, const cf_node *art)
+{
+	int64_t end = mono_ms() + CACHE_WAIT_MS;
+
+	do {
+		const cf_obj *o;
+		bool seen;
+
+		if (cf_informer_get(&o, cf_ctl_informer(ctl), key->ns,
+		    key->name) < 0)
+			return;
+		const cf_node *have = cf_node_getp(cf_obj_node(o), "status",
+		    "artifact", NULL);
+
+		seen = have && art && cf_node_equal(have, art);
+		cf_obj_unref(o);
+		if (seen)
+			return;
+		nanosleep(&(struct timespec){ 0, 2 * MS_PER_NS }, NULL);
+	} while (mono_ms() < end);
+	cf_log_debug("%s '%s/%s': the cache did not show the new artifact "
+	    "within %d ms", KIND, key->ns, key->name, CACHE_WAIT_MS);
+}
+
 static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 {
 	struct pass p = { .ctl = ctl, .sc = cf_ctl_payload(ctl),
@@ -1074,6 +1109,9 @@ static cf_result reconcile(cf_ctl *ctl, const cf_key *key)
 		} else if (r.kind == CF_RESULT_OK) {
 			r = cf_result_done_after(cf_flux_jitter(p.interval_ms,
 			    p.sc->jitter_percent));
+			if (p.new_artifact)
+				await_cache(ctl, key, cf_node_getp(p.obj,
+				    "status", "artifact", NULL));
 		}
 	}
 	cf_arena_release(&p.a);
