@@ -457,6 +457,7 @@ struct gitctx {
 	char ca_path[PATH_MAX + 16], cert_path[PATH_MAX + 16],
 	    key_path[PATH_MAX + 16]; /* PEM files in tmp */
 	char url[1024];         /* redacted URL for messages */
+	const char *input;      /* a file for git's stdin; NULL: /dev/null */
 };
 
 static void env_add(struct gitctx *c, const char *fmt, ...)
@@ -558,7 +559,8 @@ done:
 static void rm_tmp(const char *dir)
 {
 	static const char *const files[] = { "identity", "known_hosts",
-		"index", "index.lock", "ca.crt", "tls.crt", "tls.key" };
+		"index", "index.lock", "ca.crt", "tls.crt", "tls.key",
+		"input" };
 	char p[PATH_MAX + 32];
 
 	if (!dir[0])
@@ -883,7 +885,8 @@ static int run_git(struct gitctx *c, cf_buf *out, cf_buf *err,
 	}
 	argv[na] = NULL;
 	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 ||
-	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+	    (devnull = open(c->input ? c->input : "/dev/null",
+	    O_RDONLY | O_CLOEXEC)) < 0) {
 		result = cf_error_os("starting git");
 		goto done;
 	}
@@ -1460,10 +1463,29 @@ static int fetch_at(cf_git_resolved *out, const char *mirror, const char *url,
 	}
 	if (want[0] && !pinned) {
 		/* Depth 1 every time: with our old tip as a "have" the server
-		 * sends only the new commit's new objects (a force-push too). */
-		cf_buf_addf(&spec, "+%s:%s", want, want);
+		 * sends only the new commit's new objects (a force-push too).
+		 * No FETCH_HEAD (nobody reads it) and no forced-update walk.
+		 * A branch whose tip the caller has just listed is fetched by
+		 * id: the server then skips its ref listing. */
 		const char *args[] = { gd.buf, "fetch", "--quiet", "--no-tags",
+			"--no-write-fetch-head", "--no-show-forced-updates",
 			"--depth=1", "--end-of-options", url, spec.buf, NULL };
+		const char *tip = opts ? opts->tip : NULL;
+
+		if (tip && is_hex40(tip) && !strncmp(want, "refs/heads/", 11)) {
+			cf_buf_addf(&spec, "+%s:%s", tip, want);
+			args[9] = spec.buf;
+			error = git_do(&c, NULL, "fetching", args);
+			if (!error) {
+				memcpy(out->commit, tip, 41);
+				goto fetched;
+			}
+			if (error == CF_EFORBIDDEN || error == CF_ETIMEOUT)
+				goto fixmsg;
+			cf_buf_reset(&spec);
+		}
+		cf_buf_addf(&spec, "+%s:%s", want, want);
+		args[9] = spec.buf;
 		if ((error = git_do(&c, NULL, "fetching", args)) < 0)
 			goto fixmsg;
 		if ((error = rev_parse(&c, out->commit, gd.buf, want)) < 0)
@@ -1502,6 +1524,7 @@ static int fetch_at(cf_git_resolved *out, const char *mirror, const char *url,
 		         ref->commit)) < 0)
 			goto done;
 	}
+fetched:
 	snprintf(out->refname, sizeof(out->refname), "%s", want);
 	cf_git_revision(out->revision, sizeof(out->revision), want,
 	    out->commit, ref && ref->name && *ref->name);
@@ -1610,13 +1633,342 @@ int cf_git_export(const char *mirror, const char *commit, const char *dest,
 	return export_at(mirror, commit, dest, sparse, nsparse, opts, 0);
 }
 
+/* ---- the kept work tree ------------------------------------------------
+ *
+ * git read-tree -u compares the whole index with the work tree (an lstat
+ * per file, the index read and written again): on a tree of thousands of
+ * files that is most of what a one-file commit costs. So the tree records
+ * the commit it holds (<index>.head, with the boot id: after a restart of
+ * the machine unsynced writes may be lost) and the next commit is applied
+ * from `git diff-tree` of the two commits, its blobs read by one
+ * `git cat-file --batch`. Whatever that path would not do exactly as a
+ * checkout does (symlinks, submodules, names git may refuse, a large
+ * change, a tree not as recorded) takes the full path: the tree wiped and
+ * written again by read-tree. The record is removed before the tree is
+ * touched, so an update cut short is never trusted.
+ */
+
+#define TREE_DIFF_MAX 1000 /* changed paths; past this read-tree is as quick */
+
+struct change {
+	char status;      /* 'A', 'M' or 'D' */
+	bool exec;        /* new mode 100755 */
+	const char *oid;  /* the new blob, 40 hex (A and M) */
+	const char *path; /* in the diff-tree output */
+	const char *data; /* the blob, in the cat-file output */
+	size_t len;
+};
+
+static void boot_id(char out[64])
+{
+	cf_buf b = CF_BUF_INIT;
+
+	out[0] = '\0';
+	if (cf_fs_read(&b, "/proc/sys/kernel/random/boot_id", 63) == 0 &&
+	    b.len)
+		snprintf(out, 64, "%.*s", (int)strcspn(b.buf, "\n"), b.buf);
+	cf_buf_release(&b);
+}
+
+/* The commit the tree holds, if recorded on this boot; "" otherwise. */
+static void head_read(char commit[41], const char *head)
+{
+	cf_buf b = CF_BUF_INIT;
+	char id[64];
+
+	commit[0] = '\0';
+	boot_id(id);
+	if (cf_fs_read(&b, head, 256) == 0 && b.len > 41 && b.buf[40] == ' ' &&
+	    (b.buf[40] = '\0', is_hex40(b.buf)) &&
+	    (size_t)snprintf(NULL, 0, "%s\n", id) == b.len - 41 &&
+	    !strncmp(b.buf + 41, id, strlen(id)))
+		memcpy(commit, b.buf, 41);
+	cf_buf_release(&b);
+}
+
+/* A small private file, without the fsync of cf_fs_write_atomic: what
+ * it holds is rebuilt after a crash. */
+static int put_file(const char *path, const cf_buf *body)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0 &&
+	    write(fd, body->buf, body->len) == (ssize_t)body->len;
+
+	if (fd >= 0 && close(fd) < 0)
+		ok = false;
+	return ok ? 0 : cf_error_os("writing a work tree file");
+}
+
+/* The boot id stands for durability: a record from an earlier boot is
+ * ignored. */
+static int head_write(const char *head, const char *commit)
+{
+	cf_buf tmp = CF_BUF_INIT, body = CF_BUF_INIT;
+	char id[64];
+	int error;
+
+	boot_id(id);
+	cf_buf_addf(&body, "%s %s\n", commit, id);
+	cf_buf_addf(&tmp, "%s.tmp", head);
+	if ((error = put_file(tmp.buf, &body)) == 0 &&
+	    rename(tmp.buf, head) < 0)
+		error = cf_error_os("recording the work tree's commit");
+	if (error)
+		unlink(tmp.buf);
+	cf_buf_release(&tmp);
+	cf_buf_release(&body);
+	return error;
+}
+
+/* A path every checkout writes as it is: no empty, "." or ".." part, no
+ * part git or a case-folding file system could read as .git, no control
+ * characters, backslashes, colons or names NTFS protection refuses. */
+static bool plain_tree_path(const char *p)
+{
+	if (!*p || strlen(p) > 1024)
+		return false;
+	while (*p) {
+		size_t l = strcspn(p, "/");
+
+		if (!l || (l == 1 && p[0] == '.') || (l == 2 && !strncmp(p,
+		    "..", 2)) || (l >= 4 && !strncasecmp(p, ".git", 4)) ||
+		    p[l - 1] == '.' || p[l - 1] == ' ')
+			return false;
+		for (size_t i = 0; i < l; i++)
+			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f ||
+			    p[i] == '\\' || p[i] == ':' || p[i] == '~')
+				return false;
+		p += l;
+		if (*p == '/' && !*++p)
+			return false;
+	}
+	return true;
+}
+
+static bool blob_mode(const char *m, bool none_ok)
+{
+	return !strncmp(m, "100644", 6) || !strncmp(m, "100755", 6) ||
+	    (none_ok && !strncmp(m, "000000", 6));
+}
+
+/* Parse `git diff-tree -r -z` records
+ * ":<old mode> <new mode> <old oid> <new oid> <status>\0<path>\0"; 1 when
+ * one is not a plain blob change (the caller takes the full path). */
+static int parse_diff(struct change **out, size_t *n, cf_buf *diff)
+{
+	char *p = diff->buf, *end = diff->buf + diff->len;
+	size_t alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	while (p < end) {
+		struct change *ch;
+		char *path;
+
+		if (end - p < 99 || p[0] != ':' || p[7] != ' ' ||
+		    p[14] != ' ' || p[55] != ' ' || p[96] != ' ' || p[98])
+			return 1;
+		path = p + 99;
+		if (!memchr(path, '\0', (size_t)(end - path)) ||
+		    !strchr("AMD", p[97]) || !blob_mode(p + 1, p[97] == 'A') ||
+		    !blob_mode(p + 8, p[97] == 'D') || !plain_tree_path(path) ||
+		    *n >= TREE_DIFF_MAX)
+			return 1;
+		CF_GROW(*out, alloc, *n + 1);
+		ch = &(*out)[(*n)++];
+		memset(ch, 0, sizeof(*ch));
+		ch->status = p[97];
+		ch->exec = !strncmp(p + 8, "100755", 6);
+		p[96] = '\0';
+		ch->oid = p + 56;
+		ch->path = path;
+		p = path + strlen(path) + 1;
+	}
+	return 0;
+}
+/* The new blobs of the changes, by one `git cat-file --batch` whose
+ * output (capped as any git output) out keeps; 1 if one is missing or
+ * not a blob. */
+static int read_blobs(struct gitctx *c, const char *gd, struct change *ch,
+    size_t n, cf_buf *out)
+{
+	cf_buf in = CF_BUF_INIT, path = CF_BUF_INIT;
+	const char *args[] = { gd, "cat-file", "--batch", NULL };
+	char *p, *end;
+	int error;
+
+	for (size_t i = 0; i < n; i++)
+		if (ch[i].status != 'D')
+			cf_buf_addf(&in, "%s\n", ch[i].oid);
+	if (!in.len) {
+		cf_buf_release(&in);
+		return 0;
+	}
+	cf_buf_addf(&path, "%s/input", c->tmp);
+	error = put_file(path.buf, &in);
+	c->input = path.buf;
+	if (!error)
+		error = git_do(c, out, "reading objects from", args);
+	c->input = NULL;
+	cf_buf_release(&in);
+	cf_buf_release(&path);
+	if (error < 0)
+		return error;
+	p = out->buf;
+	end = out->buf + out->len;
+	for (size_t i = 0; i < n; i++) {
+		char *nl, *e;
+		unsigned long long size;
+
+		if (ch[i].status == 'D')
+			continue;
+		if (!p || !(nl = memchr(p, '\n', (size_t)(end - p))) ||
+		    nl - p < 47 || memcmp(p, ch[i].oid, 40) ||
+		    memcmp(p + 40, " blob ", 6))
+			return 1;
+		errno = 0;
+		size = strtoull(p + 46, &e, 10);
+		if (errno || e != nl || size > (size_t)(end - nl - 1) - 1 ||
+		    nl[1 + size] != '\n')
+			return 1;
+		ch[i].data = nl + 1;
+		ch[i].len = (size_t)size;
+		p = nl + 2 + size;
+	}
+	return 0;
+}
+
+/* Make the parents of dest/rel that are missing; 1 if one exists and is
+ * not a directory (a symlink included). */
+static int make_parents(cf_buf *full, size_t base)
+{
+	struct stat st;
+
+	for (char *s = full->buf + base + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (lstat(full->buf, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return *s = '/', 1;
+		} else if (errno != ENOENT || mkdir(full->buf, 0755) < 0) {
+			return *s = '/', 1;
+		}
+		*s = '/';
+	}
+	return 0;
+}
+
+/* Remove the directories of dest/rel that the removal left empty, as a
+ * checkout does. */
+static void prune_parents(cf_buf *full, size_t base)
+{
+	char *s;
+
+	while ((s = strrchr(full->buf + base + 1, '/'))) {
+		*s = '\0';
+		if (rmdir(full->buf) < 0)
+			break;
+	}
+}
+
+static int write_blob(const cf_buf *full, const struct change *ch)
+{
+	cf_buf tmp = CF_BUF_INIT;
+	int fd, bad = 0;
+
+	cf_buf_add(&tmp, full->buf, (size_t)(strrchr(full->buf, '/') -
+	    full->buf));
+	cf_buf_adds(&tmp, "/.cfgit-XXXXXX");
+	if ((fd = mkostemp(tmp.buf, O_CLOEXEC)) < 0) {
+		cf_buf_release(&tmp);
+		return 1;
+	}
+	for (size_t off = 0; !bad && off < ch->len;) {
+		ssize_t w = write(fd, ch->data + off, ch->len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		bad = w <= 0;
+		off += bad ? 0 : (size_t)w;
+	}
+	if (fchmod(fd, ch->exec ? 0755 : 0644) < 0)
+		bad = 1;
+	if (close(fd) < 0 || bad || rename(tmp.buf, full->buf) < 0) {
+		unlink(tmp.buf);
+		bad = 1;
+	}
+	cf_buf_release(&tmp);
+	return bad;
+}
+
+/* Removals first (a file may become a directory), then the new and
+ * changed files, each written beside its place and renamed over it (a
+ * new inode, so the packer sees the change). 1 if the tree is not as
+ * the old commit left it. */
+static int apply_changes(const char *dest, const struct change *ch,
+    size_t n)
+{
+	cf_buf full = CF_BUF_INIT;
+	size_t base = strlen(dest);
+	struct stat st;
+	int bad = 0;
+
+	cf_buf_adds(&full, dest);
+	for (int pass = 0; pass < 2 && !bad; pass++) {
+		for (size_t i = 0; i < n && !bad; i++) {
+			if ((ch[i].status == 'D') != (pass == 0))
+				continue;
+			full.len = base;
+			full.buf[base] = '\0';
+			cf_buf_addf(&full, "/%s", ch[i].path);
+			if (pass == 0) {
+				bad = lstat(full.buf, &st) < 0 ||
+				    !S_ISREG(st.st_mode) || unlink(full.buf) < 0;
+				if (!bad)
+					prune_parents(&full, base);
+				continue;
+			}
+			bad = make_parents(&full, base) || (lstat(full.buf, &st)
+			    == 0 ? !S_ISREG(st.st_mode) || ch[i].status != 'M' :
+			    ch[i].status != 'A') || write_blob(&full, &ch[i]);
+		}
+	}
+	cf_buf_release(&full);
+	return bad;
+}
+
+/* The in-place update from old to commit: 0 when done, 1 (or an error)
+ * when the caller must take the full path. */
+static int update_in_place(struct gitctx *c, const char *gd,
+    const char *old, const char *commit, const char *dest)
+{
+	cf_buf diff = CF_BUF_INIT, blobs = CF_BUF_INIT;
+	struct change *ch = NULL;
+	size_t n = 0;
+	int error;
+	const char *args[] = { gd, "diff-tree", "-r", "-z", "--no-renames",
+		"--end-of-options", old, commit, NULL };
+
+	if ((error = git_do(c, &diff, "comparing commits in", args)) < 0)
+		goto done;
+	if ((error = parse_diff(&ch, &n, &diff)) != 0)
+		goto done;
+	if ((error = read_blobs(c, gd, ch, n, &blobs)) != 0)
+		goto done;
+	error = apply_changes(dest, ch, n);
+done:
+	free(ch);
+	cf_buf_release(&diff);
+	cf_buf_release(&blobs);
+	return error;
+}
+
 int cf_git_update_tree(const char *mirror, const char *commit,
     const char *dest, const cf_git_opts *opts)
 {
 	struct gitctx c;
-	cf_buf gd = CF_BUF_INIT, wt = CF_BUF_INIT;
-	const char *args[16];
-	size_t na = 0;
+	cf_buf gd = CF_BUF_INIT, wt = CF_BUF_INIT, head = CF_BUF_INIT;
+	char old[41];
+	struct stat st;
 	int error;
 
 	if (!opts || !opts->index_file)
@@ -1630,22 +1982,38 @@ int cf_git_update_tree(const char *mirror, const char *commit,
 		    "invalid commit '%.64s'", commit);
 		goto done;
 	}
-	if ((error = cf_fs_mkdirs(dest)) < 0)
-		goto done;
 	cf_buf_addf(&gd, "--git-dir=%s", mirror);
 	cf_buf_addf(&wt, "--work-tree=%s", dest);
-	args[na++] = gd.buf;
-	args[na++] = wt.buf;
-	args[na++] = "read-tree";
-	args[na++] = "--reset";
-	args[na++] = "-u";
-	args[na++] = commit;
-	args[na] = NULL;
-	error = git_do(&c, NULL, "updating the work tree", args);
+	cf_buf_addf(&head, "%s.head", opts->index_file);
+	head_read(old, head.buf);
+	if (old[0] && !strcmp(old, commit) && stat(dest, &st) == 0)
+		goto done;
+	/* Untrusted from here until the tree is whole again; and the index
+	 * would no longer describe it. */
+	unlink(head.buf);
+	if (old[0] && stat(dest, &st) == 0) {
+		unlink(opts->index_file);
+		if (update_in_place(&c, gd.buf, old, commit, dest) == 0)
+			goto record;
+	}
+	/* The full path. Without its index read-tree cannot know which
+	 * files are stale: start from nothing. */
+	if (stat(opts->index_file, &st) < 0 &&
+	    (error = cf_fs_remove_tree(dest)) < 0)
+		goto done;
+	if ((error = cf_fs_mkdirs(dest)) < 0)
+		goto done;
+	const char *args[] = { gd.buf, wt.buf, "read-tree", "--reset", "-u",
+		commit, NULL };
+	if ((error = git_do(&c, NULL, "updating the work tree", args)) < 0)
+		goto done;
+record:
+	error = head_write(head.buf, commit);
 done:
 	ctx_release(&c);
 	cf_buf_release(&gd);
 	cf_buf_release(&wt);
+	cf_buf_release(&head);
 	return error;
 }
 
@@ -2004,6 +2372,7 @@ static int fetch_one(const struct submodule *s, const char *sm,
 	if ((error = submodule_url(&url, f->url, s->url)) == 0) {
 		origin_of(there, sizeof(there), url.buf);
 		so.allow_protocols = f->allow;
+		so.tip = NULL;
 		if (strcmp(f->home, there))
 			so.auth = &f->hosts_only;
 		error = fetch_at(&r, sm, url.buf, &pin, &so, depth);

@@ -49,6 +49,11 @@ typedef struct cf_git_opts {
 	 * loopback never proxied, as in Flux. ssh:// remotes cannot use a
 	 * proxy (CF_EINVALID). */
 	const char *proxy, *proxy_username, *proxy_password;
+	/* The commit cf_git_ls_remote just found for a branch ref: then
+	 * cf_git_fetch asks for that object, skipping the ref listing (one
+	 * round trip), and falls back to the ref if the server refuses it.
+	 * NULL: fetch the ref. */
+	const char *tip;
 } cf_git_opts;
 
 /* The GitRepository ref; precedence commit > name > semver > tag > branch,

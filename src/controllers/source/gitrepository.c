@@ -600,8 +600,14 @@ static cf_result step_checkout(struct pass *p)
 	if (cf_fs_mkdirs(p->sc->mirror_root) < 0)
 		return fail(p, C_STORAGE, "DirectoryCreationFailed",
 		    "failed to create mirror directory: %s", cf_error_msg());
+	/* The listing just read names the commit: fetch exactly it. */
+	char tip[41];
+	cf_git_opts o = p->gopts;
+
+	memcpy(tip, p->res.commit, sizeof(tip));
+	o.tip = tip;
 	if ((err = cf_git_fetch(&p->res, p->mirror, p->url, &p->ref,
-	    &p->gopts)) < 0)
+	    &o)) < 0)
 		return fail(p, C_FETCH, git_reason(err), "failed to checkout "
 		    "and determine revision: %s", cf_error_msg());
 	return cf_result_ok();

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1198,9 +1199,138 @@ TEST(test_source_git__socks5_proxy)
 	CHECK_INT(via_native, 1);
 }
 
+/* A listing of dir to compare trees by: type, exec bit, path, content. */
+static int snapshot(const char *dir, const char *out)
+{
+	return sh("cd %s && { find . -mindepth 1 \\( -type f -perm -u+x "
+	    "-printf 'x %%p\\n' \\) -o -printf '%%y %%p\\n'; find . -type f "
+	    "-exec md5sum {} +; } | LC_ALL=C sort >%s", dir, out);
+}
+
+/* The kept tree at commit, from whichever path cf_git_update_tree took,
+ * must hold what a fresh export does and pack to the same bytes. */
+static void same_as_export(const char *m, const char *commit,
+    const char *tree, const char *tag)
+{
+	char fresh[600], a[640], b[640], st_root[600], rel[512], idx[640];
+	cf_storage *st;
+	cf_artifact_file fa, ka;
+
+	snprintf(fresh, sizeof(fresh), "%s/fresh-%s", cf_test_tmpdir(), tag);
+	CHECK_INT(cf_git_export(m, commit, fresh, NULL, 0, NULL), 0);
+	snprintf(a, sizeof(a), "%s.list", fresh);
+	snprintf(b, sizeof(b), "%s/kept-%s.list", cf_test_tmpdir(), tag);
+	CHECK_INT(snapshot(fresh, a), 0);
+	CHECK_INT(snapshot(tree, b), 0);
+	CHECK_INT(sh("diff %s %s", a, b), 0);
+	snprintf(st_root, sizeof(st_root), "%s/kept-storage", cf_test_tmpdir());
+	CHECK_INT(cf_storage_open(&st, st_root), 0);
+	CHECK_INT(cf_storage_artifact_path(rel, sizeof(rel), "GitRepository",
+	    "default", "fresh", "a.tar.gz"), 0);
+	CHECK_INT(cf_storage_pack(&fa, st, rel, fresh, NULL), 0);
+	CHECK_INT(cf_storage_artifact_path(rel, sizeof(rel), "GitRepository",
+	    "default", "kept", "a.tar.gz"), 0);
+	snprintf(idx, sizeof(idx), "%s.pack-index", tree);
+	CHECK_INT(cf_storage_pack(&ka, st, rel, tree,
+	    &(cf_storage_pack_opts){ .index = idx }), 0);
+	CHECK_STR(ka.digest, fa.digest);
+	cf_storage_free(st);
+}
+
+TEST(test_source_git__update_tree_in_place)
+{
+	cf_git_ref ref = { .branch = "main" };
+	cf_git_resolved r;
+	char src[600], url[640], m[600], tree[600], index[640], head[660];
+	char o[128], c1[41];
+	cf_git_opts opts = { .index_file = index };
+
+	snprintf(src, sizeof(src), "%s/kept-up", cf_test_tmpdir());
+	snprintf(url, sizeof(url), "file://%s", src);
+	snprintf(m, sizeof(m), "%s/kept.git", cf_test_tmpdir());
+	snprintf(tree, sizeof(tree), "%s/kept.tree", cf_test_tmpdir());
+	snprintf(index, sizeof(index), "%s/kept.index", cf_test_tmpdir());
+	snprintf(head, sizeof(head), "%s.head", index);
+	CHECK_INT(sh(GIT "init -q %s && cd %s && mkdir -p a/b d && "
+	    "for i in $(seq 50); do echo \"n: $i\" > a/f$i.yaml; done && "
+	    "echo y > a/b/y.yaml && echo f > f && echo o > d/only.yaml && "
+	    "echo 'echo run' > run.sh && echo k > keep.yaml && "
+	    "git add . && " GIT "commit -qm one", src, src), 0);
+
+	/* First: the full path, which records the commit. */
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	memcpy(c1, r.commit, sizeof(c1));
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK_INT(access(index, F_OK), 0);
+	CHECK(!strncmp(sh_out(o, sizeof(o), "cat %s", head), r.commit, 40));
+	same_as_export(m, r.commit, tree, "1");
+
+	/* A changed, a removed (its directory left empty), a new deep file,
+	 * a file becoming a directory and back, an exec bit: in place (the
+	 * index is dropped), same tree and bytes as an export. */
+	CHECK_INT(sh("cd %s && echo changed > a/f7.yaml && git rm -q a/b/y.yaml "
+	    "f d/only.yaml && mkdir -p f new/deep && echo i > f/inner.yaml && "
+	    "echo d > d && echo z > new/deep/z.yaml && chmod +x run.sh && "
+	    "git add -A && " GIT "commit -qm two", src), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK(access(index, F_OK) < 0);
+	CHECK(!strncmp(sh_out(o, sizeof(o), "cat %s", head), r.commit, 40));
+	CHECK(access(tree, F_OK) == 0);
+	same_as_export(m, r.commit, tree, "2");
+
+	/* Back to the first commit by a force push: in place too. */
+	CHECK_INT(sh("cd %s && git reset -q --hard %s", src, c1), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	CHECK_STR(r.commit, c1);
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK(access(index, F_OK) < 0);
+	same_as_export(m, r.commit, tree, "3");
+
+	/* A symlink is not for the in-place path: the full one (an index
+	 * again), and still the export's tree. */
+	CHECK_INT(sh("cd %s && ln -s keep.yaml link.yaml && git add -A && "
+	    GIT "commit -qm link", src), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK_INT(access(index, F_OK), 0);
+	same_as_export(m, r.commit, tree, "4");
+
+	/* The fetch by the listed tip; a tip the server does not have falls
+	 * back to the ref. */
+	char tip[41];
+	cf_git_opts to = { .tip = tip };
+	CHECK_INT(sh("cd %s && echo t > t.yaml && git add t.yaml && "
+	    GIT "commit -qm tip", src), 0);
+	snprintf(tip, sizeof(tip), "%s", sh_out(o, sizeof(o),
+	    "git -C %s rev-parse HEAD", src));
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, &to), 0);
+	CHECK_STR(r.commit, tip);
+	CHECK_STR(sh_out(o, sizeof(o), "git --git-dir=%s rev-parse main", m),
+	    tip);
+	CHECK_INT(sh("cd %s && echo u > t.yaml && " GIT "commit -qam tip2",
+	    src), 0);
+	memset(tip, '1', 40);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, &to), 0);
+	CHECK_STR(r.commit, sh_out(o, sizeof(o), "git -C %s rev-parse HEAD",
+	    src));
+
+	/* A tree that is not what its record says (a file the next commit
+	 * changes is gone; a stray file): rebuilt, not patched. */
+	CHECK_INT(sh("cd %s && echo again > a/f9.yaml && git add -A && "
+	    GIT "commit -qm five", src), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	CHECK_INT(sh("rm -f %s && rm %s/a/f9.yaml && echo s > %s/stray",
+	    index, tree, tree), 0);
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK(access(index, F_OK) == 0);
+	same_as_export(m, r.commit, tree, "5");
+}
+
 TEST_MAIN(T(test_source_git__setup),
     T(test_source_git__first_then_incremental),
-    T(test_source_git__export_and_pack), T(test_source_git__force_push),
+    T(test_source_git__export_and_pack),
+    T(test_source_git__update_tree_in_place), T(test_source_git__force_push),
     T(test_source_git__tags_and_semver), T(test_source_git__name_and_commit),
     T(test_source_git__errors), T(test_source_git__timeout),
     T(test_source_git__http_basic_auth),
