@@ -13,12 +13,14 @@ but at most 10 minutes away. Errors are answered as GitHub does
 (a JSON {"message": ...} with 401 or 404).
 
 Each token minted is a fresh random "ghs_..." string, appended as the
-password of user x-access-token to --users-file: point the lighttpd git
-server of tests/lib/gitserver.sh at that file and only minted tokens
-open it. Counts of requests are kept in --count-file ("name N" lines).
+line "x-access-token:<token>" to --users-file; or, with --token, always
+that string: the password the git server of tests/lib/gitserver.sh was
+started with (lighttpd's user file holds one password per user), which
+the client can only learn from this API. Counts of requests are kept in
+--count-file ("name N" lines).
 
 usage: github-app-api.py --port-file F --app-id N --public-key PEM
-           --users-file F --count-file F [--prefix /api/v3]
+           --count-file F [--users-file F | --token T] [--prefix /api/v3]
            [--installation ID:OWNER:org|user ...]
 The port (free, chosen by the kernel) is written to --port-file once
 the server listens; stop it by its PID.
@@ -159,10 +161,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(401, {"message": err})
         if int(m.group(1)) not in installations:
             return self.answer(404, {"message": "Not Found"})
-        token = "ghs_" + secrets.token_hex(18)
-        with lock:
-            with open(args.users_file, "a") as f:
-                f.write("x-access-token:%s\n" % token)
+        token = args.token or "ghs_" + secrets.token_hex(18)
+        if args.users_file:
+            with lock:
+                with open(args.users_file, "a") as f:
+                    f.write("x-access-token:%s\n" % token)
         bump("minted")
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                 time.gmtime(time.time() + 3600))
@@ -177,7 +180,8 @@ def main():
     p.add_argument("--port-file", required=True)
     p.add_argument("--app-id", required=True)
     p.add_argument("--public-key", required=True)
-    p.add_argument("--users-file", required=True)
+    p.add_argument("--users-file")
+    p.add_argument("--token")
     p.add_argument("--count-file", required=True)
     p.add_argument("--prefix", default="")
     p.add_argument("--installation", action="append", default=[])

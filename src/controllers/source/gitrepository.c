@@ -20,6 +20,7 @@
 
 #include "controllers/source/artifact_server.h"
 #include "controllers/source/git.h"
+#include "controllers/source/githubapp.h"
 #include "controllers/source/ignore.h"
 #include "controllers/source/include.h"
 #include "controllers/source/verify.h"
@@ -257,8 +258,29 @@ static void read_ref(struct pass *p)
 	p->ref.commit = cf_node_getp_str(r, "commit", NULL);
 }
 
+/* spec.provider: generic (the default) and github work here; azure and
+ * aws need a cloud's workload identity, which cflux does not have. */
+static cf_result spec_provider(struct pass *p)
+{
+	const char *prov = spec_str(p, "provider");
+
+	if (!prov || !*prov || !strcmp(prov, "generic") ||
+	    !strcmp(prov, "github"))
+		return cf_result_ok();
+	if (!strcmp(prov, "azure") || !strcmp(prov, "aws"))
+		return stall(p, "InvalidProviderConfiguration", "spec.provider: "
+		    "'%s' is not supported yet: cflux cannot get %s credentials; "
+		    "use provider 'generic' with a secretRef", prov,
+		    !strcmp(prov, "azure") ? "Azure workload identity" :
+		    "AWS IAM (CodeCommit)");
+	return stall(p, "InvalidProviderConfiguration", "spec.provider: "
+	    "unsupported value '%.64s' (generic, aws, azure or github)", prov);
+}
+
 static cf_result step_spec(struct pass *p)
 {
+	cf_result r;
+
 	if (!spec_str(p, "interval") ||
 	    duration_field(p, "interval", 0, &p->interval_ms) < 0)
 		return stall(p, "InvalidInterval", "spec.interval: invalid "
@@ -277,6 +299,8 @@ static cf_result step_spec(struct pass *p)
 	if (cf_include_read(&p->incl, &p->nincl, &p->a, p->spec,
 	    p->key->name) < 0)
 		return stall(p, "InvalidInclude", "%s", cf_error_msg());
+	if ((r = spec_provider(p)).kind != CF_RESULT_OK)
+		return r;
 	read_ref(p);
 	p->gopts.timeout_ms = (int)(p->timeout_ms > INT_MAX ? INT_MAX :
 	    p->timeout_ms);
@@ -389,6 +413,47 @@ static cf_result read_proxy(struct pass *p)
 	return cf_result_ok();
 }
 
+/* spec.provider github: the Secret's GitHub App gets an installation
+ * token for HTTPS (githubapp.c); with any other provider such a Secret
+ * is a mistake. Flux's reasons and messages. */
+static cf_result provider_auth(struct pass *p, const cf_node *secret,
+    const char *name)
+{
+	const char *prov = spec_str(p, "provider"), *token;
+	cf_ghapp app;
+	int err;
+
+	if (!prov || strcmp(prov, "github")) {
+		if (secret && cf_ghapp_secret_has_app(secret, &p->a))
+			return fail(p, C_FETCH, "InvalidProviderConfiguration",
+			    "secretRef '%s/%s' has github app data but provider "
+			    "is not set to github", p->key->ns, name);
+		return cf_result_ok();
+	}
+	if (!secret)
+		return stall(p, "InvalidProviderConfiguration", "secretRef with "
+		    "github app data must be specified when provider is set to "
+		    "github");
+	err = cf_ghapp_from_secret(&app, &p->a, secret, p->key->ns, name);
+	if (err == CF_ENOTFOUND)
+		return fail(p, C_FETCH, "InvalidProviderConfiguration",
+		    "secretRef with github app data must be specified when "
+		    "provider is set to github");
+	if (err == 0)
+		err = cf_ghapp_token(&token, &p->a, &app, &(cf_ghapp_opts){
+			.proxy = p->gopts.proxy,
+			.proxy_username = p->gopts.proxy_username,
+			.proxy_password = p->gopts.proxy_password,
+			.timeout_ms = p->timeout_ms });
+	if (err < 0)
+		return fail(p, C_FETCH, "AuthenticationFailed", "failed to "
+		    "configure authentication options: %s", cf_error_msg());
+	p->auth.username = CF_GHAPP_USERNAME;
+	p->auth.password = token;
+	p->auth.bearer_token = NULL;
+	return cf_result_ok();
+}
+
 static cf_result step_auth(struct pass *p)
 {
 	const char *name = cf_node_getp_str(p->spec, "secretRef", "name",
@@ -397,7 +462,9 @@ static cf_result step_auth(struct pass *p)
 	cf_result r = read_proxy(p);
 
 	memset(&p->auth, 0, sizeof(p->auth));
-	if (r.kind != CF_RESULT_OK || !name)
+	if (r.kind == CF_RESULT_OK && !name)
+		return provider_auth(p, NULL, NULL);
+	if (r.kind != CF_RESULT_OK)
 		return r;
 	if (cf_client_get(&secret, &p->a, p->c, "v1", "Secret", p->key->ns,
 	    name) < 0)
@@ -434,7 +501,7 @@ static cf_result step_auth(struct pass *p)
 		return stall(p, "AuthenticationFailed", "secret '%s/%s': "
 		    "password-protected SSH keys are not supported",
 		    p->key->ns, name);
-	return cf_result_ok();
+	return provider_auth(p, secret, name);
 }
 
 /* ---- includes ---- */
