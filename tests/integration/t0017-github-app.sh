@@ -37,20 +37,26 @@ HEAD=$(git -C srv/private/r.git rev-parse main)
 openssl genrsa -traditional -out app.pem 2048 2>/dev/null
 openssl rsa -in app.pem -pubout -out app.pub 2>/dev/null
 openssl genrsa -traditional -out wrong.pem 2048 2>/dev/null
-mkdir api
-python3 "$LIB/github-app-api.py" --port-file api/port --app-id 4242 \
-	--public-key app.pub --token "$TOKEN" \
-	--count-file api/counts --prefix /api/v3 \
-	--installation 77:acme:org --installation 78:octocat:user \
-	>api/out 2>&1 &
-track_pid $!
-for _ in $(seq 100); do [ -s api/port ] && break; sleep 0.05; done
-if ! [ -s api/port ]; then
-	echo "the GitHub API stand-in did not start:" >&2
-	cat api/out >&2
-	exit 1
-fi
-API=http://127.0.0.1:$(cat api/port)/api/v3
+# start_api DIR [flags]: the stand-in for App 4242 in DIR; prints its port.
+start_api() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	python3 "$LIB/github-app-api.py" --port-file "$dir/port" --app-id 4242 \
+		--public-key app.pub --token "$TOKEN" \
+		--count-file "$dir/counts" --prefix /api/v3 \
+		--installation 77:acme:org --installation 78:octocat:user \
+		"$@" >"$dir/out" 2>&1 &
+	track_pid $!
+	for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+	if ! [ -s "$dir/port" ]; then
+		echo "the GitHub API stand-in did not start:" >&2
+		cat "$dir/out" >&2
+		return 1
+	fi
+	cat "$dir/port"
+}
+API=http://127.0.0.1:$(start_api api)/api/v3 || exit 1
 
 count() { sed -n "s/^$1 //p" api/counts; }
 
@@ -171,6 +177,45 @@ test_expect_success 'provider azure and aws are Stalled: not supported yet' '
 test_expect_success 'an unknown provider is refused naming spec.provider' '
 	! gitrepo odd basic gitlab 2>err &&
 	expect_match "$(cat err)" "spec.provider"
+'
+
+test_expect_success 'the API requests go through spec.proxySecretRef'"'"'s proxy' '
+	pport=$(bash "$GITSERVER" proxy-start "$TEST_TMP/proxy" pu pp) &&
+	track_pid "$(cat "$TEST_TMP/proxy/server.pid")" &&
+	k create secret generic proxy --from-literal=address="http://127.0.0.1:$pport" \
+		--from-literal=username=pu --from-literal=password=pp >/dev/null &&
+	app_secret by-id-78 --from-literal=githubAppInstallationID=78 \
+		--from-file=githubAppPrivateKey=app.pem &&
+	apply_gitrepository viaproxy "$REPO" "  provider: github
+	  secretRef: {name: by-id-78}
+	  proxySecretRef: {name: proxy}" &&
+	wait_for viaproxy "$READY" True &&
+	grep -q "POST $API/app/installations/78/access_tokens" "$TEST_TMP/proxy/tinyproxy.log" &&
+	grep -q "GET $REPO/info/refs" "$TEST_TMP/proxy/tinyproxy.log"
+'
+
+test_expect_success 'an https API is trusted through the Secret'"'"'s ca.crt' '
+	hport=$(bash "$GITSERVER" https-start "$TEST_TMP/https" "$TEST_TMP/srv") &&
+	track_pid "$(cat "$TEST_TMP/https/server.pid")" &&
+	tport=$(start_api tlsapi --tls "$TEST_TMP/https/server.pem") &&
+	app_secret tls-ca --from-literal=githubAppInstallationID=77 \
+		--from-file=githubAppPrivateKey=app.pem \
+		--from-file=ca.crt="$TEST_TMP/https/ca.crt" &&
+	k patch secret tls-ca -p "{\"stringData\":{\"githubAppBaseURL\":\"https://127.0.0.1:$tport/api/v3\"}}" >/dev/null &&
+	k create secret generic tls-noca --from-literal=githubAppID=4242 \
+		--from-literal=githubAppInstallationID=78 \
+		--from-file=githubAppPrivateKey=app.pem \
+		--from-literal=githubAppBaseURL="https://127.0.0.1:$tport/api/v3" >/dev/null &&
+	apply_gitrepository overtls "https://127.0.0.1:$hport/git/private/r.git" \
+		"  provider: github
+		  secretRef: {name: tls-ca}" &&
+	apply_gitrepository untrusted "https://127.0.0.1:$hport/git/private/r.git" \
+		"  provider: github
+		  secretRef: {name: tls-noca}" &&
+	wait_for overtls "$READY" True &&
+	expect_eq "$(sed -n "s/^minted //p" tlsapi/counts)" 1 &&
+	wait_for untrusted "$REASON" AuthenticationFailed &&
+	expect_match "$(message untrusted)" "^failed to configure authentication options: POST https://127.0.0.1:$tport/api/v3/app/installations/78/access_tokens: .*(certificate|SSL)"
 '
 
 test_expect_success 'no key, JWT or token appears in statuses, events or logs' '

@@ -21,7 +21,8 @@ the client can only learn from this API. Counts of requests are kept in
 
 usage: github-app-api.py --port-file F --app-id N --public-key PEM
            --count-file F [--users-file F | --token T] [--prefix /api/v3]
-           [--installation ID:OWNER:org|user ...]
+           [--tls CERT_AND_KEY_PEM] [--installation ID:OWNER:org|user ...]
+With --tls it serves HTTPS with that certificate (key in the same file).
 The port (free, chosen by the kernel) is written to --port-file once
 the server listens; stop it by its PID.
 """
@@ -31,6 +32,7 @@ import json
 import os
 import re
 import secrets
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -184,6 +186,7 @@ def main():
     p.add_argument("--token")
     p.add_argument("--count-file", required=True)
     p.add_argument("--prefix", default="")
+    p.add_argument("--tls")
     p.add_argument("--installation", action="append", default=[])
     args = p.parse_args()
     args.prefix = args.prefix.rstrip("/")
@@ -194,6 +197,10 @@ def main():
         installations[int(iid)] = (owner, kind)
     write_counts()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     with open(args.port_file + ".tmp", "w") as f:
         f.write("%d\n" % server.server_address[1])
     os.rename(args.port_file + ".tmp", args.port_file)
