@@ -21,8 +21,10 @@ the client can only learn from this API. Counts of requests are kept in
 
 usage: github-app-api.py --port-file F --app-id N --public-key PEM
            --count-file F [--users-file F | --token T] [--prefix /api/v3]
-           [--tls CERT_AND_KEY_PEM] [--installation ID:OWNER:org|user ...]
+           [--tls CERT_AND_KEY_PEM] [--huge-owner NAME]
+           [--installation ID:OWNER:org|user ...]
 With --tls it serves HTTPS with that certificate (key in the same file).
+The installation of --huge-owner is answered with 1 MiB of JSON.
 The port (free, chosen by the kernel) is written to --port-file once
 the server listens; stop it by its PID.
 """
@@ -139,6 +141,8 @@ class Handler(BaseHTTPRequestHandler):
             bump("rejected_jwt")
             return self.answer(401, {"message": err})
         kind = "org" if m.group(1) == "orgs" else "user"
+        if m.group(2) == args.huge_owner:  # an answer no client should read
+            return self.answer(200, {"id": 1, "pad": "x" * (1 << 20)})
         for iid, (owner, k) in installations.items():
             if owner == m.group(2) and k == kind:
                 return self.answer(200, {
@@ -187,6 +191,7 @@ def main():
     p.add_argument("--count-file", required=True)
     p.add_argument("--prefix", default="")
     p.add_argument("--tls")
+    p.add_argument("--huge-owner")
     p.add_argument("--installation", action="append", default=[])
     args = p.parse_args()
     args.prefix = args.prefix.rstrip("/")

@@ -69,9 +69,10 @@ int cf_ghapp_from_secret(cf_ghapp *out, cf_arena *a, const cf_node *secret,
  * app wait for one request instead of each making theirs. *out is copied
  * into a. Returns 0; CF_EINVALID with Flux's message for a bad app ID,
  * installation or private key ("could not parse private key: ...");
- * CF_EFORBIDDEN when the API answers an error ("POST <url>: 401 <its
- * message> []"); CF_ETIMEOUT; CF_ETOOLARGE for an answer over 256 KiB;
- * CF_ERROR for connection and TLS failures or a malformed answer.
+ * CF_EFORBIDDEN when the API answers 401, 403 or 404 ("POST <url>: 401
+ * <its message> []"), CF_ERROR for its other errors (same form), for
+ * connection and TLS failures and for a malformed answer; CF_ETIMEOUT;
+ * CF_ETOOLARGE for an answer over 256 KiB.
  */
 int cf_ghapp_token(const char **out, cf_arena *a, const cf_ghapp *app,
     const cf_ghapp_opts *opts);

@@ -287,7 +287,8 @@ TEST(test_source_githubapp__api_start)
 		    "--public-key", pub, "--users-file", uf,
 		    "--count-file", cf, "--prefix", "/api/v3",
 		    "--installation", "77:acme:org",
-		    "--installation", "78:octocat:user", (char *)NULL);
+		    "--installation", "78:octocat:user",
+		    "--huge-owner", "huge", (char *)NULL);
 		_exit(127);
 	}
 	atexit(api_stop);
@@ -391,6 +392,9 @@ TEST(test_source_githubapp__api_errors)
 	    "failed to find user installation: GET %susers/nobody/installation"
 	    ": 404 Not Found []", base, base);
 	CHECK_STR(cf_error_msg(), want);
+	/* An answer past the cap is refused, not read whole. */
+	app = app_with(NULL, "huge");
+	CHECK_INT(cf_ghapp_token(&t, &a, &app, NULL), CF_ETOOLARGE);
 	EVP_PKEY_free(k2);
 	cf_buf_release(&other);
 	cf_arena_release(&a);
