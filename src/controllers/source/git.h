@@ -97,10 +97,15 @@ int cf_git_export(const char *mirror, const char *commit, const char *dest,
 
 /* Bring dest, a work tree kept between calls with opts->index_file as
  * its index, to commit: only changed files are written and files the
- * commit no longer has are removed (git read-tree --reset -u), so a
- * one-file commit costs one file, not the whole tree. dest is created if
+ * commit no longer has are removed, so a one-file commit costs one file,
+ * not the whole tree. The commit dest holds is recorded in
+ * "<index_file>.head"; from a recorded commit the update applies
+ * `git diff-tree` of the two (no index read or written), and anything
+ * unusual (symlinks, submodules, a large change, a tree not as recorded)
+ * rewrites the whole tree with git read-tree. dest is created if
  * missing. No submodules, no sparse paths (use cf_git_export). On error
- * the caller should remove dest and the index and start over. */
+ * the caller should remove dest, the index and the record and start
+ * over. */
 int cf_git_update_tree(const char *mirror, const char *commit,
     const char *dest, const cf_git_opts *opts);
 

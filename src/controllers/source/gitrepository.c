@@ -180,6 +180,9 @@ static cf_result step_finalizer(struct pass *p)
 		snprintf(p->tree, sizeof(p->tree), "%.*s.index",
 		    (int)(strlen(p->mirror) - 4), p->mirror);
 		unlink(p->tree);
+		snprintf(p->tree, sizeof(p->tree), "%.*s.index.head",
+		    (int)(strlen(p->mirror) - 4), p->mirror);
+		unlink(p->tree);
 		cf_metrics_forget_reconcile(KIND, p->key->ns, p->key->name);
 		if (cf_flux_patch_finalizer(p->c, &p->a, p->obj, false) < 0)
 			return cf_result_failed("PatchOperationFailed",
@@ -876,7 +879,7 @@ static cf_result step_verify(struct pass *p)
  * files it changed. Rebuilt from scratch once if git refuses it. */
 static int update_kept_tree(struct pass *p)
 {
-	char index[PATH_MAX + 8];
+	char index[PATH_MAX + 8], head[PATH_MAX + 16];
 	cf_git_opts o = p->gopts;
 	int err;
 
@@ -890,6 +893,8 @@ static int update_kept_tree(struct pass *p)
 		return 0;
 	cf_fs_remove_tree(p->tree);
 	unlink(index);
+	snprintf(head, sizeof(head), "%s.head", index);
+	unlink(head);
 	return cf_git_update_tree(p->mirror, p->res.commit, p->tree, &o);
 }
 
