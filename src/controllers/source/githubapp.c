@@ -250,10 +250,12 @@ static int api_call(cf_node **out, struct api *c, cf_arena *a,
 	if (error < 0)
 		goto done;
 	if (resp.status < 200 || resp.status > 299) {
+		long st = resp.status;
+
 		api_message(msg, sizeof(msg), a, &resp);
-		error = cf_error_setc(resp.status == 401 || resp.status == 403 ||
-		    resp.status == 404 ? CF_EFORBIDDEN : CF_ERROR, CF_ERR_HTTP,
-		    "%s %s: %ld %s []", method, safe.buf, resp.status, msg);
+		error = cf_error_setc(st == 401 || st == 403 || st == 404 ?
+		    CF_EFORBIDDEN : CF_ERROR, CF_ERR_HTTP, "%s %s: %ld %s []",
+		    method, safe.buf, st, msg);
 		goto done;
 	}
 	if (cf_json_parse(out, a, resp.body.buf, resp.body.len, NULL) < 0 ||
@@ -286,8 +288,8 @@ static int find_installation(int64_t *id, struct api *c, cf_arena *a,
 		cf_buf_adds(&path, "/installation");
 		error = api_call(&doc, c, a, "GET", path.buf);
 		cf_buf_release(&path);
-		if (error == 0 && (!cf_node_as_int(cf_node_get(doc, "id"), id) ||
-		    *id <= 0))
+		if (error == 0 && (!cf_node_as_int(cf_node_get(doc, "id"),
+		    id) || *id <= 0))
 			error = cf_error_set(CF_ERR_HTTP, "the answer has no "
 			    "installation id");
 		if (error == 0)
@@ -400,8 +402,8 @@ static int mint(char **token, int64_t *expires, const cf_ghapp *app,
 		goto done;
 	t = cf_node_getp_str(doc, "token", NULL);
 	if (!token_ok(t)) {
-		error = cf_error_set(CF_ERR_HTTP, "POST %s%s: the answer has no "
-		    "usable token", c.base, path.buf);
+		error = cf_error_set(CF_ERR_HTTP, "POST %s%s: the answer has "
+		    "no usable token", c.base, path.buf);
 		goto done;
 	}
 	*token = cf_xstrdup(t);
@@ -496,6 +498,12 @@ static struct entry *entry_find(const unsigned char key[32])
 	return NULL;
 }
 
+/* Stale entries go first, then the least recently used. */
+static int64_t lru_rank(const struct entry *e, int64_t now)
+{
+	return e->fresh_until <= now ? INT64_MIN : e->used;
+}
+
 /* A new entry marked minting; full, the stalest one not minting goes. */
 static struct entry *entry_add(const unsigned char key[32])
 {
@@ -505,15 +513,11 @@ static struct entry *entry_add(const unsigned char key[32])
 		size_t victim = cache.n;
 		int64_t now = mono_ms();
 
-		for (size_t i = 0; i < cache.n; i++) {
-			int64_t age = cache.e[i].fresh_until <= now ? INT64_MIN :
-			    cache.e[i].used;
-
+		for (size_t i = 0; i < cache.n; i++)
 			if (!cache.e[i].minting && (victim == cache.n ||
-			    age < (cache.e[victim].fresh_until <= now ?
-			    INT64_MIN : cache.e[victim].used)))
+			    lru_rank(&cache.e[i], now) <
+			    lru_rank(&cache.e[victim], now)))
 				victim = i;
-		}
 		if (victim < cache.n)
 			entry_remove(victim);
 	}

@@ -33,8 +33,8 @@ typedef struct cf_ghapp {
 	const char *installation_id;    /* githubAppInstallationID, decimal */
 	const char *private_key;        /* githubAppPrivateKey, PEM */
 	size_t private_key_len;
-	const char *base_url;           /* githubAppBaseURL; NULL: api.github.com */
-	const char *ca_pem;             /* ca.crt for the API; NULL: system CAs */
+	const char *base_url;           /* githubAppBaseURL; NULL: GitHub's */
+	const char *ca_pem;             /* ca.crt for the API; NULL: system's */
 } cf_ghapp;
 
 /* Transport settings for the API requests; zero means default. */
