@@ -575,6 +575,20 @@ static int parse_ids(int64_t *app_id, int64_t *inst_id, const cf_ghapp *app)
 	return 0;
 }
 
+static void wipe(void *s)
+{
+	OPENSSL_cleanse(s, strlen(s));
+}
+
+/* The caller's copy of a token is wiped when its arena is released. */
+static const char *arena_secret(cf_arena *a, const char *s)
+{
+	char *copy = cf_arena_strdup(a, s);
+
+	cf_arena_defer(a, wipe, copy);
+	return copy;
+}
+
 int cf_ghapp_token(const char **out, cf_arena *a, const cf_ghapp *app,
     const cf_ghapp_opts *opts)
 {
@@ -594,7 +608,7 @@ int cf_ghapp_token(const char **out, cf_arena *a, const cf_ghapp *app,
 		e = entry_find(key);
 		if (e && e->token && e->fresh_until > mono_ms()) {
 			e->used = ++cache.tick;
-			*out = cf_arena_strdup(a, e->token);
+			*out = arena_secret(a, e->token);
 			pthread_mutex_unlock(&cache.mu);
 			return 0;
 		}
@@ -628,7 +642,7 @@ int cf_ghapp_token(const char **out, cf_arena *a, const cf_ghapp *app,
 	pthread_cond_broadcast(&cache.done);
 	pthread_mutex_unlock(&cache.mu);
 	if (token) {
-		*out = cf_arena_strdup(a, token);
+		*out = arena_secret(a, token);
 		OPENSSL_cleanse(token, strlen(token));
 		free(token);
 	}

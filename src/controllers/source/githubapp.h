@@ -67,8 +67,9 @@ int cf_ghapp_from_secret(cf_ghapp *out, cf_arena *a, const cf_node *secret,
  * else from the API (the installation ID looked up first from the owner,
  * as an organization then as a user). Concurrent callers with the same
  * app wait for one request instead of each making theirs. *out is copied
- * into a. Returns 0; CF_EINVALID with Flux's message for a bad app ID,
- * installation or private key ("could not parse private key: ...");
+ * into a and wiped when a is released. Returns 0; CF_EINVALID with
+ * Flux's message for a bad app ID, installation or private key ("could
+ * not parse private key: ...");
  * CF_EFORBIDDEN when the API answers 401, 403 or 404 ("POST <url>: 401
  * <its message> []"), CF_ERROR for its other errors (same form), for
  * connection and TLS failures and for a malformed answer; CF_ETIMEOUT;
