@@ -263,6 +263,8 @@ static int api_call(cf_node **out, struct api *c, cf_arena *a,
 		error = cf_error_set(CF_ERR_HTTP, "%s %s: the answer is not a "
 		    "JSON object", method, safe.buf);
 done:
+	/* The body of an access_tokens answer holds the token. */
+	OPENSSL_cleanse(resp.body.buf, resp.body.len);
 	cf_http_response_release(&resp);
 	cf_buf_release(&url);
 	cf_buf_release(&safe);
