@@ -22,7 +22,8 @@ the client can only learn from this API. Counts of requests are kept in
 usage: github-app-api.py --port-file F --app-id N --public-key PEM
            --count-file F [--users-file F | --token T] [--prefix /api/v3]
            [--tls CERT_AND_KEY_PEM] [--huge-owner NAME]
-           [--installation ID:OWNER:org|user ...]
+           [--installation ID:OWNER:org|user[:LIFETIME] ...]
+Tokens expire after LIFETIME seconds (default 3600, GitHub's hour).
 With --tls it serves HTTPS with that certificate (key in the same file).
 The installation of --huge-owner is answered with 1 MiB of JSON.
 The port (free, chosen by the kernel) is written to --port-file once
@@ -143,7 +144,7 @@ class Handler(BaseHTTPRequestHandler):
         kind = "org" if m.group(1) == "orgs" else "user"
         if m.group(2) == args.huge_owner:  # an answer no client should read
             return self.answer(200, {"id": 1, "pad": "x" * (1 << 20)})
-        for iid, (owner, k) in installations.items():
+        for iid, (owner, k, _) in installations.items():
             if owner == m.group(2) and k == kind:
                 return self.answer(200, {
                     "id": iid, "app_id": int(args.app_id),
@@ -173,8 +174,9 @@ class Handler(BaseHTTPRequestHandler):
                 with open(args.users_file, "a") as f:
                     f.write("x-access-token:%s\n" % token)
         bump("minted")
+        life = installations[int(m.group(1))][2]
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                time.gmtime(time.time() + 3600))
+                                time.gmtime(time.time() + life))
         return self.answer(201, {"token": token, "expires_at": expires,
                                  "permissions": {"contents": "read"},
                                  "repository_selection": "all"})
@@ -198,8 +200,9 @@ def main():
     with open(args.public_key, "rb") as f:
         public_key = serialization.load_pem_public_key(f.read())
     for spec in args.installation:
-        iid, owner, kind = spec.split(":")
-        installations[int(iid)] = (owner, kind)
+        iid, owner, kind, *life = spec.split(":")
+        installations[int(iid)] = (owner, kind, int(life[0]) if life
+                                   else 3600)
     write_counts()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     if args.tls:

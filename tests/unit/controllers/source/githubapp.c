@@ -288,6 +288,7 @@ TEST(test_source_githubapp__api_start)
 		    "--count-file", cf, "--prefix", "/api/v3",
 		    "--installation", "77:acme:org",
 		    "--installation", "78:octocat:user",
+		    "--installation", "79:brief:org:5",
 		    "--huge-owner", "huge", (char *)NULL);
 		_exit(127);
 	}
@@ -431,6 +432,28 @@ TEST(test_source_githubapp__one_request_for_many)
 	CHECK_INT(api_count("minted") - before, 1);
 }
 
+/* A token is kept for 80% of its life (4 s of 5 here), then renewed. */
+TEST(test_source_githubapp__renewed_before_expiry)
+{
+	cf_arena a = CF_ARENA_INIT;
+	cf_ghapp app = app_with("79", NULL);
+	const char *t1, *t2;
+	long before;
+
+	if (!api_pid)
+		return;
+	before = api_count("minted");
+	CHECK_INT(cf_ghapp_token(&t1, &a, &app, NULL), 0);
+	CHECK_INT(cf_ghapp_token(&t2, &a, &app, NULL), 0);
+	CHECK_STR(t2, t1);
+	CHECK_INT(api_count("minted") - before, 1);
+	nanosleep(&(struct timespec){ 4, 500000000 }, NULL);
+	CHECK_INT(cf_ghapp_token(&t2, &a, &app, NULL), 0);
+	CHECK(strcmp(t2, t1));
+	CHECK_INT(api_count("minted") - before, 2);
+	cf_arena_release(&a);
+}
+
 TEST(test_source_githubapp__cleanup)
 {
 	api_stop();
@@ -448,4 +471,5 @@ TEST_MAIN(T(test_source_githubapp__jwt_verifies),
     T(test_source_githubapp__token_cached),
     T(test_source_githubapp__api_errors),
     T(test_source_githubapp__one_request_for_many),
+    T(test_source_githubapp__renewed_before_expiry),
     T(test_source_githubapp__cleanup))
