@@ -404,8 +404,12 @@ static int mint(char **token, int64_t *expires, const cf_ghapp *app,
 		goto done;
 	t = cf_node_getp_str(doc, "token", NULL);
 	if (!token_ok(t)) {
+		cf_buf safe = CF_BUF_INIT;
+
+		cf_http_redact_url(&safe, c.base); /* no userinfo */
 		error = cf_error_set(CF_ERR_HTTP, "POST %s%s: the answer has "
-		    "no usable token", c.base, path.buf);
+		    "no usable token", safe.buf, path.buf);
+		cf_buf_release(&safe);
 		goto done;
 	}
 	*token = cf_xstrdup(t);
@@ -414,7 +418,8 @@ static int mint(char **token, int64_t *expires, const cf_ghapp *app,
 	if (!exp || cf_time_parse(expires, exp) < 0)
 		*expires = 0;
 	cf_log_debug("GitHub App %" PRId64 " installation %" PRId64 ": new "
-	    "access token, expires at %s", app_id, inst_id, exp ? exp : "?");
+	    "access token, expires at %.40s", app_id, inst_id,
+	    exp ? exp : "?");
 done:
 	api_close(&c);
 	cf_buf_release(&base);
