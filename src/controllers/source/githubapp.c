@@ -19,6 +19,7 @@
  */
 #include "controllers/source/githubapp.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -29,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "core/alloc.h"
@@ -335,6 +337,118 @@ static void proxy_url(cf_buf *out, const cf_ghapp_opts *o)
 	cf_buf_addf(out, "@%s", sep + 3);
 }
 
+/* ---- the environment's proxy ---- */
+
+/* Host (lower case, no brackets) and port of an http(s) URL. */
+static int url_host(char *host, size_t n, unsigned *port, const char *url)
+{
+	const char *h = strstr(url, "://"), *end, *sep;
+
+	if (!h)
+		return -1;
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	for (const char *p = h; p < end; p++)
+		if (*p == '@') /* userinfo */
+			h = p + 1;
+	*port = strncmp(url, "https:", 6) ? 80 : 443;
+	if (*h == '[') { /* [v6]:port */
+		if (!(sep = memchr(h, ']', (size_t)(end - h))))
+			return -1;
+		if (sep + 1 < end && sep[1] == ':')
+			*port = (unsigned)strtoul(sep + 2, NULL, 10);
+		h++;
+		end = sep;
+	} else if ((sep = memchr(h, ':', (size_t)(end - h)))) {
+		*port = (unsigned)strtoul(sep + 1, NULL, 10);
+		end = sep;
+	}
+	if ((size_t)(end - h) >= n)
+		return -1;
+	for (size_t i = 0; h + i < end; i++)
+		host[i] = (char)(h[i] >= 'A' && h[i] <= 'Z' ? h[i] + 32 : h[i]);
+	host[end - h] = '\0';
+	return 0;
+}
+
+static bool is_loopback(const char *host)
+{
+	unsigned char ip[16];
+
+	if (!strcmp(host, "localhost"))
+		return true;
+	if (inet_pton(AF_INET, host, ip) == 1)
+		return ip[0] == 127;
+	return inet_pton(AF_INET6, host, ip) == 1 &&
+	    !memcmp(ip, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16);
+}
+
+/* One NO_PROXY entry against host:port, with Go's httpproxy rules:
+ * "*" is every host; "a.b" matches a.b and its subdomains, ".a.b" and
+ * "*.a.b" only the subdomains; an IP matches itself; ":port" narrows.
+ * CIDR ranges are not read (such an entry matches nothing). */
+static bool no_proxy_entry(const char *e, size_t n, const char *host,
+    unsigned port)
+{
+	char ent[256];
+	const char *colon;
+	size_t hl = strlen(host), el;
+
+	while (n && (*e == ' ' || *e == '\t'))
+		e++, n--;
+	while (n && (e[n - 1] == ' ' || e[n - 1] == '\t'))
+		n--;
+	if (!n || n >= sizeof(ent))
+		return false;
+	memcpy(ent, e, n);
+	ent[n] = '\0';
+	if (!strcmp(ent, "*"))
+		return true;
+	colon = strrchr(ent, ':');
+	if (colon && !strchr(ent, ']') && strchr(ent, ':') == colon) {
+		if ((unsigned)strtoul(colon + 1, NULL, 10) != port)
+			return false;
+		ent[colon - ent] = '\0';
+	}
+	e = ent[0] == '*' && ent[1] == '.' ? ent + 1 : ent;
+	el = strlen(e);
+	if (*e != '.')
+		return !strcasecmp(host, e) || (hl > el &&
+		    host[hl - el - 1] == '.' && !strcasecmp(host + hl - el, e));
+	return hl > el && !strcasecmp(host + hl - el, e);
+}
+
+/*
+ * Without spec.proxySecretRef the daemon's proxy variables apply, as Go's
+ * ProxyFromEnvironment applies them to Flux's API requests: HTTPS_PROXY
+ * (or https_proxy) for an https API, HTTP_PROXY for http; never for
+ * localhost and loopback addresses nor hosts NO_PROXY names. NULL: direct.
+ */
+static const char *env_proxy(const char *url)
+{
+	bool tls = !strncmp(url, "https://", 8);
+	const char *v = getenv(tls ? "HTTPS_PROXY" : "HTTP_PROXY");
+	const char *no = getenv("NO_PROXY");
+	char host[256];
+	unsigned port;
+
+	if (!v || !*v)
+		v = getenv(tls ? "https_proxy" : "http_proxy");
+	if (!v || !*v || strlen(v) > MAX_URL ||
+	    url_host(host, sizeof(host), &port, url) < 0 || is_loopback(host))
+		return NULL;
+	if (!no || !*no)
+		no = getenv("no_proxy");
+	while (no && *no) {
+		size_t n = strcspn(no, ",");
+
+		if (no_proxy_entry(no, n, host, port))
+			return NULL;
+		no += n + (no[n] == ',');
+	}
+	return v;
+}
+
 static int api_open(struct api *c, const cf_ghapp *app, int64_t app_id,
     const cf_ghapp_opts *o, cf_buf *base)
 {
@@ -363,6 +477,10 @@ static int api_open(struct api *c, const cf_ghapp *app, int64_t app_id,
 	}
 	if (o->proxy && *o->proxy) {
 		proxy_url(&proxy, o);
+		ho.proxy = proxy.buf;
+	} else if ((ho.proxy = env_proxy(c->base)) && !strstr(ho.proxy,
+	    "://")) {
+		cf_buf_addf(&proxy, "http://%s", ho.proxy); /* as Go reads it */
 		ho.proxy = proxy.buf;
 	}
 	ho.timeout_ms = c->timeout_ms;

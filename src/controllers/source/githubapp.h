@@ -40,7 +40,8 @@ typedef struct cf_ghapp {
 /* Transport settings for the API requests; zero means default. */
 typedef struct cf_ghapp_opts {
 	/* spec.proxySecretRef: http, https or socks5 URL and credentials
-	 * sent to the proxy only; NULL: no proxy. */
+	 * sent to the proxy only. NULL: HTTPS_PROXY / HTTP_PROXY and
+	 * NO_PROXY as Go reads them (loopback always direct). */
 	const char *proxy, *proxy_username, *proxy_password;
 	long timeout_ms;                /* each request; 0: 60 s */
 } cf_ghapp_opts;

@@ -249,8 +249,18 @@ static long api_count(const char *name)
 	return v;
 }
 
+static bool proxy_started;
+
 static void api_stop(void)
 {
+	char cmd[1024];
+
+	if (proxy_started) {
+		snprintf(cmd, sizeof(cmd), "bash %s/gitserver.sh stop %s/proxy",
+		    CF_TEST_LIB, api_dir);
+		if (system(cmd) == 0)
+			proxy_started = false;
+	}
 	if (api_pid > 0) {
 		kill(api_pid, SIGTERM);
 		waitpid(api_pid, NULL, 0);
@@ -454,6 +464,78 @@ TEST(test_source_githubapp__renewed_before_expiry)
 	cf_arena_release(&a);
 }
 
+/* First line a shell command prints. */
+static void first_line(char *out, size_t n, const char *cmd)
+{
+	FILE *f = popen(cmd, "r");
+
+	out[0] = '\0';
+	if (f) {
+		if (!fgets(out, (int)n, f))
+			out[0] = '\0';
+		pclose(f);
+	}
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/*
+ * Without a proxy of its own the daemon's HTTP_PROXY applies, except to
+ * loopback and NO_PROXY hosts (Go's rules, which Flux follows). A proxied
+ * request needs a name that is not "localhost" but resolves to 127.0.0.1
+ * (tinyproxy connects to it): the machine's own name, when /etc/hosts
+ * says so.
+ */
+TEST(test_source_githubapp__environment_proxy)
+{
+	char cmd[1024], port[32], me[128], url[256], log[600];
+	cf_arena a = CF_ARENA_INIT;
+	cf_ghapp app = app_with("77", NULL);
+	const char *t;
+	unsigned api_port;
+
+	if (!api_pid)
+		return;
+	first_line(me, sizeof(me), "h=$(hostname); getent hosts \"$h\" | "
+	    "grep -q '^127\\.' && echo \"$h\"");
+	if (!me[0] || access("/usr/bin/tinyproxy", X_OK)) {
+		printf("    skipped: no tinyproxy, or the host name is not "
+		    "loopback\n");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "bash %s/gitserver.sh proxy-start %s/proxy",
+	    CF_TEST_LIB, api_dir);
+	first_line(port, sizeof(port), cmd);
+	proxy_started = true; /* api_stop stops it, whatever happens here */
+	CHECK(port[0]);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%s", port);
+	setenv("HTTP_PROXY", url, 1);
+	/* Through the proxy, by the machine's name. */
+	CHECK_INT(sscanf(base, "http://127.0.0.1:%u/", &api_port), 1);
+	snprintf(url, sizeof(url), "http://%s:%u/api/v3", me, api_port);
+	app.base_url = url;
+	cf_ghapp_cache_clear();
+	CHECK_INT(cf_ghapp_token(&t, &a, &app, NULL), 0);
+	snprintf(cmd, sizeof(cmd), "grep -c 'POST %s/app/installations/77/"
+	    "access_tokens' %s/proxy/tinyproxy.log", url, api_dir);
+	first_line(log, sizeof(log), cmd);
+	CHECK_STR(log, "1");
+	/* NO_PROXY names it, and loopback is never proxied: a dead proxy
+	 * would fail either request. */
+	setenv("HTTP_PROXY", "http://127.0.0.1:1", 1);
+	setenv("NO_PROXY", "example.org, *.test ,", 1);
+	cf_ghapp_cache_clear();
+	CHECK(cf_ghapp_token(&t, &a, &app, NULL) < 0);
+	snprintf(log, sizeof(log), "example.org, %s:%u", me, api_port);
+	setenv("NO_PROXY", log, 1);
+	CHECK_INT(cf_ghapp_token(&t, &a, &app, NULL), 0);
+	unsetenv("NO_PROXY");
+	app.base_url = base;
+	cf_ghapp_cache_clear();
+	CHECK_INT(cf_ghapp_token(&t, &a, &app, NULL), 0);
+	unsetenv("HTTP_PROXY");
+	cf_arena_release(&a);
+}
+
 TEST(test_source_githubapp__cleanup)
 {
 	api_stop();
@@ -472,4 +554,5 @@ TEST_MAIN(T(test_source_githubapp__jwt_verifies),
     T(test_source_githubapp__api_errors),
     T(test_source_githubapp__one_request_for_many),
     T(test_source_githubapp__renewed_before_expiry),
+    T(test_source_githubapp__environment_proxy),
     T(test_source_githubapp__cleanup))
