@@ -4,7 +4,7 @@
  * shallow clone and the CLI is the fastest transport we can get (see
  * spec/anchors.md §2.2). Why so careful: a GitRepository URL and its Secret
  * are tenant input, so git runs
- *   - from an argument vector via fork/execve, never a shell;
+ *   - from an argument vector via posix_spawn, never a shell;
  *   - with a fixed environment: no system, global or XDG configuration,
  *     HOME pointed at an empty private directory, prompts off, a protocol
  *     allowlist, hooks and credential helpers disabled;
@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -890,29 +891,43 @@ static int run_git(struct gitctx *c, cf_buf *out, cf_buf *err,
 		result = cf_error_os("starting git");
 		goto done;
 	}
-	pid = fork();
-	if (pid < 0) {
-		result = cf_error_os("starting git");
-		goto done;
-	}
-	if (pid == 0) {
-		/* Child: async-signal-safe calls only. */
-		sigset_t none;
+	/* posix_spawn, not fork: glibc starts the child with vfork
+	 * semantics, without copying the daemon's page tables (a fork of
+	 * the whole process costs several ms per git command). The child
+	 * gets what a forked one would set up by hand: its own process group,
+	 * no blocked signals, SIGPIPE at default, the pipes as 0-2, no
+	 * other descriptor, the private directory as working directory. */
+	{
+		posix_spawn_file_actions_t fa;
+		posix_spawnattr_t at;
+		sigset_t none, def;
+		int rc;
+
 		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGPIPE, SIG_DFL);
-		setpgid(0, 0);
-		if (dup2(devnull, 0) < 0 || dup2(po[1], 1) < 0 ||
-		    dup2(pe[1], 2) < 0)
-			_exit(127);
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
-		if (chdir(c->tmp) < 0)
-			_exit(127);
-		execve(c->git, (char *const *)argv, c->env);
-		_exit(127);
+		sigemptyset(&def);
+		sigaddset(&def, SIGPIPE);
+		posix_spawnattr_init(&at);
+		posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+		    POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+		posix_spawnattr_setpgroup(&at, 0);
+		posix_spawnattr_setsigmask(&at, &none);
+		posix_spawnattr_setsigdefault(&at, &def);
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, devnull, 0);
+		posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+		posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+		posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+		posix_spawn_file_actions_addchdir_np(&fa, c->tmp);
+		rc = posix_spawn(&pid, c->git, &fa, &at, (char *const *)argv,
+		    c->env);
+		posix_spawn_file_actions_destroy(&fa);
+		posix_spawnattr_destroy(&at);
+		if (rc) {
+			errno = rc;
+			result = cf_error_os("starting git");
+			goto done;
+		}
 	}
-	setpgid(pid, pid); /* no race with the child's own call */
 	close(po[1]);
 	close(pe[1]);
 	po[1] = pe[1] = -1;
