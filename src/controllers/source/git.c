@@ -1853,9 +1853,10 @@ static int read_blobs(struct gitctx *c, const char *gd, struct change *ch,
 	return 0;
 }
 
-/* Make the parents of dest/rel that are missing; 1 if one exists and is
- * not a directory (a symlink included). */
-static int make_parents(cf_buf *full, size_t base)
+/* Check (and with make, create where missing) the parents of dest/rel:
+ * 1 if one is not a directory (a symlink included), so nothing is ever
+ * written or removed through a link. */
+static int parents(cf_buf *full, size_t base, bool make)
 {
 	struct stat st;
 
@@ -1864,7 +1865,8 @@ static int make_parents(cf_buf *full, size_t base)
 		if (lstat(full->buf, &st) == 0) {
 			if (!S_ISDIR(st.st_mode))
 				return *s = '/', 1;
-		} else if (errno != ENOENT || mkdir(full->buf, 0755) < 0) {
+		} else if (!make || errno != ENOENT ||
+		    mkdir(full->buf, 0755) < 0) {
 			return *s = '/', 1;
 		}
 		*s = '/';
@@ -1936,13 +1938,14 @@ static int apply_changes(const char *dest, const struct change *ch,
 			full.buf[base] = '\0';
 			cf_buf_addf(&full, "/%s", ch[i].path);
 			if (pass == 0) {
-				bad = lstat(full.buf, &st) < 0 ||
+				bad = parents(&full, base, false) ||
+				    lstat(full.buf, &st) < 0 ||
 				    !S_ISREG(st.st_mode) || unlink(full.buf) < 0;
 				if (!bad)
 					prune_parents(&full, base);
 				continue;
 			}
-			bad = make_parents(&full, base) || (lstat(full.buf, &st)
+			bad = parents(&full, base, true) || (lstat(full.buf, &st)
 			    == 0 ? !S_ISREG(st.st_mode) || ch[i].status != 'M' :
 			    ch[i].status != 'A') || write_blob(&full, &ch[i]);
 		}

@@ -1325,6 +1325,19 @@ TEST(test_source_git__update_tree_in_place)
 	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
 	CHECK(access(index, F_OK) == 0);
 	same_as_export(m, r.commit, tree, "5");
+
+	/* A directory of the tree swapped for a link to elsewhere: nothing
+	 * is removed through it, the tree is rebuilt. */
+	CHECK_INT(sh("cd %s && git rm -q a/f1.yaml && " GIT "commit -qm six",
+	    src), 0);
+	CHECK_INT(cf_git_fetch(&r, m, url, &ref, NULL), 0);
+	CHECK_INT(sh("mkdir -p %s/outside && echo keep > %s/outside/f1.yaml && "
+	    "rm -rf %s/a && ln -s %s/outside %s/a", cf_test_tmpdir(),
+	    cf_test_tmpdir(), tree, cf_test_tmpdir(), tree), 0);
+	CHECK_INT(cf_git_update_tree(m, r.commit, tree, &opts), 0);
+	CHECK_STR(sh_out(o, sizeof(o), "cat %s/outside/f1.yaml",
+	    cf_test_tmpdir()), "keep");
+	same_as_export(m, r.commit, tree, "6");
 }
 
 TEST_MAIN(T(test_source_git__setup),
