@@ -10,6 +10,7 @@
 #include "controllers/source/ignore.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -304,6 +305,15 @@ int cf_ignore_match(const cf_ignore *ig, const char *path, int is_dir)
 	return hit ? 1 : decide(ig, path, is_dir);
 }
 
+int cf_ignore_match_entry(const cf_ignore *ig, const char *path, int is_dir)
+{
+	while (path[0] == '/')
+		path++;
+	if (!path[0] || !ig->n)
+		return 0;
+	return decide(ig, path, is_dir);
+}
+
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -344,24 +354,29 @@ static int load_dir(cf_ignore *ig, const char *root, const char *rel,
 		error = cf_error_os("opening '%s'", *rel ? rel : ".");
 		goto done;
 	}
+	/* Only directories matter here: the entry type from readdir spares
+	 * a stat of every file (filesystems that do not give it get one). */
 	while ((de = readdir(d))) {
+		struct stat st;
+
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, ".git"))
+			continue;
+		if (de->d_type != DT_DIR && (de->d_type != DT_UNKNOWN ||
+		    fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode)))
 			continue;
 		CF_GROW(names, alloc, n + 1);
 		names[n++] = cf_xstrdup(de->d_name);
 	}
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n && !error; i++) {
-		struct stat st;
-		cf_buf sub = CF_BUF_INIT, full = CF_BUF_INIT;
+		cf_buf sub = CF_BUF_INIT;
+
 		cf_buf_addf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		cf_buf_addf(&full, "%s/%s", root, sub.buf);
-		if (lstat(full.buf, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    !cf_ignore_match(ig, sub.buf, 1))
+		if (!cf_ignore_match_entry(ig, sub.buf, 1))
 			error = load_dir(ig, root, sub.buf, depth + 1);
 		cf_buf_release(&sub);
-		cf_buf_release(&full);
 	}
 done:
 	for (size_t i = 0; i < n; i++)

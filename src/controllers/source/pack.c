@@ -260,26 +260,26 @@ static void push_entry(struct packer *pk, const char *rel,
 
 static int walk(struct packer *pk, const char *rel, int depth);
 
-static int walk_one(struct packer *pk, const char *sub, int depth)
+/* sub's own name is stat-ed relative to its directory, dfd: no path
+ * walk from the root for each of thousands of files. */
+static int walk_one(struct packer *pk, int dfd, const char *name,
+    const char *sub, int depth)
 {
-	cf_buf full = CF_BUF_INIT;
 	struct stat st;
 	int error = 0;
 
-	cf_buf_addf(&full, "%s/%s", pk->src, sub);
-	if (lstat(full.buf, &st) < 0) {
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		error = cf_error_os("stat '%s'", sub);
 	} else if (S_ISDIR(st.st_mode)) {
-		if (!pk->ignore || !cf_ignore_match(pk->ignore, sub, 1)) {
+		if (!pk->ignore || !cf_ignore_match_entry(pk->ignore, sub, 1)) {
 			push_entry(pk, sub, &st, true);
 			error = walk(pk, sub, depth + 1);
 		}
 	} else if (S_ISREG(st.st_mode)) {
-		if (!pk->ignore || !cf_ignore_match(pk->ignore, sub, 0))
+		if (!pk->ignore || !cf_ignore_match_entry(pk->ignore, sub, 0))
 			push_entry(pk, sub, &st, false);
 	}
 	/* Symlinks, sockets, devices and fifos are dropped. */
-	cf_buf_release(&full);
 	return error;
 }
 
@@ -306,15 +306,15 @@ static int walk(struct packer *pk, const char *rel, int depth)
 		CF_GROW(names, alloc, n + 1);
 		names[n++] = cf_xstrdup(de->d_name);
 	}
-	closedir(d);
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n && !error; i++) {
 		cf_buf sub = CF_BUF_INIT;
 
 		cf_buf_addf(&sub, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		error = walk_one(pk, sub.buf, depth);
+		error = walk_one(pk, dirfd(d), names[i], sub.buf, depth);
 		cf_buf_release(&sub);
 	}
+	closedir(d);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);

@@ -141,8 +141,33 @@ TEST(test_source_ignore__load_tree)
 	CHECK_INT(cf_ignore_load_tree(&ig, root, "!apps/x.yaml\n"), 0);
 	CHECK(!cf_ignore_match(ig, "apps/x.yaml", 0));
 	cf_ignore_free(ig);
+	/* Found three directories down; not read below an ignored one. */
+	put(root, "deep/er/est/.sourceignore", "z.yaml\n");
+	put(root, "deep/er/est/z.yaml", "x");
+	put(root, "skip/.sourceignore", "!*.png\n");
+	put(root, ".sourceignore", "/skip/\n");
+	CHECK_INT(cf_ignore_load_tree(&ig, root, NULL), 0);
+	CHECK(cf_ignore_match(ig, "deep/er/est/z.yaml", 0));
+	CHECK(!cf_ignore_match(ig, "deep/er/z.yaml", 0));
+	/* the VCS four, /skip/, apps' *.yaml and deep's z.yaml: not !*.png */
+	CHECK_INT(cf_ignore_count(ig), 7);
+	cf_ignore_free(ig);
+}
+
+/* For walkers: the entry alone is matched, its parents are not. */
+TEST(test_source_ignore__match_entry)
+{
+	cf_ignore *ig = mk("deploy/\n!deploy/app.yaml\n*.log\n");
+
+	CHECK(cf_ignore_match_entry(ig, "deploy", 1));
+	CHECK(cf_ignore_match(ig, "deploy/app.yaml", 0));
+	CHECK(!cf_ignore_match_entry(ig, "deploy/app.yaml", 0));
+	CHECK(cf_ignore_match_entry(ig, "x/a.log", 0));
+	CHECK(!cf_ignore_match_entry(ig, "/x/a.yaml", 0));
+	CHECK(!cf_ignore_match_entry(ig, "", 0));
+	cf_ignore_free(ig);
 }
 
 TEST_MAIN(T(test_source_ignore__glob), T(test_source_ignore__semantics),
     T(test_source_ignore__domain), T(test_source_ignore__defaults),
-    T(test_source_ignore__load_tree))
+    T(test_source_ignore__load_tree), T(test_source_ignore__match_entry))
