@@ -65,29 +65,10 @@ EOT
 (cd repo && $GIT add . && $GIT commit -qm one)
 
 k create ns flux-system >/dev/null 2>&1
-cat <<EOT | k apply -f - >/dev/null
-apiVersion: source.toolkit.fluxcd.io/v1
-kind: GitRepository
-metadata: {name: repo, namespace: flux-system}
-spec:
-  interval: 10m
-  url: file://$TEST_TMP/repo
-  ref: {branch: main}
----
-apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata: {name: clusters, namespace: flux-system}
-spec:
-  interval: 10m
-  path: ./clusters
-  prune: true
-  sourceRef: {kind: GitRepository, name: repo}
-EOT
+apply_gitrepository repo "file://$TEST_TMP/repo"
+apply_kustomization clusters repo ./clusters
 
-ready() {
-	wait_jsonpath kustomization "$1" flux-system \
-		'{.status.conditions[?(@.type=="Ready")].status}' True 60
-}
+ready() { wait_ks "$1" "$READY" True 60; }
 
 test_expect_success 'the controllers apply both Kustomizations' '
 	ready clusters && ready apps &&
