@@ -369,7 +369,8 @@ static int load_dir(cf_ignore *ig, const char *root, const char *rel,
 		CF_GROW(names, alloc, n + 1);
 		names[n++] = cf_xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n) /* names is NULL in a directory without subdirectories */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n && !error; i++) {
 		cf_buf sub = CF_BUF_INIT;
 

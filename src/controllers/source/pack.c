@@ -306,7 +306,8 @@ static int walk(struct packer *pk, const char *rel, int depth)
 		CF_GROW(names, alloc, n + 1);
 		names[n++] = cf_xstrdup(de->d_name);
 	}
-	qsort(names, n, sizeof(*names), name_cmp);
+	if (n) /* names is NULL in an empty directory */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n && !error; i++) {
 		cf_buf sub = CF_BUF_INIT;
 
